@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements.lock.stamp
+XVFB_RUN := xvfb-run -a -s "-screen 0 1920x1920x24 +extension GLX"
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps run test tour bench clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@PYTHON=$(PYTHON) scripts/ensure-system-deps
+
+$(PY):
+	@echo "Creating the virtual environment in $(VENV) ..."
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(PY)
+	@echo "Installing the pinned Python dependencies (requirements.lock) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+# Starts the kiosk on its embedded default (demo station, local SQLite in var/, seeded demo data,
+# simulated devices). Without a display: `make run XVFB=1` starts a virtual one.
+run: setup
+	@$(PY) -m kiosk run $(if $(XVFB),--xvfb,)
+
+test: setup
+	@$(XVFB_RUN) $(PY) -m pytest $(PYTEST_ARGS)
+
+tour: setup
+	@$(XVFB_RUN) $(PY) -m kiosk run --tour tour
+
+bench: setup
+	@$(XVFB_RUN) $(PY) -m kiosk bench startup
+
+clean:
+	rm -rf var tour .pytest_cache

@@ -1,0 +1,1 @@
+"""One module per ``python -m kiosk`` subcommand; see kiosk.cli."""

@@ -1,0 +1,250 @@
+"""Typed kiosk configuration, read from TOML with environment overrides.
+
+The embedded default is ``config/kiosk.toml`` (the demo station). A deployment points
+``KIOSK_CONFIG`` (or ``--config``) at its own file. Any single value can be overridden by an
+environment variable named after its dotted key: ``KIOSK__STATION__NAME`` overrides
+``station.name``, ``KIOSK__IDLE__TIMEOUT_S`` overrides ``idle.timeout_s``.
+
+Errors name the key, the file and what was expected, because the person reading them is an
+operator at a station, not the author of the code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config" / "kiosk.toml"
+ENV_PREFIX = "KIOSK__"
+
+
+class ConfigError(ValueError):
+    """Invalid configuration; the message names the key and the file."""
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    id: str
+    name: str
+    district: str
+    street: str
+    lat: float
+    lon: float
+    area_type: Literal["urban", "rural"] = "urban"
+    address: str = ""
+    phone: str = ""
+    opening_hours: str = "周一至周五 9:00-17:00"
+
+    def __post_init__(self) -> None:
+        if not -90 <= self.lat <= 90:
+            raise ConfigError(f"station.lat: {self.lat} is not a latitude (-90..90)")
+        if not -180 <= self.lon <= 180:
+            raise ConfigError(f"station.lon: {self.lon} is not a longitude (-180..180)")
+        if not self.id.strip():
+            raise ConfigError("station.id: must not be empty")
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    width: int = 1080
+    height: int = 1920
+    fullscreen: bool = False
+    show_cursor: bool = False
+    maxfps: int = 30
+
+    def __post_init__(self) -> None:
+        if self.width < 480 or self.height < 480:
+            raise ConfigError(f"screen.width/height: {self.width}x{self.height} is too small (min 480)")
+
+    @property
+    def orientation(self) -> Literal["portrait", "landscape"]:
+        return "portrait" if self.height >= self.width else "landscape"
+
+
+@dataclass(frozen=True)
+class IdleConfig:
+    timeout_s: float = 60.0
+    countdown_s: float = 15.0
+
+    def __post_init__(self) -> None:
+        if self.timeout_s < 5:
+            raise ConfigError(f"idle.timeout_s: {self.timeout_s} is too short (min 5 s)")
+        if self.countdown_s < 0 or self.countdown_s >= self.timeout_s:
+            raise ConfigError(f"idle.countdown_s: {self.countdown_s} must be between 0 and idle.timeout_s")
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    """One device: which backend drives it and where it is attached."""
+
+    backend: str = "simulated"
+    port: str = ""
+    baudrate: int = 115200
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    idcard: DeviceConfig = field(default_factory=DeviceConfig)
+    printer: DeviceConfig = field(default_factory=DeviceConfig)
+    scanner: DeviceConfig = field(default_factory=DeviceConfig)
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    url: str = "http://127.0.0.1:8700"
+    kiosk_id: str = ""
+    secret: str = ""
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise ConfigError(f"central.url: {self.url!r} must start with http:// or https://")
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Demo-only switches. A production config leaves ``enabled = false``."""
+
+    enabled: bool = False
+    seed_vacancies: int = 2000
+    seed: int = 2024
+    developer_controls: bool = False
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    station: StationConfig
+    screen: ScreenConfig = field(default_factory=ScreenConfig)
+    idle: IdleConfig = field(default_factory=IdleConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    central: CentralConfig = field(default_factory=CentralConfig)
+    demo: DemoConfig = field(default_factory=DemoConfig)
+    language: Literal["zh_CN"] = "zh_CN"
+    data_dir: str = "var"
+    job_url_template: str = "{central_url}/jobs/{id}"
+    source: str = ""
+
+    @property
+    def data_path(self) -> Path:
+        """The data directory, relative paths taken from the project root."""
+        p = Path(self.data_dir).expanduser()
+        return p if p.is_absolute() else PROJECT_ROOT / p
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_path / "kiosk.sqlite3"
+
+    def job_url(self, vacancy_id: str) -> str:
+        return self.job_url_template.format(central_url=self.central.url.rstrip("/"), id=vacancy_id)
+
+
+def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:
+    """Read the config file (default: $KIOSK_CONFIG or config/kiosk.toml) and apply env overrides."""
+    env = os.environ if env is None else env
+    cfg_path = Path(path or env.get("KIOSK_CONFIG") or DEFAULT_CONFIG_PATH)
+    try:
+        raw = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {cfg_path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{cfg_path}: not valid TOML: {e}") from None
+    _apply_env(raw, env)
+    raw["source"] = str(cfg_path)
+    try:
+        return _build(KioskConfig, raw, "")
+    except ConfigError as e:
+        raise ConfigError(f"{cfg_path}: {e}") from None
+
+
+def _apply_env(raw: dict[str, Any], env: typing.Mapping[str, str]) -> None:
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        keys = name[len(ENV_PREFIX):].lower().split("__")
+        node = raw
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name}: {'.'.join(keys)} does not name a config key")
+        node[keys[-1]] = _EnvValue(value)
+
+
+class _EnvValue(str):
+    """A string from the environment, to be converted to the field's type."""
+
+
+def _build(cls: type, raw: Any, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{prefix or 'config'}: expected a table, got {raw!r}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown key {prefix}{unknown[0]} (known: {', '.join(sorted(known))})")
+    kwargs = {}
+    for name, f in known.items():
+        key = f"{prefix}{name}"
+        if name not in raw:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ConfigError(f"missing required key {key}")
+            continue
+        kwargs[name] = _convert(hints[name], raw[name], key)
+    try:
+        return cls(**kwargs)
+    except ConfigError:
+        raise
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: {e}") from None
+
+
+def _convert(tp: Any, value: Any, key: str) -> Any:
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return _build(tp, value, key + ".")
+    if origin is Literal:
+        allowed = get_args(tp)
+        if value not in allowed:
+            raise ConfigError(f"{key}: {value!r} is not one of {', '.join(map(repr, allowed))}")
+        return str(value)
+    if origin in (dict,) or tp is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key}: expected a table, got {value!r}")
+        return dict(value)
+    if origin in (typing.Union, types.UnionType):
+        raise ConfigError(f"{key}: unsupported type {tp}")
+    if tp is bool:
+        if isinstance(value, _EnvValue):
+            low = value.strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+        elif isinstance(value, bool):
+            return value
+        raise ConfigError(f"{key}: expected true or false, got {value!r}")
+    if tp in (int, float):
+        if isinstance(value, bool):
+            raise ConfigError(f"{key}: expected a number, got {value!r}")
+        if isinstance(value, _EnvValue) or (tp is float and isinstance(value, int)):
+            try:
+                return tp(value)
+            except ValueError:
+                raise ConfigError(f"{key}: expected {'an integer' if tp is int else 'a number'}, got {value!r}") from None
+        if isinstance(value, tp):
+            return value
+        raise ConfigError(f"{key}: expected {'an integer' if tp is int else 'a number'}, got {value!r}")
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected text, got {value!r}")
+        return str(value)
+    raise ConfigError(f"{key}: unsupported type {tp}")

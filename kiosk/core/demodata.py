@@ -1,0 +1,236 @@
+"""Deterministic demo data for Tianjin: stations, employers, vacancies and announcements.
+
+Used by the demo (``make run``), by the tests and by the benchmarks, on the kiosk and on the
+reference central service. The same ``seed`` and ``today`` always give the same rows.
+Records are plain dicts with the field names of ``kiosk.store.models``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from kiosk.core import tianjin
+
+# category: (industry suffix for employer names, [(title, monthly salary band low, high)])
+OCCUPATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]] = {
+    "家政服务": (("家政服务", "保洁服务"), (("保洁员", 2600, 4200), ("家政服务员", 3500, 6500), ("育婴员", 5000, 9000), ("养老护理员", 4000, 6500))),
+    "餐饮服务": (("餐饮管理", "食品", "酒店管理"), (("厨师", 4500, 8000), ("面点师", 4000, 6500), ("餐厅服务员", 3000, 4800), ("配菜员", 3200, 4500), ("洗碗工", 2800, 3800))),
+    "商超零售": (("商贸", "超市", "百货"), (("营业员", 3200, 5000), ("收银员", 3000, 4500), ("理货员", 3000, 4300), ("门店店长", 5500, 9000))),
+    "物流运输": (("物流", "供应链管理", "快递服务"), (("快递员", 5000, 9000), ("仓库管理员", 4000, 6000), ("分拣员", 3800, 5500), ("配送司机", 6000, 9500), ("叉车司机", 5000, 7000))),
+    "生产制造": (("机械制造", "电子科技", "汽车零部件", "新材料"), (("普工", 4000, 6000), ("电焊工", 6000, 9000), ("钳工", 5500, 8000), ("数控车床操作工", 5500, 8500), ("质检员", 4500, 6500), ("装配工", 4300, 6200))),
+    "建筑装修": (("建筑工程", "装饰工程"), (("电工", 6000, 9000), ("水暖工", 5500, 8500), ("木工", 6000, 9500), ("瓦工", 6500, 10000))),
+    "物业安保": (("物业服务", "保安服务"), (("保安员", 3300, 4800), ("物业管理员", 3800, 5500), ("绿化工", 3000, 4200), ("停车场管理员", 2900, 4000))),
+    "行政财务": (("企业管理", "科技", "会计服务"), (("文员", 3800, 5500), ("会计", 5000, 8500), ("出纳", 4200, 6000), ("行政助理", 4000, 6000), ("人事专员", 4500, 7000))),
+    "销售客服": (("商贸", "信息咨询", "房地产经纪"), (("销售代表", 4500, 10000), ("客服专员", 4000, 6000), ("电话销售", 4000, 8000), ("房产经纪人", 5000, 12000))),
+    "信息技术": (("信息技术", "软件", "网络科技"), (("软件工程师", 9000, 18000), ("网络管理员", 6000, 9000), ("数据标注员", 4000, 6000), ("运维工程师", 8000, 14000))),
+    "教育培训": (("教育咨询", "培训学校", "幼儿园"), (("幼儿教师", 4500, 7000), ("课外辅导教师", 5000, 9000), ("保育员", 3500, 5000))),
+    "医疗健康": (("医院", "诊所", "健康管理"), (("护士", 5500, 9000), ("药剂师", 5500, 8500), ("康复治疗师", 6000, 9500), ("护工", 4200, 6500))),
+    "交通出行": (("汽车服务", "出行服务", "公交"), (("网约车司机", 6000, 10000), ("公交驾驶员", 6500, 8500), ("汽车维修工", 5500, 8500))),
+}
+
+PUBLIC_WELFARE_TITLES = (("社区协管员", 2400, 3200), ("公共环境保洁员", 2320, 2900), ("治安巡逻员", 2400, 3100), ("就业服务协理员", 2600, 3400))
+
+JOB_TYPES = ("全职", "兼职", "公益性岗位", "实习")
+_JOB_TYPE_WEIGHTS = (0.74, 0.14, 0.06, 0.06)
+
+_BRANDS = (
+    "鑫达", "华泰", "恒信", "津港", "海河", "瑞丰", "盛世", "宏远", "渤海", "金桥", "安康", "顺通",
+    "润泽", "中环", "新宇", "嘉禾", "永利", "百川", "利民", "万福", "天诚", "博雅", "卓越", "众诚",
+    "信达", "德润", "泰和", "隆昌", "津城", "北洋", "滨江", "和顺", "联创", "同创", "兴业", "智远",
+)
+_EDUCATION = ("不限", "不限", "初中及以上", "高中/中专及以上", "大专及以上", "本科及以上")
+_EXPERIENCE = ("不限", "不限", "1年以上", "2年以上", "3年以上")
+_BENEFITS = ("五险一金", "包吃", "包住", "餐补", "交通补贴", "年终奖", "带薪年假", "节日福利", "定期体检", "免费培训", "双休", "加班补贴")
+_HOURS = ("8:30-17:30，周末双休", "9:00-18:00，单休", "早晚两班倒", "7:00-15:00 / 15:00-23:00 轮班", "每天 4 小时，时间可商量", "弹性工作时间")
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+
+ANNOUNCEMENTS = (
+    "本周五上午 9:30 南市街就业驿站举办“家门口”招聘会，20 余家企业现场招聘",
+    "灵活就业人员社保补贴政策咨询，请到 2 号窗口",
+    "公益性岗位报名进行中，就业困难人员优先",
+    "免费职业技能培训：养老护理员、电工、育婴员，现接受报名",
+    "高校毕业生就业见习岗位已更新，欢迎咨询",
+)
+
+CAMPUS_AND_PARK_STATIONS = (
+    ("南开区", "学府街道", "南开大学就业驿站", "university"),
+    ("津南区", "海河教育园区", "天津大学北洋园就业驿站", "university"),
+    ("南开区", "万兴街道", "水上公园就业驿站", "park"),
+    ("河西区", "桃园街道", "人民公园就业驿站", "park"),
+)
+
+
+def _pinyin_fns() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    from pypinyin import Style, lazy_pinyin
+
+    @lru_cache(maxsize=None)
+    def initials(s: str) -> str:
+        return "".join(p[0] for p in lazy_pinyin(s, style=Style.FIRST_LETTER, errors="ignore") if p)
+
+    @lru_cache(maxsize=None)
+    def full(s: str) -> str:
+        return "".join(lazy_pinyin(s, errors="ignore"))
+
+    return initials, full
+
+
+def _jitter(rng: random.Random, lat: float, lon: float, spread_m: float) -> tuple[float, float]:
+    r = spread_m * math.sqrt(rng.random())
+    a = rng.random() * 2 * math.pi
+    return (
+        round(lat + r * math.cos(a) / 111_000, 6),
+        round(lon + r * math.sin(a) / (111_000 * math.cos(math.radians(lat))), 6),
+    )
+
+
+def stations(today: date | None = None) -> list[dict]:
+    """One station per street and town, plus a few in parks and universities."""
+    today = today or date.today()
+    now = datetime.combine(today, time(6, 0))
+    out = []
+    for di, d in enumerate(tianjin.DISTRICTS):
+        for i, s in enumerate(d.streets):
+            code = f"TJ-{di + 1:02d}{i + 1:02d}"
+            out.append(
+                dict(
+                    id=code,
+                    name=f"{d.name}{s.name.removesuffix('街道')}{'街' if s.name.endswith('街道') else ''}就业驿站",
+                    district=d.name,
+                    street=s.name,
+                    address=f"{d.name}{s.name}便民服务中心一层",
+                    lat=s.lat,
+                    lon=s.lon,
+                    area_type=s.area_type,
+                    kind="township" if s.name.endswith("镇") else "street",
+                    opening_hours="周一至周五 8:30-17:30",
+                    phone=f"022-{2300 + i * 7:04d} {1000 + abs(hash_str(s.name)) % 9000:04d}",
+                    services="求职登记,失业登记,职业指导,政策咨询,招聘对接",
+                    version=1,
+                    updated_at=now,
+                )
+            )
+    for j, (dname, sname, name, kind) in enumerate(CAMPUS_AND_PARK_STATIONS):
+        s = next(st for st in tianjin.district(dname).streets if st.name == sname)
+        lat, lon = _jitter(random.Random(name), s.lat, s.lon, 600)
+        out.append(
+            dict(
+                id=f"TJ-X{j:02d}",
+                name=name,
+                district=dname,
+                street=sname,
+                address=f"{dname}{sname}",
+                lat=lat,
+                lon=lon,
+                area_type="urban",
+                kind=kind,
+                opening_hours="周一至周五 9:00-17:00",
+                phone="",
+                services="求职登记,职业指导,创业服务,招聘对接",
+                version=1,
+                updated_at=now,
+            )
+        )
+    return out
+
+
+def hash_str(s: str) -> int:
+    """A stable (not per-process-salted) small hash for generated codes."""
+    h = 0
+    for ch in s:
+        h = (h * 131 + ord(ch)) & 0x7FFFFFFF
+    return h
+
+
+def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[dict]:
+    """Yield ``n`` vacancies. About 5% are expired and 3% withdrawn, as in a real feed."""
+    today = today or date.today()
+    rng = random.Random(seed)
+    initials, full = _pinyin_fns()
+    streets = tianjin.all_streets()
+    # Denser around the city centre, as real vacancies are.
+    weights = [3.0 if s.district in ("和平区", "河西区", "南开区", "河东区", "河北区", "红桥区") else 1.0 for s in streets]
+    employers: dict[tuple[str, str], list[str]] = {}
+    categories = list(OCCUPATIONS)
+    for i in range(n):
+        street = rng.choices(streets, weights)[0]
+        job_type = rng.choices(JOB_TYPES, _JOB_TYPE_WEIGHTS)[0]
+        if job_type == "公益性岗位":
+            category = "公益性岗位"
+            title, lo, hi = rng.choice(PUBLIC_WELFARE_TITLES)
+            employer = f"{street.district}{street.name}社区服务中心"
+        else:
+            category = rng.choice(categories)
+            suffixes, titles = OCCUPATIONS[category]
+            title, lo, hi = rng.choice(titles)
+            pool = employers.setdefault((street.name, category), [])
+            if not pool or (len(pool) < 4 and rng.random() < 0.3):
+                pool.append(f"天津{rng.choice(_BRANDS)}{rng.choice(suffixes)}有限公司")
+            employer = rng.choice(pool)
+        lat, lon = _jitter(rng, street.lat, street.lon, 1800 if street.area_type == "urban" else 4000)
+        if job_type == "兼职":
+            unit = "时"
+            smin = max(math.ceil(tianjin.MIN_WAGE_HOURLY), round(lo / 174 * rng.uniform(0.95, 1.2)))
+            smax = smin + rng.randint(2, 10)
+        else:
+            unit = "月"
+            smin = max(tianjin.MIN_WAGE_MONTHLY, int(round(lo * rng.uniform(0.9, 1.15), -2)))
+            smax = max(smin + 300, int(round(hi * rng.uniform(0.9, 1.15), -2)))
+            if job_type == "实习":
+                smin, smax = max(tianjin.MIN_WAGE_MONTHLY, int(smin * 0.8 // 100 * 100)), max(smin, int(smax * 0.8 // 100 * 100))
+        posted = today - timedelta(days=rng.randint(0, 60))
+        roll = rng.random()
+        if roll < 0.05:
+            expires = today - timedelta(days=rng.randint(1, 20))
+            posted = min(posted, expires - timedelta(days=10))
+        else:
+            expires = max(today + timedelta(days=1), posted + timedelta(days=rng.randint(30, 90)))
+        status = "withdrawn" if 0.05 <= roll < 0.08 else "open"
+        contact = rng.choice(_SURNAMES) + rng.choice(("先生", "女士", "经理"))
+        no = 10 + (hash_str(street.name) % 80)
+        vid = f"TJV{seed % 1000:03d}{i:07d}"
+        yield dict(
+            id=vid,
+            title=title,
+            category=category,
+            employer=employer,
+            employer_intro=f"{employer}位于{street.district}{street.name}，主营{category}相关业务，现因业务发展招聘{title}。",
+            district=street.district,
+            street=street.name,
+            address=f"{street.district}{street.name}{rng.choice(('建设路', '幸福道', '胜利路', '友谊路', '和平路', '复兴路', '新华路'))}{no}号",
+            lat=lat,
+            lon=lon,
+            salary_min=smin,
+            salary_max=smax,
+            salary_unit=unit,
+            job_type=job_type,
+            headcount=rng.choice((1, 1, 2, 2, 3, 5, 10)),
+            education=rng.choice(_EDUCATION),
+            experience=rng.choice(_EXPERIENCE),
+            age_range=rng.choice(("18-45岁", "18-50岁", "20-55岁", "不限", "18-60岁")),
+            work_hours=rng.choice(_HOURS) if job_type != "兼职" else "每天 4 小时，时间可商量",
+            requirements=f"身体健康，责任心强；{rng.choice(('有相关经验者优先', '可接受新手，提供带教', '持相关职业资格证书者优先', '能适应倒班'))}。",
+            benefits="、".join(rng.sample(_BENEFITS, rng.randint(2, 5))),
+            contact_name=contact,
+            contact_phone=f"022-{rng.randint(2000, 8999)} {rng.randint(1000, 9999)}",
+            posted_on=posted,
+            expires_on=expires,
+            status=status,
+            pinyin_initials=" ".join((initials(title), initials(employer), initials(category))),
+            pinyin_full=" ".join((full(title), full(category))),
+            version=1,
+            updated_at=datetime.combine(posted, time(8, 0)),
+        )
+
+
+def announcements(today: date | None = None) -> list[dict]:
+    today = today or date.today()
+    now = datetime.combine(today, time(6, 0))
+    return [
+        dict(id=f"A{i:03d}", text=t, starts_on=today - timedelta(days=3), ends_on=today + timedelta(days=30),
+             priority=len(ANNOUNCEMENTS) - i, version=1, updated_at=now)
+        for i, t in enumerate(ANNOUNCEMENTS)
+    ]

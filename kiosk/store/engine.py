@@ -1,0 +1,176 @@
+"""The one place that opens the kiosk database.
+
+SQLite in WAL mode with ``synchronous=FULL``: a power cut never loses a committed service
+record. Migrations run at start; when the schema is already current the check costs one query
+and Alembic is not even imported (start-up time matters on a kiosk that reboots every night).
+
+A database file that is not SQLite, is damaged or is locked by another process stops the
+kiosk with a message that says so. The kiosk never starts empty over a resident's data.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+#: Newest migration in kiosk/store/migrations/versions; a test keeps the two equal.
+SCHEMA_HEAD = "0001"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class Store:
+    """The kiosk database: an engine plus a session factory."""
+
+    def __init__(self, engine: Engine, path: Path | None) -> None:
+        self.engine = engine
+        self.path = path
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    def read(self) -> Session:
+        """A session for reads (no transaction management needed by the caller)."""
+        return self._sessions()
+
+    def get_setting(self, key: str, default: str = "") -> str:
+        from kiosk.store.models import Setting
+
+        with self.read() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        from kiosk.store.models import Setting
+
+        with self.session() as s:
+            s.merge(Setting(key=key, value=value))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(path: str | Path | None, *, busy_timeout_s: float = 5.0, migrate_schema: bool = True) -> Store:
+    """Open (creating if needed) the database at ``path``; ``None`` means in memory (tests)."""
+    db_path = Path(path) if path is not None else None
+    if db_path is not None:
+        _check_file(db_path)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite+pysqlite:///{db_path}"
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s, "check_same_thread": False})
+    else:
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine(
+            "sqlite+pysqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
+        )
+    event.listen(engine, "connect", _on_connect)
+    store = Store(engine, db_path)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("PRAGMA schema_version")).scalar()
+        if migrate_schema:
+            migrate(store)
+    except OperationalError as e:
+        engine.dispose()
+        raise _explain(e, db_path) from None
+    except DatabaseError as e:
+        engine.dispose()
+        raise _explain(e, db_path) from None
+    return store
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"数据库路径是一个目录 / the database path is a directory: {path}")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except PermissionError:
+        raise StoreError(f"无权读取数据库 / no permission to read the database: {path}") from None
+    if head and head != SQLITE_MAGIC[: len(head)] or (0 < len(head) < len(SQLITE_MAGIC)):
+        raise StoreError(
+            f"数据库文件已损坏或不是 SQLite 文件 / the database file is damaged or not SQLite: {path}. "
+            "The file was left untouched. Restore it from a backup, or move it aside to start with "
+            "an empty database (the central system re-sends the feeds; unsent events in it would be lost)."
+        )
+
+
+def _explain(e: Exception, path: Path | None) -> StoreError:
+    msg = str(getattr(e, "orig", e))
+    where = path or ":memory:"
+    if "locked" in msg or "busy" in msg:
+        return StoreError(
+            f"数据库被另一个进程锁定 / the database is locked by another process: {where} ({msg}). "
+            "Is another kiosk process, or an sqlite3 shell, holding it open? Stop it and start again."
+        )
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return StoreError(
+            f"数据库文件已损坏 / the database file is damaged: {where} ({msg}). "
+            "The file was left untouched. Restore it from a backup, or move it aside to start with "
+            "an empty database (unsent events in it would be lost)."
+        )
+    if "readonly" in msg or "unable to open" in msg:
+        return StoreError(f"无法写入数据库 / cannot write the database: {where} ({msg}). Check the path and permissions.")
+    return StoreError(f"数据库错误 / database error at {where}: {msg}")
+
+
+def current_revision(store: Store) -> str | None:
+    with store.engine.connect() as conn:
+        has = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).first()
+        if not has:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(store: Store) -> bool:
+    """Bring the schema to the newest revision. Returns True if anything was applied."""
+    rev = current_revision(store)
+    if rev == SCHEMA_HEAD:
+        return False
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    log.info("migrating the kiosk database from %s to %s", rev or "empty", SCHEMA_HEAD)
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return True
+
+
+def integrity_check(store: Store) -> str:
+    """Full ``PRAGMA quick_check``; returns "ok" or SQLite's description of the damage."""
+    with store.engine.connect() as conn:
+        rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
+    return "ok" if rows == ["ok"] else "; ".join(rows[:5])

@@ -1,0 +1,171 @@
+"""SQLAlchemy models of the kiosk's local database.
+
+Feed tables (vacancies, stations, announcements) mirror the central system and carry its
+``version``; an older version never overwrites a newer one. Tables the kiosk writes (tickets,
+outbox events) are the source of truth until the central system has accepted them.
+Nothing here holds a personal detail in clear text: personal payloads live only inside
+``OutboxEvent.payload``, encrypted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Vacancy(Base):
+    __tablename__ = "vacancies"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    category: Mapped[str] = mapped_column(String(40))
+    employer: Mapped[str] = mapped_column(String(120))
+    employer_intro: Mapped[str] = mapped_column(Text, default="")
+    district: Mapped[str] = mapped_column(String(20))
+    street: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    salary_min: Mapped[int] = mapped_column(Integer)
+    salary_max: Mapped[int] = mapped_column(Integer)
+    salary_unit: Mapped[str] = mapped_column(String(8), default="月")
+    job_type: Mapped[str] = mapped_column(String(16))
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    education: Mapped[str] = mapped_column(String(20), default="不限")
+    experience: Mapped[str] = mapped_column(String(20), default="不限")
+    age_range: Mapped[str] = mapped_column(String(20), default="")
+    work_hours: Mapped[str] = mapped_column(String(60), default="")
+    requirements: Mapped[str] = mapped_column(Text, default="")
+    benefits: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(40), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    posted_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    pinyin_initials: Mapped[str] = mapped_column(String(80), default="")
+    pinyin_full: Mapped[str] = mapped_column(String(400), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_vacancies_open", "status", "expires_on"),
+        Index("ix_vacancies_geo", "lat", "lon"),
+        Index("ix_vacancies_district", "district"),
+    )
+
+
+class Station(Base):
+    __tablename__ = "stations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    district: Mapped[str] = mapped_column(String(20))
+    street: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    area_type: Mapped[str] = mapped_column(String(8), default="urban")
+    kind: Mapped[str] = mapped_column(String(16), default="street")
+    opening_hours: Mapped[str] = mapped_column(String(80), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    services: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Announcement(Base):
+    __tablename__ = "announcements"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(20))
+    prefix: Mapped[str] = mapped_column(String(4))
+    number: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    person_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    counter: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    called_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    printed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("day", "prefix", "number", name="uq_ticket_number"),)
+
+
+class OutboxEvent(Base):
+    """An event waiting to go up to the central system (transactional outbox)."""
+
+    __tablename__ = "outbox_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
+
+
+class PrintJob(Base):
+    """One print job and how it ended; never reported as printed unless the printer said so."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="pending")
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    bytes_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedCursor(Base):
+    __tablename__ = "feed_cursors"
+
+    feed: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
