@@ -1,0 +1,127 @@
+"""Composition root: builds the services and the screens, and wires them together.
+
+This module and ``kiosk/commands/run.py`` are the only places that know about every layer.
+Import it only after ``kiosk.bootstrap.bootstrap`` has run (Kivy reads its settings on import).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
+
+from kiosk.background import Background
+from kiosk.config import KioskConfig
+from kiosk.core.session import VisitManager
+from kiosk.core.vacancies import Origin, VacancyService
+from kiosk.fonts import FontPair
+from kiosk.idle import IdleWatcher
+from kiosk.screens.attract import AttractScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.home import HomeScreen
+from kiosk.screens.idle_guard import IdleGuard
+from kiosk.screens.navigator import Navigator
+from kiosk.screens.vacancy_detail import VacancyDetailScreen
+from kiosk.screens.vacancy_list import VacancyListScreen
+from kiosk.services import Services
+from kiosk.store.engine import Store
+from kiosk.widgets.common import Toast
+
+log = logging.getLogger(__name__)
+
+#: Every screen, by name. The first one is where a visit starts and ends.
+SCREENS: dict[str, type[KioskScreen]] = {
+    "attract": AttractScreen,
+    "home": HomeScreen,
+    "vacancy_list": VacancyListScreen,
+    "vacancy_detail": VacancyDetailScreen,
+}
+IDLE_SCREEN = "attract"
+
+
+class KioskApp(App):
+    def __init__(
+        self,
+        config: KioskConfig,
+        store: Store,
+        fonts: FontPair,
+        animate: bool = True,
+        on_first_frame: Callable[[], None] | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.store = store
+        self.fonts = fonts
+        self.animate = animate
+        self._on_first_frame = on_first_frame
+        self.title = f"津彩e就业 · {config.station.name}"
+
+    def load_kv(self, filename: str | None = None) -> bool:
+        return False  # each screen loads its own .kv
+
+    def build(self):
+        cfg = self.kiosk_config
+        self.visits = VisitManager()
+        self.background = Background(current_visit=lambda: self.visits.current.id)
+        self.manager = ScreenManager(transition=FadeTransition(duration=0.15) if self.animate else NoTransition())
+        self.toast = Toast(pos_hint={"center_x": 0.5, "y": 0.08})
+        self.nav = Navigator(self.manager, toast=self.toast.show, on_change=self.toast.hide)
+        self.services = Services(
+            config=cfg,
+            store=self.store,
+            vacancies=VacancyService(self.store, Origin(cfg.station.lat, cfg.station.lon, cfg.station.area_type)),
+            visits=self.visits,
+            background=self.background,
+            nav=self.nav,
+        )
+        for name, cls in SCREENS.items():
+            self.manager.add_widget(cls(name=name, services=self.services))
+        self.manager.current = IDLE_SCREEN
+        self.visits.on_end(self._reset_screens)
+        self.idle = IdleGuard(
+            IdleWatcher(cfg.idle.timeout_s, cfg.idle.countdown_s),
+            is_idle_screen=lambda: self.manager.current == IDLE_SCREEN,
+            end_visit=self.end_visit,
+        )
+        Window.bind(on_request_close=self._refuse_close)
+        Window.clearcolor = (1, 1, 1, 1)
+        root = FloatLayout()
+        root.add_widget(self.manager)
+        root.add_widget(self.toast)
+        if self._on_first_frame:
+            Window.bind(on_flip=self._first_flip)
+        return root
+
+    def screen(self, name: str) -> KioskScreen:
+        return self.manager.get_screen(name)
+
+    def end_visit(self) -> None:
+        """Forget everything about the current visit and show the attract screen."""
+        log.info("visit ended; returning to the attract screen")
+        self.visits.end()
+        self.nav.reset_to(IDLE_SCREEN)
+
+    def _reset_screens(self) -> None:
+        for screen in self.manager.screens:
+            screen.reset()
+
+    def _refuse_close(self, *_args, source: str | None = None, **_kw) -> bool:
+        """Esc, Alt+F4 and a keyboard-wedge scanner sending Esc must not close a kiosk."""
+        log.info("window close requested (%s) and refused", source)
+        return True
+
+    def _first_flip(self, *_args) -> None:
+        if self.manager.current == IDLE_SCREEN and self.manager.current_screen.ids.brand.texture is not None:
+            Window.unbind(on_flip=self._first_flip)
+            cb, self._on_first_frame = self._on_first_frame, None
+            if cb:
+                cb()
+
+    def on_stop(self) -> None:
+        self.idle.stop()
+        self.background.shutdown()

@@ -1,0 +1,53 @@
+"""The state of one resident's visit at the kiosk.
+
+Everything a visit accumulates lives here and nowhere else in the core, so that ending the
+visit (logout, idle timeout, back to the attract screen) is one call that forgets all of it.
+Screens hold copies for display only and wipe them in their own ``reset``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Visit:
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    started_at: datetime = field(default_factory=datetime.now)
+    viewed_vacancies: list[str] = field(default_factory=list)
+    shortlist: list[str] = field(default_factory=list)
+    selected_vacancy: str | None = None
+    identity: object | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.viewed_vacancies or self.shortlist or self.selected_vacancy or self.identity)
+
+
+class VisitManager:
+    """Owns the current Visit; ``end()`` replaces it with a fresh one and tells the listeners."""
+
+    def __init__(self) -> None:
+        self.current = Visit()
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_end(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def view_vacancy(self, vacancy_id: str) -> None:
+        self.current.selected_vacancy = vacancy_id
+        if vacancy_id not in self.current.viewed_vacancies:
+            self.current.viewed_vacancies.append(vacancy_id)
+
+    def end(self) -> None:
+        old = self.current
+        self.current = Visit()
+        old.viewed_vacancies.clear()
+        old.shortlist.clear()
+        old.selected_vacancy = None
+        old.identity = None
+        for cb in list(self._listeners):
+            cb()

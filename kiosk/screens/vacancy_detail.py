@@ -1,0 +1,49 @@
+"""Everything about one vacancy, with a QR code to open it on a phone."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+from kiosk.core.vacancies import VacancyView
+from kiosk.screens.base import KioskScreen, load_kv
+
+
+class VacancyDetailScreen(KioskScreen):
+    vacancy: VacancyView | None = ObjectProperty(None, allownone=True)
+    vacancy_id = StringProperty("")
+    qr_data = StringProperty("")
+    message = StringProperty("")
+    loading = BooleanProperty(False)
+
+    def set_params(self, vacancy_id: str = "", **_params) -> None:
+        if vacancy_id != self.vacancy_id:
+            self.reset()
+        self.vacancy_id = vacancy_id
+
+    def activate(self) -> None:
+        if self.vacancy_id and (self.vacancy is None or self.vacancy.id != self.vacancy_id):
+            self.loading = True
+            self.message = "正在读取岗位信息…"
+            self.services.visits.view_vacancy(self.vacancy_id)
+            self.services.background.submit(self.services.vacancies.get, self.vacancy_id, on_done=self._show)
+        self.ids.scroll.scroll_y = 1
+
+    def _show(self, view: VacancyView | None) -> None:
+        self.loading = False
+        if view is None:
+            self.message = "该岗位已过期或已下架，请返回查看其他岗位"
+            return
+        self.message = ""
+        self.vacancy = view
+        self.qr_data = self.services.config.job_url(view.id)
+
+    def reset(self) -> None:
+        self.vacancy = None
+        self.vacancy_id = ""
+        self.qr_data = ""
+        self.message = ""
+        if "scroll" in self.ids:
+            self.ids.scroll.scroll_y = 1
+
+
+load_kv(__file__)

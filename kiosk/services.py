@@ -1,0 +1,25 @@
+"""The services a screen may use, handed to every screen by the app (no global app object)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.config import KioskConfig
+from kiosk.core.session import VisitManager
+from kiosk.core.vacancies import VacancyService
+from kiosk.store.engine import Store
+
+if TYPE_CHECKING:
+    from kiosk.background import Background
+    from kiosk.screens.navigator import Navigator
+
+
+@dataclass
+class Services:
+    config: KioskConfig
+    store: Store
+    vacancies: VacancyService
+    visits: VisitManager
+    background: Background
+    nav: Navigator

@@ -1,0 +1,169 @@
+"""The screens tour: walks every screen with simulated touches and saves a PNG of each.
+
+Runs inside the real app, in portrait (1080x1920) and then landscape (1920x1080). Beside the
+pictures it writes ``tour.json``: for each shot, the screen, any character the font has no
+glyph for, and any touch target smaller than ``theme.TOUCH_MIN``. Exit code 1 if a shot has
+either problem, so the tour doubles as a check.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk import theme
+from kiosk.fonts import missing_glyphs
+from kiosk.widgets.touch import tap
+
+log = logging.getLogger(__name__)
+
+ORIENTATIONS = (("portrait", (1080, 1920)), ("landscape", (1920, 1080)))
+STEP_TIMEOUT_S = 20.0
+
+
+def visible_widgets(root: Widget) -> Iterator[Widget]:
+    """Widgets on screen: skips hidden (opacity 0), disabled-and-hidden and zero-sized subtrees."""
+    stack = [root]
+    while stack:
+        w = stack.pop()
+        if w.opacity == 0 or w.width <= 1 or w.height <= 1:
+            continue
+        yield w
+        stack.extend(w.children)
+
+
+def audit(root: Widget, font_path: str) -> dict:
+    """Missing glyphs and undersized touch targets among the visible widgets under ``root``."""
+    missing: set[str] = set()
+    small: list[str] = []
+    texts: list[str] = []
+    for w in visible_widgets(root):
+        if isinstance(w, Label) and w.text:
+            texts.append(w.text)
+            missing |= missing_glyphs(w.text, font_path)
+        if isinstance(w, ButtonBehavior) and not w.disabled and min(w.width, w.height) < theme.TOUCH_MIN:
+            label = getattr(w, "text", "") or getattr(w, "title", "") or type(w).__name__
+            small.append(f"{label} ({int(w.width)}x{int(w.height)})")
+    return {"missing_glyphs": sorted(missing), "small_targets": small, "texts": texts}
+
+
+class Tour:
+    def __init__(self, app, out_dir: Path) -> None:
+        self.app = app
+        self.out = out_dir
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.shots: list[dict] = []
+        self.exit_code = 0
+        self._script = self.script()
+        self._wait: Callable[[], bool] | None = None
+        self._deadline = 0.0
+        self._resume_at = 0.0
+
+    def start(self) -> None:
+        Clock.schedule_interval(self._step, 0)
+
+    # -- driver ------------------------------------------------------------------------------
+    def _step(self, _dt: float) -> bool | None:
+        now = Clock.get_boottime()
+        if now < self._resume_at:
+            return None
+        if self._wait is not None:
+            if not self._wait():
+                if now > self._deadline:
+                    log.error("tour: a step did not complete within %.0f s", STEP_TIMEOUT_S)
+                    self.exit_code = 1
+                    self._finish()
+                    return False
+                return None
+            self._wait = None
+        try:
+            cmd = next(self._script)
+        except StopIteration:
+            self._finish()
+            return False
+        except Exception:
+            log.exception("tour failed")
+            self.exit_code = 1
+            self._finish()
+            return False
+        if callable(cmd):
+            self._wait = cmd
+            self._deadline = now + STEP_TIMEOUT_S
+        else:
+            self._resume_at = now + float(cmd)
+        return None
+
+    def _finish(self) -> None:
+        (self.out / "tour.json").write_text(json.dumps(self.shots, ensure_ascii=False, indent=2))
+        for s in self.shots:
+            if s["missing_glyphs"] or s["small_targets"]:
+                log.error("tour: %s has problems: %s %s", s["file"], s["missing_glyphs"], s["small_targets"])
+                self.exit_code = 1
+        print(f"tour: {len(self.shots)} screenshots in {self.out}")
+        self.app.stop()
+
+    def shot(self, name: str) -> None:
+        path = self.out / f"{name}.png"
+        real = Window.screenshot(name=str(path))
+        if real and real != str(path):
+            os.replace(real, path)
+        top = self.app.root_window.children[0]
+        report = audit(top, str(self.app.fonts.regular))
+        report.update(file=path.name, screen=self.app.manager.current, size=list(Window.size))
+        report.pop("texts")
+        self.shots.append(report)
+
+    # -- the walk ------------------------------------------------------------------------------
+    def script(self) -> Iterator[float | Callable[[], bool]]:
+        app = self.app
+        nav = app.nav
+        bg = app.background
+        for orient, size in ORIENTATIONS:
+            Window.size = size
+            yield 1.0
+            app.end_visit()
+            yield 1.0
+            self.shot(f"{orient}-01-attract")
+
+            tap(app.screen("attract"))
+            yield lambda: nav.current == "home" and bg.pending == 0
+            yield 0.3
+            self.shot(f"{orient}-02-home")
+
+            tap(app.screen("home").tile("queue"))
+            yield 0.4
+            self.shot(f"{orient}-03-home-coming-soon")
+
+            tap(app.screen("home").tile("jobs"))
+            rv = app.screen("vacancy_list").ids.rv
+            yield lambda: nav.current == "vacancy_list" and bool(rv.data) and bg.pending == 0
+            yield 0.5
+            self.shot(f"{orient}-04-vacancy-list")
+
+            first = max(rv.layout_manager.children, key=lambda w: w.y)
+            tap(first)
+            detail = app.screen("vacancy_detail")
+            yield lambda: nav.current == "vacancy_detail" and detail.vacancy is not None
+            yield 0.5
+            self.shot(f"{orient}-05-vacancy-detail")
+            detail.ids.scroll.scroll_y = 0
+            yield 0.5
+            self.shot(f"{orient}-06-vacancy-detail-end")
+
+            watcher = app.idle.watcher
+            watcher.last_activity -= watcher.timeout_s + 1
+            yield lambda: app.idle.overlay.parent is not None
+            yield 0.5
+            self.shot(f"{orient}-07-idle-countdown")
+            watcher.last_activity -= watcher.countdown_s
+            yield lambda: nav.current == "attract"
+            yield 0.3
