@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kivy.app import App
 from kivy.core.window import Window
@@ -28,8 +29,10 @@ from kiosk.screens.navigator import Navigator
 from kiosk.screens.vacancy_detail import VacancyDetailScreen
 from kiosk.screens.vacancy_list import VacancyListScreen
 from kiosk.services import Services
-from kiosk.store.engine import Store
 from kiosk.widgets.common import Toast
+
+if TYPE_CHECKING:
+    from kiosk.store.engine import Store
 
 log = logging.getLogger(__name__)
 

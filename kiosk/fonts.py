@@ -71,13 +71,13 @@ def _extract(path: Path, family: str | None, cache_dir: Path) -> Path:
     """The font file Kivy should open: the file itself, or the face copied out of a collection."""
     if path.suffix.lower() != ".ttc" or family is None:
         return path
+    st = path.stat()
+    out = cache_dir / f"{path.stem}-{family.replace(' ', '')}-{st.st_size}-{int(st.st_mtime)}.otf"
+    if out.exists():
+        return out  # checked before fontTools is even imported: this runs at every start
     index = _face_index(path, family)
     if index == 0:
         return path
-    st = path.stat()
-    out = cache_dir / f"{path.stem}-{index}-{st.st_size}-{int(st.st_mtime)}.otf"
-    if out.exists():
-        return out
     from fontTools.ttLib import TTFont
 
     cache_dir.mkdir(parents=True, exist_ok=True)

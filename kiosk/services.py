@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.config import KioskConfig
-from kiosk.core.session import VisitManager
-from kiosk.core.vacancies import VacancyService
-from kiosk.store.engine import Store
-
 if TYPE_CHECKING:
     from kiosk.background import Background
+    from kiosk.config import KioskConfig
+    from kiosk.core.session import VisitManager
+    from kiosk.core.vacancies import VacancyService
     from kiosk.screens.navigator import Navigator
+    from kiosk.store.engine import Store
 
 
 @dataclass

@@ -9,12 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING
 
 from kiosk.core.geo import circle_radius_m, describe_distance, distance_m, walking_minutes
-from kiosk.store.engine import Store
-from kiosk.store.models import Vacancy
+
+if TYPE_CHECKING:
+    from kiosk.store.engine import Store
+    from kiosk.store.models import Vacancy
+
+# SQLAlchemy and the models are imported inside the query methods: they run on worker
+# threads, and keeping them out of start-up lets the attract screen appear sooner.
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ def salary_text(smin: int, smax: int, unit: str) -> str:
 
 
 def open_filter(today: date):
+    from kiosk.store.models import Vacancy
+
     return (Vacancy.status == "open") & (Vacancy.expires_on >= today)
 
 
@@ -106,6 +112,10 @@ class VacancyService:
 
     def nearest(self, limit: int = 300, today: date | None = None) -> list[VacancyView]:
         """Open vacancies, nearest to the station first."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import Vacancy
+
         today = today or date.today()
         o = self.origin
         k = math.cos(math.radians(o.lat))
@@ -120,6 +130,10 @@ class VacancyService:
 
     def counts(self, today: date | None = None) -> tuple[int, int]:
         """(open vacancies in the city, open vacancies inside the station's circle)."""
+        from sqlalchemy import func, select
+
+        from kiosk.store.models import Vacancy
+
         today = today or date.today()
         o = self.origin
         dlat = o.circle_m / 111_000
@@ -138,6 +152,10 @@ class VacancyService:
 
     def get(self, vacancy_id: str, today: date | None = None) -> VacancyView | None:
         """One open vacancy, or None if it does not exist, has expired or was withdrawn."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import Vacancy
+
         today = today or date.today()
         with self.store.read() as s:
             v = s.scalar(select(Vacancy).where(Vacancy.id == vacancy_id, open_filter(today)))
@@ -145,6 +163,8 @@ class VacancyService:
 
 
 def active_announcements(store: Store, today: date | None = None) -> list[str]:
+    from sqlalchemy import select
+
     from kiosk.store.models import Announcement
 
     today = today or date.today()

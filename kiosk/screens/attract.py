@@ -12,6 +12,8 @@ from kiosk.screens.base import KioskScreen, load_kv
 
 WEEKDAYS = "一二三四五六日"
 ROTATE_S = 6.0
+#: Announcements load just after the screen is up, so the first frame does not wait for them.
+ANNOUNCEMENTS_AFTER_S = 0.3
 
 
 class AttractScreen(KioskScreen):
@@ -29,9 +31,13 @@ class AttractScreen(KioskScreen):
         self._tick_clock(0)
         Clock.schedule_interval(self._rotate, ROTATE_S)
         Clock.schedule_interval(self._tick_clock, 1.0)
+        Clock.schedule_once(self._load_announcements, ANNOUNCEMENTS_AFTER_S)
+
+    def _load_announcements(self, _dt: float) -> None:
         self.services.background.submit(active_announcements, self.services.store, on_done=self._got_announcements)
 
     def deactivate(self) -> None:
+        Clock.unschedule(self._load_announcements)
         Clock.unschedule(self._rotate)
         Clock.unschedule(self._tick_clock)
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -33,24 +35,53 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """The kiosk database: an engine plus a session factory."""
+    """The kiosk database: an engine plus a session factory.
 
-    def __init__(self, engine: Engine, path: Path | None) -> None:
-        self.engine = engine
+    SQLAlchemy is imported and the engine built on first use, not at start: the start-up
+    checks use the sqlite3 module directly, so the attract screen does not wait for an ORM
+    it does not need (the first query runs on a worker thread).
+    """
+
+    def __init__(self, path: Path | None, busy_timeout_s: float = 5.0) -> None:
         self.path = path
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.busy_timeout_s = busy_timeout_s
+        self._engine: Engine | None = None
+        self._sessions = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from sqlalchemy.orm import sessionmaker
+
+                    engine = _create_engine(self.path, self.busy_timeout_s)
+                    self._sessions = sessionmaker(engine, expire_on_commit=False)
+                    self._engine = engine
+        return self._engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on error."""
+        self.engine
         with self._sessions() as s, s.begin():
             yield s
 
     def read(self) -> Session:
         """A session for reads (no transaction management needed by the caller)."""
+        self.engine
         return self._sessions()
 
     def get_setting(self, key: str, default: str = "") -> str:
+        if self._engine is None and self.path is not None:
+            # read at start, before the ORM is loaded
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s)
+            try:
+                row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            finally:
+                conn.close()
+            return row[0] if row else default
         from kiosk.store.models import Setting
 
         with self.read() as s:
@@ -64,37 +95,71 @@ class Store:
             s.merge(Setting(key=key, value=value))
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
-def open_store(path: str | Path | None, *, busy_timeout_s: float = 5.0, migrate_schema: bool = True) -> Store:
-    """Open (creating if needed) the database at ``path``; ``None`` means in memory (tests)."""
-    db_path = Path(path) if path is not None else None
-    if db_path is not None:
-        _check_file(db_path)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite+pysqlite:///{db_path}"
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_s, "check_same_thread": False})
+def _create_engine(path: Path | None, busy_timeout_s: float) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    if path is not None:
+        engine = create_engine(f"sqlite+pysqlite:///{path}",
+                               connect_args={"timeout": busy_timeout_s, "check_same_thread": False})
     else:
         from sqlalchemy.pool import StaticPool
 
-        engine = create_engine(
-            "sqlite+pysqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
-        )
+        engine = create_engine("sqlite+pysqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     event.listen(engine, "connect", _on_connect)
-    store = Store(engine, db_path)
+    return engine
+
+
+def open_store(path: str | Path | None, *, busy_timeout_s: float = 5.0, migrate_schema: bool = True) -> Store:
+    """Open (creating if needed) the database at ``path``; ``None`` means in memory (tests).
+
+    Refuses a damaged, foreign or locked file with a StoreError that says what to do.
+    """
+    db_path = Path(path) if path is not None else None
+    store = Store(db_path, busy_timeout_s)
+    if db_path is None:
+        migrate(store)
+        return store
+    _check_file(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with engine.connect() as conn:
-            conn.execute(text("PRAGMA schema_version")).scalar()
-        if migrate_schema:
+        rev = _probe(db_path, busy_timeout_s)
+        if migrate_schema and rev != SCHEMA_HEAD:
             migrate(store)
-    except OperationalError as e:
-        engine.dispose()
+    except sqlite3.DatabaseError as e:
+        store.close()
         raise _explain(e, db_path) from None
-    except DatabaseError as e:
-        engine.dispose()
-        raise _explain(e, db_path) from None
+    except Exception as e:
+        from sqlalchemy.exc import DBAPIError
+
+        store.close()
+        if isinstance(e, DBAPIError):
+            raise _explain(e, db_path) from None
+        raise
     return store
+
+
+def _probe(path: Path, busy_timeout_s: float) -> str | None:
+    """Read the schema and take the write lock once, with plain sqlite3.
+
+    Taking the lock now means a database another process holds fails at start, with a clear
+    message, rather than at a resident's first action. Returns the schema revision.
+    """
+    conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        has = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
+        if not has:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -143,6 +208,8 @@ def _explain(e: Exception, path: Path | None) -> StoreError:
 
 
 def current_revision(store: Store) -> str | None:
+    from sqlalchemy import text
+
     with store.engine.connect() as conn:
         has = conn.execute(
             text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
@@ -171,6 +238,8 @@ def migrate(store: Store) -> bool:
 
 def integrity_check(store: Store) -> str:
     """Full ``PRAGMA quick_check``; returns "ok" or SQLite's description of the damage."""
+    from sqlalchemy import text
+
     with store.engine.connect() as conn:
         rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
     return "ok" if rows == ["ok"] else "; ".join(rows[:5])

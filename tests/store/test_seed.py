@@ -1,0 +1,69 @@
+from datetime import date
+
+from sqlalchemy import func, select
+
+from kiosk.config import load_config
+from kiosk.core import demodata, tianjin
+from kiosk.store.models import Announcement, Station, Vacancy
+from kiosk.store.seed import seed_demo
+
+TODAY = date(2026, 11, 24)
+
+
+def test_generator_is_deterministic():
+    a = list(demodata.vacancies(300, seed=7, today=TODAY))
+    b = list(demodata.vacancies(300, seed=7, today=TODAY))
+    c = list(demodata.vacancies(300, seed=8, today=TODAY))
+    assert a == b
+    assert a != c
+
+
+def test_generated_vacancies_look_real():
+    rows = list(demodata.vacancies(3000, seed=1, today=TODAY))
+    assert {r["district"] for r in rows} == set(tianjin.DISTRICT_NAMES)
+    assert len(tianjin.DISTRICT_NAMES) == 16
+    assert {"全职", "兼职", "公益性岗位", "实习"} <= {r["job_type"] for r in rows}
+    for r in rows:
+        assert r["salary_min"] <= r["salary_max"]
+        if r["salary_unit"] == "月":
+            assert r["salary_min"] >= tianjin.MIN_WAGE_MONTHLY
+        else:
+            assert r["salary_min"] >= tianjin.MIN_WAGE_HOURLY
+        assert r["posted_on"] <= TODAY
+        assert r["posted_on"] < r["expires_on"]
+        assert 38.5 < r["lat"] < 40.3 and 116.6 < r["lon"] < 118.1
+        assert r["pinyin_initials"] and r["pinyin_full"]
+    expired = sum(r["expires_on"] < TODAY for r in rows)
+    withdrawn = sum(r["status"] == "withdrawn" for r in rows)
+    assert 0.02 < expired / len(rows) < 0.1
+    assert 0.01 < withdrawn / len(rows) < 0.06
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_pinyin_initials_are_computed():
+    row = next(r for r in demodata.vacancies(500, seed=3, today=TODAY) if r["title"] == "保洁员")
+    assert row["pinyin_initials"].startswith("bjy ")
+    assert row["pinyin_full"].startswith("baojieyuan")
+
+
+def test_stations_cover_every_street_and_have_unique_ids():
+    st = demodata.stations(TODAY)
+    assert len(st) == sum(len(d.streets) for d in tianjin.DISTRICTS) + len(demodata.CAMPUS_AND_PARK_STATIONS)
+    assert len({s["id"] for s in st}) == len(st)
+    assert {s["kind"] for s in st} >= {"street", "township", "park", "university"}
+
+
+def test_seed_writes_rows_and_reports_progress(store):
+    cfg = load_config(env={})
+    seen = []
+    n = seed_demo(store, 12_000, seed=5, today=TODAY, station=cfg.station, progress=lambda d, t: seen.append((d, t)))
+    assert n == 12_000
+    assert seen[-1] == (12_000, 12_000) and len(seen) >= 3
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Vacancy)) == 12_000
+        assert s.get(Station, cfg.station.id).name == cfg.station.name
+        assert s.scalar(select(func.count()).select_from(Announcement)) == len(demodata.ANNOUNCEMENTS)
+    # seeding again replaces instead of duplicating
+    seed_demo(store, 100, seed=5, today=TODAY, station=cfg.station)
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(Vacancy)) == 100

@@ -1,0 +1,91 @@
+"""One real kiosk app for the whole UI session, driven frame by frame (Kivy allows one window
+per process). Tests tap real widgets through Kivy's input pipeline and check what is shown."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+
+UI_VACANCIES = 600
+
+
+@pytest.fixture(scope="session")
+def kiosk_app(tmp_path_factory):
+    from kiosk.bootstrap import bootstrap
+    from kiosk.config import load_config
+
+    data = tmp_path_factory.mktemp("kiosk-ui")
+    cfg = load_config(env={})
+    cfg = replace(cfg, data_dir=str(data), demo=replace(cfg.demo, seed_vacancies=UI_VACANCIES))
+    fonts = bootstrap(cfg, size=(1080, 1920), fullscreen=False)
+
+    from kivy.base import EventLoop, runTouchApp, stopTouchApp
+
+    from kiosk.app import KioskApp
+    from kiosk.commands.run import open_and_seed
+
+    store = open_and_seed(cfg)
+    app = KioskApp(cfg, store, fonts, animate=False)
+    app._run_prepare()
+    runTouchApp(embedded=True)
+    for _ in range(3):
+        EventLoop.idle()
+    yield app
+    app.stop()
+    stopTouchApp()
+    store.close()
+
+
+def pump(frames: int = 2) -> None:
+    from kivy.base import EventLoop
+
+    for _ in range(frames):
+        EventLoop.idle()
+
+
+def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        pump(1)
+        time.sleep(0.005)
+    pump(2)
+
+
+def tap(widget) -> None:
+    from kiosk.widgets.touch import tap as _tap
+
+    _tap(widget)
+    pump(2)
+
+
+@pytest.fixture
+def app(kiosk_app):
+    """The session app, back on the attract screen with a fresh visit."""
+    kiosk_app.end_visit()
+    kiosk_app.idle.watcher.poke()
+    wait_until(lambda: kiosk_app.background.pending == 0, what="background jobs")
+    pump(2)
+    assert kiosk_app.nav.current == "attract"
+    return kiosk_app
+
+
+def go_home(app) -> None:
+    tap(app.screen("attract"))
+    wait_until(lambda: app.nav.current == "home" and app.background.pending == 0, what="home screen")
+
+
+def open_list(app):
+    go_home(app)
+    tap(app.screen("home").tile("jobs"))
+    rv = app.screen("vacancy_list").ids.rv
+    wait_until(lambda: bool(rv.data) and app.background.pending == 0, what="vacancy rows")
+    return rv
+
+
+def first_row(rv):
+    pump(3)
+    return max(rv.layout_manager.children, key=lambda w: w.y)

@@ -1,0 +1,44 @@
+"""Every screen renders its Chinese text with the registered CJK font, and no glyph is missing."""
+
+from __future__ import annotations
+
+import pytest
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.uix.label import Label
+
+from kiosk.fonts import missing_glyphs
+from kiosk.tour import visible_widgets
+from tests.ui.conftest import first_row, go_home, open_list, pump, tap, wait_until
+
+
+def _enter(app, name):
+    if name == "attract":
+        wait_until(lambda: bool(app.screen("attract").announcements), what="announcements")
+    elif name == "home":
+        go_home(app)
+    elif name == "vacancy_list":
+        open_list(app)
+    elif name == "vacancy_detail":
+        rv = open_list(app)
+        tap(first_row(rv))
+        wait_until(lambda: app.screen("vacancy_detail").vacancy is not None, what="detail")
+    pump(3)
+
+
+def test_default_font_is_the_cjk_font(app):
+    regular, _italic, bold, _bi = LabelBase._fonts[DEFAULT_FONT]
+    assert regular == str(app.fonts.regular) and bold == str(app.fonts.bold)
+
+
+@pytest.mark.parametrize("name", ["attract", "home", "vacancy_list", "vacancy_detail"])
+def test_screen_text_renders_with_registered_font(app, name):
+    _enter(app, name)
+    assert app.nav.current == name
+    labels = [w for w in visible_widgets(app.screen(name)) if isinstance(w, Label) and w.text.strip()]
+    chinese = [lb for lb in labels if any("\u4e00" <= ch <= "\u9fff" for ch in lb.text)]
+    assert len(chinese) >= 3
+    for lb in labels:
+        assert lb.texture is not None, lb.text
+        used = lb._label.options["font_name_r"]
+        assert used in (str(app.fonts.regular), str(app.fonts.bold)), (lb.text, used)
+        assert missing_glyphs(lb.text, used) == set(), lb.text

@@ -1,0 +1,87 @@
+"""The resident's main path, walked with simulated touches on the real app."""
+
+from __future__ import annotations
+
+from kivy.core.window import Window
+
+from tests.ui.conftest import first_row, go_home, open_list, pump, tap, wait_until
+
+
+def test_attract_shows_brand_station_and_announcement(app):
+    screen = app.screen("attract")
+    wait_until(lambda: bool(screen.announcements), what="announcements")
+    assert screen.ids.brand.text == "津彩e就业"
+    assert screen.ids.station.text == app.kiosk_config.station.name
+    assert screen.ids.announcement.text in screen.announcements
+    first = screen.ids.announcement.text
+    screen._rotate(0)
+    pump()
+    assert screen.ids.announcement.text != first
+
+
+def test_touch_on_attract_opens_home_with_six_tiles(app):
+    go_home(app)
+    tiles = list(reversed(app.screen("home").ids.tiles.children))
+    assert [t.title for t in tiles] == ["找工作", "排队取号", "预约服务", "远程视频咨询", "政策与服务", "附近驿站"]
+    jobs = app.screen("home").tile("jobs")
+    assert jobs.available and "全市共" in jobs.subtitle
+
+
+def test_coming_soon_tile_explains_and_stays(app):
+    go_home(app)
+    tap(app.screen("home").tile("queue"))
+    assert app.nav.current == "home"
+    assert "即将开放" in app.toast.text and app.toast.opacity == 1
+
+
+def test_vacancy_list_is_nearest_first_and_opens_detail(app):
+    rv = open_list(app)
+    assert app.nav.current == "vacancy_list"
+    data = rv.data
+    assert len(data) >= 100
+    summary = app.screen("vacancy_list").summary
+    assert "步行 15 分钟内" in summary
+    meters = [app.services.vacancies.get(r["vacancy_id"]).distance_m for r in data[:30]]
+    assert meters == sorted(meters)
+    row = first_row(rv)
+    assert row.title == data[0]["title"]
+    tap(row)
+    detail = app.screen("vacancy_detail")
+    wait_until(lambda: detail.vacancy is not None, what="vacancy detail")
+    assert app.nav.current == "vacancy_detail"
+    assert detail.ids.title.text == data[0]["title"]
+    assert detail.ids.salary.text == data[0]["salary"]
+    assert detail.qr_data == app.kiosk_config.job_url(data[0]["vacancy_id"])
+    assert detail.ids.qr.texture is not None
+    assert app.visits.current.viewed_vacancies == [data[0]["vacancy_id"]]
+
+
+def test_back_and_home_buttons(app):
+    rv = open_list(app)
+    tap(first_row(rv))
+    detail = app.screen("vacancy_detail")
+    wait_until(lambda: detail.vacancy is not None, what="vacancy detail")
+    back = detail.ids.header.children[-1]
+    assert back.text == "‹ 返回"
+    tap(back)
+    assert app.nav.current == "vacancy_list"
+    home = app.screen("vacancy_list").ids.header.children[0]
+    assert home.text == "首页"
+    tap(home)
+    assert app.nav.current == "home"
+
+
+def test_escape_and_window_close_are_refused(app):
+    assert Window.dispatch("on_request_close", source="keyboard") is True
+    assert app.nav.current == "attract"
+
+
+def test_touch_targets_are_large_enough(app):
+    from kiosk import theme
+    from kiosk.tour import audit
+
+    rv = open_list(app)
+    tap(first_row(rv))
+    wait_until(lambda: app.screen("vacancy_detail").vacancy is not None, what="detail")
+    report = audit(app.root, str(app.fonts.regular))
+    assert report["small_targets"] == [], f"targets under {theme.TOUCH_MIN}px: {report['small_targets']}"

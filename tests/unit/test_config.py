@@ -1,0 +1,86 @@
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+
+VALID = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "kiosk.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_embedded_default_is_the_demo_station():
+    cfg = load_config(env={})
+    assert cfg.station.name == "和平区南市街就业驿站"
+    assert cfg.station.area_type == "urban"
+    assert cfg.screen.orientation == "portrait"
+    assert cfg.idle.timeout_s == 60
+    assert cfg.demo.enabled
+    assert cfg.devices.printer.backend == "simulated"
+    assert cfg.job_url("V1") == "http://127.0.0.1:8700/jobs/V1"
+
+
+def test_env_overrides_typed_values():
+    cfg = load_config(env={"KIOSK__IDLE__TIMEOUT_S": "90", "KIOSK__STATION__NAME": "测试驿站",
+                           "KIOSK__SCREEN__FULLSCREEN": "yes", "KIOSK__SCREEN__WIDTH": "1920",
+                           "KIOSK__SCREEN__HEIGHT": "1080"})
+    assert cfg.idle.timeout_s == 90.0
+    assert cfg.station.name == "测试驿站"
+    assert cfg.screen.fullscreen is True
+    assert cfg.screen.width == 1920 and cfg.screen.orientation == "landscape"
+
+
+@pytest.mark.parametrize(
+    "env, key",
+    [
+        ({"KIOSK__IDLE__TIMEOUT_S": "soon"}, "idle.timeout_s"),
+        ({"KIOSK__STATION__AREA_TYPE": "town"}, "station.area_type"),
+        ({"KIOSK__SCREEN__FULLSCREEN": "maybe"}, "screen.fullscreen"),
+        ({"KIOSK__STATION__LAT": "139.1"}, "station.lat"),
+        ({"KIOSK__STATION__COLOUR": "red"}, "station.colour"),
+        ({"KIOSK__CENTRAL__URL": "ftp://x"}, "central.url"),
+    ],
+)
+def test_bad_values_name_the_key(env, key):
+    with pytest.raises(ConfigError) as e:
+        load_config(env=env)
+    assert key in str(e.value)
+    assert str(DEFAULT_CONFIG_PATH) in str(e.value)
+
+
+def test_wrong_type_in_file(tmp_path):
+    p = write(tmp_path, VALID.replace("timeout_s = 60", 'timeout_s = "sixty"'))
+    with pytest.raises(ConfigError, match=r"idle\.timeout_s: expected a number"):
+        load_config(p, env={})
+
+
+def test_missing_required_key(tmp_path):
+    p = write(tmp_path, VALID.replace('id = "TJ-HP-NSJ-01"\n', ""))
+    with pytest.raises(ConfigError, match=r"missing required key station\.id"):
+        load_config(p, env={})
+
+
+def test_not_toml(tmp_path):
+    p = write(tmp_path, "[station\nname = 1")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(p, env={})
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", env={})
+
+
+def test_kiosk_config_env_selects_file(tmp_path):
+    p = write(tmp_path, VALID.replace("和平区南市街就业驿站", "别的驿站"))
+    assert load_config(env={"KIOSK_CONFIG": str(p)}).station.name == "别的驿站"
+
+
+def test_production_example_is_valid():
+    cfg = load_config(DEFAULT_CONFIG_PATH.parent / "production.example.toml", env={})
+    assert cfg.screen.fullscreen and not cfg.demo.enabled
+    assert cfg.devices.idcard.backend == "serial"
