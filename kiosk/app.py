@@ -17,10 +17,12 @@ from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from kiosk.background import Background
 from kiosk.config import KioskConfig
+from kiosk.core.diagnostics import Diagnostics, store_section
 from kiosk.core.session import VisitManager
 from kiosk.core.vacancies import Origin, VacancyService
 from kiosk.fonts import FontPair
 from kiosk.idle import IdleWatcher
+from kiosk.screens.admin import AdminLoginScreen, AdminScreen
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.home import HomeScreen
@@ -42,6 +44,8 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "home": HomeScreen,
     "vacancy_list": VacancyListScreen,
     "vacancy_detail": VacancyDetailScreen,
+    "admin_login": AdminLoginScreen,
+    "admin": AdminScreen,
 }
 IDLE_SCREEN = "attract"
 
@@ -81,7 +85,10 @@ class KioskApp(App):
             visits=self.visits,
             background=self.background,
             nav=self.nav,
+            diagnostics=Diagnostics(),
+            end_visit=self.end_visit,
         )
+        self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():
             self.manager.add_widget(cls(name=name, services=self.services))
         self.manager.current = IDLE_SCREEN

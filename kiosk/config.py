@@ -122,6 +122,21 @@ class DemoConfig:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    """The staff/diagnostics screen: reached by holding a finger on the attract screen's clock
+    for three seconds, then a PIN. Only the PIN's SHA-256 is kept (``python -m kiosk hash-pin`` prints it)."""
+
+    pin_sha256: str = ""
+    max_attempts: int = 5
+    lockout_s: float = 300.0
+
+    def __post_init__(self) -> None:
+        h = self.pin_sha256
+        if h and (len(h) != 64 or any(c not in "0123456789abcdef" for c in h)):
+            raise ConfigError("admin.pin_sha256: expected 64 lowercase hex digits (python -m kiosk hash-pin)")
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     station: StationConfig
     screen: ScreenConfig = field(default_factory=ScreenConfig)
@@ -129,6 +144,7 @@ class KioskConfig:
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     central: CentralConfig = field(default_factory=CentralConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
     language: Literal["zh_CN"] = "zh_CN"
     data_dir: str = "var"
     job_url_template: str = "{central_url}/jobs/{id}"

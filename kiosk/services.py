@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.config import KioskConfig
+    from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.session import VisitManager
     from kiosk.core.vacancies import VacancyService
     from kiosk.screens.navigator import Navigator
@@ -22,3 +24,6 @@ class Services:
     visits: VisitManager
     background: Background
     nav: Navigator
+    diagnostics: Diagnostics
+    #: forget the visit and return to the attract screen
+    end_visit: Callable[[], None]

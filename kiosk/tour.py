@@ -22,7 +22,7 @@ from kivy.uix.widget import Widget
 
 from kiosk import theme
 from kiosk.fonts import missing_glyphs
-from kiosk.widgets.touch import tap
+from kiosk.widgets.touch import SimulatedTouch, tap
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,8 @@ class Tour:
         if self._wait is not None:
             if not self._wait():
                 if now > self._deadline:
-                    log.error("tour: a step did not complete within %.0f s", STEP_TIMEOUT_S)
+                    log.error("tour: a step did not complete within %.0f s (on %s, %d jobs pending)",
+                              STEP_TIMEOUT_S, self.app.nav.current, self.app.background.pending)
                     self.exit_code = 1
                     self._finish()
                     return False
@@ -159,11 +160,45 @@ class Tour:
             yield 0.5
             self.shot(f"{orient}-06-vacancy-detail-end")
 
+            app.end_visit()
+            yield 0.5
+            clock = SimulatedTouch(*app.screen("attract").ids.clock.to_window(*app.screen("attract").ids.clock.center))
+            clock.down()
+            yield app.screen("attract").admin_hold_s + 0.2
+            clock.up()
+            yield lambda: nav.current == "admin_login"
+            yield 0.3
+            self.shot(f"{orient}-07-admin-login")
+            login = app.screen("admin_login")
+            for digit in "1234":
+                tap(next(k for k in login.ids.keypad.children if k.text == digit))
+            yield 0.1
+            tap(login.ids.ok)
+            yield 0.3
+            self.shot(f"{orient}-08-admin-login-wrong-pin")
+            # The tour does not know the station's PIN: it opens the staff screen directly.
+            nav.go("admin")
+            admin = app.screen("admin")
+            yield lambda: nav.current == "admin" and bool(admin.sections)
+            yield 0.5
+            self.shot(f"{orient}-09-admin")
+            app.end_visit()
+            yield 0.5
+            rv_rows = app.screen("vacancy_list").ids.rv
+            tap(app.screen("attract"))
+            yield lambda: nav.current == "home"
+            yield 0.3
+            tap(app.screen("home").tile("jobs"))
+            yield lambda: nav.current == "vacancy_list" and bool(rv_rows.data) and bg.pending == 0
+            yield 0.5
+            tap(max(rv_rows.layout_manager.children, key=lambda w: w.y))
+            yield lambda: nav.current == "vacancy_detail" and detail.vacancy is not None
+
             watcher = app.idle.watcher
             watcher.last_activity -= watcher.timeout_s + 1
             yield lambda: app.idle.overlay.parent is not None
             yield 0.5
-            self.shot(f"{orient}-07-idle-countdown")
+            self.shot(f"{orient}-10-idle-countdown")
             watcher.last_activity -= watcher.countdown_s
             yield lambda: nav.current == "attract"
             yield 0.3

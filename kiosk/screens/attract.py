@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from kivy.clock import Clock
@@ -14,6 +15,8 @@ WEEKDAYS = "一二三四五六日"
 ROTATE_S = 6.0
 #: Announcements load just after the screen is up, so the first frame does not wait for them.
 ANNOUNCEMENTS_AFTER_S = 0.3
+#: Staff open their PIN screen by holding a finger on the clock this long.
+ADMIN_HOLD_S = 3.0
 
 
 class AttractScreen(KioskScreen):
@@ -22,6 +25,7 @@ class AttractScreen(KioskScreen):
     index = NumericProperty(0)
     clock_text = StringProperty("")
     date_text = StringProperty("")
+    admin_hold_s = NumericProperty(ADMIN_HOLD_S)
 
     def on_services(self, _inst, services) -> None:
         if services:
@@ -59,10 +63,19 @@ class AttractScreen(KioskScreen):
         self.date_text = f"{now.year}年{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}"
 
     def on_touch_up(self, touch) -> bool:
-        if self.collide_point(*touch.pos) and self.manager and self.manager.current == self.name:
+        if not (self.collide_point(*touch.pos) and self.manager and self.manager.current == self.name):
+            return super().on_touch_up(touch)
+        down_at = touch.ud.get("clock_down_at")
+        if down_at is not None and time.monotonic() - down_at >= self.admin_hold_s:
+            self.go("admin_login")  # staff: press and hold the clock
+        else:
             self.go("home", clear_history=True)
-            return True
-        return super().on_touch_up(touch)
+        return True
+
+    def on_touch_down(self, touch) -> bool:
+        if self.ids.clock.collide_point(*touch.pos):
+            touch.ud["clock_down_at"] = time.monotonic()
+        return super().on_touch_down(touch)
 
 
 load_kv(__file__)

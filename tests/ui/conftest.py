@@ -3,24 +3,28 @@ per process). Tests tap real widgets through Kivy's input pipeline and check wha
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import replace
 
 import pytest
 
+from kiosk.bootstrap import bootstrap
+from kiosk.config import load_config
+
 UI_VACANCIES = 600
+
+# Kivy's window settings must be in place before any test module imports kivy.core.window,
+# and this conftest is imported before the test modules next to it.
+CONFIG = load_config(env={})
+CONFIG = replace(CONFIG, data_dir=tempfile.mkdtemp(prefix="kiosk-ui-"),
+                 demo=replace(CONFIG.demo, seed_vacancies=UI_VACANCIES))
+FONTS = bootstrap(CONFIG, size=(1080, 1920), fullscreen=False)
 
 
 @pytest.fixture(scope="session")
-def kiosk_app(tmp_path_factory):
-    from kiosk.bootstrap import bootstrap
-    from kiosk.config import load_config
-
-    data = tmp_path_factory.mktemp("kiosk-ui")
-    cfg = load_config(env={})
-    cfg = replace(cfg, data_dir=str(data), demo=replace(cfg.demo, seed_vacancies=UI_VACANCIES))
-    fonts = bootstrap(cfg, size=(1080, 1920), fullscreen=False)
-
+def kiosk_app():
+    cfg, fonts = CONFIG, FONTS
     from kivy.base import EventLoop, runTouchApp, stopTouchApp
 
     from kiosk.app import KioskApp
@@ -30,8 +34,8 @@ def kiosk_app(tmp_path_factory):
     app = KioskApp(cfg, store, fonts, animate=False)
     app._run_prepare()
     runTouchApp(embedded=True)
-    for _ in range(3):
-        EventLoop.idle()
+    clock = app.screen("attract").ids.clock
+    wait_until(lambda: clock.texture is not None and clock.width > 40, what="the first frames")
     yield app
     app.stop()
     stopTouchApp()

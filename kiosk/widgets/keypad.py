@@ -1,0 +1,45 @@
+"""A large numeric keypad for PINs, phone and ID numbers (with an optional X key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.widgets.common import BigButton
+
+BACKSPACE = "删除"
+
+
+class NumericKeypad(GridLayout):
+    value = StringProperty("")
+    max_length = NumericProperty(18)
+    allow_x = BooleanProperty(False)
+
+    def on_kv_post(self, base_widget) -> None:
+        self._build()
+
+    def on_allow_x(self, *_args) -> None:
+        self._build()
+
+    def _build(self) -> None:
+        self.clear_widgets()
+        keys = [*"123456789", "X" if self.allow_x else "", "0", BACKSPACE]
+        for k in keys:
+            b = BigButton(text=k, disabled=not k, opacity=1 if k else 0, font_size=64)
+            b.bind(on_release=self._press)
+            self.add_widget(b)
+
+    def _press(self, button: BigButton) -> None:
+        if button.text == BACKSPACE:
+            self.value = self.value[:-1]
+        elif len(self.value) < self.max_length:
+            self.value += button.text
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
