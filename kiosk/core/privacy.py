@@ -51,3 +51,12 @@ class RedactingFilter(logging.Filter):
         if red != msg:
             record.msg, record.args = red, None
         return True
+
+
+def person_key(id_number: str, secret: bytes) -> str:
+    """The de-duplication key for statistics: a keyed hash, so the ID number itself is never
+    stored and the key cannot be reversed without the kiosk's secret."""
+    import hashlib
+    import hmac
+
+    return hmac.new(secret, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()[:32]
