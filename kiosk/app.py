@@ -11,12 +11,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from kiosk.background import Background
 from kiosk.config import KioskConfig
+from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.core.diagnostics import Diagnostics, store_section
 from kiosk.core.session import VisitManager
 from kiosk.core.vacancies import Origin, VacancyService
@@ -31,6 +33,8 @@ from kiosk.screens.navigator import Navigator
 from kiosk.screens.vacancy_detail import VacancyDetailScreen
 from kiosk.screens.vacancy_list import VacancyListScreen
 from kiosk.services import Services
+from kiosk.devices.speaker import Speaker
+from kiosk.widgets.call_banner import CallBanner
 from kiosk.widgets.common import Toast
 
 if TYPE_CHECKING:
@@ -87,6 +91,7 @@ class KioskApp(App):
             nav=self.nav,
             diagnostics=Diagnostics(),
             end_visit=self.end_visit,
+            calls=RecentCalls(),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():
@@ -100,12 +105,31 @@ class KioskApp(App):
         )
         Window.bind(on_request_close=self._refuse_close)
         Window.clearcolor = (1, 1, 1, 1)
+        self.banner = CallBanner(pos_hint={"x": 0, "top": 1})
+        self.speaker = Speaker(**self._speaker_options())
+        self.speaker.start()
         root = FloatLayout()
         root.add_widget(self.manager)
         root.add_widget(self.toast)
+        root.add_widget(self.banner)
         if self._on_first_frame:
             Window.bind(on_flip=self._first_flip)
         return root
+
+    def _speaker_options(self) -> dict:
+        opts = self.kiosk_config.devices.speaker.options
+        return {"voice": opts.get("voice", "cmn"), "player": opts.get("player", "aplay")}
+
+    def on_call(self, call: Call) -> None:
+        """A ticket was called (from any thread): banner on every screen, chime and voice."""
+        Clock.schedule_once(lambda _dt: self._show_call(call), 0)
+
+    def _show_call(self, call: Call) -> None:
+        if not self.services.calls.add(call):
+            return
+        self.banner.show(call.banner_text, call.service_name)
+        self.screen("attract").show_calls(self.services.calls.items())
+        self.speaker.say(announcement_text(call))
 
     def screen(self, name: str) -> KioskScreen:
         return self.manager.get_screen(name)
@@ -134,4 +158,5 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.idle.stop()
+        self.speaker.stop()
         self.background.shutdown()

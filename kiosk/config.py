@@ -95,6 +95,7 @@ class DevicesConfig:
     idcard: DeviceConfig = field(default_factory=DeviceConfig)
     printer: DeviceConfig = field(default_factory=DeviceConfig)
     scanner: DeviceConfig = field(default_factory=DeviceConfig)
+    speaker: DeviceConfig = field(default_factory=lambda: DeviceConfig(backend="espeak-ng"))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.background import Background
+    from kiosk.core.calls import RecentCalls
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.session import VisitManager
@@ -27,3 +28,4 @@ class Services:
     diagnostics: Diagnostics
     #: forget the visit and return to the attract screen
     end_visit: Callable[[], None]
+    calls: RecentCalls

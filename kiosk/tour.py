@@ -21,6 +21,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import theme
+from kiosk.core.calls import Call
 from kiosk.fonts import missing_glyphs
 from kiosk.widgets.touch import SimulatedTouch, tap
 
@@ -149,6 +150,12 @@ class Tour:
             yield lambda: nav.current == "vacancy_list" and bool(rv.data) and bg.pending == 0
             yield 0.5
             self.shot(f"{orient}-04-vacancy-list")
+            app.on_call(Call(f"tour-{orient}-1", "A013", "2", "求职登记"))
+            app.on_call(Call(f"tour-{orient}-2", "D002", "3", "政策咨询"))
+            yield lambda: app.banner.opacity == 1
+            yield 0.3
+            self.shot(f"{orient}-04b-call-banner")
+            app.banner.hide()
 
             first = max(rv.layout_manager.children, key=lambda w: w.y)
             tap(first)
@@ -201,4 +208,5 @@ class Tour:
             self.shot(f"{orient}-10-idle-countdown")
             watcher.last_activity -= watcher.countdown_s
             yield lambda: nav.current == "attract"
-            yield 0.3
+            yield 0.5
+            self.shot(f"{orient}-11-attract-recent-calls")

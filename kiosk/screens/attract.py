@@ -26,6 +26,7 @@ class AttractScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
     admin_hold_s = NumericProperty(ADMIN_HOLD_S)
+    recent_calls = StringProperty("")
 
     def on_services(self, _inst, services) -> None:
         if services:
@@ -44,6 +45,10 @@ class AttractScreen(KioskScreen):
         Clock.unschedule(self._load_announcements)
         Clock.unschedule(self._rotate)
         Clock.unschedule(self._tick_clock)
+
+    def show_calls(self, calls) -> None:
+        """The last called tickets, for residents who looked away when their number came."""
+        self.recent_calls = "   ".join(f"{c.ticket_number} → {c.counter}号窗口" for c in calls[:4])
 
     def _got_announcements(self, items: list[str]) -> None:
         self.announcements = items

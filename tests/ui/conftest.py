@@ -10,15 +10,20 @@ from dataclasses import replace
 import pytest
 
 from kiosk.bootstrap import bootstrap
-from kiosk.config import load_config
+from kiosk.config import DeviceConfig, load_config
 
 UI_VACANCIES = 600
 
 # Kivy's window settings must be in place before any test module imports kivy.core.window,
 # and this conftest is imported before the test modules next to it.
 CONFIG = load_config(env={})
-CONFIG = replace(CONFIG, data_dir=tempfile.mkdtemp(prefix="kiosk-ui-"),
-                 demo=replace(CONFIG.demo, seed_vacancies=UI_VACANCIES))
+CONFIG = replace(
+    CONFIG,
+    data_dir=tempfile.mkdtemp(prefix="kiosk-ui-"),
+    demo=replace(CONFIG.demo, seed_vacancies=UI_VACANCIES),
+    # speech is synthesized but not played: the test machine has no sound card
+    devices=replace(CONFIG.devices, speaker=DeviceConfig(backend="espeak-ng", options={"voice": "cmn", "player": ""})),
+)
 FONTS = bootstrap(CONFIG, size=(1080, 1920), fullscreen=False)
 
 
