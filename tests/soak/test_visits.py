@@ -47,7 +47,8 @@ def test_short_soak_keeps_memory_flat(app):
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3600)
 def test_long_soak_keeps_memory_flat(app):
-    before, after = _soak(app, 500)
-    print(f"\nlong soak: RSS {before:.1f} MB -> {after:.1f} MB over 500 visits")
-    assert after - before < 30, f"RSS grew {after - before:.1f} MB over 500 visits"
+    before, after = _soak(app, 400)
+    print(f"\nlong soak: RSS {before:.1f} MB -> {after:.1f} MB over 400 visits")
+    assert after - before < 30, f"RSS grew {after - before:.1f} MB over 400 visits"
