@@ -20,6 +20,7 @@ from kiosk.background import Background
 from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.core.diagnostics import Diagnostics, store_section
+from kiosk.core.queue import QueueBook
 from kiosk.core.session import VisitManager
 from kiosk.core.vacancies import Origin, VacancyService
 from kiosk.fonts import FontPair
@@ -30,6 +31,7 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.idle_guard import IdleGuard
 from kiosk.screens.navigator import Navigator
+from kiosk.screens.queue import QueueServicesScreen, QueueTicketScreen
 from kiosk.screens.vacancy_detail import VacancyDetailScreen
 from kiosk.screens.vacancy_list import VacancyListScreen
 from kiosk.services import Services
@@ -48,6 +50,8 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "home": HomeScreen,
     "vacancy_list": VacancyListScreen,
     "vacancy_detail": VacancyDetailScreen,
+    "queue_services": QueueServicesScreen,
+    "queue_ticket": QueueTicketScreen,
     "admin_login": AdminLoginScreen,
     "admin": AdminScreen,
 }
@@ -92,6 +96,7 @@ class KioskApp(App):
             diagnostics=Diagnostics(),
             end_visit=self.end_visit,
             calls=RecentCalls(),
+            queue=QueueBook(self.store),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():

@@ -149,6 +149,7 @@ class KioskConfig:
     language: Literal["zh_CN"] = "zh_CN"
     data_dir: str = "var"
     job_url_template: str = "{central_url}/jobs/{id}"
+    ticket_url_template: str = "{central_url}/tickets/{id}"
     source: str = ""
 
     @property
@@ -163,6 +164,9 @@ class KioskConfig:
 
     def job_url(self, vacancy_id: str) -> str:
         return self.job_url_template.format(central_url=self.central.url.rstrip("/"), id=vacancy_id)
+
+    def ticket_url(self, ticket_id: str) -> str:
+        return self.ticket_url_template.format(central_url=self.central.url.rstrip("/"), id=ticket_id)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:

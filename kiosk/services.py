@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from kiosk.core.calls import RecentCalls
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
+    from kiosk.core.queue import QueueBook
     from kiosk.core.session import VisitManager
     from kiosk.core.vacancies import VacancyService
     from kiosk.screens.navigator import Navigator
@@ -29,3 +30,4 @@ class Services:
     #: forget the visit and return to the attract screen
     end_visit: Callable[[], None]
     calls: RecentCalls
+    queue: QueueBook

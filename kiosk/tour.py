@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import datetime, time, timedelta, timezone
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,6 +30,16 @@ log = logging.getLogger(__name__)
 
 ORIENTATIONS = (("portrait", (1080, 1920)), ("landscape", (1920, 1080)))
 STEP_TIMEOUT_S = 20.0
+
+
+def opening_time() -> datetime:
+    """10:00 in Beijing on the next weekday (UTC), when every demo service is open."""
+    from kiosk.core.queue import STATION_TZ
+
+    day = datetime.now(STATION_TZ).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(10, 0), tzinfo=STATION_TZ).astimezone(timezone.utc)
 
 
 def visible_widgets(root: Widget) -> Iterator[Widget]:
@@ -141,9 +152,25 @@ class Tour:
             yield 0.3
             self.shot(f"{orient}-02-home")
 
-            tap(app.screen("home").tile("queue"))
+            tap(app.screen("home").tile("booking"))
             yield 0.4
             self.shot(f"{orient}-03-home-coming-soon")
+
+            # the queue as it looks in opening hours, whatever the time of the tour
+            app.services.queue.clock = lambda: opening_time()
+            tap(app.screen("home").tile("queue"))
+            queue = app.screen("queue_services")
+            yield lambda: nav.current == "queue_services" and bool(queue.ids.rows.children)
+            yield 0.4
+            self.shot(f"{orient}-03a-queue-services")
+            tap(queue.row("policy_consultation"))
+            ticket = app.screen("queue_ticket")
+            yield lambda: nav.current == "queue_ticket" and ticket.ticket is not None
+            yield 0.4
+            self.shot(f"{orient}-03b-queue-ticket")
+            tap(ticket.ids.more)
+            yield lambda: nav.current == "home"
+            yield 0.3
 
             tap(app.screen("home").tile("jobs"))
             rv = app.screen("vacancy_list").ids.rv

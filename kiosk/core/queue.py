@@ -5,7 +5,7 @@ whatever the kiosk's system zone: ``A001`` again the next morning, while yesterd
 stay in the database for the statistics. The day comes from the corrected clock (system time
 plus the offset learned from the central server), and numbering never goes backwards: if the
 clock is moved back across midnight, the kiosk keeps counting on the newest day it has issued
-on. A clock that is obviously wrong (a board without a real-time clock that booted in 1970)
+on (one day at most). A clock that is obviously wrong (a board without a real-time clock that booted in 1970)
 refuses to issue tickets instead of printing a wrong date.
 
 A ticket and its ``ticket.issued`` event are committed in one transaction, before anything is
@@ -168,13 +168,18 @@ class QueueBook:
         return self.now().date() >= CLOCK_FLOOR
 
     def _day(self, s: Session, now: datetime) -> date:
-        """The numbering day: today, or the newest day already used if the clock went back."""
+        """The numbering day: today, or tomorrow's if the clock was just moved back across
+        midnight and tickets for that day exist already. A day further ahead came from a clock
+        that was wrong the other way and is not followed."""
         from sqlalchemy import func, select
 
         from kiosk.store.models import Ticket
 
+        today = now.date()
         newest = s.scalar(select(func.max(Ticket.day)))
-        return max(now.date(), newest) if newest else now.date()
+        if newest is not None and today < newest <= today + timedelta(days=1):
+            return newest
+        return today
 
     @staticmethod
     def is_open(service: QueueService, now: datetime) -> bool:

@@ -11,7 +11,7 @@ from kiosk.widgets.common import Tile
 # (key, title, subtitle, target screen or None while the service is not open yet)
 TILES = (
     ("jobs", "找工作", "附近岗位 · 离驿站最近的先看", "vacancy_list"),
-    ("queue", "排队取号", "办理业务请先取号", None),
+    ("queue", "排队取号", "办理业务请先取号", "queue_services"),
     ("booking", "预约服务", "预约办事 · 上门服务 · 代办", None),
     ("video", "远程视频咨询", "和就业指导师视频通话", None),
     ("policy", "政策与服务", "就业政策和服务清单", None),

@@ -93,6 +93,15 @@ def test_clock_moved_back_across_midnight_keeps_counting(store):
     assert t.day == date(2026, 11, 25) and t.display_number == "D002"
 
 
+def test_a_clock_that_ran_into_the_future_is_not_followed(store):
+    clock = Clock(local(2031, 6, 1, 10))
+    b = book(store, clock)
+    b.issue("policy_consultation")
+    clock.t = local(2026, 11, 24, 10)  # corrected by the server
+    t = b.issue("policy_consultation")
+    assert t.day == date(2026, 11, 24) and t.display_number == "D001"
+
+
 def test_clock_offset_from_the_server_is_applied(store):
     b = book(store, Clock(local(2026, 11, 24, 8, 25)), clock_offset_s=lambda: 600)
     assert b.check("policy_consultation").allowed  # 8:35 corrected, open

@@ -1,0 +1,94 @@
+"""排队取号: choose a service, take a ticket, see the number (printed, and on screen)."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.core.queue import Decision, IssuedTicket, Refusal, ServiceStatus
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.widgets.dialog import ConfirmDialog
+
+
+class ServiceRow(ButtonBehavior, BoxLayout):
+    code = StringProperty("")
+    name = StringProperty("")
+    state_text = StringProperty("")
+    open_now = BooleanProperty(True)
+    needs_id = BooleanProperty(False)
+
+
+def status_text(st: ServiceStatus) -> str:
+    if not st.open_now:
+        return f"现在不办理 · 办理时间：{st.hours_text}"
+    if st.remaining_quota == 0:
+        return "今天的号已取完"
+    if st.waiting == 0:
+        return "现在无需等候"
+    return f"前面 {st.waiting} 人 · 约等 {st.wait_minutes} 分钟"
+
+
+class QueueServicesScreen(KioskScreen):
+    message = StringProperty("")
+
+    def activate(self) -> None:
+        self.message = "正在查询各项业务的排队情况…"
+        queue = self.services.queue
+        self.services.background.submit(lambda: [queue.status(c) for c in queue.services], on_done=self._show)
+
+    def _show(self, statuses: list[ServiceStatus]) -> None:
+        box = self.ids.rows
+        box.clear_widgets()
+        for st in statuses:
+            row = ServiceRow(code=st.service.code, name=st.service.name, state_text=status_text(st),
+                             open_now=st.open_now and st.remaining_quota > 0,
+                             needs_id=st.service.identity_required)
+            row.bind(on_release=lambda r: self.choose(r.code))
+            box.add_widget(row)
+        self.message = "请选择您要办理的业务"
+
+    def row(self, code: str) -> ServiceRow:
+        return next(r for r in self.ids.rows.children if r.code == code)
+
+    def choose(self, code: str, confirmed: bool = False) -> None:
+        queue = self.services.queue
+        person = self.services.visits.current.identity
+        self.services.background.submit(queue.issue, code, person, confirmed,
+                                        on_done=lambda result: self._issued(code, result))
+
+    def _issued(self, code: str, result: IssuedTicket | Decision) -> None:
+        if isinstance(result, IssuedTicket):
+            self.go("queue_ticket", ticket=result)
+            return
+        if result.refusal is Refusal.CONFIRM_LONG_QUEUE:
+            self.dialog = ConfirmDialog(title="排队人数较多", message=result.message, yes_text="仍要取号",
+                                        no_text="先不取了", on_yes=lambda: self.choose(code, confirmed=True))
+            self.dialog.open(animation=False)
+            return
+        self.dialog = ConfirmDialog(title="暂时不能取号", message=result.message, yes_text="知道了",
+                                    no_text="返回首页", on_yes=lambda: None, on_no=self.home)
+        self.dialog.open(animation=False)
+
+    def reset(self) -> None:
+        self.ids.rows.clear_widgets()
+        self.message = ""
+
+
+class QueueTicketScreen(KioskScreen):
+    ticket: IssuedTicket | None = ObjectProperty(None, allownone=True)
+    qr_data = StringProperty("")
+    print_status = StringProperty("")
+
+    def set_params(self, ticket: IssuedTicket | None = None, **_params) -> None:
+        self.ticket = ticket
+        self.qr_data = self.services.config.ticket_url(ticket.id) if ticket else ""
+        self.print_status = "请记住您的号码，留意屏幕和语音叫号"
+
+    def reset(self) -> None:
+        self.ticket = None
+        self.qr_data = ""
+        self.print_status = ""
+
+
+load_kv(__file__)
