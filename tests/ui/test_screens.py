@@ -12,11 +12,14 @@ def test_attract_shows_brand_station_and_announcement(app):
     wait_until(lambda: bool(screen.announcements), what="announcements")
     assert screen.ids.brand.text == "津彩e就业"
     assert screen.ids.station.text == app.kiosk_config.station.name
-    assert screen.ids.announcement.text in screen.announcements
-    first = screen.ids.announcement.text
+    pump()
+    n = len(screen.announcements)
+    assert n >= 2
+    assert screen.ids.announcement.text == screen.announcements[screen.index % n]
+    shown = screen.index
     screen._rotate(0)
     pump()
-    assert screen.ids.announcement.text != first
+    assert screen.ids.announcement.text == screen.announcements[(shown + 1) % n]
 
 
 def test_touch_on_attract_opens_home_with_six_tiles(app):
