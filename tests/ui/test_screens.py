@@ -8,8 +8,12 @@ from tests.ui.conftest import first_row, go_home, open_list, pump, tap, wait_unt
 
 
 def test_attract_shows_brand_station_and_announcement(app):
+    from kivy.clock import Clock
+
     screen = app.screen("attract")
-    wait_until(lambda: bool(screen.announcements), what="announcements")
+    Clock.unschedule(screen._load_announcements)  # load now, not in a moment, so nothing resets the rotation
+    screen._load_announcements(0)
+    wait_until(lambda: bool(screen.announcements) and app.background.pending == 0, what="announcements")
     assert screen.ids.brand.text == "津彩e就业"
     assert screen.ids.station.text == app.kiosk_config.station.name
     pump()
