@@ -21,6 +21,7 @@ from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.core.diagnostics import Diagnostics, store_section
 from kiosk.core.queue import QueueBook
+from kiosk.core.stations import StationService
 from kiosk.core.session import VisitManager
 from kiosk.core.vacancies import Origin, VacancyService
 from kiosk.fonts import FontPair
@@ -32,6 +33,7 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.idle_guard import IdleGuard
 from kiosk.screens.navigator import Navigator
 from kiosk.screens.queue import QueueServicesScreen, QueueTicketScreen
+from kiosk.screens.stations import StationsScreen
 from kiosk.screens.vacancy_detail import VacancyDetailScreen
 from kiosk.screens.vacancy_list import VacancyListScreen
 from kiosk.services import Services
@@ -52,6 +54,7 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "vacancy_detail": VacancyDetailScreen,
     "queue_services": QueueServicesScreen,
     "queue_ticket": QueueTicketScreen,
+    "stations": StationsScreen,
     "admin_login": AdminLoginScreen,
     "admin": AdminScreen,
 }
@@ -81,6 +84,7 @@ class KioskApp(App):
 
     def build(self):
         cfg = self.kiosk_config
+        origin = Origin(cfg.station.lat, cfg.station.lon, cfg.station.area_type)
         self.visits = VisitManager()
         self.background = Background(current_visit=lambda: self.visits.current.id)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.15) if self.animate else NoTransition())
@@ -89,7 +93,7 @@ class KioskApp(App):
         self.services = Services(
             config=cfg,
             store=self.store,
-            vacancies=VacancyService(self.store, Origin(cfg.station.lat, cfg.station.lon, cfg.station.area_type)),
+            vacancies=VacancyService(self.store, origin),
             visits=self.visits,
             background=self.background,
             nav=self.nav,
@@ -97,6 +101,7 @@ class KioskApp(App):
             end_visit=self.end_visit,
             calls=RecentCalls(),
             queue=QueueBook(self.store),
+            stations=StationService(self.store, origin, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.queue import QueueBook
+    from kiosk.core.stations import StationService
     from kiosk.core.session import VisitManager
     from kiosk.core.vacancies import VacancyService
     from kiosk.screens.navigator import Navigator
@@ -31,3 +32,4 @@ class Services:
     end_visit: Callable[[], None]
     calls: RecentCalls
     queue: QueueBook
+    stations: StationService

@@ -172,6 +172,14 @@ class Tour:
             yield lambda: nav.current == "home"
             yield 0.3
 
+            tap(app.screen("home").tile("stations"))
+            st_rv = app.screen("stations").ids.rv
+            yield lambda: nav.current == "stations" and bool(st_rv.data)
+            yield 0.5
+            self.shot(f"{orient}-03c-nearby-stations")
+            nav.back()
+            yield 0.3
+
             tap(app.screen("home").tile("jobs"))
             rv = app.screen("vacancy_list").ids.rv
             yield lambda: nav.current == "vacancy_list" and bool(rv.data) and bg.pending == 0

@@ -92,3 +92,12 @@ def test_touch_targets_are_large_enough(app):
     wait_until(lambda: app.screen("vacancy_detail").vacancy is not None, what="detail")
     report = audit(app.root, str(app.fonts.regular))
     assert report["small_targets"] == [], f"targets under {theme.TOUCH_MIN}px: {report['small_targets']}"
+
+
+def test_nearby_stations_tile_lists_stations(app):
+    go_home(app)
+    tap(app.screen("home").tile("stations"))
+    rv = app.screen("stations").ids.rv
+    wait_until(lambda: app.nav.current == "stations" and bool(rv.data), what="stations")
+    assert rv.data[0]["name"].endswith("驿站")
+    assert app.screen("stations").summary.startswith("离本驿站最近的")

@@ -1,0 +1,64 @@
+"""Nearby employment stations (附近驿站), from the stations feed, nearest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.core.geo import describe_distance, distance_m
+
+if TYPE_CHECKING:
+    from kiosk.core.vacancies import Origin
+    from kiosk.store.engine import Store
+
+KIND_NAMES = {"street": "街道驿站", "township": "乡镇驿站", "park": "园区驿站", "university": "高校驿站"}
+
+
+@dataclass(frozen=True)
+class StationView:
+    id: str
+    name: str
+    kind: str
+    address: str
+    opening_hours: str
+    phone: str
+    services: tuple[str, ...]
+    distance_m: float
+    distance_text: str
+
+
+def to_row(v: StationView) -> dict:
+    return {
+        "station_id": v.id,
+        "name": v.name,
+        "kind": KIND_NAMES.get(v.kind, "就业驿站"),
+        "distance": v.distance_text,
+        "hours": v.opening_hours or "开放时间请电话咨询",
+        "address": v.address,
+        "services": "、".join(v.services),
+        "phone": v.phone,
+    }
+
+
+class StationService:
+    def __init__(self, store: Store, origin: Origin, own_id: str) -> None:
+        self.store = store
+        self.origin = origin
+        self.own_id = own_id
+
+    def nearby(self, limit: int = 30) -> list[StationView]:
+        """Other stations, nearest first (this station is left out)."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import Station
+
+        with self.store.read() as s:
+            rows = s.scalars(select(Station).where(Station.id != self.own_id)).all()
+            views = [
+                StationView(st.id, st.name, st.kind, st.address, st.opening_hours, st.phone,
+                            tuple(x for x in st.services.split(",") if x),
+                            d := distance_m(self.origin.lat, self.origin.lon, st.lat, st.lon), describe_distance(d))
+                for st in rows
+            ]
+        views.sort(key=lambda v: v.distance_m)
+        return views[:limit]
