@@ -1,0 +1,64 @@
+"""vacancy search index: FTS5 trigram + per-character index, kept in step by triggers
+
+Revision ID: 0003
+Revises: 0001
+
+``search_docs`` holds one row per vacancy with the searchable text and its pinyin (computed on
+the kiosk when the feed did not carry it). Two FTS5 indexes read it:
+
+* ``search_trigram`` (trigram tokenizer, external content) answers terms of 3+ characters;
+* ``search_chars`` (one token per character, contentless) answers 1- and 2-character terms as
+  phrase queries, which trigram cannot (a trigram index matches nothing shorter than 3, and
+  SQLite 3.40's LIKE on a trigram table silently returns no rows for them).
+
+Triggers on ``vacancies`` only queue the changed ids in ``search_dirty`` (plain SQL that cannot
+fail); ``kiosk.store.search.refresh_index`` applies the queue, and every search applies what is
+still queued before it reads, so results never lag the vacancies table.
+"""
+
+from alembic import op
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+COLUMNS = ("title", "employer", "category", "title_initials", "employer_initials", "category_initials",
+           "title_pinyin", "employer_pinyin", "category_pinyin")
+
+
+def upgrade() -> None:
+    cols = ", ".join(f"{c} TEXT NOT NULL DEFAULT ''" for c in COLUMNS)
+    op.execute(f"CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, vacancy_id TEXT NOT NULL UNIQUE, {cols})")
+    names = ", ".join(COLUMNS)
+    op.execute(
+        f"CREATE VIRTUAL TABLE search_trigram USING fts5({names}, content='search_docs', "
+        "content_rowid='docid', tokenize='trigram')"
+    )
+    op.execute(
+        f"CREATE VIRTUAL TABLE search_chars USING fts5({names}, content='', "
+        "tokenize='unicode61 remove_diacritics 0')"
+    )
+    op.execute("CREATE TABLE search_dirty (vacancy_id TEXT PRIMARY KEY) WITHOUT ROWID")
+    op.execute(
+        "CREATE TRIGGER vacancies_search_ai AFTER INSERT ON vacancies BEGIN "
+        "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (new.id); END"
+    )
+    op.execute(
+        "CREATE TRIGGER vacancies_search_au AFTER UPDATE OF id, title, employer, category, pinyin_initials, "
+        "pinyin_full ON vacancies BEGIN "
+        "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (old.id); "
+        "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (new.id); END"
+    )
+    op.execute(
+        "CREATE TRIGGER vacancies_search_ad AFTER DELETE ON vacancies BEGIN "
+        "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (old.id); END"
+    )
+    op.execute("INSERT OR IGNORE INTO search_dirty (vacancy_id) SELECT id FROM vacancies")
+
+
+def downgrade() -> None:
+    for t in ("vacancies_search_ai", "vacancies_search_au", "vacancies_search_ad"):
+        op.execute(f"DROP TRIGGER IF EXISTS {t}")
+    for t in ("search_chars", "search_trigram", "search_dirty", "search_docs"):
+        op.execute(f"DROP TABLE IF EXISTS {t}")

@@ -1,0 +1,423 @@
+"""The vacancy search index and the executor of ``kiosk.core.search`` queries.
+
+Index (migration 0003): ``search_docs`` + two FTS5 tables over it. Terms of 3+ characters go
+to the trigram index; 1- and 2-character terms to the per-character index as phrase queries
+(``"保 洁"``), because a trigram index cannot match them (see the migration's docstring).
+Filters, expiry and withdrawal are applied against ``vacancies`` at query time, so an expired
+or withdrawn vacancy is never returned, whatever the index holds.
+
+Keeping in step: triggers queue changed vacancy ids in ``search_dirty``. The feed puller calls
+:func:`refresh_index` after applying a page (inside the same transaction if it likes);
+:func:`search` applies anything still queued before it reads.
+
+Threads: every function is synchronous and takes its own pooled connection, so the UI calls
+it from a worker thread and hands the result to the main thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, text
+
+from kiosk.core import pinyin
+from kiosk.core.search import (
+    HOURS_PER_MONTH,
+    PINYIN_FIELDS,
+    TEXT_FIELDS,
+    TRIGRAM_MIN_CHARS,
+    Hit,
+    Profile,
+    Recommendation,
+    Scope,
+    SearchQuery,
+    Sort,
+    Station,
+    Term,
+    TermKind,
+    bounding_box,
+    is_hanzi,
+    make_query,
+    rank_recommendations,
+)
+from kiosk.core.geo import EARTH_RADIUS_M
+from kiosk.store.engine import Store
+
+INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
+#: A token the per-character index puts where a character is not searchable (punctuation,
+#: spaces), so that a phrase never spans it. Queries only hold one-character tokens.
+_GAP = "qq"
+_REFRESH_BATCH = 2000
+_refresh_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of results plus the total count the screen shows."""
+
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    offset: int = 0
+
+
+# --- keeping the index in step -------------------------------------------------------------
+
+
+def spaced(s: str) -> str:
+    """The per-character index's text: one token per searchable character."""
+    out = []
+    for ch in s:
+        if ch.isascii() and ch.isalnum():
+            out.append(ch.lower())
+        elif is_hanzi(ch):
+            out.append(ch)
+        else:
+            out.append(_GAP)
+    return " ".join(out)
+
+
+def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str) -> dict[str, str]:
+    """The searchable fields of one vacancy.
+
+    The feed's pinyin columns hold three space-separated words (title, employer, category);
+    when they are missing or malformed the kiosk computes them (``kiosk.core.pinyin``).
+    """
+    ini = (pinyin_initials or "").lower().split()
+    ful = (pinyin_full or "").lower().split()
+    if len(ini) != 3:
+        ini = [pinyin.initials(title), pinyin.initials(employer), pinyin.initials(category)]
+    if len(ful) != 3:
+        ful = [pinyin.full(title), pinyin.full(employer), pinyin.full(category)]
+    return dict(zip(INDEX_COLUMNS, (title, employer, category, *ini, *ful), strict=True))
+
+
+def _conn_of(target: Store | Connection) -> tuple[Connection, bool]:
+    if isinstance(target, Store):
+        return target.engine.connect(), True
+    return target, False
+
+
+def pending(target: Store | Connection) -> int:
+    """How many vacancy changes the index has not applied yet."""
+    conn, own = _conn_of(target)
+    try:
+        return int(conn.execute(text("SELECT count(*) FROM search_dirty")).scalar() or 0)
+    finally:
+        if own:
+            conn.close()
+
+
+def refresh_index(target: Store | Connection) -> int:
+    """Apply queued vacancy changes to the index; returns how many vacancies were re-indexed.
+
+    Given a Connection, works inside the caller's transaction (the feed puller passes the one
+    that applied the page); given the Store, commits on its own.
+    """
+    if isinstance(target, Store):
+        with _refresh_lock, target.engine.begin() as conn:
+            return _refresh(conn)
+    return _refresh(target)
+
+
+def rebuild_index(store: Store) -> int:
+    """Re-index every vacancy from scratch (after a restore, or if the index is suspected)."""
+    with _refresh_lock, store.engine.begin() as conn:
+        conn.execute(text("INSERT OR IGNORE INTO search_dirty (vacancy_id) SELECT id FROM vacancies"))
+        conn.execute(text("INSERT OR IGNORE INTO search_dirty (vacancy_id) SELECT vacancy_id FROM search_docs"))
+        return _refresh(conn)
+
+
+def _refresh(conn: Connection) -> int:
+    total_dirty = int(conn.execute(text("SELECT count(*) FROM search_dirty")).scalar() or 0)
+    if not total_dirty:
+        return 0
+    indexed = int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0)
+    if total_dirty >= max(1000, indexed // 2):
+        return _rebuild_all(conn)
+    done = 0
+    while True:
+        ids = [r[0] for r in conn.execute(text("SELECT vacancy_id FROM search_dirty LIMIT :n"), {"n": _REFRESH_BATCH})]
+        if not ids:
+            return done
+        _remove_docs(conn, ids)
+        done += _add_docs(conn, ids)
+        conn.execute(text("DELETE FROM search_dirty WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
+                     {"ids": _json(ids)})
+
+
+def _json(ids: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(ids), ensure_ascii=False)
+
+
+def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
+    cols = ", ".join(INDEX_COLUMNS)
+    rows = conn.execute(
+        text(f"SELECT docid, {cols} FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
+        {"ids": _json(ids)},
+    ).all()
+    if not rows:
+        return
+    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
+    tri = [dict(zip(INDEX_COLUMNS, r[1:]), docid=r[0]) for r in rows]
+    chars = [{**{c: spaced(d[c]) for c in INDEX_COLUMNS}, "docid": d["docid"]} for d in tri]
+    conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
+    conn.execute(text(f"INSERT INTO search_chars (search_chars, rowid, {cols}) VALUES ('delete', :docid, {ph})"), chars)
+    conn.execute(text("DELETE FROM search_docs WHERE docid IN (SELECT value FROM json_each(:ids))"),
+                 {"ids": _json([str(d["docid"]) for d in tri])})
+
+
+def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
+    where = "" if ids is None else "WHERE id IN (SELECT value FROM json_each(:ids))"
+    rows = conn.execute(
+        text(f"SELECT id, title, employer, category, pinyin_initials, pinyin_full FROM vacancies {where}"),
+        {} if ids is None else {"ids": _json(ids)},
+    ).all()
+    cols = ", ".join(INDEX_COLUMNS)
+    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
+    for start in range(0, len(rows), _REFRESH_BATCH):
+        docs = []
+        for vid, title, employer, category, ini, ful in rows[start:start + _REFRESH_BATCH]:
+            d = doc_fields(title or "", employer or "", category or "", ini or "", ful or "")
+            d["vacancy_id"] = vid
+            docs.append(d)
+        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, {cols}) VALUES (:vacancy_id, {ph})"), docs)
+        got = conn.execute(
+            text("SELECT docid, vacancy_id FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": _json([d["vacancy_id"] for d in docs])},
+        ).all()
+        docid = dict((v, k) for k, v in got)
+        for d in docs:
+            d["docid"] = docid[d["vacancy_id"]]
+        conn.execute(text(f"INSERT INTO search_trigram (rowid, {cols}) VALUES (:docid, {ph})"), docs)
+        conn.execute(
+            text(f"INSERT INTO search_chars (rowid, {cols}) VALUES (:docid, {ph})"),
+            [{**{c: spaced(d[c]) for c in INDEX_COLUMNS}, "docid": d["docid"]} for d in docs],
+        )
+    return len(rows)
+
+
+def _rebuild_all(conn: Connection) -> int:
+    conn.execute(text("INSERT INTO search_trigram (search_trigram) VALUES ('delete-all')"))
+    conn.execute(text("INSERT INTO search_chars (search_chars) VALUES ('delete-all')"))
+    conn.execute(text("DELETE FROM search_docs"))
+    n = _add_docs(conn, None)
+    conn.execute(text("DELETE FROM search_dirty"))
+    conn.execute(text("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')"))
+    conn.execute(text("INSERT INTO search_chars (search_chars) VALUES ('optimize')"))
+    return n
+
+
+# --- the executor ----------------------------------------------------------------------------
+
+
+def _match_expr(terms: Iterable[Term], per_char: bool) -> str:
+    parts = []
+    for t in terms:
+        phrase = " ".join(t.text) if per_char else t.text
+        parts.append("{" + " ".join(t.fields) + '} : "' + phrase + '"')
+    return " AND ".join(parts)
+
+
+def _monthly_sql(col: str, p: str = "v.") -> str:
+    return (f"(CASE {p}salary_unit WHEN '时' THEN {p}{col} * {HOURS_PER_MONTH} "
+            f"WHEN '日' THEN {p}{col} * 21.75 WHEN '天' THEN {p}{col} * 21.75 ELSE {p}{col} END)")
+
+
+def _distance_sql() -> str:
+    # The same haversine as kiosk.core.geo.distance_m, operation for operation, so a vacancy
+    # on the edge of the circle is in or out exactly as the Python function says.
+    return (f"(2 * {EARTH_RADIUS_M!r} * asin(min(1.0, sqrt("
+            "pow(sin((radians(v.lat) - :p1) / 2), 2) "
+            "+ :cos_p1 * cos(radians(v.lat)) * pow(sin(radians(v.lon - :lon0) / 2), 2)))))")
+
+
+def _filters(query: SearchQuery, station: Station, today: date, params: dict) -> list[str]:
+    import math
+
+    where = ["v.status = 'open'", "v.expires_on >= :today"]
+    params.update(today=today.isoformat(), p1=math.radians(station.lat), cos_p1=math.cos(math.radians(station.lat)),
+                  lon0=station.lon)
+    if query.scope is Scope.CIRCLE:
+        lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(station.lat, station.lon, station.radius_m)
+        params.update(lat_lo=lat_lo, lat_hi=lat_hi, lon_lo=lon_lo, lon_hi=lon_hi, radius=station.radius_m)
+        where += ["v.lat BETWEEN :lat_lo AND :lat_hi", "v.lon BETWEEN :lon_lo AND :lon_hi",
+                  f"{_distance_sql()} <= :radius"]
+    elif query.scope is Scope.DISTRICT:
+        params["district"] = query.district or station.district
+        where.append("v.district = :district")
+    if query.salary_min is not None:
+        params["salary_min"] = query.salary_min
+        where.append(f"{_monthly_sql('salary_max')} >= :salary_min")
+    if query.salary_max is not None:
+        params["salary_max"] = query.salary_max
+        where.append(f"{_monthly_sql('salary_min')} <= :salary_max")
+    if query.job_types:
+        params["job_types"] = _json(sorted(query.job_types))
+        where.append("v.job_type IN (SELECT value FROM json_each(:job_types))")
+    if query.categories:
+        params["categories"] = _json(sorted(query.categories))
+        where.append("v.category IN (SELECT value FROM json_each(:categories))")
+    if query.posted_within_days is not None:
+        params["posted_since"] = (today - timedelta(days=query.posted_within_days)).isoformat()
+        where.append("v.posted_on >= :posted_since")
+    return where
+
+
+def _order_sql(sort: Sort) -> str:
+    """ORDER BY over the columns of _select (kiosk.core.search.sort_key)."""
+    if sort is Sort.SALARY:
+        return f"tier, {_monthly_sql('salary_max', '')} DESC, {_monthly_sql('salary_min', '')} DESC, dist, id"
+    if sort is Sort.NEWEST:
+        return "tier, posted_on DESC, dist, id"
+    return "tier, dist, id"
+
+
+def _tier_sql(terms: Sequence[Term], src: str, params: dict) -> str:
+    """0 when every term is in the title or its pinyin (kiosk.core.search.title_tier)."""
+    if not terms:
+        return "0"
+    conds = []
+    for i, t in enumerate(terms):
+        params[f"tt{i}"] = t.text
+        ors = [f"instr(lower({src}.title), :tt{i})"]
+        if t.kind is TermKind.LATIN:
+            ors += [f"instr({src}.title_initials, :tt{i})", f"instr({src}.title_pinyin, :tt{i})"]
+        conds.append("(" + " OR ".join(ors) + ")")
+    return "(CASE WHEN " + " AND ".join(conds) + " THEN 0 ELSE 1 END)"
+
+
+def _select(query: SearchQuery, station: Station, today: date, scan: bool) -> tuple[str, dict]:
+    """SQL that yields every matching vacancy with its distance and tier, unordered."""
+    params: dict = {}
+    where = _filters(query, station, today, params)
+    terms = query.terms
+    if not terms:
+        frm = "vacancies v"
+        tier = "0"
+    elif scan:
+        frm = "vacancies v"
+        tier = _scan_tier(terms, params)
+        for i, t in enumerate(terms):
+            params[f"like{i}"] = "%" + t.text + "%"
+            cols = ["v.title", "v.employer", "v.category"]
+            if t.kind is TermKind.LATIN:
+                cols += ["v.pinyin_initials", "v.pinyin_full"]
+            where.append("(" + " OR ".join(f"{c} LIKE :like{i}" for c in cols) + ")")
+    else:
+        tier = _tier_sql(terms, "d", params)
+        long = [t for t in terms if len(t.text) >= TRIGRAM_MIN_CHARS]
+        short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
+        matches = []
+        if long:
+            params["m_tri"] = _match_expr(long, per_char=False)
+            matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
+        if short:
+            params["m_chr"] = _match_expr(short, per_char=True)
+            matches.append("SELECT rowid AS docid FROM search_chars WHERE search_chars MATCH :m_chr")
+        # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner may walk
+        # every open vacancy and probe the hit list for each (quadratic).
+        frm = (f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs d ON d.docid = m.docid "
+               "CROSS JOIN vacancies v ON v.id = d.vacancy_id")
+    sql = (f"SELECT v.id AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
+           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, {_distance_sql()} AS dist, {tier} AS tier "
+           f"FROM {frm} WHERE {' AND '.join(where)}")
+    return sql, params
+
+
+def _scan_tier(terms: Sequence[Term], params: dict) -> str:
+    conds = []
+    for i, t in enumerate(terms):
+        params[f"tl{i}"] = "%" + t.text + "%"
+        ors = ["v.title LIKE :tl{i}".format(i=i)]
+        if t.kind is TermKind.LATIN:
+            # the title's pinyin is the first word of the pinyin columns
+            ors += [f"(CASE WHEN instr(v.{c}, ' ') THEN substr(v.{c}, 1, instr(v.{c}, ' ') - 1) ELSE v.{c} END) "
+                    f"LIKE :tl{i}" for c in ("pinyin_initials", "pinyin_full")]
+        conds.append("(" + " OR ".join(ors) + ")")
+    return "(CASE WHEN " + " AND ".join(conds) + " THEN 0 ELSE 1 END)"
+
+
+def _ensure_math(conn: Connection) -> None:
+    """SQLite built without SQLITE_ENABLE_MATH_FUNCTIONS: provide them from Python."""
+    import math
+
+    try:
+        conn.execute(text("SELECT sin(0.5), pow(2, 2), radians(1)")).all()
+        return
+    except Exception:  # noqa: BLE001 - any failure means the functions are missing
+        pass
+    raw = conn.connection.dbapi_connection
+    for name, fn, n in (("sin", math.sin, 1), ("cos", math.cos, 1), ("asin", math.asin, 1),
+                        ("sqrt", math.sqrt, 1), ("radians", math.radians, 1), ("pow", math.pow, 2)):
+        raw.create_function(name, n, fn, deterministic=True)
+
+
+def _hit(r) -> Hit:
+    return Hit(id=r.id, title=r.title, employer=r.employer, category=r.category, district=r.district,
+               job_type=r.job_type, salary_min=r.salary_min, salary_max=r.salary_max, salary_unit=r.salary_unit,
+               posted_on=date.fromisoformat(str(r.posted_on)), expires_on=date.fromisoformat(str(r.expires_on)),
+               distance_m=float(r.dist), tier=int(r.tier))
+
+
+def _prepare(store: Store) -> None:
+    with store.engine.connect() as conn:
+        dirty = conn.execute(text("SELECT EXISTS (SELECT 1 FROM search_dirty)")).scalar()
+    if dirty:
+        refresh_index(store)
+
+
+def search(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,
+           limit: int = 50, offset: int = 0, scan: bool = False) -> SearchResult:
+    """One page of matching vacancies in rank order, and the total count.
+
+    ``scan=True`` answers the same query by a plain LIKE scan of the vacancies table (the
+    benchmark's baseline and a cross-check); the results are the same.
+    """
+    today = today or date.today()
+    if not scan:
+        _prepare(store)
+    sql, params = _select(query, station, today, scan)
+    params.update(limit=limit, offset=offset)
+    with store.engine.connect() as conn:
+        _ensure_math(conn)
+        total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+        rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {_order_sql(query.sort)} LIMIT :limit OFFSET :offset"),
+                            params).all() if total > offset else []
+    return SearchResult(query, total, [_hit(r) for r in rows], offset)
+
+
+def search_ids(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,
+               scan: bool = False) -> list[str]:
+    """Every matching vacancy id in rank order (for checks and exports, not for the screen)."""
+    today = today or date.today()
+    if not scan:
+        _prepare(store)
+    sql, params = _select(query, station, today, scan)
+    with store.engine.connect() as conn:
+        _ensure_math(conn)
+        return [r[0] for r in conn.execute(text(f"SELECT id FROM ({sql}) ORDER BY {_order_sql(query.sort)}"), params)]
+
+
+def recommend(store: Store, profile: Profile, station: Station, *, today: date | None = None,
+              limit: int = 20, per_occupation: int = 200) -> list[Recommendation]:
+    """"为你推荐": vacancies matching the profile's occupations, nearby and fresh ones first,
+    each with the reasons it is shown. Falls back to the nearest vacancies in the circle."""
+    today = today or date.today()
+    seen: dict[str, Hit] = {}
+    for occupation in profile.desired:
+        q = make_query(occupation, scope=Scope.CITY, job_types=profile.job_types)
+        for h in search(store, q, station, today=today, limit=per_occupation).hits:
+            seen.setdefault(h.id, h)
+    if profile.district:
+        q = make_query("", scope=Scope.DISTRICT, district=profile.district, job_types=profile.job_types)
+        for h in search(store, q, station, today=today, limit=per_occupation).hits:
+            seen.setdefault(h.id, h)
+    for h in search(store, make_query("", scope=Scope.CIRCLE), station, today=today, limit=per_occupation).hits:
+        seen.setdefault(h.id, h)
+    return rank_recommendations(profile, seen.values(), station, today, limit)
