@@ -16,6 +16,9 @@ it from a worker thread and hands the result to the main thread.
 
 from __future__ import annotations
 
+import enum
+import json
+import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
-from kiosk.core import pinyin
+from kiosk.core import geo, pinyin
 from kiosk.core.search import (
     HOURS_PER_MONTH,
     PINYIN_FIELDS,
@@ -47,10 +50,14 @@ from kiosk.core.geo import EARTH_RADIUS_M
 from kiosk.store.engine import Store
 
 INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
+#: Vacancy columns copied into search_docs for filters, sorting and list rows.
+COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min", "salary_max", "salary_unit",
+                  "job_type", "district")
 #: A token the per-character index puts where a character is not searchable (punctuation,
 #: spaces), so that a phrase never spans it. Queries only hold one-character tokens.
 _GAP = "qq"
 _REFRESH_BATCH = 2000
+ORIGIN_KEY = "search.origin"
 _refresh_lock = threading.Lock()
 
 
@@ -149,9 +156,29 @@ def _refresh(conn: Connection) -> int:
                      {"ids": _json(ids)})
 
 
-def _json(ids: Sequence[str]) -> str:
-    import json
+def _origin(conn: Connection) -> tuple[float, float] | None:
+    """The station the stored distances are measured from (set by the first search)."""
+    raw = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": ORIGIN_KEY}).scalar()
+    if not raw:
+        return None
+    lat, lon = raw.split(",")
+    return float(lat), float(lon)
 
+
+def _set_origin(conn: Connection, station: Station) -> None:
+    """Measure every stored distance from ``station`` (once, or when the station moves)."""
+    rows = conn.execute(text("SELECT docid, lat, lon FROM search_docs")).all()
+    conn.execute(text("UPDATE search_docs SET dist = :d WHERE docid = :id"),
+                 [{"id": i, "d": geo.distance_m(station.lat, station.lon, lat, lon)} for i, lat, lon in rows])
+    conn.execute(text("INSERT OR REPLACE INTO settings (key, value) VALUES (:k, :v)"),
+                 {"k": ORIGIN_KEY, "v": _origin_value(station)})
+
+
+def _origin_value(station: Station) -> str:
+    return f"{station.lat!r},{station.lon!r}"
+
+
+def _json(ids: Sequence[str]) -> str:
     return json.dumps(list(ids), ensure_ascii=False)
 
 
@@ -173,20 +200,27 @@ def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
 
 
 def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
+    origin = _origin(conn)
     where = "" if ids is None else "WHERE id IN (SELECT value FROM json_each(:ids))"
+    copied = ", ".join(COPIED_COLUMNS)
     rows = conn.execute(
-        text(f"SELECT id, title, employer, category, pinyin_initials, pinyin_full FROM vacancies {where}"),
+        text(f"SELECT id, title, employer, category, pinyin_initials, pinyin_full, {copied} FROM vacancies {where}"),
         {} if ids is None else {"ids": _json(ids)},
     ).all()
     cols = ", ".join(INDEX_COLUMNS)
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
+    cph = ", ".join(f":{c}" for c in COPIED_COLUMNS)
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs = []
-        for vid, title, employer, category, ini, ful in rows[start:start + _REFRESH_BATCH]:
+        for r in rows[start:start + _REFRESH_BATCH]:
+            vid, title, employer, category, ini, ful = r[:6]
             d = doc_fields(title or "", employer or "", category or "", ini or "", ful or "")
+            d.update(zip(COPIED_COLUMNS, r[6:], strict=True))
             d["vacancy_id"] = vid
+            d["dist"] = None if origin is None else geo.distance_m(origin[0], origin[1], d["lat"], d["lon"])
             docs.append(d)
-        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, {cols}) VALUES (:vacancy_id, {ph})"), docs)
+        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, dist, {cols}, {copied}) "
+                          f"VALUES (:vacancy_id, :dist, {ph}, {cph})"), docs)
         got = conn.execute(
             text("SELECT docid, vacancy_id FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
             {"ids": _json([d["vacancy_id"] for d in docs])},
@@ -237,17 +271,19 @@ def _distance_sql() -> str:
             "+ :cos_p1 * cos(radians(v.lat)) * pow(sin(radians(v.lon - :lon0) / 2), 2)))))")
 
 
-def _filters(query: SearchQuery, station: Station, today: date, params: dict) -> list[str]:
-    import math
-
+def _filters(query: SearchQuery, station: Station, today: date, params: dict, dist: str) -> list[str]:
+    """WHERE terms over ``v`` (vacancies, or search_docs which carries the same columns)."""
     where = ["v.status = 'open'", "v.expires_on >= :today"]
     params.update(today=today.isoformat(), p1=math.radians(station.lat), cos_p1=math.cos(math.radians(station.lat)),
                   lon0=station.lon)
     if query.scope is Scope.CIRCLE:
-        lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(station.lat, station.lon, station.radius_m)
-        params.update(lat_lo=lat_lo, lat_hi=lat_hi, lon_lo=lon_lo, lon_hi=lon_hi, radius=station.radius_m)
-        where += ["v.lat BETWEEN :lat_lo AND :lat_hi", "v.lon BETWEEN :lon_lo AND :lon_hi",
-                  f"{_distance_sql()} <= :radius"]
+        params["radius"] = station.radius_m
+        if dist == "v.dist":
+            where.insert(0, "v.dist <= :radius")
+        else:
+            lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(station.lat, station.lon, station.radius_m)
+            params.update(lat_lo=lat_lo, lat_hi=lat_hi, lon_lo=lon_lo, lon_hi=lon_hi)
+            where += ["v.lat BETWEEN :lat_lo AND :lat_hi", "v.lon BETWEEN :lon_lo AND :lon_hi", f"{dist} <= :radius"]
     elif query.scope is Scope.DISTRICT:
         params["district"] = query.district or station.district
         where.append("v.district = :district")
@@ -278,69 +314,78 @@ def _order_sql(sort: Sort) -> str:
     return "tier, dist, id"
 
 
-def _tier_sql(terms: Sequence[Term], src: str, params: dict) -> str:
+def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str) -> list[str]:
+    """Per term, SQL true when it is a substring of one of its fields; ``cols`` maps a field
+    name to its SQL (the ASCII-case-insensitive rule of kiosk.core.search)."""
+    conds = []
+    for i, t in enumerate(terms):
+        params[f"{key}{i}"] = t.text
+        ors = [f"instr({cols[f]}, :{key}{i})" for f in t.fields if f in cols]
+        conds.append("(" + " OR ".join(ors) + ")")
+    return conds
+
+
+def _tier(terms: Sequence[Term], params: dict, cols: dict[str, str]) -> str:
     """0 when every term is in the title or its pinyin (kiosk.core.search.title_tier)."""
     if not terms:
         return "0"
-    conds = []
-    for i, t in enumerate(terms):
-        params[f"tt{i}"] = t.text
-        ors = [f"instr(lower({src}.title), :tt{i})"]
-        if t.kind is TermKind.LATIN:
-            ors += [f"instr({src}.title_initials, :tt{i})", f"instr({src}.title_pinyin, :tt{i})"]
-        conds.append("(" + " OR ".join(ors) + ")")
-    return "(CASE WHEN " + " AND ".join(conds) + " THEN 0 ELSE 1 END)"
+    title_cols = {k: v for k, v in cols.items() if k.startswith("title")}
+    return "(CASE WHEN " + " AND ".join(_contains(terms, params, title_cols, "tt")) + " THEN 0 ELSE 1 END)"
 
 
-def _select(query: SearchQuery, station: Station, today: date, scan: bool) -> tuple[str, dict]:
-    """SQL that yields every matching vacancy with its distance and tier, unordered."""
+class Plan(enum.StrEnum):
+    """How a query is answered; every plan gives the same rows in the same order."""
+
+    AUTO = "auto"
+    INDEX = "index"  # FTS5 hits drive, filters checked per hit
+    NEAR = "near"  # the distance index drives (the circle holds few rows), terms checked per row
+    SCAN = "scan"  # plain LIKE over the vacancies table: the baseline and a cross-check
+
+
+def _select(query: SearchQuery, station: Station, today: date, plan: Plan) -> tuple[str, dict]:
+    """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered."""
+    if plan is Plan.AUTO:
+        plan = Plan.NEAR if query.scope is Scope.CIRCLE or not query.terms else Plan.INDEX
     params: dict = {}
-    where = _filters(query, station, today, params)
+    dist = _distance_sql() if plan is Plan.SCAN else "v.dist"
+    where = _filters(query, station, today, params, dist)
     terms = query.terms
-    if not terms:
-        frm = "vacancies v"
-        tier = "0"
-    elif scan:
-        frm = "vacancies v"
-        tier = _scan_tier(terms, params)
+    if plan is Plan.SCAN:
+        src = "vacancies v"
+        # the pinyin columns hold "title employer category"; a term never holds a space
+        first = "(CASE WHEN instr(v.{c}, ' ') THEN substr(v.{c}, 1, instr(v.{c}, ' ') - 1) ELSE v.{c} END)"
+        tier = _tier(terms, params, {"title": "lower(v.title)", "title_initials": first.format(c="pinyin_initials"),
+                                     "title_pinyin": first.format(c="pinyin_full")})
         for i, t in enumerate(terms):
             params[f"like{i}"] = "%" + t.text + "%"
-            cols = ["v.title", "v.employer", "v.category"]
+            cols = [f"v.{f}" for f in TEXT_FIELDS]
             if t.kind is TermKind.LATIN:
                 cols += ["v.pinyin_initials", "v.pinyin_full"]
             where.append("(" + " OR ".join(f"{c} LIKE :like{i}" for c in cols) + ")")
     else:
-        tier = _tier_sql(terms, "d", params)
-        long = [t for t in terms if len(t.text) >= TRIGRAM_MIN_CHARS]
-        short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
-        matches = []
-        if long:
-            params["m_tri"] = _match_expr(long, per_char=False)
-            matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
-        if short:
-            params["m_chr"] = _match_expr(short, per_char=True)
-            matches.append("SELECT rowid AS docid FROM search_chars WHERE search_chars MATCH :m_chr")
-        # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner may walk
-        # every open vacancy and probe the hit list for each (quadratic).
-        frm = (f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs d ON d.docid = m.docid "
-               "CROSS JOIN vacancies v ON v.id = d.vacancy_id")
-    sql = (f"SELECT v.id AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
-           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, {_distance_sql()} AS dist, {tier} AS tier "
-           f"FROM {frm} WHERE {' AND '.join(where)}")
+        cols = {f: (f"lower(v.{f})" if f in TEXT_FIELDS else f"v.{f}") for f in INDEX_COLUMNS}
+        tier = _tier(terms, params, cols)
+        if plan is Plan.NEAR or not terms:
+            src = "search_docs v"
+            where += _contains(terms, params, cols, "term")
+        else:
+            long = [t for t in terms if len(t.text) >= TRIGRAM_MIN_CHARS]
+            short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
+            matches = []
+            if long:
+                params["m_tri"] = _match_expr(long, per_char=False)
+                matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
+            if short:
+                params["m_chr"] = _match_expr(short, per_char=True)
+                matches.append("SELECT rowid AS docid FROM search_chars WHERE search_chars MATCH :m_chr")
+            # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner may
+            # walk every open vacancy and probe the hit list for each (quadratic).
+            src = f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs v ON v.docid = m.docid"
+    id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
+    sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
+           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, {dist} AS dist, {tier} AS tier "
+           f"FROM {src} WHERE {' AND '.join(where)}")
     return sql, params
-
-
-def _scan_tier(terms: Sequence[Term], params: dict) -> str:
-    conds = []
-    for i, t in enumerate(terms):
-        params[f"tl{i}"] = "%" + t.text + "%"
-        ors = ["v.title LIKE :tl{i}".format(i=i)]
-        if t.kind is TermKind.LATIN:
-            # the title's pinyin is the first word of the pinyin columns
-            ors += [f"(CASE WHEN instr(v.{c}, ' ') THEN substr(v.{c}, 1, instr(v.{c}, ' ') - 1) ELSE v.{c} END) "
-                    f"LIKE :tl{i}" for c in ("pinyin_initials", "pinyin_full")]
-        conds.append("(" + " OR ".join(ors) + ")")
-    return "(CASE WHEN " + " AND ".join(conds) + " THEN 0 ELSE 1 END)"
 
 
 def _ensure_math(conn: Connection) -> None:
@@ -365,24 +410,39 @@ def _hit(r) -> Hit:
                distance_m=float(r.dist), tier=int(r.tier))
 
 
-def _prepare(store: Store) -> None:
+def _prepare(store: Store, station: Station) -> None:
+    """Apply queued vacancy changes and make the stored distances the ones from ``station``.
+    Usually a single cheap read; writes only when something is pending."""
+    check = text(
+        "SELECT EXISTS (SELECT 1 FROM search_dirty), (SELECT value FROM settings WHERE key = :k), "
+        "EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)"
+    )
     with store.engine.connect() as conn:
-        dirty = conn.execute(text("SELECT EXISTS (SELECT 1 FROM search_dirty)")).scalar()
-    if dirty:
-        refresh_index(store)
+        dirty, origin, missing = conn.execute(check, {"k": ORIGIN_KEY}).one()
+    if not dirty and origin == _origin_value(station) and not missing:
+        return
+    with _refresh_lock, store.engine.begin() as conn:
+        dirty, origin, missing = conn.execute(check, {"k": ORIGIN_KEY}).one()
+        if origin != _origin_value(station):
+            _set_origin(conn, station)
+        if dirty:
+            _refresh(conn)
+        if conn.execute(text("SELECT EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)")).scalar():
+            _set_origin(conn, station)
 
 
 def search(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,
-           limit: int = 50, offset: int = 0, scan: bool = False) -> SearchResult:
+           limit: int = 50, offset: int = 0, plan: Plan | str = Plan.AUTO) -> SearchResult:
     """One page of matching vacancies in rank order, and the total count.
 
-    ``scan=True`` answers the same query by a plain LIKE scan of the vacancies table (the
-    benchmark's baseline and a cross-check); the results are the same.
+    ``plan`` is for checks and the benchmark (``Plan.SCAN`` is the plain LIKE baseline); every
+    plan returns the same result.
     """
     today = today or date.today()
-    if not scan:
-        _prepare(store)
-    sql, params = _select(query, station, today, scan)
+    plan = Plan(plan)
+    if plan is not Plan.SCAN:
+        _prepare(store, station)
+    sql, params = _select(query, station, today, plan)
     params.update(limit=limit, offset=offset)
     with store.engine.connect() as conn:
         _ensure_math(conn)
@@ -393,12 +453,13 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
 
 
 def search_ids(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,
-               scan: bool = False) -> list[str]:
+               plan: Plan | str = Plan.AUTO) -> list[str]:
     """Every matching vacancy id in rank order (for checks and exports, not for the screen)."""
     today = today or date.today()
-    if not scan:
-        _prepare(store)
-    sql, params = _select(query, station, today, scan)
+    plan = Plan(plan)
+    if plan is not Plan.SCAN:
+        _prepare(store, station)
+    sql, params = _select(query, station, today, plan)
     with store.engine.connect() as conn:
         _ensure_math(conn)
         return [r[0] for r in conn.execute(text(f"SELECT id FROM ({sql}) ORDER BY {_order_sql(query.sort)}"), params)]

@@ -3,8 +3,9 @@
 Revision ID: 0003
 Revises: 0001
 
-``search_docs`` holds one row per vacancy with the searchable text and its pinyin (computed on
-the kiosk when the feed did not carry it). Two FTS5 indexes read it:
+``search_docs`` holds one row per vacancy with the searchable text, its pinyin (computed on
+the kiosk when the feed did not carry it) and copies of the columns that filters and list rows
+use, so a search reads one narrow table. Two FTS5 indexes read it:
 
 * ``search_trigram`` (trigram tokenizer, external content) answers terms of 3+ characters;
 * ``search_chars`` (one token per character, contentless) answers 1- and 2-character terms as
@@ -27,9 +28,22 @@ COLUMNS = ("title", "employer", "category", "title_initials", "employer_initials
            "title_pinyin", "employer_pinyin", "category_pinyin")
 
 
+#: Copies of what filters, sorts and list rows need, first in the row so that checking a hit is
+#: cheap; ``dist`` is the distance in metres from this kiosk's station (NULL until computed).
+FILTER_COLUMNS = (
+    "dist REAL, status TEXT NOT NULL, expires_on TEXT NOT NULL, posted_on TEXT NOT NULL, "
+    "salary_min INTEGER NOT NULL, salary_max INTEGER NOT NULL, salary_unit TEXT NOT NULL, job_type TEXT NOT NULL, "
+    "district TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL"
+)
+
+
 def upgrade() -> None:
     cols = ", ".join(f"{c} TEXT NOT NULL DEFAULT ''" for c in COLUMNS)
-    op.execute(f"CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, vacancy_id TEXT NOT NULL UNIQUE, {cols})")
+    op.execute(
+        f"CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, {FILTER_COLUMNS}, vacancy_id TEXT NOT NULL UNIQUE, "
+        f"{cols})"
+    )
+    op.execute("CREATE INDEX ix_search_docs_dist ON search_docs (dist)")
     names = ", ".join(COLUMNS)
     op.execute(
         f"CREATE VIRTUAL TABLE search_trigram USING fts5({names}, content='search_docs', "
@@ -45,8 +59,7 @@ def upgrade() -> None:
         "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (new.id); END"
     )
     op.execute(
-        "CREATE TRIGGER vacancies_search_au AFTER UPDATE OF id, title, employer, category, pinyin_initials, "
-        "pinyin_full ON vacancies BEGIN "
+        "CREATE TRIGGER vacancies_search_au AFTER UPDATE ON vacancies BEGIN "
         "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (old.id); "
         "INSERT OR IGNORE INTO search_dirty (vacancy_id) VALUES (new.id); END"
     )
