@@ -168,8 +168,9 @@ def _origin(conn: Connection) -> tuple[float, float] | None:
 def _set_origin(conn: Connection, station: Station) -> None:
     """Measure every stored distance from ``station`` (once, or when the station moves)."""
     rows = conn.execute(text("SELECT docid, lat, lon FROM search_docs")).all()
-    conn.execute(text("UPDATE search_docs SET dist = :d WHERE docid = :id"),
-                 [{"id": i, "d": geo.distance_m(station.lat, station.lon, lat, lon)} for i, lat, lon in rows])
+    if rows:
+            conn.execute(text("UPDATE search_docs SET dist = :d WHERE docid = :id"),
+                     [{"id": i, "d": geo.distance_m(station.lat, station.lon, lat, lon)} for i, lat, lon in rows])
     conn.execute(text("INSERT OR REPLACE INTO settings (key, value) VALUES (:k, :v)"),
                  {"k": ORIGIN_KEY, "v": _origin_value(station)})
 
