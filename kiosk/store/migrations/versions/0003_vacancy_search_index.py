@@ -8,9 +8,11 @@ the kiosk when the feed did not carry it) and copies of the columns that filters
 use, so a search reads one narrow table. Two FTS5 indexes read it:
 
 * ``search_trigram`` (trigram tokenizer, external content) answers terms of 3+ characters;
-* ``search_chars`` (one token per character, contentless) answers 1- and 2-character terms as
-  phrase queries, which trigram cannot (a trigram index matches nothing shorter than 3, and
-  SQLite 3.40's LIKE on a trigram table silently returns no rows for them).
+* ``search_grams`` (contentless, no positions) answers 1- and 2-character terms, which trigram
+  cannot (a trigram index matches nothing shorter than 3, and SQLite 3.40's LIKE on a trigram
+  table silently returns no rows for them). Its tokens are every 2-character substring of each
+  field plus the field's last character, so a 2-character term is one token (``保洁``) and a
+  1-character term is a prefix query (``"工" *``): exact, and one doclist read.
 
 Triggers on ``vacancies`` only queue the changed ids in ``search_dirty`` (plain SQL that cannot
 fail); ``kiosk.store.search.refresh_index`` applies the queue, and every search applies what is
@@ -50,7 +52,7 @@ def upgrade() -> None:
         "content_rowid='docid', tokenize='trigram')"
     )
     op.execute(
-        f"CREATE VIRTUAL TABLE search_chars USING fts5({names}, content='', "
+        "CREATE VIRTUAL TABLE search_grams USING fts5(grams, content='', detail='none', "
         "tokenize='unicode61 remove_diacritics 0')"
     )
     op.execute("CREATE TABLE search_dirty (vacancy_id TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -73,5 +75,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for t in ("vacancies_search_ai", "vacancies_search_au", "vacancies_search_ad"):
         op.execute(f"DROP TRIGGER IF EXISTS {t}")
-    for t in ("search_chars", "search_trigram", "search_dirty", "search_docs"):
+    for t in ("search_grams", "search_trigram", "search_dirty", "search_docs"):
         op.execute(f"DROP TABLE IF EXISTS {t}")
