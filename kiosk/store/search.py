@@ -1,7 +1,7 @@
 """The vacancy search index and the executor of ``kiosk.core.search`` queries.
 
 Index (migration 0003): ``search_docs`` + two FTS5 tables over it. Terms of 3+ characters go
-to the trigram index; 1- and 2-character terms to the 2-gram index (``"保洁"``, ``"工" *``),
+to the trigram index; 1- and 2-character terms to the 1-and-2-gram index (``"保洁"``, ``"工"``),
 because a trigram index cannot match them (see the migration's docstring).
 Filters, expiry and withdrawal are applied against ``vacancies`` at query time, so an expired
 or withdrawn vacancy is never returned, whatever the index holds.
@@ -73,8 +73,8 @@ class SearchResult:
 
 def grams(values: Iterable[str]) -> str:
     """The short-term index's text: per run of searchable characters (Chinese, ASCII letters and
-    digits) every 2-character substring and the run's last character, lower-cased. A term of 1
-    or 2 characters occurs in a field exactly when a token equals it or starts with it."""
+    digits) every character and every 2-character substring, lower-cased. A term of 1 or 2
+    characters occurs in a field exactly when it is one of the tokens."""
     out: set[str] = set()
     for value in values:
         run: list[str] = []
@@ -86,8 +86,8 @@ def grams(values: Iterable[str]) -> str:
                 run.append(ch)
                 continue
             if run:
+                out.update(run)
                 out.update(run[i] + run[i + 1] for i in range(len(run) - 1))
-                out.add(run[-1])
                 run = []
     return " ".join(sorted(out))
 
@@ -260,12 +260,12 @@ def _rebuild_all(conn: Connection) -> int:
 # --- the executor ----------------------------------------------------------------------------
 
 
-def _match_expr(terms: Iterable[Term], short: bool) -> str:
+def _match_expr(terms: Iterable[Term]) -> str:
     """FTS5 query ANDing the terms. No column filter is needed: a Chinese term cannot occur in
     the pinyin columns, and a Latin term is looked for in every column."""
     parts = []
     for t in terms:
-        parts.append(f'"{t.text}" *' if short and len(t.text) == 1 else f'"{t.text}"')
+        parts.append(f'"{t.text}"')
     return " AND ".join(parts)
 
 
@@ -353,10 +353,22 @@ class Plan(enum.StrEnum):
     SCAN = "scan"  # plain LIKE over the vacancies table: the baseline and a cross-check
 
 
-def _select(query: SearchQuery, station: Station, today: date, plan: Plan) -> tuple[str, dict]:
-    """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered."""
+def _resolve(query: SearchQuery, plan: Plan) -> Plan:
     if plan is Plan.AUTO:
-        plan = Plan.NEAR if query.scope is Scope.CIRCLE or not query.terms else Plan.INDEX
+        return Plan.NEAR if query.scope is Scope.CIRCLE or not query.terms else Plan.INDEX
+    return plan
+
+
+def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
+            walk_tier: int | None = None) -> tuple[str, dict]:
+    """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
+
+    ``walk_tier`` (index plan only): instead, the rows of that tier in distance order, read by
+    walking the distance index and checking each row against the index hits. When a large share
+    of all vacancies match, the first page is found after a few hundred rows instead of
+    sorting tens of thousands.
+    """
+    plan = _resolve(query, plan)
     params: dict = {}
     dist = _distance_sql() if plan is Plan.SCAN else "v.dist"
     where = _filters(query, station, today, params, dist)
@@ -386,18 +398,25 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan) -> tu
             short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
             matches = []
             if long:
-                params["m_tri"] = _match_expr(long, short=False)
+                params["m_tri"] = _match_expr(long)
                 matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
             if short:
-                params["m_grams"] = _match_expr(short, short=True)
+                params["m_grams"] = _match_expr(short)
                 matches.append("SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :m_grams")
-            # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner may
-            # walk every open vacancy and probe the hit list for each (quadratic).
-            src = f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs v ON v.docid = m.docid"
+            if walk_tier is not None:
+                src = "search_docs v INDEXED BY ix_search_docs_dist"
+                params["walk_tier"] = walk_tier
+                where += [f"+v.docid IN ({' INTERSECT '.join(matches)})", f"{tier} = :walk_tier"]
+            else:
+                # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner
+                # may walk every open vacancy and probe the hit list for each (quadratic).
+                src = f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs v ON v.docid = m.docid"
     id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
     sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
            f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, {dist} AS dist, {tier} AS tier "
            f"FROM {src} WHERE {' AND '.join(where)}")
+    if walk_tier is not None:
+        sql += " ORDER BY v.dist, v.vacancy_id LIMIT :limit OFFSET :offset"
     return sql, params
 
 
@@ -471,12 +490,49 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
         _prepare(store, station)
     sql, params = _select(query, station, today, plan)
     params.update(limit=limit, offset=offset)
+    order = _order_sql(query.sort)
     with store.engine.connect() as conn:
         _tune(conn)
-        total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
-        rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {_order_sql(query.sort)} LIMIT :limit OFFSET :offset"),
-                            params).all() if total > offset else []
+        if plan is Plan.SCAN:  # the plain baseline: count, then the page
+            total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+            rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                                params).all() if total > offset else []
+        else:
+            total, in_title = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0) FROM ({sql})"),
+                                           params).one()
+            if total <= offset:
+                rows = []
+            elif query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and _walk_pays(
+                    conn, total, offset + limit):
+                rows = _walk(query, station, today, plan, conn, in_title, limit, offset)
+            else:
+                rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                                    params).all()
     return SearchResult(query, total, [_hit(r) for r in rows], offset)
+
+
+#: Walk the distance index only when the page is expected within this many rows of it.
+WALK_MAX_ROWS = 5000
+
+
+def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
+    docs = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
+    return rows_needed * docs <= WALK_MAX_ROWS * matches
+
+
+def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, in_title: int,
+          limit: int, offset: int) -> list:
+    """The page in (tier, distance, id) order: title matches first, each tier walked by distance."""
+    rows: list = []
+    if offset < in_title:
+        sql, params = _select(query, station, today, plan, walk_tier=0)
+        params.update(limit=limit, offset=offset)
+        rows += conn.execute(text(sql), params).all()
+    if len(rows) < limit:
+        sql, params = _select(query, station, today, plan, walk_tier=1)
+        params.update(limit=limit - len(rows), offset=max(0, offset - in_title))
+        rows += conn.execute(text(sql), params).all()
+    return rows
 
 
 def search_ids(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,

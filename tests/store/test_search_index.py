@@ -153,6 +153,28 @@ def test_every_plan_equals_the_brute_force_reference(loaded, q: SearchQuery, sta
         assert S.search_ids(loaded, q, station, today=TODAY, plan=plan) == expected, plan
 
 
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=queries(), limit=st.integers(1, 60), offset=st.one_of(st.just(0), st.integers(0, 700)),
+       plan=st.sampled_from(PLANS))
+def test_pages_and_totals_equal_the_reference(loaded, q: SearchQuery, limit: int, offset: int,
+                                              plan: S.Plan) -> None:
+    # The screen's call: count plus one page; some plans walk the distance index for it.
+    expected = reference(ROWS, q, STATION)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=limit, offset=offset, plan=plan)
+    assert res.total == len(expected)
+    assert [h.id for h in res.hits] == expected[offset:offset + limit]
+
+
+@pytest.mark.parametrize("word", ["工", "员", "j", "s", "服务"])
+def test_pages_of_very_common_terms_walk_by_distance_correctly(loaded, word: str) -> None:
+    q = make_query(word, scope=Scope.CITY)
+    expected = reference(ROWS, q, STATION)
+    got = []
+    for offset in range(0, len(expected) + 50, 50):
+        got += [h.id for h in S.search(loaded, q, STATION, today=TODAY, limit=50, offset=offset).hits]
+    assert got == expected
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(row=st.sampled_from(ROWS), which=st.sampled_from(["title", "title_initials", "title_pinyin"]))
 def test_a_vacancy_is_found_by_its_title_and_pinyin(loaded, row: dict, which: str) -> None:

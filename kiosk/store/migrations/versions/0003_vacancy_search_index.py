@@ -10,9 +10,9 @@ use, so a search reads one narrow table. Two FTS5 indexes read it:
 * ``search_trigram`` (trigram tokenizer, external content) answers terms of 3+ characters;
 * ``search_grams`` (contentless, no positions) answers 1- and 2-character terms, which trigram
   cannot (a trigram index matches nothing shorter than 3, and SQLite 3.40's LIKE on a trigram
-  table silently returns no rows for them). Its tokens are every 2-character substring of each
-  field plus the field's last character, so a 2-character term is one token (``保洁``) and a
-  1-character term is a prefix query (``"工" *``): exact, and one doclist read.
+  table silently returns no rows for them). Its tokens are every character and every
+  2-character substring of each field, so a short term is exactly one token (``工``, ``保洁``):
+  exact, and one doclist read.
 
 Triggers on ``vacancies`` only queue the changed ids in ``search_dirty`` (plain SQL that cannot
 fail); ``kiosk.store.search.refresh_index`` applies the queue, and every search applies what is
@@ -45,7 +45,7 @@ def upgrade() -> None:
         f"CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, {FILTER_COLUMNS}, vacancy_id TEXT NOT NULL UNIQUE, "
         f"{cols})"
     )
-    op.execute("CREATE INDEX ix_search_docs_dist ON search_docs (dist)")
+    op.execute("CREATE INDEX ix_search_docs_dist ON search_docs (dist, vacancy_id)")
     names = ", ".join(COLUMNS)
     op.execute(
         f"CREATE VIRTUAL TABLE search_trigram USING fts5({names}, content='search_docs', "
