@@ -353,6 +353,20 @@ class Plan(enum.StrEnum):
     SCAN = "scan"  # plain LIKE over the vacancies table: the baseline and a cross-check
 
 
+def _index_matches(terms: Sequence[Term], params: dict) -> list[str]:
+    """SELECTs of the docids holding the terms, one per FTS5 table used (to INTERSECT)."""
+    long = [t for t in terms if len(t.text) >= TRIGRAM_MIN_CHARS]
+    short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
+    matches = []
+    if long:
+        params["m_tri"] = _match_expr(long)
+        matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
+    if short:
+        params["m_grams"] = _match_expr(short)
+        matches.append("SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :m_grams")
+    return matches
+
+
 def _resolve(query: SearchQuery, plan: Plan) -> Plan:
     if plan is Plan.AUTO:
         return Plan.NEAR if query.scope is Scope.CIRCLE or not query.terms else Plan.INDEX
@@ -394,15 +408,7 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             src = "search_docs v"
             where += _contains(terms, params, cols, "term")
         else:
-            long = [t for t in terms if len(t.text) >= TRIGRAM_MIN_CHARS]
-            short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
-            matches = []
-            if long:
-                params["m_tri"] = _match_expr(long)
-                matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
-            if short:
-                params["m_grams"] = _match_expr(short)
-                matches.append("SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :m_grams")
+            matches = _index_matches(terms, params)
             if walk_tier is not None:
                 src = "search_docs v INDEXED BY ix_search_docs_dist"
                 params["walk_tier"] = walk_tier
@@ -497,22 +503,39 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
             total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 params).all() if total > offset else []
-        else:
+        elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX
+              and _walk_pays(conn, _index_hits(conn, query.terms), offset + limit)):
+            # Many hits: count them, then find the page by walking the distance index.
             total, in_title = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0) FROM ({sql})"),
                                            params).one()
             if total <= offset:
                 rows = []
-            elif query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and _walk_pays(
-                    conn, total, offset + limit):
+            elif _walk_pays(conn, total, offset + limit):
                 rows = _walk(query, station, today, plan, conn, in_title, limit, offset)
             else:
                 rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                     params).all()
+        else:  # one pass over the index hits gives both the count and the page
+            rows = conn.execute(text(f"WITH hits AS MATERIALIZED ({sql}) SELECT (SELECT count(*) FROM hits) AS total, "
+                                     f"* FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset"), params).all()
+            if rows:
+                total = int(rows[0].total)
+            elif offset:
+                total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+            else:
+                total = 0
     return SearchResult(query, total, [_hit(r) for r in rows], offset)
 
 
 #: Walk the distance index only when the page is expected within this many rows of it.
 WALK_MAX_ROWS = 5000
+
+
+def _index_hits(conn: Connection, terms: Sequence[Term]) -> int:
+    """How many documents hold the terms, before any filter (an upper bound of the matches)."""
+    params: dict = {}
+    matches = _index_matches(terms, params)
+    return int(conn.execute(text(f"SELECT count(*) FROM ({' INTERSECT '.join(matches)})"), params).scalar() or 0)
 
 
 def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
