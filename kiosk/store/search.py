@@ -3,12 +3,19 @@
 Index (migration 0003): ``search_docs`` + two FTS5 tables over it. Terms of 3+ characters go
 to the trigram index; 1- and 2-character terms to the 1-and-2-gram index (``"保洁"``, ``"工"``),
 because a trigram index cannot match them (see the migration's docstring).
-Filters, expiry and withdrawal are applied against ``vacancies`` at query time, so an expired
-or withdrawn vacancy is never returned, whatever the index holds.
+Each ``search_docs`` row carries copies of the vacancy's status, dates, salary, place and its
+distance from this kiosk's station; expiry (``expires_on >= today``) and withdrawal
+(``status = 'open'``) are checked on every query, so neither is ever returned.
 
-Keeping in step: triggers queue changed vacancy ids in ``search_dirty``. The feed puller calls
-:func:`refresh_index` after applying a page (inside the same transaction if it likes);
-:func:`search` applies anything still queued before it reads.
+Keeping in step: triggers queue every inserted, updated or deleted vacancy id in
+``search_dirty``. The feed puller calls :func:`refresh_index` after applying a page (inside
+the same transaction if it likes); :func:`search` applies anything still queued before it
+reads, so a forgotten call costs time, never correctness.
+
+Plans: in the station's circle the distance index drives (a few thousand rows at most) and
+terms are checked with ``instr``; elsewhere the FTS5 hits drive. A large result sorted by
+distance finds its page by walking the distance index. ``Plan.SCAN`` is the plain LIKE scan of
+``vacancies`` used as the benchmark baseline; tests hold every plan to the same answers.
 
 Threads: every function is synchronous and takes its own pooled connection, so the UI calls
 it from a worker thread and hands the result to the main thread.
@@ -174,7 +181,7 @@ def _set_origin(conn: Connection, station: Station) -> None:
     """Measure every stored distance from ``station`` (once, or when the station moves)."""
     rows = conn.execute(text("SELECT docid, lat, lon FROM search_docs")).all()
     if rows:
-            conn.execute(text("UPDATE search_docs SET dist = :d WHERE docid = :id"),
+        conn.execute(text("UPDATE search_docs SET dist = :d WHERE docid = :id"),
                      [{"id": i, "d": geo.distance_m(station.lat, station.lon, lat, lon)} for i, lat, lon in rows])
     conn.execute(text("INSERT OR REPLACE INTO settings (key, value) VALUES (:k, :v)"),
                  {"k": ORIGIN_KEY, "v": _origin_value(station)})
@@ -263,10 +270,7 @@ def _rebuild_all(conn: Connection) -> int:
 def _match_expr(terms: Iterable[Term]) -> str:
     """FTS5 query ANDing the terms. No column filter is needed: a Chinese term cannot occur in
     the pinyin columns, and a Latin term is looked for in every column."""
-    parts = []
-    for t in terms:
-        parts.append(f'"{t.text}"')
-    return " AND ".join(parts)
+    return " AND ".join(f'"{t.text}"' for t in terms)
 
 
 def _monthly_sql(col: str, p: str = "v.") -> str:
@@ -503,7 +507,7 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
             total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 params).all() if total > offset else []
-        elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX
+        elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
               and _walk_pays(conn, _index_hits(conn, query.terms), offset + limit)):
             # Many hits: count them, then find the page by walking the distance index.
             total, in_title = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0) FROM ({sql})"),
@@ -529,6 +533,13 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
 
 #: Walk the distance index only when the page is expected within this many rows of it.
 WALK_MAX_ROWS = 5000
+
+
+def _narrowed(query: SearchQuery) -> bool:
+    """Filters besides the scope: the index's hit count then overstates the matches, and one
+    pass that counts and sorts them is cheaper than counting and walking."""
+    return bool(query.salary_min is not None or query.salary_max is not None or query.job_types
+                or query.categories or query.posted_within_days is not None)
 
 
 def _index_hits(conn: Connection, terms: Sequence[Term]) -> int:

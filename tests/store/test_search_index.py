@@ -326,3 +326,31 @@ def test_recommend_puts_the_desired_occupation_first_and_explains(loaded) -> Non
     assert "保洁员" in recs[0].hit.title and any("保洁员" in x for x in recs[0].reasons)
     live = {r["id"] for r in ROWS if r["status"] == "open" and r["expires_on"] >= TODAY}
     assert {r.hit.id for r in recs} <= live
+
+
+def test_grams_tokens() -> None:
+    assert S.grams(["保洁员"]).split() == sorted({"保", "洁", "员", "保洁", "洁员"})
+    # a break in the text breaks the grams: 洁(日 holds no 洁日
+    assert "洁日" not in S.grams(["保洁(日结)"]).split()
+    assert set(S.grams(["C1司机"]).split()) >= {"c", "1", "c1", "1司", "司机"}
+
+
+def test_search_command_prints_rank_order(tmp_path, capsys) -> None:
+    import json
+
+    from kiosk.cli import main
+
+    db = tmp_path / "k.db"
+    store = open_store(db)
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS[:300])
+    store.close()
+    assert main(["search", "员", "--json", "--db", str(db), "--today", TODAY.isoformat(), "--limit", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    from kiosk.config import load_config
+
+    station = Station.from_config(load_config().station)
+    expected = reference(ROWS[:300], make_query("员", scope=Scope.CITY), station)
+    assert out["total"] == len(expected)
+    assert [r["id"] for r in out["results"]] == expected[:5]
+    assert main(["search", "x", "--salary-min", "9000", "--salary-max", "10", "--db", str(db)]) == 2
