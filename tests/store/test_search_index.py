@@ -165,9 +165,10 @@ def test_pages_and_totals_equal_the_reference(loaded, q: SearchQuery, limit: int
     assert [h.id for h in res.hits] == expected[offset:offset + limit]
 
 
-@pytest.mark.parametrize("word", ["工", "员", "j", "s", "服务"])
-def test_pages_of_very_common_terms_walk_by_distance_correctly(loaded, word: str) -> None:
-    q = make_query(word, scope=Scope.CITY)
+@pytest.mark.parametrize("scope", [Scope.CITY, Scope.DISTRICT])
+@pytest.mark.parametrize("word", ["工", "员", "j", "s", "服务", "tianjin"])
+def test_pages_of_very_common_terms_walk_by_distance_correctly(loaded, word: str, scope: Scope) -> None:
+    q = make_query(word, scope=scope)
     expected = reference(ROWS, q, STATION)
     got = []
     for offset in range(0, len(expected) + 50, 50):
