@@ -355,3 +355,27 @@ def test_search_command_prints_rank_order(tmp_path, capsys) -> None:
     assert out["total"] == len(expected)
     assert [r["id"] for r in out["results"]] == expected[:5]
     assert main(["search", "x", "--salary-min", "9000", "--salary-max", "10", "--db", str(db)]) == 2
+
+
+def test_upgrading_a_database_with_vacancies_indexes_them(tmp_path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from kiosk.store.engine import MIGRATIONS, current_revision
+
+    store = open_store(tmp_path / "old.db")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    with store.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_%'")).scalar() == 0
+        conn.execute(insert(Vacancy), ROWS[:200])
+    store.close()
+    store = open_store(tmp_path / "old.db")  # migrates to the head again
+    assert current_revision(store) == SCHEMA_HEAD
+    assert S.pending(store) == 200
+    q = make_query("员", scope=Scope.CITY)
+    assert S.search_ids(store, q, STATION, today=TODAY) == reference(ROWS[:200], q, STATION)
+    store.close()
