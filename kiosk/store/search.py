@@ -320,13 +320,15 @@ def _filters(query: SearchQuery, station: Station, today: date, params: dict, di
     return where
 
 
-def _order_sql(sort: Sort) -> str:
-    """ORDER BY over the columns of _select (kiosk.core.search.sort_key)."""
+def _order_sql(sort: Sort, tiered: bool = True) -> str:
+    """ORDER BY over the columns of _select (kiosk.core.search.sort_key). Without terms every
+    tier is 0; leaving it out lets a distance sort read the distance index in order."""
+    tier = "tier, " if tiered else ""
     if sort is Sort.SALARY:
-        return f"tier, {_monthly_sql('salary_max', '')} DESC, {_monthly_sql('salary_min', '')} DESC, dist, id"
+        return f"{tier}{_monthly_sql('salary_max', '')} DESC, {_monthly_sql('salary_min', '')} DESC, dist, id"
     if sort is Sort.NEWEST:
-        return "tier, posted_on DESC, dist, id"
-    return "tier, dist, id"
+        return f"{tier}posted_on DESC, dist, id"
+    return f"{tier}dist, id"
 
 
 def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str) -> list[str]:
@@ -500,10 +502,10 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
         _prepare(store, station)
     sql, params = _select(query, station, today, plan)
     params.update(limit=limit, offset=offset)
-    order = _order_sql(query.sort)
+    order = _order_sql(query.sort, tiered=bool(query.terms))
     with store.engine.connect() as conn:
         _tune(conn)
-        if plan is Plan.SCAN:  # the plain baseline: count, then the page
+        if plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
             total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 params).all() if total > offset else []

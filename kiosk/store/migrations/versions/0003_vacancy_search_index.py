@@ -39,7 +39,22 @@ FILTER_COLUMNS = (
 )
 
 
+def _require_fts5_trigram() -> None:
+    import sqlite3
+
+    try:
+        op.execute("CREATE VIRTUAL TABLE temp.kiosk_trigram_probe USING fts5(x, tokenize='trigram')")
+        op.execute("DROP TABLE temp.kiosk_trigram_probe")
+    except Exception as e:  # noqa: BLE001 - any failure means the feature is missing
+        raise RuntimeError(
+            f"SQLite {sqlite3.sqlite_version} has no FTS5 trigram tokenizer ({e}); vacancy search needs "
+            "SQLite 3.34 or newer built with FTS5 (Debian 12 and Raspberry Pi OS bookworm have it). "
+            "Upgrade the system's libsqlite3 and start the kiosk again; the database was left unchanged."
+        ) from None
+
+
 def upgrade() -> None:
+    _require_fts5_trigram()
     cols = ", ".join(f"{c} TEXT NOT NULL DEFAULT ''" for c in COLUMNS)
     op.execute(
         f"CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, {FILTER_COLUMNS}, vacancy_id TEXT NOT NULL UNIQUE, "
