@@ -468,9 +468,12 @@ def _hit(r) -> Hit:
                distance_m=float(r.dist), tier=int(r.tier))
 
 
-def _prepare(store: Store, station: Station) -> None:
+def prepare(store: Store, station: Station) -> None:
     """Apply queued vacancy changes and make the stored distances the ones from ``station``.
-    Usually a single cheap read; writes only when something is pending."""
+
+    Every search does this first; usually it is one cheap read. After installation, a restore
+    or a station move it measures every distance (about 1 s per 100k vacancies here), so the
+    app may call it once at start-up on a background thread."""
     check = text(
         "SELECT EXISTS (SELECT 1 FROM search_dirty), (SELECT value FROM settings WHERE key = :k), "
         "EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)"
@@ -499,7 +502,7 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
     today = today or date.today()
     plan = Plan(plan)
     if plan is not Plan.SCAN:
-        _prepare(store, station)
+        prepare(store, station)
     sql, params = _select(query, station, today, plan)
     params.update(limit=limit, offset=offset)
     order = _order_sql(query.sort, tiered=bool(query.terms))
@@ -577,7 +580,7 @@ def search_ids(store: Store, query: SearchQuery, station: Station, *, today: dat
     today = today or date.today()
     plan = Plan(plan)
     if plan is not Plan.SCAN:
-        _prepare(store, station)
+        prepare(store, station)
     sql, params = _select(query, station, today, plan)
     with store.engine.connect() as conn:
         _tune(conn)

@@ -379,3 +379,14 @@ def test_upgrading_a_database_with_vacancies_indexes_them(tmp_path) -> None:
     q = make_query("员", scope=Scope.CITY)
     assert S.search_ids(store, q, STATION, today=TODAY) == reference(ROWS[:200], q, STATION)
     store.close()
+
+
+def test_prepare_applies_the_queue_and_measures_distances(store) -> None:
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS[:50])
+    assert S.pending(store) == 50
+    S.prepare(store, STATION)
+    assert S.pending(store) == 0
+    with store.engine.connect() as c:
+        dists = dict(c.execute(text("SELECT vacancy_id, dist FROM search_docs")).all())
+    assert dists == {r["id"]: geo.distance_m(STATION.lat, STATION.lon, r["lat"], r["lon"]) for r in ROWS[:50]}
