@@ -18,7 +18,12 @@ distance finds its page by walking the distance index. ``Plan.SCAN`` is the plai
 ``vacancies`` used as the benchmark baseline; tests hold every plan to the same answers.
 
 Threads: every function is synchronous and takes its own pooled connection, so the UI calls
-it from a worker thread and hands the result to the main thread.
+it from a worker thread and hands the result to the main thread. Use::
+
+    station = Station.from_config(config.station)
+    query = make_query(typed_text, scope=Scope.CIRCLE, job_types={"全职"}, sort=Sort.DISTANCE)
+    page = search(store, query, station, limit=50, offset=0)
+    page.total, [(h.title, h.employer, h.distance_text) for h in page.hits]
 """
 
 from __future__ import annotations
