@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -120,8 +121,6 @@ def test_bounding_box_contains_the_circle() -> None:
     st = Station(39.1325, 117.1895, "和平区", "rural")
     lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(st.lat, st.lon, st.radius_m)
     for bearing in range(0, 360, 5):
-        import math
-
         # a point just inside the circle at this bearing
         r = st.radius_m * 0.999
         lat = st.lat + math.degrees(r * math.cos(math.radians(bearing)) / geo.EARTH_RADIUS_M)
