@@ -12,23 +12,33 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import threading
 import unicodedata
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _table: dict[int, str] | None = None
 
 
 def _load() -> dict[int, str]:
+    """The table, or an empty one (with a warning) when pypinyin's data is missing: such
+    vacancies are then found by their Chinese text only, never lost from search."""
     global _table
     with _lock:
         if _table is None:
             spec = importlib.util.find_spec("pypinyin")
-            if spec is None or not spec.submodule_search_locations:
-                raise RuntimeError("pypinyin is not installed: pip install pypinyin (see requirements.lock)")
-            path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            path = (Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+                    if spec is not None and spec.submodule_search_locations else None)
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8")) if path else None
+            except (OSError, ValueError):
+                raw = None
+            if raw is None:
+                log.warning("pypinyin's character table is missing: vacancies sent without pinyin can be found "
+                            "by Chinese only. Install the pinned pypinyin (requirements.lock) to fix this.")
+                raw = {}
             _table = {int(k): _plain(v.split(",")[0]) for k, v in raw.items()}
         return _table
 

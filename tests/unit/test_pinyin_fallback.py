@@ -36,3 +36,13 @@ def test_does_not_import_pypinyin_or_its_phrase_dictionary() -> None:
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_missing_pypinyin_data_degrades_to_no_pinyin(monkeypatch, caplog) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(pinyin, "_table", None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert pinyin.full("保洁") == "" and pinyin.initials("保洁") == ""
+    assert "pypinyin" in caplog.text
+    monkeypatch.setattr(pinyin, "_table", None)  # reload for later tests
