@@ -65,6 +65,11 @@ CAMPUS_AND_PARK_STATIONS = (
 
 
 def _pinyin_fns() -> tuple[Callable[[str], str], Callable[[str], str]]:
+    """Initials and full pinyin with the phrase dictionary (会计 → kj, not hj).
+
+    Format of the vacancy columns (the search index reads them): ``pinyin_initials`` and
+    ``pinyin_full`` each hold three space-separated words, for title, employer and category.
+    """
     from pypinyin import Style, lazy_pinyin
 
     @lru_cache(maxsize=None)
@@ -220,7 +225,7 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
             expires_on=expires,
             status=status,
             pinyin_initials=" ".join((initials(title), initials(employer), initials(category))),
-            pinyin_full=" ".join((full(title), full(category))),
+            pinyin_full=" ".join((full(title), full(employer), full(category))),
             version=1,
             updated_at=datetime.combine(posted, time(8, 0)),
         )

@@ -1,0 +1,392 @@
+"""The vacancy search index against a brute-force reference on generated data."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, text, update
+
+from kiosk.core import demodata, geo
+from kiosk.core.search import (
+    Profile,
+    Scope,
+    SearchQuery,
+    Sort,
+    Station,
+    make_query,
+    sort_key,
+    text_matches,
+    title_tier,
+)
+from kiosk.store import search as S
+from kiosk.store.engine import SCHEMA_HEAD, open_store
+from kiosk.store.models import Vacancy
+
+TODAY = date(2026, 11, 24)
+N = 1500
+STATION = Station(39.1325, 117.1895, "和平区", "urban")
+RURAL = Station(39.3840, 117.0440, "武清区", "rural")
+PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
+ROWS = list(demodata.vacancies(N, seed=7, today=TODAY))
+
+
+def fields_of(row: dict) -> dict[str, str]:
+    ini = row["pinyin_initials"].split()
+    ful = row["pinyin_full"].split()
+    return dict(title=row["title"], employer=row["employer"], category=row["category"],
+                title_initials=ini[0], employer_initials=ini[1], category_initials=ini[2],
+                title_pinyin=ful[0], employer_pinyin=ful[1], category_pinyin=ful[2])
+
+
+def reference(rows: list[dict], q: SearchQuery, station: Station, today: date = TODAY) -> list[str]:
+    """Brute force: the matching rule of kiosk.core.search, row by row, in Python."""
+    out = []
+    for r in rows:
+        if r["status"] != "open" or r["expires_on"] < today:
+            continue
+        d = geo.distance_m(station.lat, station.lon, r["lat"], r["lon"])
+        if q.scope is Scope.CIRCLE and d > station.radius_m:
+            continue
+        if q.scope is Scope.DISTRICT and r["district"] != (q.district or station.district):
+            continue
+        factor = 174 if r["salary_unit"] == "时" else 1
+        if q.salary_min is not None and r["salary_max"] * factor < q.salary_min:
+            continue
+        if q.salary_max is not None and r["salary_min"] * factor > q.salary_max:
+            continue
+        if q.job_types and r["job_type"] not in q.job_types:
+            continue
+        if q.categories and r["category"] not in q.categories:
+            continue
+        if q.posted_within_days is not None and r["posted_on"] < today - timedelta(days=q.posted_within_days):
+            continue
+        f = fields_of(r)
+        if not text_matches(q.terms, f):
+            continue
+        key = sort_key(q.sort, title_tier(q.terms, f), d, r["salary_min"], r["salary_max"], r["salary_unit"],
+                       r["posted_on"], r["id"])
+        out.append((key, r["id"]))
+    return [i for _, i in sorted(out)]
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    store = open_store(None)
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS)
+    assert S.pending(store) == N
+    yield store
+    store.close()
+
+
+def test_schema_head_and_index_tables(loaded) -> None:
+    assert SCHEMA_HEAD == "0003"
+    with loaded.engine.connect() as c:
+        names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
+    assert {"search_docs", "search_trigram", "search_grams", "search_dirty"} <= names
+
+
+@pytest.mark.parametrize("word", ["工", "员", "保", "保洁", "会计", "电工", "天津", "司机", "服务"])
+@pytest.mark.parametrize("plan", PLANS)
+def test_short_chinese_queries_return_every_match(loaded, word: str, plan: S.Plan) -> None:
+    q = make_query(word, scope=Scope.CITY)
+    expected = reference(ROWS, q, STATION)
+    assert expected, f"the generated data should contain {word}"
+    assert S.search_ids(loaded, q, STATION, today=TODAY, plan=plan) == expected
+
+
+def test_search_page_and_total(loaded) -> None:
+    q = make_query("员", scope=Scope.CITY)
+    expected = reference(ROWS, q, STATION)
+    first = S.search(loaded, q, STATION, today=TODAY, limit=20)
+    second = S.search(loaded, q, STATION, today=TODAY, limit=20, offset=20)
+    assert first.total == second.total == len(expected)
+    assert [h.id for h in first.hits + second.hits] == expected[:40]
+    h = first.hits[0]
+    row = next(r for r in ROWS if r["id"] == h.id)
+    assert h.distance_m == geo.distance_m(STATION.lat, STATION.lon, row["lat"], row["lon"])
+    assert h.walking_minutes == geo.walking_minutes(h.distance_m)
+    assert (h.title, h.employer, h.salary_unit) == (row["title"], row["employer"], row["salary_unit"])
+    assert S.search(loaded, q, STATION, today=TODAY, offset=10**6).hits == []
+
+
+@st.composite
+def queries(draw) -> SearchQuery:
+    """A query built from the data's own substrings (any length) or their pinyin, plus filters."""
+    row = draw(st.sampled_from(ROWS))
+    f = fields_of(row)
+    name = draw(st.sampled_from(sorted(f)))
+    value = f[name]
+    n = draw(st.integers(1, min(len(value), 6)))
+    start = draw(st.integers(0, len(value) - n))
+    words = [value[start:start + n]]
+    if draw(st.booleans()):
+        other = fields_of(draw(st.sampled_from(ROWS)))
+        v2 = other[draw(st.sampled_from(sorted(other)))]
+        words.append(v2[: draw(st.integers(1, min(3, len(v2))))])
+    if draw(st.integers(0, 9)) == 0:
+        words = [w.upper() for w in words]  # scanners and caps lock
+    sep = draw(st.sampled_from([" ", "\n", "，", "  "]))
+    lo = draw(st.one_of(st.none(), st.sampled_from([3000, 4500, 6000])))
+    return make_query(
+        sep.join(words),
+        scope=draw(st.sampled_from(list(Scope))),
+        district=draw(st.sampled_from(["", "河西区", "南开区"])),
+        salary_min=lo,
+        salary_max=draw(st.one_of(st.none(), st.sampled_from([5000, 8000]).filter(lambda x: lo is None or x >= lo))),
+        job_types=draw(st.sampled_from([(), ("全职",), ("兼职", "实习"), ("公益性岗位",)])),
+        categories=draw(st.sampled_from([(), ("家政服务",), ("生产制造", "物流运输")])),
+        posted_within_days=draw(st.sampled_from([None, 7, 30])),
+        sort=draw(st.sampled_from(list(Sort))),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=queries(), station=st.sampled_from([STATION, RURAL]))
+def test_every_plan_equals_the_brute_force_reference(loaded, q: SearchQuery, station: Station) -> None:
+    expected = reference(ROWS, q, station)
+    for plan in PLANS:
+        assert S.search_ids(loaded, q, station, today=TODAY, plan=plan) == expected, plan
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=queries(), limit=st.integers(1, 60), offset=st.one_of(st.just(0), st.integers(0, 700)),
+       plan=st.sampled_from(PLANS))
+def test_pages_and_totals_equal_the_reference(loaded, q: SearchQuery, limit: int, offset: int,
+                                              plan: S.Plan) -> None:
+    # The screen's call: count plus one page; some plans walk the distance index for it.
+    expected = reference(ROWS, q, STATION)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=limit, offset=offset, plan=plan)
+    assert res.total == len(expected)
+    assert [h.id for h in res.hits] == expected[offset:offset + limit]
+
+
+@pytest.mark.parametrize("scope", [Scope.CITY, Scope.DISTRICT])
+@pytest.mark.parametrize("word", ["工", "员", "j", "s", "服务", "tianjin"])
+def test_pages_of_very_common_terms_walk_by_distance_correctly(loaded, word: str, scope: Scope) -> None:
+    q = make_query(word, scope=scope)
+    expected = reference(ROWS, q, STATION)
+    got = []
+    for offset in range(0, len(expected) + 50, 50):
+        got += [h.id for h in S.search(loaded, q, STATION, today=TODAY, limit=50, offset=offset).hits]
+    assert got == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=st.sampled_from(ROWS), which=st.sampled_from(["title", "title_initials", "title_pinyin"]))
+def test_a_vacancy_is_found_by_its_title_and_pinyin(loaded, row: dict, which: str) -> None:
+    if row["status"] != "open" or row["expires_on"] < TODAY:
+        return
+    q = make_query(fields_of(row)[which], scope=Scope.CITY)
+    assert row["id"] in S.search_ids(loaded, q, STATION, today=TODAY)
+
+
+def test_pinyin_examples(loaded) -> None:
+    for typed, title in [("bjy", "保洁员"), ("baojie", "保洁员"), ("kj", "会计"), ("BJ", "保洁员"), ("ｂｊ", "保洁员")]:
+        res = S.search(loaded, make_query(typed, scope=Scope.CITY), STATION, today=TODAY)
+        assert res.total > 0 and res.hits[0].title.endswith(title) or title in res.hits[0].title, typed
+
+
+def test_no_match_is_an_empty_result_not_an_error(loaded) -> None:
+    res = S.search(loaded, make_query("量子物理学家 zzzzq"), STATION, today=TODAY)
+    assert res.total == 0 and res.hits == []
+    assert S.search(loaded, make_query("，。！"), STATION, today=TODAY).total == len(
+        reference(ROWS, make_query("", scope=Scope.CIRCLE), STATION))
+
+
+# --- keeping in step -------------------------------------------------------------------------
+
+
+def _row(vid: str, title: str, employer: str = "天津测试服务有限公司", **kw) -> dict:
+    base = dict(next(r for r in ROWS if r["status"] == "open" and r["expires_on"] >= TODAY))
+    base.update(id=vid, title=title, employer=employer, category="家政服务", lat=STATION.lat, lon=STATION.lon,
+                pinyin_initials="", pinyin_full="")
+    base.update(kw)
+    return base
+
+
+def _ids(store, text_: str, **kw) -> list[str]:
+    return S.search_ids(store, make_query(text_, scope=Scope.CITY, **kw), STATION, today=TODAY)
+
+
+def test_expired_and_withdrawn_are_never_returned(store) -> None:
+    with store.session() as s:
+        s.execute(insert(Vacancy), [
+            _row("open", "钟表修理工"),
+            _row("gone", "钟表修理工", status="withdrawn"),
+            _row("old", "钟表修理工", expires_on=TODAY - timedelta(days=1)),
+            _row("last-day", "钟表修理工", expires_on=TODAY),
+        ])
+    for plan in PLANS:
+        # the plain scan reads the feed's pinyin columns only, which these rows lack
+        for word in ("钟", "钟表", "钟表修") + (() if plan is S.Plan.SCAN else ("zbxlg", "zhongbiao")):
+            assert sorted(S.search_ids(store, make_query(word, scope=Scope.CITY), STATION, today=TODAY,
+                                       plan=plan)) == ["last-day", "open"], (plan, word)
+    with store.session() as s:
+        s.execute(update(Vacancy).where(Vacancy.id == "open").values(status="withdrawn"))
+    assert _ids(store, "钟表") == ["last-day"]
+    assert S.search_ids(store, make_query("钟表", scope=Scope.CITY), STATION, today=TODAY + timedelta(days=1)) == []
+
+
+def test_index_follows_inserts_updates_and_deletes(store) -> None:
+    with store.session() as s:
+        s.execute(insert(Vacancy), [_row("a", "钟表修理工"), _row("b", "面包师")])
+    assert _ids(store, "钟表") == ["a"] and _ids(store, "面包") == ["b"]
+    with store.session() as s:
+        s.execute(update(Vacancy).where(Vacancy.id == "a").values(title="糕点师", pinyin_initials="", pinyin_full=""))
+    assert _ids(store, "钟表") == [] and _ids(store, "糕点") == ["a"] and _ids(store, "gd") == ["a"]
+    assert sorted(_ids(store, "师")) == ["a", "b"]
+    with store.session() as s:
+        s.execute(delete(Vacancy).where(Vacancy.id == "b"))
+    assert _ids(store, "面包") == [] and _ids(store, "mb") == [] and _ids(store, "师") == ["a"]
+    with store.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM search_docs")).scalar() == 1
+
+
+def test_refresh_in_the_feed_pullers_transaction(store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(insert(Vacancy), [_row("p1", "钟表修理工")])
+        assert S.pending(conn) == 1
+        assert S.refresh_index(conn) == 1
+        assert S.pending(conn) == 0
+    assert S.pending(store) == 0
+    assert _ids(store, "钟表") == ["p1"]
+    assert S.refresh_index(store) == 0
+
+
+def test_vacancy_without_pinyin_is_found_by_chinese_and_kiosk_pinyin(store) -> None:
+    with store.session() as s:
+        s.execute(insert(Vacancy), [_row("np", "保洁员", employer="天津绿化服务有限公司")])
+    assert _ids(store, "保洁") == ["np"]
+    assert _ids(store, "bjy") == ["np"]
+    assert _ids(store, "baojieyuan") == ["np"]
+    assert _ids(store, "lvhua") == ["np"]  # ü is typed v
+
+
+def test_feed_pinyin_is_used_when_present(store) -> None:
+    # The central system's pinyin (with phrases: 会计 → kj) wins over the kiosk's (hj).
+    with store.session() as s:
+        s.execute(insert(Vacancy), [_row("kj", "会计", pinyin_initials="kj tjcsfwyxgs jzfw",
+                                         pinyin_full="kuaiji tianjinceshifuwuyouxiangongsi jiazhengfuwu")])
+    assert _ids(store, "kj") == ["kj"] and _ids(store, "hj") == []
+
+
+def test_station_move_recomputes_distances(store) -> None:
+    with store.session() as s:
+        s.execute(insert(Vacancy), [_row("here", "钟表修理工", lat=STATION.lat, lon=STATION.lon)])
+    near = S.search(store, make_query("钟表"), STATION, today=TODAY)
+    assert [h.id for h in near.hits] == ["here"] and near.hits[0].distance_m == 0.0
+    far = S.search(store, make_query("钟表", scope=Scope.CITY), RURAL, today=TODAY)
+    assert far.hits[0].distance_m == geo.distance_m(RURAL.lat, RURAL.lon, STATION.lat, STATION.lon)
+    assert S.search(store, make_query("钟表"), RURAL, today=TODAY).total == 0
+
+
+def test_rebuild_gives_the_same_answers(tmp_path) -> None:
+    store = open_store(tmp_path / "k.db")
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS[:400])
+    q = make_query("员", scope=Scope.CITY)
+    before = S.search_ids(store, q, STATION, today=TODAY)
+    assert S.rebuild_index(store) == 400
+    assert S.search_ids(store, q, STATION, today=TODAY) == before == reference(ROWS[:400], q, STATION)
+    store.close()
+
+
+def test_concurrent_searches_from_worker_threads(tmp_path) -> None:
+    store = open_store(tmp_path / "k.db")
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS[:600])
+    words = ["工", "保洁", "bj", "服务员", "司机"]
+    expected = {w: reference(ROWS[:600], make_query(w, scope=Scope.CITY), STATION) for w in words}
+    errors: list[BaseException] = []
+
+    def worker(w: str) -> None:
+        try:
+            for _ in range(5):
+                assert S.search_ids(store, make_query(w, scope=Scope.CITY), STATION, today=TODAY) == expected[w]
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in words * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    store.close()
+
+
+def test_recommend_puts_the_desired_occupation_first_and_explains(loaded) -> None:
+    profile = Profile(desired=("保洁员",), district="河西区")
+    recs = S.recommend(loaded, profile, STATION, today=TODAY, limit=10)
+    assert recs and all(r.reasons for r in recs)
+    assert "保洁员" in recs[0].hit.title and any("保洁员" in x for x in recs[0].reasons)
+    live = {r["id"] for r in ROWS if r["status"] == "open" and r["expires_on"] >= TODAY}
+    assert {r.hit.id for r in recs} <= live
+
+
+def test_grams_tokens() -> None:
+    assert S.grams(["保洁员"]).split() == sorted({"保", "洁", "员", "保洁", "洁员"})
+    # a break in the text breaks the grams: 洁(日 holds no 洁日
+    assert "洁日" not in S.grams(["保洁(日结)"]).split()
+    assert set(S.grams(["C1司机"]).split()) >= {"c", "1", "c1", "1司", "司机"}
+
+
+def test_search_command_prints_rank_order(tmp_path, capsys) -> None:
+    import json
+
+    from kiosk.cli import main
+
+    db = tmp_path / "k.db"
+    store = open_store(db)
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS[:300])
+    store.close()
+    assert main(["search", "员", "--json", "--db", str(db), "--today", TODAY.isoformat(), "--limit", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    from kiosk.config import load_config
+
+    station = Station.from_config(load_config().station)
+    expected = reference(ROWS[:300], make_query("员", scope=Scope.CITY), station)
+    assert out["total"] == len(expected)
+    assert [r["id"] for r in out["results"]] == expected[:5]
+    assert main(["search", "x", "--salary-min", "9000", "--salary-max", "10", "--db", str(db)]) == 2
+
+
+def test_upgrading_a_database_with_vacancies_indexes_them(tmp_path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from kiosk.store.engine import MIGRATIONS, current_revision
+
+    store = open_store(tmp_path / "old.db")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    with store.engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_%'")).scalar() == 0
+        conn.execute(insert(Vacancy), ROWS[:200])
+    store.close()
+    store = open_store(tmp_path / "old.db")  # migrates to the head again
+    assert current_revision(store) == SCHEMA_HEAD
+    assert S.pending(store) == 200
+    q = make_query("员", scope=Scope.CITY)
+    assert S.search_ids(store, q, STATION, today=TODAY) == reference(ROWS[:200], q, STATION)
+    store.close()
+
+
+def test_prepare_applies_the_queue_and_measures_distances(store) -> None:
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS[:50])
+    assert S.pending(store) == 50
+    S.prepare(store, STATION)
+    assert S.pending(store) == 0
+    with store.engine.connect() as c:
+        dists = dict(c.execute(text("SELECT vacancy_id, dist FROM search_docs")).all())
+    assert dists == {r["id"]: geo.distance_m(STATION.lat, STATION.lon, r["lat"], r["lon"]) for r in ROWS[:50]}
