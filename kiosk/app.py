@@ -23,7 +23,8 @@ from kiosk.core.diagnostics import Diagnostics, store_section
 from kiosk.core.queue import QueueBook
 from kiosk.core.stations import StationService
 from kiosk.core.session import VisitManager
-from kiosk.core.vacancies import Origin, VacancyService
+from kiosk.core.search import Station
+from kiosk.core.vacancies import VacancyService
 from kiosk.fonts import FontPair
 from kiosk.idle import IdleWatcher
 from kiosk.screens.admin import AdminLoginScreen, AdminScreen
@@ -79,12 +80,16 @@ class KioskApp(App):
         self._on_first_frame = on_first_frame
         self.title = f"津彩e就业 · {config.station.name}"
 
+    def on_start(self) -> None:
+        # the search index may need its distances measured (after install or a station move)
+        Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
+
     def load_kv(self, filename: str | None = None) -> bool:
         return False  # each screen loads its own .kv
 
     def build(self):
         cfg = self.kiosk_config
-        origin = Origin(cfg.station.lat, cfg.station.lon, cfg.station.area_type)
+        origin = Station.from_config(cfg.station)
         self.visits = VisitManager()
         self.background = Background(current_visit=lambda: self.visits.current.id)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.15) if self.animate else NoTransition())

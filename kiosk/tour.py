@@ -192,6 +192,24 @@ class Tour:
             self.shot(f"{orient}-04b-call-banner")
             app.banner.hide()
 
+            listing = app.screen("vacancy_list")
+            tap(listing.ids.scope_city)
+            tap(listing.ids.search_box)
+            yield 0.3
+            for ch in "bj":
+                tap(listing.ids.keyboard.key(ch))
+                yield 0.1
+            yield lambda: listing.query_text == "bj" and not listing.loading and bg.pending == 0
+            yield 0.8
+            self.shot(f"{orient}-04c-search-keyboard")
+            tap(listing.ids.keyboard_done)
+            tap(listing.ids.filter_button)
+            yield 0.5
+            self.shot(f"{orient}-04d-search-filters")
+            tap(listing.panel.ids.apply)
+            yield lambda: not listing.loading and bg.pending == 0
+            yield 0.5
+
             first = max(rv.layout_manager.children, key=lambda w: w.y)
             tap(first)
             detail = app.screen("vacancy_detail")

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from kiosk.core import tianjin
+from kiosk.core.vacancies import JOB_TYPES
 
 # category: (industry suffix for employer names, [(title, monthly salary band low, high)])
 OCCUPATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]] = {
@@ -34,7 +35,6 @@ OCCUPATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]]
 
 PUBLIC_WELFARE_TITLES = (("社区协管员", 2400, 3200), ("公共环境保洁员", 2320, 2900), ("治安巡逻员", 2400, 3100), ("就业服务协理员", 2600, 3400))
 
-JOB_TYPES = ("全职", "兼职", "公益性岗位", "实习")
 _JOB_TYPE_WEIGHTS = (0.74, 0.14, 0.06, 0.06)
 
 _BRANDS = (

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kiosk.core import geo
+from kiosk.core.wages import salary_text
 
 #: Monthly equivalent of an hourly wage: 21.75 working days x 8 hours (the legal standard).
 HOURS_PER_MONTH = 174
@@ -253,7 +254,7 @@ class Hit:
 
     @property
     def salary_text(self) -> str:
-        return f"{self.salary_min}-{self.salary_max} 元/{self.salary_unit}"
+        return salary_text(self.salary_min, self.salary_max, self.salary_unit)
 
 
 def sort_key(sort: Sort, tier: int, distance_m: float, salary_min: int, salary_max: int, unit: str,

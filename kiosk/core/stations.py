@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from kiosk.core.geo import describe_distance, distance_m
 
 if TYPE_CHECKING:
-    from kiosk.core.vacancies import Origin
+    from kiosk.core.search import Station
     from kiosk.store.engine import Store
 
 KIND_NAMES = {"street": "街道驿站", "township": "乡镇驿站", "park": "园区驿站", "university": "高校驿站"}
@@ -41,7 +41,7 @@ def to_row(v: StationView) -> dict:
 
 
 class StationService:
-    def __init__(self, store: Store, origin: Origin, own_id: str) -> None:
+    def __init__(self, store: Store, origin: Station, own_id: str) -> None:
         self.store = store
         self.origin = origin
         self.own_id = own_id

@@ -1,16 +1,32 @@
-"""Vacancies near the station, nearest first."""
+"""找工作: search and browse vacancies, nearest first.
+
+Residents type pinyin on a big alphabetical keyboard (bj → 保洁员), or tap a popular
+occupation, and narrow with scope chips (15-minute circle / district / city) and a filter
+panel. Results update as they type, from a worker thread, a page at a time.
+"""
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, DictProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk.core.vacancies import to_row
+from kiosk.core.search import Scope, SearchQuery, Sort, make_query
+from kiosk.core.vacancies import JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.widgets.common import Chip
+from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
 
-LIST_LIMIT = 300
+PAGE = 50
+TYPE_DEBOUNCE_S = 0.35
+POPULAR = ("保洁", "保安", "厨师", "快递", "普工", "司机", "营业员", "护理", "服务员", "电工", "会计", "公益性岗位")
+SALARY_CHOICES = (("不限", None), ("3000元以上", 3000), ("5000元以上", 5000), ("8000元以上", 8000))
+POSTED_CHOICES = (("不限", None), ("3天内", 3), ("7天内", 7), ("30天内", 30))
+SORT_CHOICES = (("离驿站最近", Sort.DISTANCE), ("工资最高", Sort.SALARY), ("最新发布", Sort.NEWEST))
+SCOPE_NAMES = {Scope.CIRCLE: "步行15分钟内", Scope.DISTRICT: "本区", Scope.CITY: "全市"}
 
 
 class VacancyRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
@@ -30,46 +46,180 @@ class VacancyRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
             screen.open_vacancy(self.vacancy_id)
 
 
+class FilterPanel(ModalView):
+    """Job type, wage, freshness and order; the screen reads the chips when it closes."""
+
+    def __init__(self, screen: VacancyListScreen, **kw) -> None:
+        self.screen = screen
+        super().__init__(**kw)
+        self._fill(self.ids.job_types, [(t, t) for t in JOB_TYPES], "", screen.filters["job_types"])
+        self._fill(self.ids.salary, SALARY_CHOICES, "salary", [screen.filters["salary_min"]])
+        self._fill(self.ids.posted, POSTED_CHOICES, "posted", [screen.filters["posted_within_days"]])
+        self._fill(self.ids.sort, SORT_CHOICES, "sort", [screen.filters["sort"]])
+
+    def _fill(self, box, choices, group: str, selected) -> None:
+        for label, value in choices:
+            chip = Chip(text=label, group=group or None, allow_no_selection=not group,
+                        state="down" if value in selected else "normal")
+            chip.choice = value
+            box.add_widget(chip)
+
+    @staticmethod
+    def _chosen(box) -> list:
+        return [c.choice for c in reversed(box.children) if c.state == "down"]
+
+    def apply(self) -> None:
+        self.screen.filters = {
+            "job_types": self._chosen(self.ids.job_types),
+            "salary_min": (self._chosen(self.ids.salary) or [None])[0],
+            "posted_within_days": (self._chosen(self.ids.posted) or [None])[0],
+            "sort": (self._chosen(self.ids.sort) or [Sort.DISTANCE])[0],
+        }
+        self.dismiss(animation=False)
+        self.screen.refresh()
+
+    def clear(self) -> None:
+        self.screen.filters = VacancyListScreen.default_filters()
+        self.dismiss(animation=False)
+        self.screen.refresh()
+
+
 class VacancyListScreen(KioskScreen):
+    query_text = StringProperty("")
+    scope = StringProperty(Scope.CIRCLE.value)
     summary = StringProperty("")
+    keyboard_open = BooleanProperty(False)
+    total = NumericProperty(0)
     loading = BooleanProperty(False)
+    filters = DictProperty({})
+    filter_count = NumericProperty(0)
+
+    @staticmethod
+    def default_filters() -> dict:
+        return {"job_types": [], "salary_min": None, "posted_within_days": None, "sort": Sort.DISTANCE}
 
     def on_kv_post(self, base_widget) -> None:
+        self.filters = self.default_filters()
         self.ids.rv.parent_screen = self
+        self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), TYPE_DEBOUNCE_S)
+        self.ids.keyboard.bind(value=self._typed)
+        for word in POPULAR:
+            chip = Chip(text=word, group="popular", allow_no_selection=True)
+            chip.bind(on_release=self._popular)
+            self.ids.popular.add_widget(chip)
+        self._generation = 0
+
+    def on_filters(self, _inst, f: dict) -> None:
+        d = self.default_filters()
+        self.filter_count = sum(1 for k in d if f.get(k) != d[k])
+
+    # -- query --------------------------------------------------------------------------------
+    def query(self) -> SearchQuery:
+        f = self.filters
+        return make_query(self.query_text, scope=Scope(self.scope), job_types=f["job_types"],
+                          salary_min=f["salary_min"], posted_within_days=f["posted_within_days"], sort=f["sort"])
 
     def activate(self) -> None:
         if not self.ids.rv.data:
-            self.load()
+            self.refresh()
 
-    def load(self) -> None:
+    def refresh(self) -> None:
+        """New search from the first page; results of older searches are dropped on arrival."""
+        self._generation += 1
+        gen = self._generation
         self.loading = True
-        self.summary = "正在查找附近的岗位…"
-        self.services.background.submit(self._fetch, on_done=self._show, on_error=self._failed)
+        self.summary = "正在查找…"
+        q = self.query()
+        self.services.background.submit(self.services.vacancies.find, q, PAGE, 0,
+                                        on_done=lambda r: self._show(gen, r), on_error=self._failed)
 
-    def _fetch(self) -> tuple[list[dict], int, int]:
-        views = self.services.vacancies.nearest(limit=LIST_LIMIT)
-        total, inside = self.services.vacancies.counts()
-        return [to_row(v) for v in views], total, inside
-
-    def _show(self, result: tuple[list[dict], int, int]) -> None:
-        rows, total, inside = result
+    def _show(self, gen: int, result) -> None:
+        if gen != self._generation:
+            return
         self.loading = False
-        circle = "步行 15 分钟内" if self.services.config.station.area_type == "urban" else "3 公里内"
-        self.summary = f"离本驿站最近的岗位 · {circle} {inside} 个 · 全市 {total} 个"
-        self.ids.rv.data = rows
+        station = self.services.vacancies.station
+        self.ids.rv.data = [to_row(h, station) for h in result.hits]
         self.ids.rv.scroll_y = 1
+        self.total = result.total
+        self.summary = self._summary(result.total)
+        if result.total == 0 and Scope(self.scope) is Scope.CIRCLE and (self.query_text or self.filter_count):
+            self.summary += "。试试“本区”或“全市”"
+
+    def _summary(self, total: int) -> str:
+        where = SCOPE_NAMES[Scope(self.scope)]
+        what = f"“{self.query_text.strip()}”" if self.query_text.strip() else "岗位"
+        order = next(label for label, s in SORT_CHOICES if s == self.filters["sort"])
+        return f"{where}找到 {total} 个{what} · 按{order}"
+
+    def load_more(self) -> None:
+        rv = self.ids.rv
+        if self.loading or len(rv.data) >= self.total:
+            return
+        self.loading = True
+        gen = self._generation
+        self.services.background.submit(self.services.vacancies.find, self.query(), PAGE, len(rv.data),
+                                        on_done=lambda r: self._append(gen, r), on_error=self._failed)
+
+    def _append(self, gen: int, result) -> None:
+        if gen != self._generation:
+            return
+        self.loading = False
+        station = self.services.vacancies.station
+        self.ids.rv.data.extend(to_row(h, station) for h in result.hits)
+
+    def on_scroll_stop(self) -> None:
+        if self.ids.rv.scroll_y <= 0.05:
+            self.load_more()
 
     def _failed(self, _exc: BaseException) -> None:
         self.loading = False
         self.summary = "岗位信息暂时无法读取，请稍后再试或咨询工作人员"
 
+    # -- controls -------------------------------------------------------------------------------
+    def _typed(self, _kb, value: str) -> None:
+        self.query_text = value
+        for chip in self.ids.popular.children:
+            if chip.state == "down" and chip.text != value:
+                chip.state = "normal"
+        self._trigger()
+
+    def _popular(self, chip: Chip) -> None:
+        self.ids.keyboard.value = chip.text if chip.state == "down" else ""
+        self._trigger.cancel()
+        self.refresh()
+
+    def set_scope(self, scope: str) -> None:
+        if scope != self.scope:
+            self.scope = scope
+            self.refresh()
+
+    def toggle_keyboard(self) -> None:
+        self.keyboard_open = not self.keyboard_open
+
+    def clear_text(self) -> None:
+        self.ids.keyboard.value = ""
+
+    def open_filters(self) -> None:
+        self.panel = FilterPanel(self)
+        self.panel.open(animation=False)
+
     def open_vacancy(self, vacancy_id: str) -> None:
+        self.keyboard_open = False
         self.go("vacancy_detail", vacancy_id=vacancy_id)
 
     def reset(self) -> None:
+        self._generation += 1
         self.ids.rv.data = []
         self.ids.rv.scroll_y = 1
+        self.ids.keyboard.value = ""
+        self.query_text = ""
+        self.scope = Scope.CIRCLE.value
+        self.filters = self.default_filters()
+        self.keyboard_open = False
         self.summary = ""
+        self.total = 0
+        for chip in self.ids.popular.children:
+            chip.state = "normal"
 
 
 load_kv(__file__)

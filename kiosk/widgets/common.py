@@ -12,7 +12,7 @@ from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
-from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
@@ -32,6 +32,12 @@ class BigButton(ButtonBehavior, Label):
     bg_color = ColorProperty(theme.BRAND)
     fg_color = ColorProperty(theme.ON_BRAND)
     radius = NumericProperty(theme.RADIUS)
+
+
+class Chip(ToggleButtonBehavior, Label):
+    """A choice that stays pressed: filters, scopes, popular occupations."""
+
+    value = StringProperty("")
 
 
 class Tile(ButtonBehavior, BoxLayout):

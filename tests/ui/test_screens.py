@@ -45,9 +45,10 @@ def test_vacancy_list_is_nearest_first_and_opens_detail(app):
     rv = open_list(app)
     assert app.nav.current == "vacancy_list"
     data = rv.data
-    assert len(data) >= 100
-    summary = app.screen("vacancy_list").summary
-    assert "步行 15 分钟内" in summary
+    screen = app.screen("vacancy_list")
+    assert len(data) == min(screen.total, 50) and screen.total >= 5
+    assert all(r["in_circle"] for r in data)  # the default scope is the 15-minute circle
+    assert screen.summary.startswith(f"步行15分钟内找到 {screen.total} 个岗位")
     meters = [app.services.vacancies.get(r["vacancy_id"]).distance_m for r in data[:30]]
     assert meters == sorted(meters)
     row = first_row(rv)

@@ -2,14 +2,14 @@ from datetime import date
 
 from kiosk.config import load_config
 from kiosk.core.stations import StationService, to_row
-from kiosk.core.vacancies import Origin
+from kiosk.core.search import Station
 from kiosk.store.seed import seed_demo
 
 
 def test_nearby_stations_nearest_first_without_our_own(store):
     cfg = load_config(env={})
     seed_demo(store, 10, today=date(2026, 11, 24), station=cfg.station)
-    svc = StationService(store, Origin(cfg.station.lat, cfg.station.lon), cfg.station.id)
+    svc = StationService(store, Station.from_config(cfg.station), cfg.station.id)
     views = svc.nearby(limit=10)
     assert len(views) == 10
     assert cfg.station.id not in {v.id for v in views}
