@@ -34,6 +34,7 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.idle_guard import IdleGuard
 from kiosk.screens.navigator import Navigator
 from kiosk.screens.queue import QueueServicesScreen, QueueTicketScreen
+from kiosk.screens.shortlist import ShortlistScreen
 from kiosk.screens.stations import StationsScreen
 from kiosk.screens.vacancy_detail import VacancyDetailScreen
 from kiosk.screens.vacancy_list import VacancyListScreen
@@ -53,6 +54,7 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "home": HomeScreen,
     "vacancy_list": VacancyListScreen,
     "vacancy_detail": VacancyDetailScreen,
+    "shortlist": ShortlistScreen,
     "queue_services": QueueServicesScreen,
     "queue_ticket": QueueTicketScreen,
     "stations": StationsScreen,

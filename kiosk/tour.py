@@ -215,10 +215,17 @@ class Tour:
             detail = app.screen("vacancy_detail")
             yield lambda: nav.current == "vacancy_detail" and detail.vacancy is not None
             yield 0.5
+            tap(detail.ids.keep)
+            yield 0.3
             self.shot(f"{orient}-05-vacancy-detail")
             detail.ids.scroll.scroll_y = 0
             yield 0.5
             self.shot(f"{orient}-06-vacancy-detail-end")
+            nav.go("shortlist")
+            shortlist = app.screen("shortlist")
+            yield lambda: len(shortlist.ids.cards.children) == 1
+            yield 0.5
+            self.shot(f"{orient}-06b-shortlist")
 
             app.end_visit()
             yield 0.5

@@ -27,6 +27,13 @@ class Visit:
         return not (self.viewed_vacancies or self.shortlist or self.selected_vacancy or self.identity)
 
 
+SHORTLIST_MAX = 10
+
+
+class ShortlistFull(Exception):
+    """The shortlist holds SHORTLIST_MAX vacancies already."""
+
+
 class VisitManager:
     """Owns the current Visit; ``end()`` replaces it with a fresh one and tells the listeners."""
 
@@ -41,6 +48,17 @@ class VisitManager:
         self.current.selected_vacancy = vacancy_id
         if vacancy_id not in self.current.viewed_vacancies:
             self.current.viewed_vacancies.append(vacancy_id)
+
+    def toggle_shortlist(self, vacancy_id: str) -> bool:
+        """Add or remove a vacancy; returns whether it is on the shortlist now."""
+        sl = self.current.shortlist
+        if vacancy_id in sl:
+            sl.remove(vacancy_id)
+            return False
+        if len(sl) >= SHORTLIST_MAX:
+            raise ShortlistFull(f"清单最多放 {SHORTLIST_MAX} 个岗位，请先移除一些")
+        sl.append(vacancy_id)
+        return True
 
     def end(self) -> None:
         old = self.current

@@ -14,6 +14,7 @@ class VacancyDetailScreen(KioskScreen):
     qr_data = StringProperty("")
     message = StringProperty("")
     loading = BooleanProperty(False)
+    in_shortlist = BooleanProperty(False)
 
     def set_params(self, vacancy_id: str = "", **_params) -> None:
         if vacancy_id != self.vacancy_id:
@@ -36,8 +37,23 @@ class VacancyDetailScreen(KioskScreen):
         self.message = ""
         self.vacancy = view
         self.qr_data = self.services.config.job_url(view.id)
+        self.in_shortlist = view.id in self.services.visits.current.shortlist
+
+    def toggle_shortlist(self) -> None:
+        from kiosk.core.session import ShortlistFull
+
+        if self.vacancy is None:
+            return
+        try:
+            self.in_shortlist = self.services.visits.toggle_shortlist(self.vacancy.id)
+        except ShortlistFull as e:
+            self.toast(str(e))
+            return
+        n = len(self.services.visits.current.shortlist)
+        self.toast(f"已加入清单，共 {n} 个" if self.in_shortlist else "已移出清单")
 
     def reset(self) -> None:
+        self.in_shortlist = False
         self.vacancy = None
         self.vacancy_id = ""
         self.qr_data = ""

@@ -93,6 +93,7 @@ class VacancyListScreen(KioskScreen):
     loading = BooleanProperty(False)
     filters = DictProperty({})
     filter_count = NumericProperty(0)
+    shortlist_count = NumericProperty(0)
 
     @staticmethod
     def default_filters() -> dict:
@@ -120,6 +121,7 @@ class VacancyListScreen(KioskScreen):
                           salary_min=f["salary_min"], posted_within_days=f["posted_within_days"], sort=f["sort"])
 
     def activate(self) -> None:
+        self.shortlist_count = len(self.services.visits.current.shortlist)
         if not self.ids.rv.data:
             self.refresh()
 
@@ -218,6 +220,7 @@ class VacancyListScreen(KioskScreen):
         self.keyboard_open = False
         self.summary = ""
         self.total = 0
+        self.shortlist_count = 0
         for chip in self.ids.popular.children:
             chip.state = "normal"
 

@@ -1,0 +1,54 @@
+"""我的清单: the vacancies a resident kept during this visit, each with a QR for a phone."""
+
+from __future__ import annotations
+
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.core.vacancies import VacancyView
+from kiosk.screens.base import KioskScreen, load_kv
+
+
+class ShortlistCard(BoxLayout):
+    vacancy_id = StringProperty("")
+    title = StringProperty("")
+    salary = StringProperty("")
+    employer = StringProperty("")
+    place = StringProperty("")
+    qr_data = StringProperty("")
+
+
+class ShortlistScreen(KioskScreen):
+    summary = StringProperty("")
+
+    def activate(self) -> None:
+        ids = list(self.services.visits.current.shortlist)
+        self.summary = "正在读取…" if ids else "清单是空的。在岗位详情里点“加入清单”，就能把岗位放到这里。"
+        self.ids.cards.clear_widgets()
+        if ids:
+            vac = self.services.vacancies
+            self.services.background.submit(lambda: [vac.get(i) for i in ids], on_done=self._show)
+
+    def _show(self, views: list[VacancyView | None]) -> None:
+        box = self.ids.cards
+        box.clear_widgets()
+        shown = [v for v in views if v is not None]
+        for v in shown:
+            card = ShortlistCard(vacancy_id=v.id, title=v.title, salary=v.salary, employer=v.employer,
+                                 place=v.distance_text, qr_data=self.services.config.job_url(v.id))
+            card.ids.remove_button.bind(on_release=lambda _b, vid=v.id: self.remove(vid))
+            box.add_widget(card)
+        gone = len(views) - len(shown)
+        self.summary = f"清单里有 {len(shown)} 个岗位，用手机扫码可以带走" + (f"（{gone} 个已过期或下架）" if gone else "")
+
+    def remove(self, vacancy_id: str) -> None:
+        if vacancy_id in self.services.visits.current.shortlist:
+            self.services.visits.toggle_shortlist(vacancy_id)
+        self.activate()
+
+    def reset(self) -> None:
+        self.ids.cards.clear_widgets()
+        self.summary = ""
+
+
+load_kv(__file__)
