@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.properties import StringProperty
 from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
@@ -31,6 +32,7 @@ from kiosk.screens.admin import AdminLoginScreen, AdminScreen
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.home import HomeScreen
+from kiosk.screens.login import LoginScreen
 from kiosk.screens.idle_guard import IdleGuard
 from kiosk.screens.navigator import Navigator
 from kiosk.screens.queue import QueueServicesScreen, QueueTicketScreen
@@ -55,6 +57,7 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "vacancy_list": VacancyListScreen,
     "vacancy_detail": VacancyDetailScreen,
     "shortlist": ShortlistScreen,
+    "login": LoginScreen,
     "queue_services": QueueServicesScreen,
     "queue_ticket": QueueTicketScreen,
     "stations": StationsScreen,
@@ -65,6 +68,9 @@ IDLE_SCREEN = "attract"
 
 
 class KioskApp(App):
+    #: masked identity of the logged-in resident ("" when nobody is), shown in every header
+    identity_text = StringProperty("")
+
     def __init__(
         self,
         config: KioskConfig,
@@ -115,6 +121,7 @@ class KioskApp(App):
             self.manager.add_widget(cls(name=name, services=self.services))
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
+        self.visits.on_identity(lambda who: setattr(self, "identity_text", who.display if who else ""))
         self.idle = IdleGuard(
             IdleWatcher(cfg.idle.timeout_s, cfg.idle.countdown_s),
             is_idle_screen=lambda: self.manager.current == IDLE_SCREEN,

@@ -103,6 +103,8 @@ class CentralConfig:
     url: str = "http://127.0.0.1:8700"
     kiosk_id: str = ""
     secret: str = ""
+    #: the city-wide key of the statistics de-duplication hash (the same on every kiosk)
+    person_key_secret: str = "demo-person-key-change-me"
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
     enabled: bool = True

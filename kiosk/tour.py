@@ -23,11 +23,15 @@ from kivy.uix.widget import Widget
 
 from kiosk import theme
 from kiosk.core.calls import Call
+from kiosk.core.identity import check_char
 from kiosk.fonts import missing_glyphs
 from kiosk.widgets.touch import SimulatedTouch, tap
 
 log = logging.getLogger(__name__)
 
+#: made-up residents (valid check digits) for the tour's logins, one per orientation, since a
+#: resident may take only one ticket per service a day
+DEMO_ID_FIRST17 = {"portrait": "12010119560315002", "landscape": "12010119610722004"}
 ORIENTATIONS = (("portrait", (1080, 1920)), ("landscape", (1920, 1080)))
 STEP_TIMEOUT_S = 20.0
 
@@ -93,6 +97,7 @@ class Tour:
                 if now > self._deadline:
                     log.error("tour: a step did not complete within %.0f s (on %s, %d jobs pending)",
                               STEP_TIMEOUT_S, self.app.nav.current, self.app.background.pending)
+                    self.shot("timeout")
                     self.exit_code = 1
                     self._finish()
                     return False
@@ -169,6 +174,30 @@ class Tour:
             yield 0.4
             self.shot(f"{orient}-03b-queue-ticket")
             tap(ticket.ids.more)
+            yield lambda: nav.current == "home"
+            yield 0.3
+
+            tap(app.screen("home").tile("queue"))
+            yield lambda: nav.current == "queue_services" and len(queue.ids.rows.children) == 7
+            yield 0.5
+            tap(queue.row("job_registration"))
+            login = app.screen("login")
+            yield lambda: nav.current == "login"
+            yield 0.4
+            self.shot(f"{orient}-03d-login")
+            number = DEMO_ID_FIRST17[orient] + check_char(DEMO_ID_FIRST17[orient])
+            for digit in number:
+                tap(next(k for k in login.ids.keypad.children if k.text == digit))
+                yield 0.02
+            yield 0.3
+            self.shot(f"{orient}-03e-login-typed")
+            tap(login.ids.ok)
+            yield lambda: nav.current == "queue_ticket" and ticket.ticket is not None
+            yield 0.5
+            self.shot(f"{orient}-03f-ticket-logged-in")
+            app.end_visit()
+            yield 0.5
+            tap(app.screen("attract"))
             yield lambda: nav.current == "home"
             yield 0.3
 

@@ -40,9 +40,18 @@ class VisitManager:
     def __init__(self) -> None:
         self.current = Visit()
         self._listeners: list[Callable[[], None]] = []
+        self._identity_listeners: list[Callable[[object | None], None]] = []
 
     def on_end(self, callback: Callable[[], None]) -> None:
         self._listeners.append(callback)
+
+    def on_identity(self, callback: Callable[[object | None], None]) -> None:
+        self._identity_listeners.append(callback)
+
+    def set_identity(self, identity: object | None) -> None:
+        self.current.identity = identity
+        for cb in list(self._identity_listeners):
+            cb(identity)
 
     def view_vacancy(self, vacancy_id: str) -> None:
         self.current.selected_vacancy = vacancy_id
@@ -67,5 +76,7 @@ class VisitManager:
         old.shortlist.clear()
         old.selected_vacancy = None
         old.identity = None
+        for cb in list(self._identity_listeners):
+            cb(None)
         for cb in list(self._listeners):
             cb()

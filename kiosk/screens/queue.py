@@ -31,8 +31,14 @@ def status_text(st: ServiceStatus) -> str:
 
 class QueueServicesScreen(KioskScreen):
     message = StringProperty("")
+    _resume: str | None = None
+
+    def set_params(self, choose: str | None = None, **_params) -> None:
+        """``choose``: take this service's ticket as soon as the screen shows (after login)."""
+        self._resume = choose
 
     def activate(self) -> None:
+        self.ids.rows.clear_widgets()  # no stale row may be tapped while fresh ones load
         self.message = "正在查询各项业务的排队情况…"
         queue = self.services.queue
         self.services.background.submit(lambda: [queue.status(c) for c in queue.services], on_done=self._show)
@@ -47,13 +53,17 @@ class QueueServicesScreen(KioskScreen):
             row.bind(on_release=lambda r: self.choose(r.code))
             box.add_widget(row)
         self.message = "请选择您要办理的业务"
+        if self._resume:
+            code, self._resume = self._resume, None
+            self.choose(code)
 
     def row(self, code: str) -> ServiceRow:
         return next(r for r in self.ids.rows.children if r.code == code)
 
     def choose(self, code: str, confirmed: bool = False) -> None:
         queue = self.services.queue
-        person = self.services.visits.current.identity
+        resident = self.services.visits.current.identity
+        person = resident.person(self.services.config.central.person_key_secret.encode()) if resident else None
         self.services.background.submit(queue.issue, code, person, confirmed,
                                         on_done=lambda result: self._issued(code, result))
 
@@ -66,11 +76,17 @@ class QueueServicesScreen(KioskScreen):
                                         no_text="先不取了", on_yes=lambda: self.choose(code, confirmed=True))
             self.dialog.open(animation=False)
             return
+        if result.refusal is Refusal.NEEDS_IDENTITY:
+            name = self.services.queue.services[code].name
+            self.go("login", next="queue_services", next_params={"choose": code},
+                    purpose=f"办理“{name}”需要先验证身份")
+            return
         self.dialog = ConfirmDialog(title="暂时不能取号", message=result.message, yes_text="知道了",
                                     no_text="返回首页", on_yes=lambda: None, on_no=self.home)
         self.dialog.open(animation=False)
 
     def reset(self) -> None:
+        self._resume = None
         self.ids.rows.clear_widgets()
         self.message = ""
 

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from kiosk.core.queue import Person
 from tests.ui.conftest import go_home, pump, tap, wait_until
 
 UTC = timezone.utc
@@ -61,17 +60,28 @@ def test_long_queue_asks_before_issuing(app, queue_screen):
     assert app.screen("queue_ticket").ticket.people_ahead >= q.services[code].ask_when_ahead
 
 
-def test_identity_required_service_explains(app, queue_screen):
+def test_identity_required_service_asks_for_identity_then_issues(app, queue_screen):
+    from kiosk.core.identity import check_char
+
     tap(queue_screen.row("job_registration"))
-    wait_until(lambda: getattr(queue_screen, "dialog", None) is not None and queue_screen.dialog.parent is not None,
-               what="refusal")
-    assert "身份证" in queue_screen.dialog.ids.message.text
-    tap(queue_screen.dialog.ids.yes)
-    assert app.nav.current == "queue_services"
+    login = app.screen("login")
+    wait_until(lambda: app.nav.current == "login", what="login screen")
+    assert "求职登记" in login.purpose
+    number = "12010419850612003"
+    number += check_char(number)
+    for d in number:
+        tap(next(k for k in login.ids.keypad.children if k.text == d))
+    tap(login.ids.ok)
+    wait_until(lambda: app.nav.current == "queue_ticket", what="ticket after login")
+    t = app.screen("queue_ticket").ticket
+    assert t.display_number.startswith("A") and not t.priority
+    assert app.identity_text == "120104********" + number[-4:]
 
 
 def test_identity_from_the_visit_is_used(app, queue_screen):
-    app.visits.current.identity = Person("test-person-key", date(1950, 3, 3))
+    from kiosk.core.identity import Resident
+
+    app.visits.set_identity(Resident("110105195003030000", date(1950, 3, 3)))
     tap(queue_screen.row("job_registration"))
     wait_until(lambda: app.nav.current == "queue_ticket", what="ticket screen")
     t = app.screen("queue_ticket").ticket

@@ -69,11 +69,11 @@ def test_back_and_home_buttons(app):
     tap(first_row(rv))
     detail = app.screen("vacancy_detail")
     wait_until(lambda: detail.vacancy is not None, what="vacancy detail")
-    back = detail.ids.header.children[-1]
+    back = detail.ids.header.ids.back_button
     assert back.text == "‹ 返回"
     tap(back)
     assert app.nav.current == "vacancy_list"
-    home = app.screen("vacancy_list").ids.header.children[0]
+    home = app.screen("vacancy_list").ids.header.ids.home_button
     assert home.text == "首页"
     tap(home)
     assert app.nav.current == "home"
