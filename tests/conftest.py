@@ -29,3 +29,18 @@ def store():
     s = open_store(None)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def kiosk_app():
+    """The one kiosk app of the session (UI and soak tests share it: one window per process)."""
+    from tests.appfixture import running_app
+
+    yield from running_app()
+
+
+@pytest.fixture
+def app(kiosk_app):
+    from tests.appfixture import fresh_visit
+
+    return fresh_visit(kiosk_app)

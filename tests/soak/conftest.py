@@ -1,1 +1,1 @@
-from tests.ui.conftest import *  # noqa: F401,F403 - the soak tests drive the same session app
+import tests.appfixture  # noqa: F401 - Kivy window options before any test imports kivy

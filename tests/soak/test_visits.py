@@ -8,7 +8,7 @@ import gc
 import psutil
 import pytest
 
-from tests.ui.conftest import first_row, open_list, pump, tap, wait_until
+from tests.appfixture import first_row, open_list, pump, tap, wait_until
 
 
 def _visit(app) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kiosk.widgets.touch import SimulatedTouch
-from tests.ui.conftest import pump, tap, wait_until
+from tests.appfixture import pump, tap, wait_until
 
 
 def _hold_clock(app, seconds: float) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from kiosk.core.calls import Call
-from tests.ui.conftest import go_home, pump, tap, wait_until
+from tests.appfixture import go_home, pump, tap, wait_until
 
 
 def test_call_banner_on_any_screen_and_recent_list(app):

@@ -8,7 +8,7 @@ from kivy.uix.label import Label
 
 from kiosk.fonts import missing_glyphs
 from kiosk.tour import visible_widgets
-from tests.ui.conftest import first_row, go_home, open_list, pump, tap, wait_until
+from tests.appfixture import first_row, go_home, open_list, pump, tap, wait_until
 
 
 def _enter(app, name):

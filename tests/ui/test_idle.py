@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import first_row, open_list, pump, tap, wait_until
+from tests.appfixture import first_row, open_list, pump, tap, wait_until
 
 
 def _open_detail(app):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core.identity import check_char
-from tests.ui.conftest import go_home, pump, tap, wait_until
+from tests.appfixture import go_home, pump, tap, wait_until
 
 
 def _key_in(login, digits: str) -> None:
@@ -32,6 +32,7 @@ def test_wrong_then_right_number_and_logout(app):
     wait_until(lambda: app.nav.current == "vacancy_list", what="next screen")
     assert app.identity_text == "120104********" + good[-4:]
     header = app.screen("vacancy_list").ids.header
+    pump(2)
     assert header.ids.session.height > 0
     assert login.ids.keypad.value == ""  # nothing typed stays behind
     tap(header.ids.logout)

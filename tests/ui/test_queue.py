@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from tests.ui.conftest import go_home, pump, tap, wait_until
+from tests.appfixture import go_home, pump, tap, wait_until
 
 UTC = timezone.utc
 
@@ -93,7 +93,8 @@ def test_identity_from_the_visit_is_used(app, queue_screen):
 def test_closed_service_says_when_it_opens(app, queue_screen):
     app.services.queue.clock = lambda: beijing(date(2030, 1, 12), 10)  # Saturday
     queue_screen.activate()
-    wait_until(lambda: not queue_screen.row("career_guidance").open_now, what="refresh")
+    wait_until(lambda: len(queue_screen.ids.rows.children) == 7 and not queue_screen.row("career_guidance").open_now,
+               what="refresh")
     assert "周一至周五" in queue_screen.row("career_guidance").state_text
     tap(queue_screen.row("career_guidance"))
     wait_until(lambda: getattr(queue_screen, "dialog", None) is not None and queue_screen.dialog.parent is not None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.core.window import Window
 
-from tests.ui.conftest import first_row, go_home, open_list, pump, tap, wait_until
+from tests.appfixture import first_row, go_home, open_list, pump, tap, wait_until
 
 
 def test_attract_shows_brand_station_and_announcement(app):

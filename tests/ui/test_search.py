@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core.search import Scope, make_query
-from tests.ui.conftest import open_list, pump, tap, wait_until
+from tests.appfixture import open_list, pump, tap, wait_until
 
 
 def _settle(app, screen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import first_row, open_list, pump, tap, wait_until
+from tests.appfixture import first_row, open_list, pump, tap, wait_until
 
 
 def test_add_view_remove_and_forget_at_visit_end(app):

@@ -1,0 +1,99 @@
+"""One real kiosk app for the whole test session, driven frame by frame (Kivy allows one window
+per process). Tests tap real widgets through Kivy's input pipeline and check what is shown.
+
+Importing this module sets Kivy's window options, so it must be imported before any test module
+imports kivy.core.window: the conftest of every folder with UI tests imports it."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+
+from kiosk.bootstrap import bootstrap
+from kiosk.config import DeviceConfig, load_config
+
+UI_VACANCIES = 600
+
+# Kivy's window settings must be in place before any test module imports kivy.core.window,
+# and this conftest is imported before the test modules next to it.
+CONFIG = load_config(env={})
+CONFIG = replace(
+    CONFIG,
+    data_dir=tempfile.mkdtemp(prefix="kiosk-ui-"),
+    demo=replace(CONFIG.demo, seed_vacancies=UI_VACANCIES),
+    # speech is synthesized but not played: the test machine has no sound card
+    devices=replace(CONFIG.devices, speaker=DeviceConfig(backend="espeak-ng", options={"voice": "cmn", "player": ""})),
+)
+FONTS = bootstrap(CONFIG, size=(1080, 1920), fullscreen=False)
+
+
+def running_app():
+    cfg, fonts = CONFIG, FONTS
+    from kivy.base import EventLoop, runTouchApp, stopTouchApp
+
+    from kiosk.app import KioskApp
+    from kiosk.commands.run import open_and_seed
+
+    store = open_and_seed(cfg)
+    app = KioskApp(cfg, store, fonts, animate=False)
+    app._run_prepare()
+    runTouchApp(embedded=True)
+    clock = app.screen("attract").ids.clock
+    wait_until(lambda: clock.texture is not None and clock.width > 40, what="the first frames")
+    yield app
+    app.stop()
+    stopTouchApp()
+    store.close()
+
+
+def pump(frames: int = 2) -> None:
+    from kivy.base import EventLoop
+
+    for _ in range(frames):
+        EventLoop.idle()
+
+
+def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        pump(1)
+        time.sleep(0.005)
+    pump(2)
+
+
+def tap(widget) -> None:
+    from kiosk.widgets.touch import tap as _tap
+
+    _tap(widget)
+    pump(2)
+
+
+def fresh_visit(kiosk_app):
+    """The session app, back on the attract screen with a fresh visit."""
+    kiosk_app.end_visit()
+    kiosk_app.idle.watcher.poke()
+    wait_until(lambda: kiosk_app.background.pending == 0, what="background jobs")
+    pump(2)
+    assert kiosk_app.nav.current == "attract"
+    return kiosk_app
+
+
+def go_home(app) -> None:
+    tap(app.screen("attract"))
+    wait_until(lambda: app.nav.current == "home" and app.background.pending == 0, what="home screen")
+
+
+def open_list(app):
+    go_home(app)
+    tap(app.screen("home").tile("jobs"))
+    rv = app.screen("vacancy_list").ids.rv
+    wait_until(lambda: bool(rv.data) and app.background.pending == 0, what="vacancy rows")
+    return rv
+
+
+def first_row(rv):
+    pump(3)
+    return max(rv.layout_manager.children, key=lambda w: w.y)
