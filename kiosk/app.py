@@ -22,6 +22,7 @@ from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.core.diagnostics import Diagnostics, store_section
 from kiosk.core.queue import QueueBook
+from kiosk.core.registration import RegistrationDesk
 from kiosk.core.stations import StationService
 from kiosk.core.session import VisitManager
 from kiosk.core.search import Station
@@ -36,11 +37,13 @@ from kiosk.screens.login import LoginScreen
 from kiosk.screens.idle_guard import IdleGuard
 from kiosk.screens.navigator import Navigator
 from kiosk.screens.queue import QueueServicesScreen, QueueTicketScreen
+from kiosk.screens.registration import RegistrationScreen
 from kiosk.screens.shortlist import ShortlistScreen
 from kiosk.screens.stations import StationsScreen
 from kiosk.screens.vacancy_detail import VacancyDetailScreen
 from kiosk.screens.vacancy_list import VacancyListScreen
 from kiosk.services import Services
+from kiosk.store.outbox import OutboxCipher, add_event
 from kiosk.devices.speaker import Speaker
 from kiosk.widgets.call_banner import CallBanner
 from kiosk.widgets.common import Toast
@@ -60,6 +63,7 @@ SCREENS: dict[str, type[KioskScreen]] = {
     "login": LoginScreen,
     "queue_services": QueueServicesScreen,
     "queue_ticket": QueueTicketScreen,
+    "registration": RegistrationScreen,
     "stations": StationsScreen,
     "admin_login": AdminLoginScreen,
     "admin": AdminScreen,
@@ -87,6 +91,7 @@ class KioskApp(App):
         self.animate = animate
         self._on_first_frame = on_first_frame
         self.title = f"津彩e就业 · {config.station.name}"
+        self._cipher: OutboxCipher | None = None
 
     def on_start(self) -> None:
         # the search index may need its distances measured (after install or a station move)
@@ -113,8 +118,9 @@ class KioskApp(App):
             diagnostics=Diagnostics(),
             end_visit=self.end_visit,
             calls=RecentCalls(),
-            queue=QueueBook(self.store),
+            queue=QueueBook(self.store, emit=lambda s, t, p: add_event(s, t, p)),
             stations=StationService(self.store, origin, cfg.station.id),
+            registration=RegistrationDesk(self.store, self.outbox_cipher, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():
@@ -139,6 +145,12 @@ class KioskApp(App):
         if self._on_first_frame:
             Window.bind(on_flip=self._first_flip)
         return root
+
+    def outbox_cipher(self) -> OutboxCipher:
+        """The key of personal outbox payloads, loaded on first use (on a worker thread)."""
+        if self._cipher is None:
+            self._cipher = OutboxCipher.from_data_dir(self.kiosk_config.data_path)
+        return self._cipher
 
     def _speaker_options(self) -> dict:
         opts = self.kiosk_config.devices.speaker.options

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.queue import QueueBook
+    from kiosk.core.registration import RegistrationDesk
     from kiosk.core.stations import StationService
     from kiosk.core.session import VisitManager
     from kiosk.core.vacancies import VacancyService
@@ -33,3 +34,4 @@ class Services:
     calls: RecentCalls
     queue: QueueBook
     stations: StationService
+    registration: RegistrationDesk

@@ -195,6 +195,37 @@ class Tour:
             yield lambda: nav.current == "queue_ticket" and ticket.ticket is not None
             yield 0.5
             self.shot(f"{orient}-03f-ticket-logged-in")
+            # registration with the same resident, then 为你推荐
+            tap(ticket.ids.more)
+            yield lambda: nav.current == "home"
+            yield 0.3
+            tap(app.screen("home").tile("registration"))
+            reg = app.screen("registration")
+            yield lambda: nav.current == "registration" and bool(reg.ids.options.children)
+            yield 0.4
+            self.shot(f"{orient}-03g-registration-question")
+            for choice in (("失业，正在找工作",), ("保洁", "养老护理"), ("和平区",), ("3000-5000元",),
+                           ("养老护理",), ("以上都不是",)):
+                for text in choice:
+                    tap(next(c for c in reg.ids.options.children if c.text == text))
+                yield 0.1
+                tap(reg.ids.next)
+                yield 0.3
+            for digit in "13812345678":
+                tap(next(k for k in reg.ids.phone.children if k.text == digit))
+            yield 0.1
+            tap(reg.ids.next)
+            yield 0.4
+            self.shot(f"{orient}-03h-registration-consent")
+            tap(reg.ids.next)
+            yield lambda: reg.done
+            yield 0.4
+            self.shot(f"{orient}-03i-registration-done")
+            tap(reg.ids.recommend)
+            rec = app.screen("vacancy_list")
+            yield lambda: nav.current == "vacancy_list" and rec.recommending and bool(rec.ids.rv.data)
+            yield 0.6
+            self.shot(f"{orient}-03j-recommended")
             app.end_visit()
             yield 0.5
             tap(app.screen("attract"))

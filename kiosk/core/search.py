@@ -311,7 +311,7 @@ def score(profile: Profile, hit: Hit, station: Station, today: date) -> Recommen
         reasons.append(f"属于您关注的“{by_category}”行业")
     if profile.district and hit.district == profile.district:
         s += W_DISTRICT
-        reasons.append(f"在您居住的{hit.district}")
+        reasons.append(f"在您希望工作的{hit.district}")
     if profile.job_types and hit.job_type in profile.job_types:
         s += W_JOB_TYPE
         reasons.append(f"是您想要的{hit.job_type}岗位")

@@ -21,10 +21,12 @@ class Visit:
     shortlist: list[str] = field(default_factory=list)
     selected_vacancy: str | None = None
     identity: object | None = None
+    #: what the resident told the registration survey, for 为你推荐
+    profile: object | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (self.viewed_vacancies or self.shortlist or self.selected_vacancy or self.identity)
+        return not (self.viewed_vacancies or self.shortlist or self.selected_vacancy or self.identity or self.profile)
 
 
 SHORTLIST_MAX = 10
@@ -76,6 +78,7 @@ class VisitManager:
         old.shortlist.clear()
         old.selected_vacancy = None
         old.identity = None
+        old.profile = None
         for cb in list(self._identity_listeners):
             cb(None)
         for cb in list(self._listeners):

@@ -16,6 +16,7 @@ TILES = (
     ("video", "远程视频咨询", "和就业指导师视频通话", None),
     ("policy", "政策与服务", "就业政策和服务清单", None),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),
+    ("registration", "就业登记", "登记求职意向，获得岗位推荐", "registration"),
 )
 
 

@@ -94,6 +94,9 @@ class VacancyListScreen(KioskScreen):
     filters = DictProperty({})
     filter_count = NumericProperty(0)
     shortlist_count = NumericProperty(0)
+    #: showing 为你推荐 (ranked for the visit's profile) instead of a search
+    recommending = BooleanProperty(False)
+    has_profile = BooleanProperty(False)
 
     @staticmethod
     def default_filters() -> dict:
@@ -120,13 +123,50 @@ class VacancyListScreen(KioskScreen):
         return make_query(self.query_text, scope=Scope(self.scope), job_types=f["job_types"],
                           salary_min=f["salary_min"], posted_within_days=f["posted_within_days"], sort=f["sort"])
 
+    def set_params(self, recommend: bool = False, **_params) -> None:
+        if recommend and self.services.visits.current.profile is not None:
+            self.recommending = True
+            self.ids.rv.data = []
+
     def activate(self) -> None:
         self.shortlist_count = len(self.services.visits.current.shortlist)
-        if not self.ids.rv.data:
+        self.has_profile = self.services.visits.current.profile is not None
+        if self.recommending and not self.ids.rv.data:
+            self.recommend()
+        elif not self.ids.rv.data:
             self.refresh()
+
+    def recommend(self) -> None:
+        """为你推荐: vacancies ranked for the registration profile, each saying why."""
+        from kiosk.store.search import recommend
+
+        self._generation += 1
+        gen = self._generation
+        vac = self.services.vacancies
+        profile = self.services.visits.current.profile
+        self.loading = True
+        self.summary = "正在为您挑选岗位…"
+        self.services.background.submit(lambda: recommend(vac.store, profile, vac.station, limit=30),
+                                        on_done=lambda recs: self._show_recommendations(gen, recs),
+                                        on_error=self._failed)
+
+    def _show_recommendations(self, gen: int, recs) -> None:
+        if gen != self._generation:
+            return
+        self.loading = False
+        station = self.services.vacancies.station
+        rows = []
+        for r in recs:
+            row = to_row(r.hit, station)
+            row["place"] = " · ".join(r.reasons[:2])
+            rows.append(row)
+        self.ids.rv.data = rows
+        self.total = len(rows)
+        self.summary = f"根据您的登记信息，为您推荐 {len(rows)} 个岗位"
 
     def refresh(self) -> None:
         """New search from the first page; results of older searches are dropped on arrival."""
+        self.recommending = False
         self._generation += 1
         gen = self._generation
         self.loading = True
@@ -155,7 +195,7 @@ class VacancyListScreen(KioskScreen):
 
     def load_more(self) -> None:
         rv = self.ids.rv
-        if self.loading or len(rv.data) >= self.total:
+        if self.recommending or self.loading or len(rv.data) >= self.total:
             return
         self.loading = True
         gen = self._generation
@@ -191,7 +231,7 @@ class VacancyListScreen(KioskScreen):
         self.refresh()
 
     def set_scope(self, scope: str) -> None:
-        if scope != self.scope:
+        if scope != self.scope or self.recommending:
             self.scope = scope
             self.refresh()
 
@@ -221,6 +261,8 @@ class VacancyListScreen(KioskScreen):
         self.summary = ""
         self.total = 0
         self.shortlist_count = 0
+        self.recommending = False
+        self.has_profile = False
         for chip in self.ids.popular.children:
             chip.state = "normal"
 

@@ -1,0 +1,83 @@
+"""The transactional outbox: every user action's event, committed with the action itself.
+
+``add_event`` writes into the caller's session, so the action (a ticket, a registration) and
+its event commit together or not at all. Personal payloads are encrypted at rest with
+AES-GCM under a key kept in the data directory (mode 0600, created on first use); the event
+id is bound in as associated data, so a payload cannot be moved to another event. The sync
+worker sends events in ``seq`` order and purges personal payloads once the central system
+has accepted them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+KEY_FILE = "outbox.key"
+NONCE_BYTES = 12
+
+
+class OutboxKeyError(RuntimeError):
+    """The outbox key is missing, unreadable or of the wrong size."""
+
+
+class OutboxCipher:
+    def __init__(self, key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        if len(key) != 32:
+            raise OutboxKeyError("the outbox key must be 32 bytes (AES-256)")
+        self._aead = AESGCM(key)
+
+    @classmethod
+    def from_data_dir(cls, data_dir: Path) -> OutboxCipher:
+        """Load the key, creating it (0600) on first use."""
+        path = data_dir / KEY_FILE
+        if not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(os.urandom(32))
+                f.flush()
+                os.fsync(f.fileno())
+        try:
+            key = path.read_bytes()
+        except OSError as e:
+            raise OutboxKeyError(f"cannot read the outbox key {path}: {e}") from None
+        return cls(key)
+
+    def seal(self, event_id: str, data: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, data, event_id.encode())
+
+    def open(self, event_id: str, blob: bytes) -> bytes:
+        return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], event_id.encode())
+
+
+def add_event(session: Session, type_: str, payload: dict, *, cipher: OutboxCipher | None = None,
+              personal: bool = False, occurred_at: datetime | None = None) -> str:
+    """Queue an event in the caller's transaction; returns its id. Personal payloads need a cipher."""
+    from kiosk.store.models import OutboxEvent
+
+    if personal and cipher is None:
+        raise ValueError(f"event {type_} carries personal data and needs the outbox cipher")
+    event_id = str(uuid.uuid4())
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    session.add(OutboxEvent(
+        id=event_id, type=type_, occurred_at=(occurred_at or datetime.now(timezone.utc)).replace(tzinfo=None),
+        payload=cipher.seal(event_id, data) if personal else data, encrypted=personal,
+    ))
+    return event_id
+
+
+def read_payload(event, cipher: OutboxCipher | None) -> dict:
+    """The payload of a stored OutboxEvent (decrypting it if needed)."""
+    data = cipher.open(event.id, event.payload) if event.encrypted else event.payload
+    return json.loads(data)

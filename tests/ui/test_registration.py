@@ -1,0 +1,78 @@
+"""就业登记: one question per page, consent, an encrypted event, and 为你推荐 from the answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kiosk.core.identity import Resident, check_char
+from kiosk.store.models import OutboxEvent
+from kiosk.store.outbox import read_payload
+from tests.appfixture import go_home, pump, tap, wait_until
+
+NUMBER = "12010519700405001"
+NUMBER += check_char(NUMBER)
+PHONE = "13812345678"
+
+
+def _chip(screen, text):
+    return next(c for c in screen.ids.options.children if c.text == text)
+
+
+def _pick(screen, *texts):
+    for t in texts:
+        tap(_chip(screen, t))
+    tap(screen.ids.next)
+
+
+def test_register_then_see_recommendations(app):
+    from datetime import date
+
+    go_home(app)
+    tap(app.screen("home").tile("registration"))
+    wait_until(lambda: app.nav.current == "login", what="login first")
+    app.screen("login").accept(Resident(NUMBER, date(1970, 4, 5)))
+    reg = app.screen("registration")
+    wait_until(lambda: app.nav.current == "registration" and reg.ids.options.children, what="first question")
+    assert reg.ids.progress.text == "第 1 步，共 8 步"
+    tap(reg.ids.next)  # nothing chosen
+    assert "至少选择一项" in reg.error
+    _pick(reg, "失业，正在找工作")
+    _pick(reg, "保洁", "保安")
+    _pick(reg, "和平区")
+    _pick(reg, "3000-5000元")
+    tap(_chip(reg, "养老护理"))
+    tap(_chip(reg, "暂不需要"))
+    tap(reg.ids.next)
+    assert "就不能再选其他项" in reg.error
+    tap(_chip(reg, "暂不需要"))
+    tap(reg.ids.next)
+    _pick(reg, "以上都不是")
+    assert reg.kind == "phone"
+    for d in "1381234":
+        tap(next(k for k in reg.ids.phone.children if k.text == d))
+    tap(reg.ids.next)
+    assert "11 位手机号码" in reg.error
+    for d in "5678":
+        tap(next(k for k in reg.ids.phone.children if k.text == d))
+    tap(reg.ids.next)
+    assert reg.kind == "consent" and "保洁、保安" in reg.ids.summary.text
+    assert "仅用于就业登记" in reg.ids.consent.text
+    tap(reg.ids.next)  # 同意并提交
+    wait_until(lambda: reg.done, what="submission")
+    with app.store.read() as s:
+        event = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "registration.submitted")).one()
+    assert event.encrypted and NUMBER.encode() not in event.payload and PHONE.encode() not in event.payload
+    data = read_payload(event, app.outbox_cipher())
+    assert data["id_number"] == NUMBER and data["phone"] == PHONE and data["desired_occupations"] == ["保洁", "保安"]
+    assert data["training_needs"] == ["养老护理"] and data["key_groups"] == []
+    tap(reg.ids.recommend)
+    listing = app.screen("vacancy_list")
+    wait_until(lambda: app.nav.current == "vacancy_list" and listing.recommending and listing.ids.rv.data,
+               what="recommendations")
+    rows = listing.ids.rv.data
+    assert "为您推荐" in listing.summary
+    assert any("符合您想做的" in r["place"] for r in rows[:5])
+    assert listing.ids.recommended.state == "down"
+    app.end_visit()
+    pump()
+    assert app.visits.current.profile is None and not listing.has_profile and reg.step == 0
