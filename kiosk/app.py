@@ -21,6 +21,7 @@ from kiosk.background import Background
 from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.core.diagnostics import Diagnostics, store_section
+from kiosk.core.feedback import FeedbackBox
 from kiosk.core.queue import QueueBook
 from kiosk.core.registration import RegistrationDesk
 from kiosk.core.stations import StationService
@@ -121,6 +122,7 @@ class KioskApp(App):
             queue=QueueBook(self.store, emit=lambda s, t, p: add_event(s, t, p)),
             stations=StationService(self.store, origin, cfg.station.id),
             registration=RegistrationDesk(self.store, self.outbox_cipher, cfg.station.id),
+            feedback=FeedbackBox(self.store, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from kiosk.core.calls import RecentCalls
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
+    from kiosk.core.feedback import FeedbackBox
     from kiosk.core.queue import QueueBook
     from kiosk.core.registration import RegistrationDesk
     from kiosk.core.stations import StationService
@@ -35,3 +36,4 @@ class Services:
     queue: QueueBook
     stations: StationService
     registration: RegistrationDesk
+    feedback: FeedbackBox

@@ -220,6 +220,8 @@ class Tour:
             tap(reg.ids.next)
             yield lambda: reg.done
             yield 0.4
+            tap(next(b for b in reg.ids.rating.ids.buttons.children if b.text == "非常满意"))
+            yield 0.3
             self.shot(f"{orient}-03i-registration-done")
             tap(reg.ids.recommend)
             rec = app.screen("vacancy_list")

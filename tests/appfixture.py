@@ -97,3 +97,10 @@ def open_list(app):
 def first_row(rv):
     pump(3)
     return max(rv.layout_manager.children, key=lambda w: w.y)
+
+
+def beijing(day, hour: int, minute: int = 0):
+    """The UTC instant of a Beijing wall-clock time (what the kiosk's clock reports)."""
+    from datetime import datetime, timedelta, timezone
+
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc) - timedelta(hours=8)

@@ -52,6 +52,10 @@ class KioskScreen(Screen):
     def toast(self, text: str) -> None:
         self.services.nav.toast(text)
 
+    def ask_rating(self, bar, service: str) -> None:
+        """Offer the one-tap 好差评 rating of a service just completed."""
+        bar.ask(service, lambda svc, score: self.services.background.submit(self.services.feedback.give, svc, score))
+
 
 def load_kv(module_file: str) -> None:
     """Load the .kv file that sits next to a screen module (once: modules import once)."""

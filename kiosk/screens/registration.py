@@ -8,6 +8,7 @@ from kiosk.core.registration import CONSENT_TEXT, QUESTIONS, AnswerError, Answer
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import Chip
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by registration.kv
+from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by registration.kv
 from kiosk.widgets.visibility import set_shown
 
 CONSENT_STEP = len(QUESTIONS)
@@ -107,6 +108,7 @@ class RegistrationScreen(KioskScreen):
 
     def _submitted(self, _result) -> None:
         self.done = True
+        self.ask_rating(self.ids.rating, "registration")
         self.answers.clear()
         self._keypad.value = ""
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
-from tests.appfixture import go_home, pump, tap, wait_until
-
-UTC = timezone.utc
-
-
-def beijing(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=8)
+from tests.appfixture import beijing, go_home, pump, tap, wait_until
 
 
 @pytest.fixture
@@ -101,3 +95,4 @@ def test_closed_service_says_when_it_opens(app, queue_screen):
                what="refusal")
     assert "不在办理时间" in queue_screen.dialog.ids.message.text
     pump()
+

@@ -60,11 +60,24 @@ def test_register_then_see_recommendations(app):
     tap(reg.ids.next)  # 同意并提交
     wait_until(lambda: reg.done, what="submission")
     with app.store.read() as s:
-        event = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "registration.submitted")).one()
+        event = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "registration.submitted")
+                          .order_by(OutboxEvent.seq.desc())).first()
     assert event.encrypted and NUMBER.encode() not in event.payload and PHONE.encode() not in event.payload
     data = read_payload(event, app.outbox_cipher())
     assert data["id_number"] == NUMBER and data["phone"] == PHONE and data["desired_occupations"] == ["保洁", "保安"]
     assert data["training_needs"] == ["养老护理"] and data["key_groups"] == []
+    # 好差评: one tap, anonymous, once
+    bar = reg.ids.rating
+    tap(next(b for b in bar.ids.buttons.children if b.text == "满意"))
+    wait_until(lambda: app.background.pending == 0, what="rating saved")
+    assert bar.thanks == "谢谢您的评价！" and all(b.disabled for b in bar.ids.buttons.children)
+    tap(next(b for b in bar.ids.buttons.children if b.text == "不满意"))
+    wait_until(lambda: app.background.pending == 0, what="nothing more")
+    with app.store.read() as s:
+        ratings = [read_payload(e, None) for e in
+                   s.scalars(select(OutboxEvent).where(OutboxEvent.type == "feedback.given")).all()]
+    assert ratings.count({"station_id": app.kiosk_config.station.id, "service": "registration", "score": 4}) == 1
+    assert all(r["score"] != 2 for r in ratings)
     tap(reg.ids.recommend)
     listing = app.screen("vacancy_list")
     wait_until(lambda: app.nav.current == "vacancy_list" and listing.recommending and listing.ids.rv.data,

@@ -1,0 +1,50 @@
+"""好差评: a one-tap rating after a completed service, on the five-level government scale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.widgets.common import BigButton
+
+#: (score, label) — the 好差评 scale used by government service halls
+LEVELS = ((5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意"))
+
+
+class RatingBar(BoxLayout):
+    """Five big buttons; after one tap it thanks the resident and cannot be tapped again."""
+
+    thanks = StringProperty("")
+    service = StringProperty("")
+
+    def on_kv_post(self, base_widget) -> None:
+        self._on_rate: Callable[[str, int], None] | None = None
+        for score, label in LEVELS:
+            b = BigButton(text=label, font_size=34, bg_color=(0.090, 0.525, 0.259, 1) if score >= 4
+                          else ((0.580, 0.420, 0.102, 1) if score == 3 else (0.796, 0.357, 0.118, 1)))
+            b.score = score
+            b.bind(on_release=self._rate)
+            self.ids.buttons.add_widget(b)
+
+    def ask(self, service: str, on_rate: Callable[[str, int], None]) -> None:
+        self.service = service
+        self.thanks = ""
+        self._on_rate = on_rate
+        for b in self.ids.buttons.children:
+            b.disabled = False
+
+    def _rate(self, button) -> None:
+        if self._on_rate is None:
+            return
+        cb, self._on_rate = self._on_rate, None
+        for b in self.ids.buttons.children:
+            b.disabled = True
+        self.thanks = "谢谢您的评价！"
+        cb(self.service, button.score)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
