@@ -22,6 +22,7 @@ from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.core.diagnostics import Diagnostics, store_section
 from kiosk.core.feedback import FeedbackBox
+from kiosk.core.interest import InterestDesk
 from kiosk.core.queue import QueueBook
 from kiosk.core.registration import RegistrationDesk
 from kiosk.core.stations import StationService
@@ -123,6 +124,7 @@ class KioskApp(App):
             stations=StationService(self.store, origin, cfg.station.id),
             registration=RegistrationDesk(self.store, self.outbox_cipher, cfg.station.id),
             feedback=FeedbackBox(self.store, cfg.station.id),
+            interest=InterestDesk(self.store, self.outbox_cipher, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         for name, cls in SCREENS.items():

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.feedback import FeedbackBox
+    from kiosk.core.interest import InterestDesk
     from kiosk.core.queue import QueueBook
     from kiosk.core.registration import RegistrationDesk
     from kiosk.core.stations import StationService
@@ -37,3 +38,4 @@ class Services:
     stations: StationService
     registration: RegistrationDesk
     feedback: FeedbackBox
+    interest: InterestDesk

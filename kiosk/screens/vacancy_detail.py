@@ -52,6 +52,28 @@ class VacancyDetailScreen(KioskScreen):
         n = len(self.services.visits.current.shortlist)
         self.toast(f"已加入清单，共 {n} 个" if self.in_shortlist else "已移出清单")
 
+    def express_interest(self) -> None:
+        """我要投递: identity first, then explicit consent, then the encrypted event."""
+        from kiosk.core.interest import consent_text
+        from kiosk.widgets.dialog import ConfirmDialog
+
+        if self.vacancy is None:
+            return
+        if self.services.visits.current.identity is None:
+            self.go("login", next="vacancy_detail", next_params={"vacancy_id": self.vacancy.id},
+                    purpose="投递意向需要先验证身份")
+            return
+        vacancy = self.vacancy
+        self.dialog = ConfirmDialog(title="同意后提交投递意向", message=consent_text(vacancy), yes_text="同意并投递",
+                                    no_text="不投递", on_yes=lambda: self._send_interest(vacancy))
+        self.dialog.open(animation=False)
+
+    def _send_interest(self, vacancy) -> None:
+        resident = self.services.visits.current.identity
+        self.services.background.submit(self.services.interest.express, resident, vacancy,
+                                        on_done=lambda _id: self.toast("已提交投递意向，驿站工作人员会联系您"),
+                                        on_error=lambda e: self.toast("暂时无法提交，请到服务窗口办理"))
+
     def reset(self) -> None:
         self.in_shortlist = False
         self.vacancy = None
