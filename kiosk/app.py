@@ -31,19 +31,10 @@ from kiosk.core.search import Station
 from kiosk.core.vacancies import VacancyService
 from kiosk.fonts import FontPair
 from kiosk.idle import IdleWatcher
-from kiosk.screens.admin import AdminLoginScreen, AdminScreen
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.home import HomeScreen
-from kiosk.screens.login import LoginScreen
 from kiosk.screens.idle_guard import IdleGuard
 from kiosk.screens.navigator import Navigator
-from kiosk.screens.queue import QueueServicesScreen, QueueTicketScreen
-from kiosk.screens.registration import RegistrationScreen
-from kiosk.screens.shortlist import ShortlistScreen
-from kiosk.screens.stations import StationsScreen
-from kiosk.screens.vacancy_detail import VacancyDetailScreen
-from kiosk.screens.vacancy_list import VacancyListScreen
 from kiosk.services import Services
 from kiosk.store.outbox import OutboxCipher, add_event
 from kiosk.devices.speaker import Speaker
@@ -55,22 +46,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Every screen, by name. The first one is where a visit starts and ends.
-SCREENS: dict[str, type[KioskScreen]] = {
-    "attract": AttractScreen,
-    "home": HomeScreen,
-    "vacancy_list": VacancyListScreen,
-    "vacancy_detail": VacancyDetailScreen,
-    "shortlist": ShortlistScreen,
-    "login": LoginScreen,
-    "queue_services": QueueServicesScreen,
-    "queue_ticket": QueueTicketScreen,
-    "registration": RegistrationScreen,
-    "stations": StationsScreen,
-    "admin_login": AdminLoginScreen,
-    "admin": AdminScreen,
-}
 IDLE_SCREEN = "attract"
+#: Every other screen, by name → "module:class". They are imported and built right after the
+#: attract screen's first frame (or at once when something asks for one), so the kiosk shows
+#: its face without waiting for screens nobody has touched yet.
+SCREENS: dict[str, str] = {
+    "home": "kiosk.screens.home:HomeScreen",
+    "vacancy_list": "kiosk.screens.vacancy_list:VacancyListScreen",
+    "vacancy_detail": "kiosk.screens.vacancy_detail:VacancyDetailScreen",
+    "shortlist": "kiosk.screens.shortlist:ShortlistScreen",
+    "login": "kiosk.screens.login:LoginScreen",
+    "queue_services": "kiosk.screens.queue:QueueServicesScreen",
+    "queue_ticket": "kiosk.screens.queue:QueueTicketScreen",
+    "registration": "kiosk.screens.registration:RegistrationScreen",
+    "stations": "kiosk.screens.stations:StationsScreen",
+    "admin_login": "kiosk.screens.admin:AdminLoginScreen",
+    "admin": "kiosk.screens.admin:AdminScreen",
+}
 
 
 class KioskApp(App):
@@ -109,7 +101,8 @@ class KioskApp(App):
         self.background = Background(current_visit=lambda: self.visits.current.id)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.15) if self.animate else NoTransition())
         self.toast = Toast(pos_hint={"center_x": 0.5, "y": 0.08})
-        self.nav = Navigator(self.manager, toast=self.toast.show, on_change=self.toast.hide)
+        self.nav = Navigator(self.manager, toast=self.toast.show, on_change=self.toast.hide,
+                             ensure=self.ensure_screens)
         self.services = Services(
             config=cfg,
             store=self.store,
@@ -127,8 +120,7 @@ class KioskApp(App):
             interest=InterestDesk(self.store, self.outbox_cipher, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
-        for name, cls in SCREENS.items():
-            self.manager.add_widget(cls(name=name, services=self.services))
+        self.manager.add_widget(AttractScreen(name=IDLE_SCREEN, services=self.services))
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
         self.visits.on_identity(lambda who: setattr(self, "identity_text", who.display if who else ""))
@@ -146,8 +138,7 @@ class KioskApp(App):
         root.add_widget(self.manager)
         root.add_widget(self.toast)
         root.add_widget(self.banner)
-        if self._on_first_frame:
-            Window.bind(on_flip=self._first_flip)
+        Window.bind(on_flip=self._first_flip)
         return root
 
     def outbox_cipher(self) -> OutboxCipher:
@@ -171,7 +162,19 @@ class KioskApp(App):
         self.screen("attract").show_calls(self.services.calls.items())
         self.speaker.say(announcement_text(call))
 
+    def ensure_screens(self, *_args) -> None:
+        """Import and build the screens not built yet (once)."""
+        import importlib
+
+        for name, target in SCREENS.items():
+            if not self.manager.has_screen(name):
+                module, cls = target.split(":")
+                screen_cls = getattr(importlib.import_module(module), cls)
+                self.manager.add_widget(screen_cls(name=name, services=self.services))
+
     def screen(self, name: str) -> KioskScreen:
+        if not self.manager.has_screen(name):
+            self.ensure_screens()
         return self.manager.get_screen(name)
 
     def end_visit(self) -> None:
@@ -190,8 +193,10 @@ class KioskApp(App):
         return True
 
     def _first_flip(self, *_args) -> None:
+        """Once the attract screen is on the glass, build the other screens."""
         if self.manager.current == IDLE_SCREEN and self.manager.current_screen.ids.brand.texture is not None:
             Window.unbind(on_flip=self._first_flip)
+            Clock.schedule_once(self.ensure_screens, 0.1)
             cb, self._on_first_frame = self._on_first_frame, None
             if cb:
                 cb()

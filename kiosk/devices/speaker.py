@@ -53,7 +53,7 @@ class Speaker:
         self.espeak = shutil.which("espeak-ng")
         self.player = shutil.which(player) if player else None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="kiosk-speaker-"))
-        self.chime = write_chime(self.workdir / "chime.wav")
+        self.chime = self.workdir / "chime.wav"  # written by the speaker thread, not at start-up
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._holds = 0
         self._released = threading.Condition()
@@ -107,6 +107,7 @@ class Speaker:
                 log.warning("audio player failed (%s): %s", r.returncode, r.stderr.decode(errors="replace")[:200])
 
     def _run(self) -> None:
+        write_chime(self.chime)
         n = 0
         while True:
             text = self._queue.get()

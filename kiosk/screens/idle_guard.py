@@ -29,10 +29,17 @@ class IdleGuard:
         self.watcher = watcher
         self._is_idle_screen = is_idle_screen
         self._end_visit = end_visit
-        self.overlay = IdleOverlay()
-        self.overlay.ids.keep.bind(on_release=lambda *_: self.keep_going())
+        self._overlay: IdleOverlay | None = None
         Window.bind(on_touch_down=self._activity, on_key_down=self._activity)
         self._event = Clock.schedule_interval(self.check, CHECK_EVERY_S)
+
+    @property
+    def overlay(self) -> IdleOverlay:
+        """Built on first use: its big labels would otherwise be rendered before the first frame."""
+        if self._overlay is None:
+            self._overlay = IdleOverlay()
+            self._overlay.ids.keep.bind(on_release=lambda *_: self.keep_going())
+        return self._overlay
 
     def _activity(self, *_args) -> None:
         self.watcher.poke()
@@ -42,8 +49,8 @@ class IdleGuard:
         self._hide()
 
     def _hide(self) -> None:
-        if self.overlay.parent is not None:
-            self.overlay.dismiss(animation=False)
+        if self._overlay is not None and self._overlay.parent is not None:
+            self._overlay.dismiss(animation=False)
 
     def check(self, _dt: float = 0) -> None:
         if self._is_idle_screen():

@@ -14,8 +14,10 @@ class Navigator:
         manager: ScreenManager,
         toast: Callable[[str], None] = lambda _t: None,
         on_change: Callable[[], None] = lambda: None,
+        ensure: Callable[[], None] = lambda: None,
     ) -> None:
         self.manager = manager
+        self._ensure = ensure
         self.history: list[str] = []
         self._toast = toast
         self._on_change = on_change
@@ -25,6 +27,8 @@ class Navigator:
         return self.manager.current
 
     def go(self, name: str, clear_history: bool = False, **params: Any) -> None:
+        if not self.manager.has_screen(name):
+            self._ensure()
         screen = self.manager.get_screen(name)
         screen.set_params(**params)
         if clear_history:
