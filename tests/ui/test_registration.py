@@ -89,3 +89,28 @@ def test_register_then_see_recommendations(app):
     app.end_visit()
     pump()
     assert app.visits.current.profile is None and not listing.has_profile and reg.step == 0
+
+
+def test_idle_timeout_mid_form_forgets_the_answers(app):
+    from datetime import date
+
+    go_home(app)
+    tap(app.screen("home").tile("registration"))
+    wait_until(lambda: app.nav.current == "login", what="login first")
+    app.screen("login").accept(Resident(NUMBER, date(1970, 4, 5)))
+    reg = app.screen("registration")
+    wait_until(lambda: app.nav.current == "registration" and reg.ids.options.children, what="first question")
+    with app.store.read() as s:
+        submitted_before = len(s.scalars(select(OutboxEvent).where(OutboxEvent.type == "registration.submitted")).all())
+    _pick(reg, "灵活就业")
+    _pick(reg, "电工")
+    assert reg.step == 2 and reg.answers.get("occupations") == ["电工"]
+    watcher = app.idle.watcher
+    watcher.last_activity -= watcher.timeout_s + watcher.countdown_s + 1
+    app.idle.check()
+    pump(2)
+    assert app.nav.current == "attract" and app.identity_text == ""
+    assert reg.answers.values == {} and reg.step == 0
+    with app.store.read() as s:  # nothing half-filled was sent
+        assert len(s.scalars(select(OutboxEvent).where(OutboxEvent.type == "registration.submitted")).all()) \
+            == submitted_before
