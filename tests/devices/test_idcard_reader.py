@@ -1,0 +1,66 @@
+"""The real reader adapter, through pyserial, against the simulator on a pseudo-terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.core.identity import check_char
+from kiosk.devices.idcard import BadChecksum, FrameError
+from kiosk.devices.idcard.reader import IdCardReader, ReaderTimeout
+from kiosk.devices.idcard.text_block import resident_block
+from kiosk.devices.sim.sam_reader import SamReaderSimulator
+
+NUMBER = "12010419800101123"
+NUMBER += check_char(NUMBER)
+CARD = resident_block("张三", "1", 1, "19800101", "天津市和平区南市街1号", NUMBER, "天津市公安局和平分局",
+                      "20200101", "20400101")
+
+
+@pytest.fixture
+def sim():
+    s = SamReaderSimulator(photo=b"\x07" * 1024)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def reader(sim):
+    r = IdCardReader(sim.port, timeout_s=0.8)
+    yield r
+    r.close()
+
+
+def test_no_card_then_one_read_then_no_double_read(sim, reader):
+    assert reader.poll() is None
+    sim.lay_card(CARD)
+    who, photo = reader.poll()
+    assert who.name == "张三" and who.id_number == NUMBER and photo == b"\x07" * 1024
+    assert sim.commands[-3:] == [(0x20, 0x01), (0x20, 0x02), (0x30, 0x01)]
+    assert reader.poll() is None  # left on the reader: not read twice
+    sim.remove_card()
+    sim.lay_card(CARD)
+    assert reader.poll()[0].name == "张三"
+
+
+@pytest.mark.parametrize("fault", ["garbage", "split"])
+def test_noise_and_split_replies_are_handled(sim, reader, fault):
+    sim.faults.add(fault)
+    sim.lay_card(CARD)
+    assert reader.poll()[0].id_number == NUMBER
+
+
+def test_bad_checksum_is_a_typed_error(sim, reader):
+    sim.faults.add("bad_checksum")
+    with pytest.raises(BadChecksum):
+        reader.poll()
+    assert issubclass(BadChecksum, FrameError)
+
+
+def test_silent_and_slow_readers_time_out(sim, reader):
+    sim.faults.add("silent")
+    with pytest.raises(ReaderTimeout, match=sim.port):
+        reader.poll()
+    sim.faults = {"slow"}
+    sim.slow_s = 1.2
+    with pytest.raises(ReaderTimeout):
+        reader.poll()
