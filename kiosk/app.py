@@ -20,7 +20,7 @@ from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 from kiosk.background import Background
 from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
-from kiosk.core.diagnostics import Diagnostics, store_section
+from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
 from kiosk.core.feedback import FeedbackBox
 from kiosk.core.interest import InterestDesk
 from kiosk.core.queue import QueueBook
@@ -87,7 +87,59 @@ class KioskApp(App):
         self.title = f"津彩e就业 · {config.station.name}"
         self._cipher: OutboxCipher | None = None
 
+    def _start_card_reader(self) -> None:
+        """The ID card reader (the simulator in the demo) on its own thread; cards log the resident in."""
+        dev = self.kiosk_config.devices.idcard
+        self.card_simulator = None
+        self.card_reader = None
+        if dev.backend == "simulated":
+            from kiosk.devices.sim.sam_reader import SamReaderSimulator
+
+            self.card_simulator = SamReaderSimulator()
+            port = self.card_simulator.port
+        elif dev.backend == "serial" and dev.port:
+            port = dev.port
+        else:
+            return
+        from kiosk.devices.idcard.reader import IdCardReader
+        from kiosk.devices.idcard.service import CardReaderService
+
+        self.card_reader = CardReaderService(
+            lambda: IdCardReader(port, dev.baudrate),
+            on_card=lambda who, _photo: Clock.schedule_once(lambda _dt: self._card_read(who), 0),
+            on_refused=lambda msg: Clock.schedule_once(lambda _dt: self.toast.show(msg), 0),
+        )
+        self.card_reader.start()
+        self.services.diagnostics.add(Section("身份证读卡器", lambda: [
+            StatusRow("状态", {"ok": "正常", "offline": "无响应，正在重连"}.get(self.card_reader.state, "启动中"),
+                      self.card_reader.state == "ok"),
+            StatusRow("本次开机读卡次数", str(self.card_reader.reads)),
+            StatusRow("最近错误", self.card_reader.last_error or "无"),
+        ]))
+
+    def _card_read(self, who) -> None:
+        """A card was laid on the reader: it logs the resident in, wherever they are."""
+        from kiosk.core.identity import Resident
+
+        if self.manager.current == IDLE_SCREEN:
+            return  # nobody is using the kiosk: a card left from before is ignored
+        resident = Resident(who.id_number, who.birth_date, name=who.name, source="card")
+        if self.manager.current == "login":
+            self.screen("login").accept(resident)
+        else:
+            self.visits.set_identity(resident)
+            self.toast.show("已读取身份证")
+
+    def demo_lay_card(self) -> None:
+        """Developer control of the demo: lay a generated card on the simulated reader."""
+        from kiosk.devices.sim.cards import demo_card
+
+        if self.card_simulator is not None:
+            self.card_simulator.remove_card()
+            self.card_simulator.lay_card(demo_card())
+
     def on_start(self) -> None:
+        self._start_card_reader()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
 
@@ -204,4 +256,8 @@ class KioskApp(App):
     def on_stop(self) -> None:
         self.idle.stop()
         self.speaker.stop()
+        if getattr(self, "card_reader", None):
+            self.card_reader.stop()
+        if getattr(self, "card_simulator", None):
+            self.card_simulator.close()
         self.background.shutdown()
