@@ -64,3 +64,39 @@ def test_silent_and_slow_readers_time_out(sim, reader):
     sim.slow_s = 1.2
     with pytest.raises(ReaderTimeout):
         reader.poll()
+
+
+def test_service_reconnects_after_unplug_and_replug():
+    import threading
+    import time
+
+    from kiosk.devices.idcard.service import CardReaderService
+
+    first = SamReaderSimulator()
+    where = {"port": first.port}  # like a /dev/serial/by-id link that follows the adapter
+    seen: list[str] = []
+    got = threading.Event()
+
+    def on_card(who, _photo):
+        seen.append(who.id_number)
+        got.set()
+
+    svc = CardReaderService(lambda: IdCardReader(where["port"], timeout_s=0.5), on_card, reconnect_s=0.3)
+    svc.start()
+    try:
+        first.lay_card(CARD)
+        assert got.wait(5) and svc.state == "ok"
+        got.clear()
+        first.close()  # unplugged
+        deadline = time.monotonic() + 5
+        while svc.state != "offline" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert svc.state == "offline" and svc.last_error
+        second = SamReaderSimulator()  # plugged back in
+        where["port"] = second.port
+        second.lay_card(CARD)
+        assert got.wait(8), f"not read after replug: {svc.state} {svc.last_error}"
+        assert svc.state == "ok" and seen == [NUMBER, NUMBER]
+        second.close()
+    finally:
+        svc.stop()

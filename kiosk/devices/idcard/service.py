@@ -23,8 +23,9 @@ RECONNECT_S = 3.0
 
 class CardReaderService:
     def __init__(self, open_reader: Callable[[], IdCardReader], on_card: Callable[[Identity, bytes], None],
-                 on_refused: Callable[[str], None] = lambda _m: None) -> None:
+                 on_refused: Callable[[str], None] = lambda _m: None, reconnect_s: float = RECONNECT_S) -> None:
         self._open = open_reader
+        self.reconnect_s = reconnect_s
         self._on_card = on_card
         self._on_refused = on_refused
         self._stop = threading.Event()
@@ -62,14 +63,15 @@ class CardReaderService:
             except (ReaderTimeout, FrameError, OSError, Exception) as e:  # noqa: BLE001 - unplug raises many kinds
                 self.state = "offline"
                 self.last_error = f"{type(e).__name__}: {e}"
-                log.warning("ID card reader not answering (%s); reconnecting in %.0f s", self.last_error, RECONNECT_S)
+                log.warning("ID card reader not answering (%s); reconnecting in %.0f s", self.last_error,
+                            self.reconnect_s)
                 if reader is not None:
                     try:
                         reader.close()
                     except Exception:  # noqa: BLE001
                         pass
                     reader = None
-                self._stop.wait(RECONNECT_S)
+                self._stop.wait(self.reconnect_s)
                 continue
             self._stop.wait(POLL_S)
         if reader is not None:
