@@ -1,0 +1,129 @@
+"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from central.db import DEFAULT_URL, Database
+
+
+def _progress(label: str):  # noqa: ANN202
+    def show(done: int, total: int) -> None:
+        pct = 100 * done / total if total else 100
+        print(f"\r{label}: {done}/{total} ({pct:.0f}%)", end="" if done < total else "\n", file=sys.stderr,
+              flush=True)
+    return show
+
+
+def _db(args: argparse.Namespace) -> Database:
+    db = Database(args.db)
+    db.create_all()
+    return db
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.app import create_app
+
+    app = create_app(_db(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
+                access_log=not args.quiet)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from central.seed import seed
+
+    n = seed(_db(args), args.vacancies, seed=args.seed, progress=_progress("vacancies"))
+    print(f"seeded {n} vacancies, the demo stations and announcements into {args.db}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from central.importer import import_file
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"no such file: {path}", file=sys.stderr)
+        return 2
+    try:
+        report = import_file(_db(args), path, progress=_progress("rows"))
+    except (ValueError, UnicodeDecodeError) as e:
+        print(f"cannot read {path}: {e}", file=sys.stderr)
+        return 2
+    for line, reason in report.bad:
+        print(f"{path}:{line}: skipped: {reason}", file=sys.stderr)
+    print(f"imported {report.imported} vacancies; {len(report.bad)} bad rows skipped")
+    return 0 if report.imported or not report.bad else 1
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from central.kiosks import register
+    from central.models import StationConfig
+    from central.seed import DEFAULT_SERVICES
+
+    db = _db(args)
+    secret = register(db, args.kiosk_id, args.station, args.secret)
+    with db.session() as s:
+        if s.get(StationConfig, args.station) is None:
+            s.add(StationConfig(station_id=args.station, version=1,
+                                config={"name": args.station_name or args.station, "services": DEFAULT_SERVICES}))
+    print(f"kiosk {args.kiosk_id} registered for station {args.station}")
+    print(f"put this in the kiosk's config [central]: kiosk_id = \"{args.kiosk_id}\", secret = \"{secret}\"")
+    return 0
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    from central.calls import add
+
+    with _db(args).session() as s:
+        seq = add(s, args.station, args.number, args.counter, service=args.service)
+    print(f"called {args.number} to counter {args.counter} (call {seq})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m central", description="津彩e就业 reference central service")
+    parser.add_argument("--db", default=os.environ.get("CENTRAL_DB_URL", DEFAULT_URL),
+                        help="SQLAlchemy URL (default $CENTRAL_DB_URL or %(default)s); "
+                             "postgresql://user@host/db for a fleet")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("serve", help="serve the sync API (and the staff pages)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8700)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("seed", help="fill the feeds with the demo data")
+    p.add_argument("--vacancies", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=2024)
+    p.set_defaults(func=cmd_seed)
+    p = sub.add_parser("import", help="load vacancies from a CSV or JSON export")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("register-kiosk", help="register a kiosk (prints its secret)")
+    p.add_argument("kiosk_id")
+    p.add_argument("--station", required=True)
+    p.add_argument("--station-name", default="")
+    p.add_argument("--secret", help="use this secret instead of a generated one")
+    p.set_defaults(func=cmd_register)
+    p = sub.add_parser("call", help="call a ticket number to a counter (what the staff console does)")
+    p.add_argument("--station", required=True)
+    p.add_argument("number")
+    p.add_argument("counter")
+    p.add_argument("--service", default="")
+    p.set_defaults(func=cmd_call)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

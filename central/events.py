@@ -1,0 +1,101 @@
+"""Event ingest: each event's effect and its id commit together, so a retry is a duplicate.
+
+A batch is one transaction with a savepoint per event: a concurrent retry of the same event
+(two workers, a kiosk that timed out and sent again) loses the race on the primary key and is
+answered "duplicate", never applied twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
+from kiosk.sync import protocol as p
+
+#: Payload keys an event type must carry; anything else is refused with the missing key named.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "ticket.issued": ("ticket_id", "service", "number"),
+    "ticket.printed": ("ticket_id",),
+    "ticket.print_failed": ("ticket_id",),
+    "ticket.called": ("ticket_id", "counter"),
+    "ticket.finished": ("ticket_id",),
+    "service.rendered": ("service",),
+    "registration.submitted": ("id_number",),
+    "interest.expressed": ("vacancy_id", "id_number"),
+    "feedback.given": ("score",),
+    "consult.requested": ("topic",),
+    "consult.ended": ("topic",),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _naive(dt: datetime) -> datetime:
+    return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
+
+
+def _reason(ev: p.EventIn) -> str:
+    if ev.type not in p.EVENT_TYPES:
+        return f"unknown event type {ev.type!r}"
+    missing = [k for k in REQUIRED.get(ev.type, ()) if k not in ev.payload]
+    if missing:
+        return f"{ev.type} lacks {', '.join(missing)}"
+    if ev.type == "feedback.given" and ev.payload.get("score") not in (1, 2, 3, 4, 5):
+        return "feedback score must be 1 to 5"
+    return ""
+
+
+def _dt(value) -> datetime | None:  # noqa: ANN001
+    try:
+        return _naive(datetime.fromisoformat(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
+    if ev.type == "service.rendered":
+        pl = ev.payload
+        s.add(ServiceRecord(
+            event_id=ev.id, station_id=kiosk.station_id, service=str(pl["service"])[:40],
+            counter=str(pl.get("counter", ""))[:20], ticket_id=str(pl.get("ticket_id", ""))[:36],
+            issued_at=_dt(pl.get("issued_at")), started_at=_dt(pl.get("started_at")),
+            finished_at=_dt(pl.get("finished_at")) or _naive(ev.occurred_at),
+            person_key=(str(pl["person_key"])[:64] if pl.get("person_key") else None),
+            outcome=str(pl.get("outcome", "served"))[:20],
+        ))
+
+
+def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch) -> list[p.EventResult]:
+    results = []
+    now = _now()
+    for ev in batch.events:
+        existing = s.get(Event, ev.id)
+        if existing is not None:
+            if existing.kiosk_id != kiosk.id:
+                results.append(p.EventResult(id=ev.id, status="rejected", reason="event id already used by another kiosk"))
+            else:
+                results.append(p.EventResult(id=ev.id, status="duplicate"))
+            continue
+        reason = _reason(ev)
+        if reason:
+            if s.get(RejectedEvent, ev.id) is None:
+                s.add(RejectedEvent(id=ev.id, kiosk_id=kiosk.id, type=ev.type[:40], reason=reason, received_at=now))
+            results.append(p.EventResult(id=ev.id, status="rejected", reason=reason))
+            continue
+        try:
+            with s.begin_nested():
+                s.add(Event(id=ev.id, kiosk_id=kiosk.id, station_id=kiosk.station_id, seq=ev.seq, type=ev.type,
+                            occurred_at=_naive(ev.occurred_at), received_at=now, payload=ev.payload))
+                s.flush()
+                _effect(s, kiosk, ev)
+                s.flush()
+        except IntegrityError:
+            results.append(p.EventResult(id=ev.id, status="duplicate"))
+            continue
+        results.append(p.EventResult(id=ev.id, status="accepted"))
+    return results

@@ -1,0 +1,100 @@
+"""Applying feed pages to the kiosk database.
+
+A page is checked whole against the protocol first, then applied in one transaction together
+with its cursor: a crash between pages re-pulls one page, and an older version never
+overwrites a newer one, so a replayed page changes nothing. After ``410 cursor_expired`` the
+kiosk marks its rows (version 0) and pulls the feed from the start; rows still marked when the
+full pull ends are the ones the server no longer has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.sqlite import insert
+
+from kiosk.store.engine import Store
+from kiosk.store.models import Announcement, FeedCursor, Station, Vacancy
+from kiosk.sync import protocol as p
+
+TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement}
+
+
+class InvalidPage(ValueError):
+    """A page whose items do not match the protocol; nothing of it is applied."""
+
+
+@dataclass
+class Applied:
+    upserted: int
+    deleted: int
+    cursor: str
+    more: bool
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def cursor(store: Store, feed: str) -> str | None:
+    with store.read() as s:
+        row = s.get(FeedCursor, feed)
+        return row.cursor if row and row.cursor else None
+
+
+def rows_of(page: p.FeedPage) -> list[dict]:
+    model = p.ITEM_MODELS[page.feed]
+    out = []
+    for entry in page.items:
+        if entry.data.get("id") not in (None, entry.id):
+            raise InvalidPage(f"{page.feed} item {entry.id}: id inside the data differs")
+        try:
+            item = model.model_validate({**entry.data, "id": entry.id})
+        except ValidationError as e:
+            err = e.errors()[0]
+            raise InvalidPage(f"{page.feed} item {entry.id}: {'.'.join(map(str, err['loc']))}: {err['type']}") from None
+        row = item.model_dump()
+        row["version"] = entry.version
+        out.append(row)
+    return out
+
+
+def apply_page(store: Store, page: p.FeedPage) -> Applied:
+    rows = rows_of(page)
+    table = TABLES[page.feed].__table__
+    with store.session() as s:
+        if rows:
+            stmt = insert(table)
+            cols = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"}
+            s.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=cols,
+                                                 where=table.c.version < stmt.excluded.version), rows)
+        gone = 0
+        for t in page.deleted:
+            gone += s.execute(delete(table).where(table.c.id == t.id, table.c.version < t.version)).rowcount
+        s.merge(FeedCursor(feed=page.feed, cursor=page.cursor, updated_at=_now()))
+    return Applied(len(rows), gone, page.cursor, page.more)
+
+
+def start_refetch(store: Store, feed: str) -> None:
+    """After 410: forget the cursor and mark every row as not yet seen again (one transaction)."""
+    table = TABLES[feed].__table__
+    with store.session() as s:
+        s.execute(update(table).values(version=0))
+        s.merge(FeedCursor(feed=feed, cursor="", updated_at=_now()))
+
+
+def finish_refetch(store: Store, feed: str) -> int:
+    """The full pull is done: rows still unseen were deleted on the server meanwhile."""
+    table = TABLES[feed].__table__
+    with store.session() as s:
+        return s.execute(delete(table).where(table.c.version == 0)).rowcount
+
+
+def snapshot(store: Store, feed: str) -> dict[str, int]:
+    """id → version of every local row (tests compare this with the server's)."""
+    table = TABLES[feed].__table__
+    with store.read() as s:
+        return dict(s.execute(select(table.c.id, table.c.version)).all())

@@ -1,0 +1,256 @@
+"""Sync protocol v1: the wire schema and the request signature, shared by the kiosk and central.
+
+Both sides import this module, so a field added here is checked on both ends. Every reply the
+kiosk receives is parsed with these models before anything touches the database: a reply that
+does not match is counted and retried later, never applied half. docs/PROTOCOL.md is the prose
+version of this file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+VERSION = "v1"
+PREFIX = "/api/v1"
+
+#: A request whose timestamp is further than this from the server's clock is refused (and the
+#: reply carries the server's time, so the kiosk can correct its offset).
+TIMESTAMP_WINDOW_S = 300
+MAX_BODY_BYTES = 1_000_000
+MAX_EVENTS_PER_BATCH = 200
+MAX_FEED_PAGE = 2000
+MAX_CALLS_WAIT_S = 30
+
+FEEDS = ("vacancies", "stations", "announcements")
+
+H_KIOSK = "X-Kiosk-Id"
+H_TIMESTAMP = "X-Timestamp"
+H_NONCE = "X-Nonce"
+H_SIGNATURE = "X-Signature"
+H_SERVER_TIME = "X-Server-Time"
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.:-]+$")]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- signing --------------------------------------------------------------------------------
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def canonical(method: str, path_query: str, timestamp: str, nonce: str, body: bytes) -> bytes:
+    """What is signed: method, path with query, timestamp, nonce and the body's SHA-256."""
+    return "\n".join((VERSION, method.upper(), path_query, timestamp, nonce, body_digest(body))).encode()
+
+
+def sign(secret: str, method: str, path_query: str, timestamp: str, nonce: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), canonical(method, path_query, timestamp, nonce, body), hashlib.sha256).hexdigest()
+
+
+def signature_ok(secret: str, signature: str, method: str, path_query: str, timestamp: str, nonce: str,
+                 body: bytes) -> bool:
+    return hmac.compare_digest(sign(secret, method, path_query, timestamp, nonce, body), signature)
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+ErrorCode = Literal[
+    "bad_signature", "unknown_kiosk", "replayed_nonce", "clock_skew", "missing_auth", "forbidden",
+    "cursor_expired", "invalid_request", "too_large", "not_found", "rate_limited", "unavailable",
+]
+
+
+class ErrorReply(Strict):
+    error: ErrorCode
+    message: str
+    server_time: float
+
+
+# --- feeds (central → kiosk) ----------------------------------------------------------------
+
+
+class VacancyItem(Strict):
+    id: Id
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    category: Annotated[str, StringConstraints(max_length=40)]
+    employer: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    employer_intro: str = ""
+    district: Annotated[str, StringConstraints(max_length=20)]
+    street: Annotated[str, StringConstraints(max_length=40)]
+    address: Annotated[str, StringConstraints(max_length=200)]
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    salary_min: int = Field(ge=0)
+    salary_max: int = Field(ge=0)
+    salary_unit: Annotated[str, StringConstraints(max_length=8)] = "月"
+    job_type: Annotated[str, StringConstraints(max_length=16)]
+    headcount: int = Field(default=1, ge=0)
+    education: Annotated[str, StringConstraints(max_length=20)] = "不限"
+    experience: Annotated[str, StringConstraints(max_length=20)] = "不限"
+    age_range: Annotated[str, StringConstraints(max_length=20)] = ""
+    work_hours: Annotated[str, StringConstraints(max_length=60)] = ""
+    requirements: str = ""
+    benefits: str = ""
+    contact_name: Annotated[str, StringConstraints(max_length=40)] = ""
+    contact_phone: Annotated[str, StringConstraints(max_length=40)] = ""
+    posted_on: date
+    expires_on: date
+    status: Literal["open", "withdrawn", "filled"] = "open"
+    #: Computed by the producer; the kiosk fills them in when a vacancy arrives without them.
+    pinyin_initials: Annotated[str, StringConstraints(max_length=80)] = ""
+    pinyin_full: Annotated[str, StringConstraints(max_length=400)] = ""
+    updated_at: datetime
+
+
+class StationItem(Strict):
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    district: Annotated[str, StringConstraints(max_length=20)]
+    street: Annotated[str, StringConstraints(max_length=40)]
+    address: Annotated[str, StringConstraints(max_length=200)] = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    area_type: Literal["urban", "rural"] = "urban"
+    kind: Annotated[str, StringConstraints(max_length=16)] = "street"
+    opening_hours: Annotated[str, StringConstraints(max_length=80)] = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+    services: str = ""
+    updated_at: datetime
+
+
+class AnnouncementItem(Strict):
+    id: Id
+    text: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    starts_on: date
+    ends_on: date
+    priority: int = 0
+    updated_at: datetime
+
+
+ITEM_MODELS: dict[str, type[Strict]] = {
+    "vacancies": VacancyItem, "stations": StationItem, "announcements": AnnouncementItem,
+}
+
+
+class FeedEntry(Strict):
+    id: Id
+    version: int = Field(ge=1)
+    data: dict[str, Any]
+
+
+class Tombstone(Strict):
+    id: Id
+    version: int = Field(ge=1)
+
+
+class FeedPage(Strict):
+    """One page of a feed. ``cursor`` is opaque to the kiosk; it is stored with the page applied."""
+
+    feed: Literal["vacancies", "stations", "announcements"]
+    items: list[FeedEntry]
+    deleted: list[Tombstone]
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    more: bool
+
+
+# --- events (kiosk → central) ---------------------------------------------------------------
+
+EVENT_TYPES = (
+    "ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.called", "ticket.finished",
+    "service.rendered", "registration.submitted", "appointment.requested", "homevisit.requested",
+    "proxy.requested", "interest.expressed", "consult.requested", "consult.ended", "feedback.given",
+    "print.failed",
+)
+
+
+class EventIn(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    seq: int = Field(ge=1)
+    type: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    occurred_at: datetime
+    payload: dict[str, Any]
+
+
+class EventBatch(Strict):
+    events: list[EventIn] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
+
+
+class EventResult(Strict):
+    id: str
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: str = ""
+
+
+class EventBatchReply(Strict):
+    results: list[EventResult]
+    server_time: float
+
+
+# --- station config, heartbeat, calls -------------------------------------------------------
+
+
+class QueueService(Strict):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    prefix: Annotated[str, StringConstraints(min_length=1, max_length=4)]
+    daily_quota: int = Field(default=200, ge=0)
+    needs_identity: bool = False
+
+
+class StationConfigReply(Strict):
+    station_id: Id
+    version: int = Field(ge=1)
+    name: Annotated[str, StringConstraints(max_length=80)]
+    opening_hours: Annotated[str, StringConstraints(max_length=80)] = ""
+    services: list[QueueService] = []
+    announcement: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class DeviceHealth(Strict):
+    state: Annotated[str, StringConstraints(max_length=20)]
+    detail: ShortText = ""
+
+
+class Heartbeat(Strict):
+    sent_at: datetime
+    app_version: Annotated[str, StringConstraints(max_length=40)]
+    boot_id: Annotated[str, StringConstraints(max_length=40)]
+    uptime_s: float = Field(ge=0)
+    outbox_pending: int = Field(ge=0)
+    outbox_oldest_age_s: float = Field(default=0, ge=0)
+    outbox_rejected: int = Field(default=0, ge=0)
+    clock_offset_s: float = 0
+    last_pull_at: datetime | None = None
+    devices: dict[Annotated[str, StringConstraints(max_length=20)], DeviceHealth] = Field(default={}, max_length=20)
+    print_failures: int = Field(default=0, ge=0)
+    db_size_mb: float = Field(default=0, ge=0)
+
+
+class HeartbeatReply(Strict):
+    server_time: float
+    commands: list[Literal["sync_now", "reload_config"]] = []
+
+
+class Call(Strict):
+    seq: int = Field(ge=1)
+    ticket_id: Annotated[str, StringConstraints(max_length=36)]
+    number: Annotated[str, StringConstraints(min_length=1, max_length=12)]
+    counter: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    service: Annotated[str, StringConstraints(max_length=40)] = ""
+    called_at: datetime
+
+
+class CallsReply(Strict):
+    calls: list[Call]
+    last: int = Field(ge=0)
