@@ -12,11 +12,9 @@ from central.db import DEFAULT_URL, Database
 
 
 def _progress(label: str):  # noqa: ANN202
-    def show(done: int, total: int) -> None:
-        pct = 100 * done / total if total else 100
-        print(f"\r{label}: {done}/{total} ({pct:.0f}%)", end="" if done < total else "\n", file=sys.stderr,
-              flush=True)
-    return show
+    from kiosk.progress import Progress
+
+    return Progress(label)
 
 
 def _db(args: argparse.Namespace) -> Database:

@@ -53,7 +53,8 @@ class SyncWorker:
                  interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 1000,
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
-                 on_feed: Callable[[str], None] | None = None) -> None:
+                 on_feed: Callable[[str], None] | None = None,
+                 on_page: Callable[[str, int], None] | None = None) -> None:
         self.store = store
         self.client = client
         self.cipher = cipher
@@ -65,6 +66,9 @@ class SyncWorker:
         self.health = health or (lambda: {})
         self.on_change = on_change or (lambda _s: None)
         self.on_feed = on_feed or (lambda _f: None)
+        self.on_page = on_page or (lambda _f, _n: None)
+        #: called with (sent, rejected) so far while the outbox drains (progress for commands)
+        self.on_push: Callable[[int, int], None] | None = None
         self.backoff = backoff or Backoff()
         self.status = SyncStatus()
         self._wake = threading.Event()
@@ -94,7 +98,7 @@ class SyncWorker:
     def run_once(self) -> SyncStatus:
         """Push everything, pull every feed, heartbeat if due; raises SyncError on failure."""
         with self._lock:
-            sent, rejected = pusher.push_all(self.store, self.client, self.cipher)
+            sent, rejected = pusher.push_all(self.store, self.client, self.cipher, progress=self.on_push)
             pulled = {feed: self.pull(feed) for feed in self.feeds}
             if time.monotonic() - self._last_heartbeat >= self.heartbeat_s or self._last_heartbeat == 0:
                 self.heartbeat()
@@ -134,6 +138,7 @@ class SyncWorker:
                 log.warning("central sent a %s page that does not match the protocol: %s", feed, e)
                 raise BadReply(str(e)) from None
             changed += applied.upserted + applied.deleted
+            self.on_page(feed, applied.upserted + applied.deleted)
             cursor = applied.cursor
             if not applied.more:
                 break
