@@ -58,12 +58,21 @@ def create_app(db: Database) -> FastAPI:
             raise ApiError(404, "not_found", f"no feed {feed!r}; feeds: {', '.join(p.FEEDS)}")
         try:
             with db.session() as s:
-                return feeds.page(s, feed, cursor, limit)
+                return Response(feeds.page_json(s, feed, cursor, limit), media_type="application/json")
         except feeds.BadCursor as e:
             raise ApiError(400, "invalid_request", str(e)) from None
         except feeds.CursorExpired:
             raise ApiError(410, "cursor_expired", f"the {feed} cursor is too old; fetch the feed again "
                                                   "from the start") from None
+
+    @app.get(p.PREFIX + "/feeds/{feed}/snapshot", response_model=p.FeedPage, responses=ERRORS, tags=["sync"])
+    def get_snapshot(feed: str, kiosk: KioskDep) -> p.FeedPage:
+        """The whole feed in one reply (its cursor continues from there). Kiosks page instead;
+        this is the one-request baseline of ``python -m kiosk bench sync``."""
+        if feed not in p.FEEDS:
+            raise ApiError(404, "not_found", f"no feed {feed!r}; feeds: {', '.join(p.FEEDS)}")
+        with db.session() as s:
+            return Response(feeds.page_json(s, feed, None, 10**7), media_type="application/json")
 
     @app.post(p.PREFIX + "/events", response_model=p.EventBatchReply, responses=ERRORS, tags=["sync"])
     def post_events(batch: p.EventBatch, kiosk: KioskDep) -> p.EventBatchReply:

@@ -15,7 +15,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.models import FeedClock, FeedItem
-from kiosk.sync import protocol
 
 
 class CursorExpired(Exception):
@@ -121,26 +120,38 @@ def parse_cursor(cursor: str) -> tuple[str, int, bool]:
     return epoch, int(version), scratch
 
 
-def page(s: Session, feed: str, cursor: str | None, limit: int) -> protocol.FeedPage:
+def page_json(s: Session, feed: str, cursor: str | None, limit: int) -> bytes:
+    """The page as protocol JSON, spliced from the stored JSON text (no decode and re-encode:
+    this is most of the server's work in an initial pull)."""
+    import json
+
+    from sqlalchemy import String, cast
+
     clock = _clock(s, feed)
+    after, scratch = _after(clock, feed, cursor)
+    rows = s.execute(
+        select(FeedItem.id, FeedItem.version, FeedItem.deleted, cast(FeedItem.data, String))
+        .where(FeedItem.feed == feed, FeedItem.version > after)
+        .order_by(FeedItem.version).limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1][1] if rows else max(after, 0)
+    items = ",".join(f'{{"id":{json.dumps(r[0])},"version":{r[1]},"data":{r[3]}}}' for r in rows if not r[2])
+    deleted = ",".join(f'{{"id":{json.dumps(r[0])},"version":{r[1]}}}' for r in rows if r[2])
+    cur = json.dumps(encode_cursor(clock.epoch, last, scratch and more))
+    return (f'{{"feed":"{feed}","items":[{items}],"deleted":[{deleted}],"cursor":{cur},'
+            f'"more":{"true" if more else "false"}}}').encode()
+
+
+def _after(clock: FeedClock, feed: str, cursor: str | None) -> tuple[int, bool]:
     after, scratch = 0, True
     if cursor:
         epoch, after, scratch = parse_cursor(cursor)
         # purged_below: the newest tombstone forgotten; a cursor before it may have missed a deletion
         if epoch != clock.epoch or (after < clock.purged_below and not scratch):
             raise CursorExpired(feed)
-    rows = s.execute(
-        select(FeedItem.id, FeedItem.version, FeedItem.deleted, FeedItem.data)
-        .where(FeedItem.feed == feed, FeedItem.version > after)
-        .order_by(FeedItem.version).limit(limit + 1)
-    ).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1].version if rows else max(after, 0)
-    items = [protocol.FeedEntry(id=r.id, version=r.version, data=r.data) for r in rows if not r.deleted]
-    deleted = [protocol.Tombstone(id=r.id, version=r.version) for r in rows if r.deleted]
-    return protocol.FeedPage(feed=feed, items=items, deleted=deleted, cursor=encode_cursor(clock.epoch, last, scratch and more),
-                             more=more)
+    return after, scratch
 
 
 def _jsonable(v):  # noqa: ANN001, ANN202

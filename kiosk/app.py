@@ -20,6 +20,7 @@ from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 from kiosk.background import Background
 from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
+from kiosk.central_link import CentralLink
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
 from kiosk.core.feedback import FeedbackBox
 from kiosk.core.interest import InterestDesk
@@ -140,6 +141,7 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         self._start_card_reader()
+        self.link.start()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
 
@@ -172,6 +174,12 @@ class KioskApp(App):
             interest=InterestDesk(self.store, self.outbox_cipher, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
+        self.link = CentralLink(
+            cfg, self.store, self.outbox_cipher,
+            on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
+            on_call=self.on_call, health=self._device_health,
+        )
+        self.services.diagnostics.add(self.link.section())
         self.manager.add_widget(AttractScreen(name=IDLE_SCREEN, services=self.services))
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
@@ -192,6 +200,14 @@ class KioskApp(App):
         root.add_widget(self.banner)
         Window.bind(on_flip=self._first_flip)
         return root
+
+    def _device_health(self) -> dict:
+        """Device states for the heartbeat (no personal data)."""
+        devices = {}
+        reader = getattr(self, "card_reader", None)
+        if reader is not None:
+            devices["idcard"] = {"state": reader.state, "detail": reader.last_error[:200]}
+        return {"devices": devices}
 
     def outbox_cipher(self) -> OutboxCipher:
         """The key of personal outbox payloads, loaded on first use (on a worker thread)."""
@@ -258,6 +274,8 @@ class KioskApp(App):
         self.speaker.stop()
         if getattr(self, "card_reader", None):
             self.card_reader.stop()
+        if getattr(self, "link", None):
+            self.link.stop()
         if getattr(self, "card_simulator", None):
             self.card_simulator.close()
         self.background.shutdown()

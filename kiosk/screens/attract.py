@@ -27,6 +27,8 @@ class AttractScreen(KioskScreen):
     date_text = StringProperty("")
     admin_hold_s = NumericProperty(ADMIN_HOLD_S)
     recent_calls = StringProperty("")
+    #: the link to the central system: online/offline and when the vacancies were last updated
+    sync_text = StringProperty("")
 
     def on_services(self, _inst, services) -> None:
         if services:
@@ -45,6 +47,9 @@ class AttractScreen(KioskScreen):
         Clock.unschedule(self._load_announcements)
         Clock.unschedule(self._rotate)
         Clock.unschedule(self._tick_clock)
+
+    def set_sync_text(self, text: str) -> None:
+        self.sync_text = text
 
     def show_calls(self, calls) -> None:
         """The last called tickets, for residents who looked away when their number came."""

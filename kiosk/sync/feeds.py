@@ -10,11 +10,10 @@ full pull ends are the ones the server no longer has.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from pydantic import ValidationError
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.sqlite import insert
 
 from kiosk.store.engine import Store
 from kiosk.store.models import Announcement, FeedCursor, Station, Vacancy
@@ -62,15 +61,31 @@ def rows_of(page: p.FeedPage) -> list[dict]:
     return out
 
 
+def _sql_value(v):  # noqa: ANN001, ANN202 - the text SQLAlchemy's SQLite types store
+    if isinstance(v, datetime):
+        return v.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def _upsert_sql(feed: str) -> tuple[str, list[str]]:
+    cols = [c.name for c in TABLES[feed].__table__.columns]
+    table = TABLES[feed].__tablename__
+    sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            f"ON CONFLICT (id) DO UPDATE SET {sets} WHERE {table}.version < excluded.version"), cols
+
+
 def apply_page(store: Store, page: p.FeedPage) -> Applied:
     rows = rows_of(page)
     table = TABLES[page.feed].__table__
+    sql, cols = _upsert_sql(page.feed)
     with store.session() as s:
         if rows:
-            stmt = insert(table)
-            cols = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"}
-            s.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=cols,
-                                                 where=table.c.version < stmt.excluded.version), rows)
+            # plain executemany: the per-row parameter processing of an ORM/Core statement costs
+            # more than the insert itself at 1,000 rows a page
+            s.connection().exec_driver_sql(sql, [tuple(_sql_value(r.get(c)) for c in cols) for r in rows])
         gone = 0
         for t in page.deleted:
             gone += s.execute(delete(table).where(table.c.id == t.id, table.c.version < t.version)).rowcount

@@ -108,45 +108,59 @@ class SyncWorker:
             return self.status
 
     def pull(self, feed: str) -> int:
-        """Pull one feed to the end; returns the rows changed (upserts + deletions)."""
+        """Pull one feed to the end; returns the rows changed (upserts + deletions).
+
+        The next page is fetched while this one is applied (its cursor is in this page), so the
+        network and the database work side by side; a page is still applied only after the one
+        before it committed.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
         changed = 0
-        start = feeds.cursor(self.store, feed)
-        from_scratch = start is None
-        cursor = start
+        cursor = feeds.cursor(self.store, feed)
+        from_scratch = cursor is None
         refetched = False
-        while True:
-            params = {"limit": self.page_size}
-            if cursor:
-                params["cursor"] = cursor
-            try:
-                page, _ = self.client.call("GET", f"{p.PREFIX}/feeds/{feed}", p.FeedPage, params=params)
-            except CursorExpired:
-                if refetched:
-                    raise BadReply(f"central expired the {feed} cursor of a pull from scratch") from None
-                refetched = True
-                log.warning("the %s cursor expired on central; pulling the whole feed again", feed)
-                feeds.start_refetch(self.store, feed)
-                cursor, from_scratch = None, True
-                continue
-            if page.feed != feed:
-                self.client.bad_replies += 1
-                raise BadReply(f"asked for {feed}, got {page.feed}")
-            try:
-                applied = feeds.apply_page(self.store, page)
-            except feeds.InvalidPage as e:
-                self.client.bad_replies += 1
-                log.warning("central sent a %s page that does not match the protocol: %s", feed, e)
-                raise BadReply(str(e)) from None
-            changed += applied.upserted + applied.deleted
-            self.on_page(feed, applied.upserted + applied.deleted)
-            cursor = applied.cursor
-            if not applied.more:
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as pool:
+            ahead = pool.submit(self._fetch, feed, cursor)
+            while True:
+                try:
+                    page = ahead.result()
+                except CursorExpired:
+                    if refetched:
+                        raise BadReply(f"central expired the {feed} cursor of a pull from scratch") from None
+                    refetched = True
+                    log.warning("the %s cursor expired on central; pulling the whole feed again", feed)
+                    feeds.start_refetch(self.store, feed)
+                    from_scratch = True
+                    ahead = pool.submit(self._fetch, feed, None)
+                    continue
+                if page.more:
+                    ahead = pool.submit(self._fetch, feed, page.cursor)
+                try:
+                    applied = feeds.apply_page(self.store, page)
+                except feeds.InvalidPage as e:
+                    self.client.bad_replies += 1
+                    log.warning("central sent a %s page that does not match the protocol: %s", feed, e)
+                    raise BadReply(str(e)) from None
+                changed += applied.upserted + applied.deleted
+                self.on_page(feed, applied.upserted + applied.deleted)
+                if not applied.more:
+                    break
         if from_scratch:
             changed += feeds.finish_refetch(self.store, feed)
         if changed:
             self.on_feed(feed)
         return changed
+
+    def _fetch(self, feed: str, cursor: str | None) -> p.FeedPage:
+        params: dict = {"limit": self.page_size}
+        if cursor:
+            params["cursor"] = cursor
+        page, _ = self.client.call("GET", f"{p.PREFIX}/feeds/{feed}", p.FeedPage, params=params)
+        if page.feed != feed:
+            self.client.bad_replies += 1
+            raise BadReply(f"asked for {feed}, got {page.feed}")
+        return page
 
     def heartbeat(self) -> p.HeartbeatReply:
         beat = p.Heartbeat(

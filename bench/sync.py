@@ -1,0 +1,206 @@
+"""Feed sync at scale: ``python -m kiosk bench sync --vacancies 100000``.
+
+A real central service (``python -m central serve``, SQLite) runs in its own process, seeded
+with the demo generator. This process is the kiosk: it pulls the vacancy feed into an empty
+database page by page (one transaction per page, with its cursor), then central changes 1,000
+vacancies and the kiosk pulls them incrementally. The same-run baseline is the naive load:
+the whole feed in one request, applied row by row through the ORM in one transaction.
+RSS is sampled every 20 ms; ``peak_rss_growth_mb`` is the peak during the pull minus the RSS
+before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KIOSK_ID, SECRET, STATION = "bench-kiosk", "bench-secret-0123456789", "TJ-HP-NSJ-01"
+GOALS = {"initial_pull_s": 20.0, "peak_rss_growth_mb": 150.0, "incremental_pull_s": 1.0}
+
+
+class RssPeak:
+    def __init__(self) -> None:
+        import psutil
+
+        self._proc = psutil.Process()
+        self.base = self._proc.memory_info().rss
+        self.peak = self.base
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._proc.memory_info().rss)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._t.join()
+        self.peak = max(self.peak, self._proc.memory_info().rss)
+        return (self.peak - self.base) / 2**20
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _central(db_url: str, vacancies: int, port: int) -> subprocess.Popen:
+    py = [sys.executable, "-m", "central", "--db", db_url]
+    _say(f"seeding central with {vacancies} vacancies ...")
+    subprocess.run([*py, "seed", "--vacancies", str(vacancies)], cwd=PROJECT_ROOT, check=True)
+    subprocess.run([*py, "register-kiosk", KIOSK_ID, "--station", STATION, "--secret", SECRET], cwd=PROJECT_ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet"], cwd=PROJECT_ROOT)
+    import requests
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+            return proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the central service did not start")
+
+
+def _worker(store, url: str, page_size: int):
+    from kiosk.sync.client import CentralClient
+    from kiosk.sync.worker import SyncWorker
+
+    client = CentralClient(url, KIOSK_ID, SECRET, read_timeout_s=300)
+    return SyncWorker(store, client, None, station_id=STATION, page_size=page_size, feeds_to_pull=("vacancies",))
+
+
+def _paged(url: str, tmp: Path, page_size: int, run: int, total: int) -> dict:
+    from kiosk.progress import Progress
+    from kiosk.store.engine import open_store
+
+    store = open_store(tmp / f"paged-{run}.sqlite3")
+    worker = _worker(store, url, page_size)
+    show = Progress(f"initial pull {run + 1}")
+    done = [0]
+
+    def page(_feed: str, n: int) -> None:
+        done[0] += n
+        show(min(done[0], total), total)
+
+    worker.on_page = page
+    rss = RssPeak()
+    t0 = time.perf_counter()
+    rows = worker.pull("vacancies")
+    elapsed = time.perf_counter() - t0
+    growth = rss.stop()
+    t1 = time.perf_counter()
+    from kiosk.store.search import refresh_index
+
+    refresh_index(store)
+    index_s = time.perf_counter() - t1
+    return {"store": store, "worker": worker, "s": elapsed, "rows": rows, "rss": growth, "index_s": index_s}
+
+
+def _naive(url: str, tmp: Path, run: int) -> float:
+    """One request for the whole feed, then one ORM object at a time in one transaction."""
+    from kiosk.store.engine import open_store
+    from kiosk.store.models import Vacancy
+    from kiosk.sync import protocol as p
+    from kiosk.sync.client import CentralClient
+
+    store = open_store(tmp / f"naive-{run}.sqlite3")
+    client = CentralClient(url, KIOSK_ID, SECRET, read_timeout_s=600)
+    t0 = time.perf_counter()
+    page, _ = client.call("GET", p.PREFIX + "/feeds/vacancies/snapshot", p.FeedPage)
+    with store.session() as s:
+        for e in page.items:
+            row = p.VacancyItem.model_validate({**e.data, "id": e.id}).model_dump()
+            s.merge(Vacancy(**row, version=e.version))
+    elapsed = time.perf_counter() - t0
+    store.close()
+    return elapsed
+
+
+def _change(db_url: str, n: int, seed: int) -> None:
+    from sqlalchemy import select
+
+    from central import feeds
+    from central.db import Database
+    from central.models import FeedItem
+
+    db = Database(db_url)
+    rng = random.Random(seed)
+    with db.session() as s:
+        ids = list(s.scalars(select(FeedItem.id).where(FeedItem.feed == "vacancies", FeedItem.deleted.is_(False))))
+        picked = rng.sample(ids, n)
+        rows = [dict(s.get(FeedItem, ("vacancies", i)).data, headcount=rng.randint(1, 9)) for i in picked[: n * 9 // 10]]
+        feeds.put(s, "vacancies", rows)
+        feeds.delete(s, "vacancies", picked[n * 9 // 10:])
+    db.dispose()
+
+
+def main(argv: list[str]) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m kiosk bench sync")
+    ap.add_argument("--vacancies", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3, help="initial pulls to take the median of")
+    ap.add_argument("--naive-runs", type=int, default=1, help="naive loads (slow) to take the median of")
+    ap.add_argument("--page-size", type=int, default=1000)
+    ap.add_argument("--changes", type=int, default=1000)
+    args = ap.parse_args(argv)
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as d:
+        tmp = Path(d)
+        db_url = f"sqlite:///{tmp / 'central.sqlite3'}"
+        central = _central(db_url, args.vacancies, port)
+        try:
+            pulls, naive, incr = [], [], []
+            for run in range(args.runs):
+                r = _paged(url, tmp, args.page_size, run, args.vacancies)
+                pulls.append(r)
+                if run < args.naive_runs:
+                    _say(f"naive load {run + 1} (one request, one ORM transaction) ...")
+                    naive.append(_naive(url, tmp, run))
+            last = pulls[-1]
+            last["worker"].on_page = lambda _f, _n: None
+            for run in range(args.runs):
+                _change(db_url, args.changes, seed=run)
+                t0 = time.perf_counter()
+                changed = last["worker"].pull("vacancies")
+                incr.append((time.perf_counter() - t0, changed))
+            for r in pulls:
+                r["store"].close()
+        finally:
+            central.terminate()
+            central.wait(timeout=10)
+    initial = statistics.median(r["s"] for r in pulls)
+    naive_s = statistics.median(naive)
+    result = {
+        "vacancies": args.vacancies,
+        "page_size": args.page_size,
+        "runs": args.runs,
+        "initial_pull_s": round(initial, 2),
+        "initial_rows_per_s": round(args.vacancies / initial),
+        "peak_rss_growth_mb": round(statistics.median(r["rss"] for r in pulls), 1),
+        "index_build_s": round(statistics.median(r["index_s"] for r in pulls), 2),
+        "incremental_changes": args.changes,
+        "incremental_pull_s": round(statistics.median(t for t, _ in incr), 3),
+        "incremental_rows": [n for _, n in incr],
+        "naive_initial_pull_s": round(naive_s, 2),
+        "initial_vs_naive_ratio": round(initial / naive_s, 2),
+        "goals": GOALS,
+    }
+    result["ok"] = (result["initial_pull_s"] < GOALS["initial_pull_s"]
+                    and result["peak_rss_growth_mb"] < GOALS["peak_rss_growth_mb"]
+                    and result["incremental_pull_s"] < GOALS["incremental_pull_s"])
+    return result

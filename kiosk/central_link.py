@@ -1,0 +1,87 @@
+"""The kiosk's link to the central system: the sync worker, the calls listener and their
+staff-screen section, composed for the app. No Kivy here: the app passes callbacks that
+hand results to the main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from kiosk.config import KioskConfig
+from kiosk.core.calls import Call
+from kiosk.core.connectivity import status_line, when
+from kiosk.core.diagnostics import Section, StatusRow
+from kiosk.store.engine import Store
+from kiosk.store.outbox import OutboxCipher
+
+log = logging.getLogger(__name__)
+
+
+class CentralLink:
+    def __init__(self, cfg: KioskConfig, store: Store, cipher: Callable[[], OutboxCipher], *,
+                 on_status: Callable[[str], None], on_call: Callable[[Call], None],
+                 on_vacancies: Callable[[], None] = lambda: None,
+                 health: Callable[[], dict] = dict) -> None:
+        self.cfg = cfg
+        self.store = store
+        self._cipher = cipher
+        self._on_status = on_status
+        self._on_call = on_call
+        self._on_vacancies = on_vacancies
+        self._health = health
+        self.worker = None
+        self.calls = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.cfg.central.enabled and bool(self.cfg.central.kiosk_id and self.cfg.central.secret)
+
+    def start(self) -> None:
+        self._on_status(status_line(self.enabled, None, None))
+        if not self.enabled:
+            return
+        from kiosk.sync import make_worker
+        from kiosk.sync.worker import CallsListener
+
+        self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._health,
+                                  on_change=lambda st: self._on_status(
+                                      status_line(True, st.online, st.last_success_at)),
+                                  on_feed=lambda feed: self._on_vacancies() if feed == "vacancies" else None)
+        self.calls = CallsListener(self.store, self.worker.client, self.cfg.station.id, self._call)
+        self.worker.start()
+        self.calls.start()
+
+    def stop(self) -> None:
+        for part in (self.calls, self.worker):
+            if part is not None:
+                part.stop()
+
+    def _call(self, c) -> None:  # noqa: ANN001 - a protocol.Call
+        self._on_call(Call(call_id=f"central-{c.seq}", ticket_number=c.number, counter=c.counter,
+                           service_name=c.service, called_at=c.called_at))
+
+    def section(self) -> Section:
+        def rows() -> list[StatusRow]:
+            if not self.enabled:
+                return [StatusRow("状态", "未启用（central.enabled = false 或未登记终端）", None)]
+            st = self.worker.status
+            state = {None: "连接中", True: "在线", False: "离线，稍后自动重试"}[st.online]
+            return [
+                StatusRow("状态", state, st.online),
+                StatusRow("中心地址", self.cfg.central.url),
+                StatusRow("上次成功同步", when(st.last_success_at), st.last_success_at is not None),
+                StatusRow("待上传记录", str(st.pending), st.pending < 1000),
+                StatusRow("被拒记录（本次开机）", str(st.rejected_total), st.rejected_total == 0),
+                StatusRow("格式不符的回复", str(st.bad_replies), st.bad_replies == 0),
+                StatusRow("时钟偏差", f"{st.clock_offset_s:+.1f} 秒", abs(st.clock_offset_s) < 60),
+                StatusRow("最近错误", " / ".join(st.errors[:3]) or "无", not st.errors or st.online),
+            ]
+
+        actions = {"立即同步": self.sync_now} if self.enabled else {}
+        return Section("市就业系统同步", rows, actions)
+
+    def sync_now(self) -> str:
+        if self.worker is None:
+            return "同步未启用"
+        return self.worker.sync_now()
