@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements.lock.stamp
 XVFB_RUN := xvfb-run -a -s "-screen 0 1920x1920x24 +extension GLX"
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps run test tour bench clean
+.PHONY: setup system-deps run test tour bench central clean
 
 setup: system-deps $(STAMP)
 
@@ -36,6 +36,14 @@ tour: setup
 
 bench: setup
 	@$(XVFB_RUN) $(PY) -m kiosk bench startup
+
+# The reference central service with the demo data, for `KIOSK__CENTRAL__ENABLED=true make run`.
+CENTRAL_DB ?= sqlite:///var/central.db
+central: setup
+	@test -f var/central.db || $(PY) -m central --db $(CENTRAL_DB) seed --vacancies 2000
+	@$(PY) -m central --db $(CENTRAL_DB) register-kiosk demo-kiosk-01 --station TJ-HP-NSJ-01 \
+		--station-name 和平区南市街就业驿站 --secret demo-secret-change-me >/dev/null
+	@$(PY) -m central --db $(CENTRAL_DB) serve --port 8700
 
 clean:
 	rm -rf var tour .pytest_cache

@@ -149,6 +149,7 @@ class Tour:
             Window.size = size
             yield 1.0
             app.end_visit()
+            yield lambda: nav.current == "attract"
             yield 1.0
             self.shot(f"{orient}-01-attract")
 
@@ -229,6 +230,7 @@ class Tour:
             yield 0.6
             self.shot(f"{orient}-03j-recommended")
             app.end_visit()
+            yield lambda: nav.current == "attract"
             yield 0.5
             tap(app.screen("attract"))
             yield lambda: nav.current == "home"
@@ -290,6 +292,7 @@ class Tour:
             self.shot(f"{orient}-06b-shortlist")
 
             app.end_visit()
+            yield lambda: nav.current == "attract"
             yield 0.5
             clock = SimulatedTouch(*app.screen("attract").ids.clock.to_window(*app.screen("attract").ids.clock.center))
             clock.down()
@@ -312,6 +315,7 @@ class Tour:
             yield 0.5
             self.shot(f"{orient}-09-admin")
             app.end_visit()
+            yield lambda: nav.current == "attract"
             yield 0.5
             rv_rows = app.screen("vacancy_list").ids.rv
             tap(app.screen("attract"))
