@@ -117,6 +117,26 @@ class KioskApp(App):
             StatusRow("最近错误", self.card_reader.last_error or "无"),
         ]))
 
+    def _start_printer(self) -> None:
+        """The receipt printer (in the demo a virtual one, its receipts drawn as PNG into the data
+        directory); jobs go through ``services.printer.print_receipt`` on the background worker."""
+        from kiosk.devices.printer.service import printer_section
+        from kiosk.devices.printer.setup import build_printer
+
+        self.printer = self.printer_simulator = None
+        try:
+            self.printer, self.printer_simulator = build_printer(
+                self.kiosk_config.devices.printer, self.store, self.kiosk_config.data_path / "printed")
+        except ValueError as e:  # a wrong profile, backend or port: the kiosk runs on, staff see why
+            log.error("receipt printer not started: %s", e)
+            self.services.diagnostics.add(Section("打印机", lambda: [StatusRow("配置错误", str(e), False)]))
+            return
+        if self.printer is None:
+            return
+        self.services.printer = self.printer
+        self.printer.start()
+        self.services.diagnostics.add(printer_section(self.printer, self.kiosk_config.station))
+
     def _card_read(self, who) -> None:
         """A card was laid on the reader: it logs the resident in, wherever they are."""
         from kiosk.core.identity import Resident
@@ -140,6 +160,7 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         self._start_card_reader()
+        self._start_printer()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
 
@@ -260,4 +281,8 @@ class KioskApp(App):
             self.card_reader.stop()
         if getattr(self, "card_simulator", None):
             self.card_simulator.close()
+        if getattr(self, "printer", None):
+            self.printer.stop()
+        if getattr(self, "printer_simulator", None):
+            self.printer_simulator.close()
         self.background.shutdown()
