@@ -118,6 +118,26 @@ class KioskApp(App):
             StatusRow("最近错误", self.card_reader.last_error or "无"),
         ]))
 
+    def _start_printer(self) -> None:
+        """The receipt printer (in the demo a virtual one, its receipts drawn as PNG into the data
+        directory); jobs go through ``services.printer.print_receipt`` on the background worker."""
+        from kiosk.devices.printer.service import printer_section
+        from kiosk.devices.printer.setup import build_printer
+
+        self.printer = self.printer_simulator = None
+        try:
+            self.printer, self.printer_simulator = build_printer(
+                self.kiosk_config.devices.printer, self.store, self.kiosk_config.data_path / "printed")
+        except ValueError as e:  # a wrong profile, backend or port: the kiosk runs on, staff see why
+            log.error("receipt printer not started: %s", e)
+            self.services.diagnostics.add(Section("打印机", lambda: [StatusRow("配置错误", str(e), False)]))
+            return
+        if self.printer is None:
+            return
+        self.services.printer = self.printer
+        self.printer.start()
+        self.services.diagnostics.add(printer_section(self.printer, self.kiosk_config.station))
+
     def _card_read(self, who) -> None:
         """A card was laid on the reader: it logs the resident in, wherever they are."""
         from kiosk.core.identity import Resident
@@ -141,6 +161,7 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         self._start_card_reader()
+        self._start_printer()
         self.link.start()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
@@ -207,6 +228,9 @@ class KioskApp(App):
         reader = getattr(self, "card_reader", None)
         if reader is not None:
             devices["idcard"] = {"state": reader.state, "detail": reader.last_error[:200]}
+        printer = getattr(self, "printer", None)
+        if printer is not None:
+            devices["printer"] = {"state": str(printer.state)[:20], "detail": ""}
         return {"devices": devices}
 
     def outbox_cipher(self) -> OutboxCipher:
@@ -278,4 +302,8 @@ class KioskApp(App):
             self.link.stop()
         if getattr(self, "card_simulator", None):
             self.card_simulator.close()
+        if getattr(self, "printer", None):
+            self.printer.stop()
+        if getattr(self, "printer_simulator", None):
+            self.printer_simulator.close()
         self.background.shutdown()

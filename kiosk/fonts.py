@@ -149,3 +149,42 @@ def font_codepoints(path: str) -> frozenset[int]:
 def missing_glyphs(text: str, path: str) -> set[str]:
     cps = font_codepoints(path)
     return {ch for ch in text if not ch.isspace() and ord(ch) not in cps}
+
+
+@lru_cache(maxsize=16)
+def pil_font(size: int, bold: bool = False, family: str | None = None):
+    """A Pillow font of the Simplified Chinese face (for images drawn off screen: receipts, logos).
+
+    Opens the collection's SC face by name, so Japanese glyph forms never appear; ``family``
+    asks for another face of the same collection (``"Noto Sans Mono CJK SC"``: the monospaced
+    one, half-width ASCII, as a receipt printer draws). Raises FontError with the install hint
+    when no CJK font is installed.
+    """
+    from PIL import ImageFont
+
+    forced = os.environ.get("KIOSK_FONT")
+    if forced:
+        return ImageFont.truetype(forced, size)
+    for reg_name, bold_name, face in CANDIDATES:
+        name = bold_name if bold and bold_name else reg_name
+        for d in FONT_DIRS:
+            path = Path(d) / name
+            if not path.is_file():
+                continue
+            if path.suffix.lower() != ".ttc" or face is None:
+                return ImageFont.truetype(str(path), size)
+            wanted = [family, face] if family else [face]
+            faces = {}
+            for index in range(32):
+                try:
+                    font = ImageFont.truetype(str(path), size, index=index)
+                except OSError:
+                    break
+                faces.setdefault(font.getname()[0], font)
+            for w in wanted:
+                if w in faces:
+                    return faces[w]
+    found = _fc_list_cjk()
+    if found is not None:
+        return ImageFont.truetype(str(found), size)
+    raise FontError(f"没有找到中文字体 / no Chinese (CJK) font found in {', '.join(FONT_DIRS)}. {INSTALL_HINT}")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kiosk.core.stations import StationService
     from kiosk.core.session import VisitManager
     from kiosk.core.vacancies import VacancyService
+    from kiosk.devices.printer.service import PrinterService
     from kiosk.screens.navigator import Navigator
     from kiosk.store.engine import Store
 
@@ -39,3 +40,6 @@ class Services:
     registration: RegistrationDesk
     feedback: FeedbackBox
     interest: InterestDesk
+    #: the receipt printer (None: the kiosk has none); ``print_receipt`` blocks, so screens call
+    #: it through ``background.submit`` and offer the on-screen fallback when it returns not printed
+    printer: PrinterService | None = None
