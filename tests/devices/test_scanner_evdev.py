@@ -102,3 +102,26 @@ def test_missing_evdev_package_is_a_clear_error():
     with pytest.raises(ScannerUnavailable, match="pip install evdev") as e:
         EvdevWedgeScanner("/dev/input/by-id/usb-scanner-event-kbd")
     assert str(e.value) == EVDEV_MISSING
+
+
+def test_service_with_the_wedge_backend_but_no_evdev_reports_what_to_install():
+    import time
+
+    from kiosk.devices.scanner.service import ScannerService
+
+    try:
+        import evdev  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("evdev is installed here")
+    svc = ScannerService(lambda: EvdevWedgeScanner("/dev/input/by-id/usb-scanner-event-kbd"), lambda _c: None,
+                         reconnect_s=0.05)
+    svc.start()
+    try:
+        deadline = time.monotonic() + 5
+        while svc.state != "offline" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert svc.state == "offline" and "pip install evdev" in svc.last_error
+    finally:
+        svc.stop()

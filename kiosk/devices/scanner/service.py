@@ -75,12 +75,16 @@ class ScannerService:
         """A visit ended: the next resident may scan the code the last one did."""
         self.debouncer.forget()
 
-    def capture_next(self, timeout_s: float) -> str | None:
-        """Staff test: wait for the next scan and return it instead of handing it on (None: none came)."""
+    def capture_next(self, timeout_s: float, then: Callable[[], None] | None = None) -> str | None:
+        """Staff test: wait for the next scan and return it instead of handing it on (None: none came).
+
+        ``then`` runs once the capture is armed (the demo uses it to make the simulator scan)."""
         capture = _Capture()
         with self._lock:
             self._capture = capture
         try:
+            if then is not None:
+                then()
             capture.done.wait(timeout_s)
         finally:
             with self._lock:
