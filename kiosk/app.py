@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kivy.app import App
@@ -159,10 +160,104 @@ class KioskApp(App):
             self.card_simulator.remove_card()
             self.card_simulator.lay_card(demo_card())
 
+    def _start_scanner(self) -> None:
+        """The QR scanner (the simulator in the demo) on its own thread: e-SSC codes log in, tickets show their place."""
+        from kiosk.core.scans import ScanClassifier
+
+        dev = self.kiosk_config.devices.scanner
+        self.scanner_simulator = None
+        self.scanner = None
+        if dev.backend == "simulated":
+            from kiosk.devices.sim.scanner import ScannerSimulator
+
+            self.scanner_simulator = ScannerSimulator()
+            dev = replace(dev, backend="serial", port=self.scanner_simulator.port)
+        if dev.backend == "serial" and dev.port:
+            from kiosk.devices.scanner.serial import SerialScanner
+
+            def open_scanner():
+                return SerialScanner(dev.port, dev.baudrate)
+        elif dev.backend == "evdev":
+            from kiosk.devices.scanner.evdev_wedge import EvdevWedgeScanner
+
+            def open_scanner():
+                return EvdevWedgeScanner(dev.port, grab=bool(dev.options.get("grab", True)))
+        else:
+            return
+        from kiosk.devices.scanner.service import ScannerService
+
+        classifier = ScanClassifier.from_config(self.kiosk_config)
+
+        def on_scan(code: str) -> None:  # on the scanner thread: classify there, act on the main thread
+            result = classifier.classify(code)
+            Clock.schedule_once(lambda _dt: self._scanned(result), 0)
+
+        self.scanner = ScannerService(
+            open_scanner, on_scan=on_scan,
+            on_refused=lambda msg: Clock.schedule_once(lambda _dt: self.toast.show(msg), 0),
+        )
+        self.scanner.start()
+        self.visits.on_end(self.scanner.forget_last)
+        actions = {"测试扫码": self._test_scan}
+        self.services.diagnostics.add(Section("扫码器", lambda: [
+            StatusRow("状态", {"ok": "正常", "offline": "无响应，正在重连"}.get(self.scanner.state, "启动中"),
+                      self.scanner.state == "ok"),
+            StatusRow("本次开机扫码次数", str(self.scanner.scans)),
+            StatusRow("重复扫码（已忽略）", str(self.scanner.duplicates)),
+            StatusRow("无效扫码", str(self.scanner.bad_scans)),
+            StatusRow("最近错误", self.scanner.last_error or "无"),
+        ], actions))
+
+    def _test_scan(self) -> str:
+        """Staff test (runs on a worker thread): the next scan is shown here, not used to log in."""
+        from kiosk.core.scans import TEST_CODE, ScanClassifier
+
+        sim = self.scanner_simulator
+        code = self.scanner.capture_next(timeout_s=15, then=(lambda: sim.scan(TEST_CODE)) if sim else None)
+        if code is None:
+            return "15 秒内没有收到扫码。请检查扫码器连接、波特率和结束符（CR/LF）设置"
+        kind = ScanClassifier.from_config(self.kiosk_config).classify(code).kind
+        names = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "test": "测试码", "unknown": "未知码"}
+        return f"扫码器正常：收到{names[kind.value]}（{len(code)} 个字符）"
+
+    def _scanned(self, result) -> None:
+        """A code was scanned (on the main thread): what happens depends on what it is."""
+        from kiosk.core.scans import ScanKind, ticket_message
+
+        self.idle.watcher.poke()
+        if result.kind is ScanKind.TEST:
+            self.toast.show("扫码器工作正常")
+        elif not result.accepted:
+            log.info("scanned code refused: %s", result.detail)
+            self.toast.show(result.message)
+        elif result.kind is ScanKind.ESSC:
+            if self.manager.current == "login":
+                self.screen("login").accept(result.resident)
+                return
+            self.visits.set_identity(result.resident)
+            if self.manager.current == IDLE_SCREEN:
+                self.nav.go("home", clear_history=True)
+            self.toast.show("已读取电子社保卡")
+        elif result.kind is ScanKind.TICKET:
+            today = self.services.queue.now().date()
+            self.background.submit(ticket_message, self.store, result.ref, today, on_done=self.toast.show)
+        elif result.kind is ScanKind.JOB:
+            if self.manager.current == IDLE_SCREEN:
+                self.nav.go("home", clear_history=True)
+            self.nav.go("vacancy_detail", vacancy_id=result.ref)
+
+    def demo_scan_essc(self) -> None:
+        """Developer control of the demo: scan a generated e-social-security-card code."""
+        from kiosk.devices.sim.scanner import demo_essc_code
+
+        if self.scanner_simulator is not None:
+            self.scanner_simulator.scan(demo_essc_code())
+
     def on_start(self) -> None:
         self._start_card_reader()
         self._start_printer()
         self.link.start()
+        self._start_scanner()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
 
@@ -231,6 +326,9 @@ class KioskApp(App):
         printer = getattr(self, "printer", None)
         if printer is not None:
             devices["printer"] = {"state": str(printer.state)[:20], "detail": ""}
+        scanner = getattr(self, "scanner", None)
+        if scanner is not None:
+            devices["scanner"] = {"state": str(scanner.state)[:20], "detail": ""}
         return {"devices": devices}
 
     def outbox_cipher(self) -> OutboxCipher:
@@ -306,4 +404,8 @@ class KioskApp(App):
             self.printer.stop()
         if getattr(self, "printer_simulator", None):
             self.printer_simulator.close()
+        if getattr(self, "scanner", None):
+            self.scanner.stop()
+        if getattr(self, "scanner_simulator", None):
+            self.scanner_simulator.close()
         self.background.shutdown()

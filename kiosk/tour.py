@@ -82,6 +82,7 @@ class Tour:
         self._script = self.script()
         self._wait: Callable[[], bool] | None = None
         self._deadline = 0.0
+        self._fading_since = 0.0
         self._resume_at = 0.0
 
     def start(self) -> None:
@@ -92,6 +93,12 @@ class Tour:
         now = Clock.get_boottime()
         if now < self._resume_at:
             return None
+        if self.app.manager.transition.is_active:
+            # a screen is fading in and takes no touches yet (slow frames on a busy machine)
+            self._fading_since = self._fading_since or now
+            if now - self._fading_since < STEP_TIMEOUT_S:
+                return None
+        self._fading_since = 0.0
         if self._wait is not None:
             if not self._wait():
                 if now > self._deadline:

@@ -1,4 +1,4 @@
-"""身份验证: lay the ID card on the reader, or key the number on the keypad.
+"""身份验证: lay the ID card on the reader, scan the e-social-security-card QR, or key the number.
 
 Screens that need identity send the resident here with ``next`` (and its params); after a
 valid identity the resident continues there. Nothing typed survives leaving the screen.
