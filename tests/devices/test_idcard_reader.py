@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from kiosk.core.identity import check_char
@@ -98,5 +100,28 @@ def test_service_reconnects_after_unplug_and_replug():
         assert got.wait(8), f"not read after replug: {svc.state} {svc.last_error}"
         assert svc.state == "ok" and seen == [NUMBER, NUMBER]
         second.close()
+    finally:
+        svc.stop()
+
+
+def test_staff_test_read_captures_the_card_without_logging_anyone_in(sim):
+    from kiosk.devices.idcard.service import CardReaderService
+
+    logged_in: list[str] = []
+    svc = CardReaderService(lambda: IdCardReader(sim.port, timeout_s=0.5), lambda who, _p: logged_in.append(who.id_number),
+                            reconnect_s=0.3)
+    svc.start()
+    try:
+        got = svc.capture_next(timeout_s=5, then=lambda: sim.lay_card(CARD))
+        assert got is not None and got.id_number == NUMBER
+        assert got.card_type_name == "居民身份证"
+        assert logged_in == []  # the test read is not a login
+        assert svc.capture_next(timeout_s=0.8) is None  # the same card left on the reader is not read twice
+        sim.remove_card()
+        sim.lay_card(CARD)
+        deadline = time.monotonic() + 5
+        while not logged_in and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert logged_in == [NUMBER]  # after the test, cards log in again
     finally:
         svc.stop()

@@ -33,6 +33,34 @@ class CardReaderService:
         self.state = "starting"
         self.last_error = ""
         self.reads = 0
+        self._capture: list | None = None
+        self._capture_done = threading.Event()
+        self._lock = threading.Lock()
+
+    def capture_next(self, timeout_s: float, then: Callable[[], None] | None = None) -> Identity | str | None:
+        """Staff test read: the next card (or refusal message) comes back here instead of logging
+        anyone in; None if no card came within ``timeout_s``. ``then`` runs once armed."""
+        with self._lock:
+            self._capture = []
+            self._capture_done.clear()
+        try:
+            if then is not None:
+                then()
+            self._capture_done.wait(timeout_s)
+            with self._lock:
+                got = self._capture
+            return got[0] if got else None
+        finally:
+            with self._lock:
+                self._capture = None
+
+    def _captured(self, item: Identity | str) -> bool:
+        with self._lock:
+            if self._capture is None:
+                return False
+            self._capture.append(item)
+            self._capture_done.set()
+            return True
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="idcard-reader", daemon=True)
@@ -53,13 +81,16 @@ class CardReaderService:
                 self.state = "ok"
                 if result is not None:
                     self.reads += 1
-                    self._on_card(*result)
+                    if not self._captured(result[0]):
+                        self._on_card(*result)
             except InvalidCard as e:
                 self.last_error = str(e)
-                self._on_refused(f"这张证件无法使用：{e}")
+                if not self._captured(f"这张证件无法使用：{e}"):
+                    self._on_refused(f"这张证件无法使用：{e}")
             except ReaderError as e:
                 self.last_error = str(e)
-                self._on_refused(str(e))
+                if not self._captured(str(e)):
+                    self._on_refused(str(e))
             except (ReaderTimeout, FrameError, OSError, Exception) as e:  # noqa: BLE001 - unplug raises many kinds
                 self.state = "offline"
                 self.last_error = f"{type(e).__name__}: {e}"

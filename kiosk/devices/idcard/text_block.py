@@ -25,6 +25,9 @@ NATIONS = dict(enumerate((
 NATIONS.update({97: "其他", 98: "外国血统中国籍人士"})
 CARD_TYPES = {" ": "resident", "J": "hmt_residence_permit", "I": "foreigner_permanent_2017",
               "Y": "foreigner_permanent_2023"}
+CARD_TYPE_NAMES = {"resident": "居民身份证", "hmt_residence_permit": "港澳台居民居住证",
+                   "foreigner_permanent_2017": "外国人永久居留身份证（2017版）",
+                   "foreigner_permanent_2023": "外国人永久居留身份证（2023版）"}
 
 
 class InvalidCard(ValueError):
@@ -48,6 +51,10 @@ class Identity:
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def card_type_name(self) -> str:
+        return CARD_TYPE_NAMES.get(self.card_type, self.card_type)
 
 
 def _text(block: bytes, off: int, length: int) -> str:
