@@ -22,6 +22,7 @@ from kiosk.background import Background
 from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.central_link import CentralLink
+from kiosk.core.printing import PrintDesk
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
 from kiosk.core.feedback import FeedbackBox
 from kiosk.core.interest import InterestDesk
@@ -308,6 +309,7 @@ class KioskApp(App):
             interest=InterestDesk(self.store, self.outbox_cipher, cfg.station.id),
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
+        self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
@@ -347,7 +349,10 @@ class KioskApp(App):
         scanner = getattr(self, "scanner", None)
         if scanner is not None:
             devices["scanner"] = {"state": str(scanner.state)[:20], "detail": ""}
-        return {"devices": devices}
+        health: dict = {"devices": devices}
+        if printer is not None:
+            health["print_failures"] = printer.failed
+        return health
 
     def outbox_cipher(self) -> OutboxCipher:
         """The key of personal outbox payloads, loaded on first use (on a worker thread)."""

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.feedback import FeedbackBox
     from kiosk.core.interest import InterestDesk
+    from kiosk.core.printing import PrintDesk
     from kiosk.core.queue import QueueBook
     from kiosk.core.registration import RegistrationDesk
     from kiosk.core.stations import StationService
@@ -43,3 +44,5 @@ class Services:
     #: the receipt printer (None: the kiosk has none); ``print_receipt`` blocks, so screens call
     #: it through ``background.submit`` and offer the on-screen fallback when it returns not printed
     printer: PrinterService | None = None
+    #: prints tickets, vacancies and shortlists and records the outcome (blocking: background only)
+    printing: PrintDesk | None = None

@@ -96,15 +96,35 @@ class QueueTicketScreen(KioskScreen):
     qr_data = StringProperty("")
     print_status = StringProperty("")
 
+    #: the printer failed: the screen is the ticket now (the number must be remembered)
+    print_failed = BooleanProperty(False)
+
     def set_params(self, ticket: IssuedTicket | None = None, **_params) -> None:
         self.ticket = ticket
+        self.print_failed = False
         self.qr_data = self.services.config.ticket_url(ticket.id) if ticket else ""
-        self.print_status = "请记住您的号码，留意屏幕和语音叫号"
+        if ticket is None:
+            return
+        self.print_status = "正在打印凭条…"
+        who = self.services.visits.current.identity
+        masked = getattr(who, "display", "") if who else ""
+        self.services.background.submit(self.services.printing.ticket, ticket, masked,
+                                        on_done=self._printed, on_error=self._print_error)
+
+    def _printed(self, outcome) -> None:
+        self.print_failed = outcome.fallback
+        self.print_status = (outcome.message if outcome.printed
+                             else outcome.message + "。请记住您的号码：" + self.ticket.display_number)
+
+    def _print_error(self, _e: BaseException) -> None:
+        self.print_failed = True
+        self.print_status = "凭条没有打印出来。请记住您的号码，或用手机扫码查看"
 
     def reset(self) -> None:
         self.ticket = None
         self.qr_data = ""
         self.print_status = ""
+        self.print_failed = False
 
 
 load_kv(__file__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.core.printing import NO_PRINTER, PrintOutcome
 from kiosk.core.vacancies import VacancyView
 from kiosk.screens.base import KioskScreen, load_kv
 
@@ -38,8 +39,24 @@ class ShortlistScreen(KioskScreen):
                                  place=v.distance_text, qr_data=self.services.config.job_url(v.id))
             card.ids.remove_button.bind(on_release=lambda _b, vid=v.id: self.remove(vid))
             box.add_widget(card)
+        self._shown = shown
+        self.ids.print_all.disabled = not shown
         gone = len(views) - len(shown)
         self.summary = f"清单里有 {len(shown)} 个岗位，用手机扫码可以带走" + (f"（{gone} 个已过期或下架）" if gone else "")
+
+    def print_all(self) -> None:
+        views = list(getattr(self, "_shown", []))
+        if not views:
+            return
+        self.ids.print_all.disabled = True
+        self.toast(f"正在打印 {len(views)} 个岗位…")
+
+        def done(o) -> None:
+            self.ids.print_all.disabled = False
+            self.toast(o.message if o.printed else o.message + "（每个岗位的二维码都在屏幕上）")
+
+        self.services.background.submit(self.services.printing.shortlist, views, on_done=done,
+                                        on_error=lambda _e: done(PrintOutcome(False, NO_PRINTER)))
 
     def remove(self, vacancy_id: str) -> None:
         if vacancy_id in self.services.visits.current.shortlist:
@@ -47,6 +64,8 @@ class ShortlistScreen(KioskScreen):
         self.activate()
 
     def reset(self) -> None:
+        self._shown = []
+        self.ids.print_all.disabled = True
         self.ids.cards.clear_widgets()
         self.summary = ""
 

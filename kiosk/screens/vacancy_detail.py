@@ -71,8 +71,25 @@ class VacancyDetailScreen(KioskScreen):
     def _send_interest(self, vacancy) -> None:
         resident = self.services.visits.current.identity
         self.services.background.submit(self.services.interest.express, resident, vacancy,
-                                        on_done=lambda _id: self.toast("已提交投递意向，驿站工作人员会联系您"),
+                                        on_done=lambda event_id: self._interest_sent(vacancy, event_id),
                                         on_error=lambda e: self.toast("暂时无法提交，请到服务窗口办理"))
+
+    def _interest_sent(self, vacancy, event_id: str) -> None:
+        """Committed; now the confirming slip (the interest stands whether it prints or not)."""
+        self.toast("已提交投递意向，驿站工作人员会联系您。正在打印确认单…")
+        self.services.background.submit(
+            self.services.printing.interest_slip, vacancy, event_id,
+            on_done=lambda o: self.toast("已提交投递意向，请取走确认单" if o.printed
+                                         else "已提交投递意向，驿站工作人员会联系您（确认单未能打印）"))
+
+    def print_vacancy(self) -> None:
+        if self.vacancy is None:
+            return
+        self.toast("正在打印…")
+        self.services.background.submit(
+            self.services.printing.vacancy, self.vacancy,
+            on_done=lambda o: self.toast(o.message if o.printed else o.message + "（屏幕右侧的二维码同样可用）"),
+            on_error=lambda _e: self.toast("暂时不能打印，请用手机扫描屏幕上的二维码"))
 
     def reset(self) -> None:
         self.in_shortlist = False

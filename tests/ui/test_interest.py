@@ -41,3 +41,8 @@ def test_interest_needs_identity_and_consent(app):
     assert events[-1].encrypted and NUMBER.encode() not in events[-1].payload
     data = read_payload(events[-1], app.outbox_cipher())
     assert data["vacancy_id"] == vid and data["id_number"] == NUMBER and data["consent"] is True
+    # the confirming slip came out of the printer, with the job and no personal data on it
+    wait_until(lambda: "确认单" in app.toast.text, timeout=15, what=f"the slip ({app.toast.text!r})")
+    slip = app.printer_simulator.receipts[-1].text()
+    assert "投递意向已登记" in slip and detail.vacancy.title in slip
+    assert NUMBER not in slip and NUMBER[-4:] not in slip

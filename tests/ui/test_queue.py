@@ -96,3 +96,60 @@ def test_closed_service_says_when_it_opens(app, queue_screen):
     assert "不在办理时间" in queue_screen.dialog.ids.message.text
     pump()
 
+
+
+def _outbox_types(app, ticket_id: str) -> list[str]:
+    from sqlalchemy import select
+
+    from kiosk.store.models import OutboxEvent
+    from kiosk.store.outbox import read_payload
+
+    with app.store.read() as s:
+        rows = s.scalars(select(OutboxEvent).order_by(OutboxEvent.seq)).all()
+        return [e.type for e in rows if not e.encrypted and read_payload(e, None).get("ticket_id") == ticket_id]
+
+
+def test_the_ticket_is_printed_with_its_number_and_a_qr_to_its_status(app, queue_screen):
+    import zxingcpp
+
+    from kiosk.store.models import Ticket
+
+    sim = app.printer_simulator
+    before = len(sim.receipts)
+    tap(queue_screen.row("career_guidance"))
+    screen = app.screen("queue_ticket")
+    wait_until(lambda: app.nav.current == "queue_ticket" and screen.print_status.startswith("打印完成"),
+               timeout=15, what=f"the printed ticket ({screen.print_status!r})")
+    assert len(sim.receipts) == before + 1
+    number = screen.ticket.display_number
+    assert number in sim.receipts[-1].text()
+    qr = [r.text for r in zxingcpp.read_barcodes(sim.image(-1)) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert qr == [app.kiosk_config.ticket_url(screen.ticket.id)]
+    assert _outbox_types(app, screen.ticket.id) == ["ticket.issued", "ticket.printed"]  # issued first
+    with app.store.read() as s:
+        assert s.get(Ticket, screen.ticket.id).printed is True
+    assert not screen.print_failed
+
+
+def test_out_of_paper_shows_the_ticket_on_screen_and_records_the_failure(app, queue_screen):
+    from kiosk.store.models import Ticket
+
+    sim = app.printer_simulator
+    sim.faults.add("paper_out")
+    try:
+        before = len(sim.receipts)
+        tap(queue_screen.row("career_guidance"))
+        screen = app.screen("queue_ticket")
+        wait_until(lambda: app.nav.current == "queue_ticket" and screen.print_failed, timeout=15,
+                   what=f"the on-screen ticket ({screen.print_status!r})")
+        number = screen.ticket.display_number
+        assert "缺纸" in screen.print_status and number in screen.print_status
+        assert screen.ids.number.text == number and screen.qr_data == app.kiosk_config.ticket_url(screen.ticket.id)
+        pump(3)
+        assert len(sim.receipts) == before  # nothing came out
+        assert _outbox_types(app, screen.ticket.id) == ["ticket.issued", "ticket.print_failed"]
+        with app.store.read() as s:
+            assert s.get(Ticket, screen.ticket.id).printed is False
+        assert app.printer.failed >= 1  # reported in the heartbeat
+    finally:
+        sim.faults.discard("paper_out")

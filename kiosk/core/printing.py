@@ -1,0 +1,75 @@
+"""What the kiosk prints for residents, and what it records about it.
+
+Screens call these methods through the background worker (printing blocks). The ticket was
+committed with its outbox event before anything is printed; the print's outcome is recorded
+afterwards as ``ticket.printed`` or ``ticket.print_failed`` (and ``Ticket.printed``), so a
+failure reaches the central system and the staff. The printer is any object with
+``print_receipt(receipt) -> result`` (``printed``, ``message``, ``job_id``); with none, every
+print falls back to the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.core import receipts
+
+NO_PRINTER = "本机暂时不能打印。请看屏幕上的信息，或用手机扫码保存"
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    printed: bool
+    message: str
+    job_id: str = ""
+
+    @property
+    def fallback(self) -> bool:
+        return not self.printed
+
+
+class PrintDesk:
+    def __init__(self, store, config, printer: Callable[[], Any | None]) -> None:  # noqa: ANN001
+        self.store = store
+        self.config = config
+        self._printer = printer
+
+    def _print(self, receipt: receipts.Receipt) -> PrintOutcome:
+        printer = self._printer()
+        if printer is None:
+            return PrintOutcome(False, NO_PRINTER)
+        r = printer.print_receipt(receipt)
+        return PrintOutcome(r.printed, r.message, r.job_id)
+
+    def ticket(self, t, identity: str = "", now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """Print a queue ticket (``IssuedTicket``) and record the outcome with an outbox event."""
+        from kiosk.store.models import Ticket
+        from kiosk.store.outbox import add_event
+
+        receipt = receipts.ticket(t, self.config.station, self.config.ticket_url(t.id), now or datetime.now(),
+                                  identity)
+        outcome = self._print(receipt)
+        with self.store.session() as s:
+            row = s.get(Ticket, t.id)
+            if row is not None:
+                row.printed = outcome.printed
+            add_event(s, "ticket.printed" if outcome.printed else "ticket.print_failed",
+                      {"ticket_id": t.id, "number": t.display_number, "job_id": outcome.job_id,
+                       "reason": "" if outcome.printed else outcome.message[:80]})
+        return outcome
+
+    def vacancy(self, v, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        return self._print(receipts.vacancy(v, self.config.job_url(v.id), self.config.station, now or datetime.now()))
+
+    def shortlist(self, vs: Sequence[Any], now: datetime | None = None) -> PrintOutcome:
+        return self._print(receipts.shortlist(vs, self.config.job_url, self.config.station, now or datetime.now()))
+
+    def interest_slip(self, v, event_id: str, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """The slip that confirms a registered interest (no personal data on it)."""
+        lines = [f"岗位：{v.title}", f"单位：{v.employer}", f"登记编号：{event_id[:8].upper()}",
+                 "驿站工作人员会尽快与您联系；如需撤回，请到服务窗口办理。"]
+        return self._print(receipts.notice("投递意向已登记", lines, self.config.station, now or datetime.now(),
+                                           ref=event_id[:36], qr_url=self.config.job_url(v.id)))
