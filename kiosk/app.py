@@ -289,7 +289,7 @@ class KioskApp(App):
         self.visits = VisitManager()
         self.background = Background(current_visit=lambda: self.visits.current.id)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.15) if self.animate else NoTransition())
-        self.toast = Toast(pos_hint={"center_x": 0.5, "y": 0.08})
+        self.toast = Toast(pos_hint={"center_x": 0.5, "y": 0.2})  # above every screen's button bar
         self.nav = Navigator(self.manager, toast=self.toast.show, on_change=self.toast.hide,
                              ensure=self.ensure_screens)
         self.services = Services(
