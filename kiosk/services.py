@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.core.calls import RecentCalls
+    from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.feedback import FeedbackBox
@@ -46,3 +47,5 @@ class Services:
     printer: PrinterService | None = None
     #: prints tickets, vacancies and shortlists and records the outcome (blocking: background only)
     printing: PrintDesk | None = None
+    #: the staff panel's calling when central is unreachable
+    counter: CounterDesk | None = None

@@ -321,6 +321,14 @@ class Tour:
             yield lambda: nav.current == "admin" and bool(admin.sections)
             yield 0.5
             self.shot(f"{orient}-09-admin")
+            tap(admin.ids.counter_panel)
+            panel = app.screen("staff_queue")
+            yield lambda: nav.current == "staff_queue" and bool(panel.current_text)
+            tap(panel.ids.call)
+            yield lambda: bool(panel.message) and bg.pending == 0
+            yield 0.5
+            self.shot(f"{orient}-09b-staff-queue")
+            app.banner.hide()
             app.end_visit()
             yield lambda: nav.current == "attract"
             yield 0.5

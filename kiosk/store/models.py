@@ -116,6 +116,7 @@ class Ticket(Base):
     person_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     counter: Mapped[str | None] = mapped_column(String(20), nullable=True)
     called_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     printed: Mapped[bool] = mapped_column(Boolean, default=False)
 
