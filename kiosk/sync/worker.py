@@ -100,6 +100,11 @@ class SyncWorker:
         with self._lock:
             sent, rejected = pusher.push_all(self.store, self.client, self.cipher, progress=self.on_push)
             pulled = {feed: self.pull(feed) for feed in self.feeds}
+            if pulled.get("vacancies"):
+                # here, on the sync thread, so that a resident's next search does not pay for it
+                from kiosk.store.search import refresh_index
+
+                refresh_index(self.store)
             if time.monotonic() - self._last_heartbeat >= self.heartbeat_s or self._last_heartbeat == 0:
                 self.heartbeat()
             self._update(online=True, last_success_at=_now(), last_error="", pulled=pulled,
