@@ -22,6 +22,7 @@ from kiosk.background import Background
 from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.central_link import CentralLink
+from kiosk.core.appointments import AppointmentDesk
 from kiosk.core.counter import CounterDesk
 from kiosk.core.printing import PrintDesk
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
@@ -67,6 +68,7 @@ SCREENS: dict[str, str] = {
     "admin_login": "kiosk.screens.admin:AdminLoginScreen",
     "admin": "kiosk.screens.admin:AdminScreen",
     "staff_queue": "kiosk.screens.staff_queue:StaffQueueScreen",
+    "appointment": "kiosk.screens.appointment:AppointmentScreen",
 }
 
 
@@ -313,6 +315,7 @@ class KioskApp(App):
         self.services.diagnostics.add(store_section(self.store, cfg))
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call)
+        self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),

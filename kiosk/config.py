@@ -152,6 +152,7 @@ class KioskConfig:
     data_dir: str = "var"
     job_url_template: str = "{central_url}/jobs/{id}"
     ticket_url_template: str = "{central_url}/tickets/{id}"
+    appointment_url_template: str = "{central_url}/appointments/{id}"
     source: str = ""
 
     @property
@@ -169,6 +170,9 @@ class KioskConfig:
 
     def ticket_url(self, ticket_id: str) -> str:
         return self.ticket_url_template.format(central_url=self.central.url.rstrip("/"), id=ticket_id)
+
+    def appointment_url(self, appointment_id: str) -> str:
+        return self.appointment_url_template.format(central_url=self.central.url.rstrip("/"), id=appointment_id)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:

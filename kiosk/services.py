@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.background import Background
+    from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.calls import RecentCalls
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
@@ -49,3 +50,4 @@ class Services:
     printing: PrintDesk | None = None
     #: the staff panel's calling when central is unreachable
     counter: CounterDesk | None = None
+    appointments: AppointmentDesk | None = None

@@ -165,7 +165,7 @@ class Tour:
             yield 0.3
             self.shot(f"{orient}-02-home")
 
-            tap(app.screen("home").tile("booking"))
+            tap(app.screen("home").tile("video"))
             yield 0.4
             self.shot(f"{orient}-03-home-coming-soon")
 
@@ -249,6 +249,33 @@ class Tour:
             yield 0.5
             self.shot(f"{orient}-03c-nearby-stations")
             nav.back()
+            yield 0.3
+
+            tap(app.screen("home").tile("booking"))
+            booking = app.screen("appointment")
+            yield lambda: nav.current == "appointment" and bool(booking.ids.services.children)
+            yield 0.3
+            self.shot(f"{orient}-03k-appointment-services")
+            booking.choose_service("career_guidance" if orient == "portrait" else "entrepreneurship")
+            yield lambda: bool(booking.ids.slots.children) and bg.pending == 0
+            yield 0.3
+            self.shot(f"{orient}-03l-appointment-times")
+            from kiosk.core.identity import Resident
+
+            app.visits.set_identity(Resident("11010519491231002X", datetime(1949, 12, 31).date()))
+            tap(next(b for b in reversed(booking.ids.slots.children) if not b.disabled))
+            yield lambda: getattr(booking, "dialog", None) is not None and booking.dialog.parent is not None
+            yield 0.3
+            self.shot(f"{orient}-03m-appointment-consent")
+            tap(booking.dialog.ids.yes)
+            yield lambda: booking.step == "done" and bg.pending == 0
+            yield 0.5
+            self.shot(f"{orient}-03n-appointment-done")
+            app.end_visit()
+            yield lambda: nav.current == "attract"
+            yield 0.5
+            tap(app.screen("attract"))
+            yield lambda: nav.current == "home"
             yield 0.3
 
             tap(app.screen("home").tile("jobs"))

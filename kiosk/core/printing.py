@@ -73,3 +73,11 @@ class PrintDesk:
                  "驿站工作人员会尽快与您联系；如需撤回，请到服务窗口办理。"]
         return self._print(receipts.notice("投递意向已登记", lines, self.config.station, now or datetime.now(),
                                            ref=event_id[:36], qr_url=self.config.job_url(v.id)))
+
+    def appointment(self, booked, identity: str = "", now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """The booking confirmation (``appointments.Booked``), with a QR to it."""
+        a = receipts.Appointment(booked.id, booked.service_name, booked.starts_at, self.config.station.address or
+                                 self.config.station.name, booked.reference, identity,
+                                 ("请提前 10 分钟到驿站，向工作人员出示预约号", "不能前来请到服务窗口取消"))
+        return self._print(receipts.appointment(a, self.config.station, self.config.appointment_url(booked.id),
+                                                now or datetime.now()))

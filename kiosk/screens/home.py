@@ -12,7 +12,7 @@ from kiosk.widgets.common import Tile
 TILES = (
     ("jobs", "找工作", "附近岗位 · 离驿站最近的先看", "vacancy_list"),
     ("queue", "排队取号", "办理业务请先取号", "queue_services"),
-    ("booking", "预约服务", "预约办事 · 上门服务 · 代办", None),
+    ("booking", "预约服务", "约好时间再来，不用排队", "appointment"),
     ("video", "远程视频咨询", "和就业指导师视频通话", None),
     ("policy", "政策与服务", "就业政策和服务清单", None),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),

@@ -142,6 +142,22 @@ class OutboxEvent(Base):
     __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
 
 
+class Appointment(Base):
+    """A booking made at this kiosk (the person only as a keyed hash)."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    person_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="booked")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_appointments_slot", "service_code", "starts_at"),)
+
+
 class PrintJob(Base):
     """One print job and how it ended; never reported as printed unless the printer said so."""
 

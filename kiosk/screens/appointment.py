@@ -1,0 +1,165 @@
+"""预约服务: choose a service, a day and a time; identity and consent; a reference and a slip.
+
+Three steps on one screen: services → times → done. Booking needs identity: the screen sends
+the resident to the identity screen and comes back to the chosen time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from kivy.properties import ObjectProperty, StringProperty
+
+from kiosk.core.appointments import Booked, BookingRefused, Slot
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.widgets.common import BigButton
+from kiosk.widgets.dialog import ConfirmDialog
+from kiosk.widgets.visibility import set_shown
+
+WEEKDAYS = "一二三四五六日"
+
+
+def day_label(d: date, today: date) -> str:
+    name = "今天" if d == today else "明天" if (d - today).days == 1 else f"周{WEEKDAYS[d.weekday()]}"
+    return f"{name}\n{d.month}月{d.day}日"
+
+
+class AppointmentScreen(KioskScreen):
+    step = StringProperty("service")  # service | time | done
+    service_code = StringProperty("")
+    service_name = StringProperty("")
+    message = StringProperty("")
+    day = ObjectProperty(None, allownone=True)
+    booked: Booked | None = ObjectProperty(None, allownone=True)
+    qr_data = StringProperty("")
+    print_status = StringProperty("")
+    _resume: tuple[str, str] | None = None
+
+    def on_kv_post(self, base_widget) -> None:
+        # strong references: ids are weak, and the panels leave the tree while hidden
+        self._panels = {name: self.ids[name + "_panel"].__self__ for name in ("service", "time", "done")}
+        self.on_step(self, self.step)
+
+    def on_step(self, _inst, step: str) -> None:
+        for name, panel in getattr(self, "_panels", {}).items():
+            set_shown(panel, name == step)
+
+    def set_params(self, service: str = "", slot: str = "", **_params) -> None:
+        """After the identity screen: ``service`` and ``slot`` (ISO time) resume the booking."""
+        self._resume = (service, slot) if service and slot else None
+
+    def activate(self) -> None:
+        if self._resume:
+            code, slot = self._resume
+            self._resume = None
+            self.choose_service(code)
+            self.confirm(datetime.fromisoformat(slot))
+        elif self.step != "done":
+            self.show_services()
+
+    # -- step 1: the service
+    def show_services(self) -> None:
+        self.step, self.message = "service", "请选择要预约的业务"
+        box = self.ids.services
+        box.clear_widgets()
+        for svc in self.services.appointments.services:
+            b = BigButton(text=svc.name)
+            b.bind(on_release=lambda _b, code=svc.code: self.choose_service(code))
+            box.add_widget(b)
+
+    def choose_service(self, code: str) -> None:
+        desk = self.services.appointments
+        self.service_code = code
+        self.service_name = desk.queue.services[code].name
+        self.step, self.message = "time", "正在查询可以预约的时间…"
+        self.ids.days.clear_widgets()
+        self.ids.slots.clear_widgets()
+        self.services.background.submit(desk.days, code, on_done=self._show_days)
+
+    # -- step 2: the day and the time
+    def _show_days(self, days: list[date]) -> None:
+        box = self.ids.days
+        box.clear_widgets()
+        if not days:
+            self.message = f"{self.service_name}最近 7 天都约满了，请直接取号或到服务窗口咨询"
+            return
+        today = self.services.appointments.queue.now().date()
+        for d in days:
+            b = BigButton(text=day_label(d, today), font_size=34, halign="center")
+            b.day = d
+            b.bind(on_release=lambda btn: self.choose_day(btn.day))
+            box.add_widget(b)
+        self.choose_day(days[0])
+
+    def choose_day(self, d: date) -> None:
+        self.day = d
+        for b in self.ids.days.children:
+            b.bg_color = (0.039, 0.369, 0.659, 1) if b.day == d else (0.620, 0.635, 0.667, 1)
+        self.message = f"{self.service_name} · {d.month}月{d.day}日：请选一个时间"
+        self.services.background.submit(self.services.appointments.slots, self.service_code, d,
+                                        on_done=self._show_slots)
+
+    def _show_slots(self, slots: list[Slot]) -> None:
+        box = self.ids.slots
+        box.clear_widgets()
+        for slot in slots:
+            text = f"{slot.starts_at:%H:%M}\n" + (f"余 {slot.left} 位" if slot.left else "已约满")
+            b = BigButton(text=text, font_size=34, halign="center", disabled=not slot.left)
+            b.slot = slot.starts_at
+            b.bind(on_release=lambda btn: self.confirm(btn.slot))
+            box.add_widget(b)
+
+    def slot_button(self, hhmm: str) -> BigButton:
+        return next(b for b in self.ids.slots.children if b.text.startswith(hhmm))
+
+    # -- identity, consent, booking
+    def confirm(self, starts_at: datetime) -> None:
+        who = self.services.visits.current.identity
+        if who is None:
+            self.go("login", next="appointment", purpose="预约需要先验证身份",
+                    next_params={"service": self.service_code, "slot": starts_at.isoformat()})
+            return
+        text = (f"预约：{self.service_name}\n时间：{starts_at:%m月%d日 %H:%M}\n\n"
+                f"您的身份证号将提交给{self.services.config.station.name}和天津市就业服务系统，仅用于办理本次预约")
+        self.dialog = ConfirmDialog(title="确认预约", message=text, yes_text="同意并预约", no_text="不预约",
+                                    on_yes=lambda: self._book(starts_at))
+        self.dialog.open(animation=False)
+
+    def _book(self, starts_at: datetime) -> None:
+        who = self.services.visits.current.identity
+        key = who.person(self.services.config.central.person_key_secret.encode()).key
+        self.message = "正在预约…"
+        self.services.background.submit(self.services.appointments.book, who, key, self.service_code, starts_at,
+                                        on_done=self._booked, on_error=self._refused)
+
+    def _refused(self, e: BaseException) -> None:
+        self.message = str(e) if isinstance(e, BookingRefused) else "暂时不能预约，请到服务窗口办理"
+        if self.day is not None:
+            self.choose_day(self.day)
+
+    def _booked(self, booked: Booked) -> None:
+        self.booked = booked
+        self.step = "done"
+        self.qr_data = self.services.config.appointment_url(booked.id)
+        self.message = "预约成功"
+        self.print_status = "正在打印预约确认单…"
+        who = self.services.visits.current.identity
+        self.services.background.submit(self.services.printing.appointment, booked, who.display if who else "",
+                                        on_done=self._printed)
+
+    def _printed(self, outcome) -> None:  # noqa: ANN001
+        self.print_status = (outcome.message if outcome.printed
+                             else outcome.message + "。请记住预约号：" + self.booked.reference)
+
+    def reset(self) -> None:
+        self.step, self.message = "service", ""
+        self.service_code = self.service_name = ""
+        self.day = None
+        self.booked = None
+        self.qr_data = self.print_status = ""
+        self._resume = None
+        for box in ("services", "days", "slots"):
+            self.ids[box].clear_widgets()
+
+
+load_kv(__file__)
