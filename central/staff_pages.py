@@ -28,13 +28,15 @@ main{padding:14px 18px;display:grid;grid-template-columns:minmax(0,11fr) minmax(
 .current .number{font-size:84px;font-weight:800;letter-spacing:2px;line-height:1.05;color:#0b4f8a;margin:2px 0}
 .current .number.empty{font-size:30px;font-weight:500;color:#8592a3;padding:26px 0}
 .current .meta{font-size:20px;color:#333}
+#cur-status{margin:4px 0 6px;min-height:28px}
+#cur-status .badge{font-size:17px;padding:3px 12px;margin:0 4px}
 .badge{display:inline-block;border-radius:6px;padding:1px 8px;font-size:15px;font-weight:700;vertical-align:middle}
 .badge.prio{background:#fde2c8;color:#9a4a00}
 .badge.st-called{background:#fff1b8;color:#7a5a00}
 .badge.st-serving{background:#d3f3dc;color:#17672f}
 .badge.mine{background:#dbe9fb;color:#0b4f8a}
 .badge.moved{background:#ece3fb;color:#5b3a98}
-#msg{min-height:46px;margin:12px 0 0;padding:10px 14px;border-radius:10px;font-size:20px;background:#f3f6fa;color:#44505e}
+#msg{min-height:48px;margin:12px 0 0;padding:10px 14px;border-radius:10px;font-size:20px;background:transparent;color:#44505e}
 #msg.ok{background:#e3f6e8;color:#17672f}
 #msg.err{background:#fde8e8;color:#a01515}
 .buttons{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px;margin-top:14px}
@@ -63,7 +65,10 @@ h2{font-size:21px;margin:0 0 8px}
 details{margin-top:14px}
 summary{cursor:pointer;font-size:19px;font-weight:700;padding:6px 0}
 .checks label{display:inline-flex;align-items:center;gap:8px;margin:6px 14px 6px 0;font-size:19px}
-.checks input{width:26px;height:26px}
+.checks input{width:26px;height:26px;flex:none}
+dialog .checks{display:grid;grid-template-columns:repeat(2,minmax(0,1fr))}
+dialog .checks p{grid-column:1/-1;margin:0 0 4px}
+dialog .checks label{min-height:48px;margin:2px 0}
 .noshow{display:flex;align-items:center;gap:10px;padding:6px 0;font-size:19px}
 .noshow button,.small{margin-left:auto;font-size:17px;padding:8px 14px;border-radius:10px;border:1px solid #0b5cad;
  background:#fff;color:#0b5cad;cursor:pointer;font-family:inherit;min-height:44px}
@@ -196,8 +201,9 @@ function render(){
   if(!l.tickets.length)chips.appendChild(el('div',{cls:'none',text:'没有人等候'}));
   l.tickets.forEach(function(t){
    var c=el('button',{cls:'chip'+(t.priority?' prio':''),type:'button','data-number':t.number,title:'叫这个号到本窗口',
-     onclick:function(){askCall(t);}},el('b',{text:t.number}),t.waited_min+' 分');
+     onclick:function(){askCall(t);}},el('b',{text:t.number}),'已等 '+t.waited_min+' 分');
    if(t.priority)c.appendChild(el('span',{cls:'badge prio',text:'优先'}));
+   if(t.transferred)c.appendChild(el('span',{cls:'badge moved',text:'转入'}));
    chips.appendChild(c);});
   if(l.count>l.tickets.length)chips.appendChild(el('div',{cls:'none',text:'…还有 '+(l.count-l.tickets.length)+' 人'}));
   lines.appendChild(el('div',{cls:'line'+(l.mine?'':' other')},head,chips));});

@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central.models import StationConfig
 from central.queue_models import QueueTicket
 from central.tickets import service_names, station_name
 
@@ -102,7 +103,15 @@ def table(s: Session, first: date, last: date, station_id: str | None = None) ->
             row.no_show += 1
         elif status == "transferred":
             row.transferred += 1
-    return [rows[k] for k in sorted(rows)]
+    order = {st: _service_order(s, st) for st in names}
+    return sorted(rows.values(), key=lambda r: (r.day, r.station_id, order[r.station_id].get(r.service, 999), r.service))
+
+
+def _service_order(s: Session, station_id: str) -> dict[str, int]:
+    """The station's configured services first, in their order on the kiosk."""
+    cfg = s.get(StationConfig, station_id)
+    codes = [str(x.get("code")) for x in (cfg.config.get("services", []) if cfg else []) if isinstance(x, dict)]
+    return {c: i for i, c in enumerate(codes)}
 
 
 def totals(rows: list[Row]) -> dict:

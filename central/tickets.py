@@ -37,7 +37,7 @@ from kiosk.core.queue import DEFAULT_SERVICES as KIOSK_SERVICES, STATION_TZ
 
 CURRENT = ("called", "serving")
 #: a second 重呼 within this many seconds is the same click twice, not a second call
-RECALL_DEBOUNCE_S = 3.0
+RECALL_DEBOUNCE_S = 2.0
 
 
 class Refused(Exception):

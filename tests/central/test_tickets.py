@@ -215,3 +215,31 @@ def test_console_state_shows_lines_and_counts(db):
     assert lines["unemployment"]["count"] == 1 and lines["guidance"]["count"] == 0
     assert st["today"] == {"issued": 3, "waiting": 2, "served": 0, "no_show": 0}
     assert st["station_name"] == "南市街就业驿站"
+
+
+def test_ticket_issued_events_join_the_line_once(db):
+    import uuid as _uuid
+
+    from central.events import ingest
+    from central.models import Kiosk
+    from kiosk.sync import protocol as p
+
+    kiosk = Kiosk(id="k1", station_id=STATION, secret="x" * 20, enabled=True)
+    tid = str(_uuid.uuid4())
+    payload = {"ticket_id": tid, "service": "policy", "number": "D007", "day": "2026-11-25",
+               "issued_at": "2026-11-25T10:00:00+08:00", "priority": True, "person_key": "pk-7", "people_ahead": 2}
+    first = p.EventBatch(events=[p.EventIn(id=str(_uuid.uuid4()), seq=1, type="ticket.issued",
+                                           occurred_at=T0, payload=payload)])
+    retry_with_new_id = p.EventBatch(events=[p.EventIn(id=str(_uuid.uuid4()), seq=2, type="ticket.issued",
+                                                       occurred_at=T0, payload=payload)])
+    with db.session() as s:
+        assert [r.status for r in ingest(s, kiosk, first)] == ["accepted"]
+        assert [r.status for r in ingest(s, kiosk, first)] == ["duplicate"]
+        assert [r.status for r in ingest(s, kiosk, retry_with_new_id)] == ["accepted"]
+    with db.session() as s:
+        rows = s.scalars(select(QueueTicket)).all()
+        assert len(rows) == 1
+        t = rows[0]
+        assert (t.id, t.station_id, t.service, t.number, t.priority, t.person_key, t.status) == \
+            (tid, STATION, "policy", "D007", True, "pk-7", "waiting")
+        assert t.issued_at == T0 and t.day.isoformat() == "2026-11-25"  # 10:00 in Tianjin is 02:00 UTC
