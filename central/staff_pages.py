@@ -23,7 +23,7 @@ header a,header button.link{color:#fff;font-size:18px;background:none;border:1px
  padding:6px 14px;text-decoration:none;cursor:pointer;font-family:inherit}
 main{padding:14px 18px;display:grid;grid-template-columns:minmax(0,11fr) minmax(0,9fr);gap:16px;align-items:start}
 .card{background:#fff;border-radius:14px;box-shadow:0 1px 3px #0002;padding:14px 18px}
-.current{text-align:center;padding:10px 18px 14px}
+.current{text-align:center;padding:10px 18px 14px;min-height:214px}
 .current .label{color:#5a6878;font-size:18px}
 .current .number{font-size:84px;font-weight:800;letter-spacing:2px;line-height:1.05;color:#0b4f8a;margin:2px 0}
 .current .number.empty{font-size:30px;font-weight:500;color:#8592a3;padding:26px 0}
