@@ -1,4 +1,4 @@
-"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call."""
+"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff."""
 
 from __future__ import annotations
 
@@ -85,6 +85,27 @@ def cmd_call(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_staff(args: argparse.Namespace) -> int:
+    import getpass
+
+    from central.staff_auth import add_staff
+
+    password = args.password or os.environ.get("STAFF_PASSWORD") or ""
+    if not password:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            print("the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        new = add_staff(_db(args), args.station, args.name, password, role="admin" if args.admin else "staff")
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(f"{'added' if new else 'updated'} {'admin' if args.admin else 'staff'} {args.name} of station "
+          f"{args.station}; log in at /staff/login")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m central", description="津彩e就业 reference central service")
     parser.add_argument("--db", default=os.environ.get("CENTRAL_DB_URL", DEFAULT_URL),
@@ -115,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("counter")
     p.add_argument("--service", default="")
     p.set_defaults(func=cmd_call)
+    p = sub.add_parser("add-staff", help="add a staff account for the counter console (or set a new password)")
+    p.add_argument("--station", required=True)
+    p.add_argument("--name", required=True, help="the name staff log in with")
+    p.add_argument("--password", help="the password or PIN (asked for when omitted; or $STAFF_PASSWORD)")
+    p.add_argument("--admin", action="store_true", help="may see every station's statistics")
+    p.set_defaults(func=cmd_add_staff)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -19,6 +19,7 @@ from central.db import Database
 from central.errors import ApiError
 from central.events import ingest
 from central.models import CallRecord, Kiosk, StationConfig
+from central.staff import router as staff_router
 from kiosk.sync import protocol as p
 
 log = logging.getLogger("central")
@@ -31,6 +32,7 @@ def create_app(db: Database) -> FastAPI:
     app = FastAPI(title="津彩e就业 central service", version="1.0",
                   description="Sync protocol v1 for station kiosks (docs/PROTOCOL.md).")
     app.state.db = db
+    app.include_router(staff_router)  # the staff console and statistics under /staff/
 
     @app.middleware("http")
     async def server_time(request: Request, call_next):  # noqa: ANN001, ANN202

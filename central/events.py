@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from central import tickets
 from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
 from kiosk.sync import protocol as p
 
@@ -58,7 +59,9 @@ def _dt(value) -> datetime | None:  # noqa: ANN001
 
 
 def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
-    if ev.type == "service.rendered":
+    if ev.type == "ticket.issued":
+        tickets.on_ticket_issued(s, kiosk.station_id, ev.id, ev.occurred_at, ev.payload)
+    elif ev.type == "service.rendered":
         pl = ev.payload
         s.add(ServiceRecord(
             event_id=ev.id, station_id=kiosk.station_id, service=str(pl["service"])[:40],

@@ -1,0 +1,280 @@
+"""The staff console under ``/staff/``: login per counter, the console page and its JSON API,
+and the statistics page with its CSV export. Mounted by ``create_app`` with ``include_router``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from central import staff_auth as auth, staff_pages as pages, staff_stats, tickets
+from central.db import Database
+from central.models import StationConfig
+
+log = logging.getLogger("central.staff")
+
+COOKIE = "jincai_staff"
+NO_STORE = {"Cache-Control": "no-store"}
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+
+def _db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def _key(request: Request) -> bytes:
+    """The session signing key (kept in the database, shared by every worker; read once per process)."""
+    key = getattr(request.app.state, "staff_key", None)
+    if key is None:
+        key = request.app.state.staff_key = auth.server_secret(_db(request))
+    return key
+
+
+def _session(request: Request) -> auth.StaffSession | None:
+    return auth.read_cookie(_key(request), request.cookies.get(COOKIE))
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _stations(db: Database) -> list[tuple[str, str]]:
+    with db.session() as s:
+        rows = s.execute(select(StationConfig.station_id, StationConfig.config).order_by(StationConfig.station_id)).all()
+    return [(sid, str((cfg or {}).get("name") or sid)) for sid, cfg in rows]
+
+
+def _html(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status, headers={**NO_STORE, "X-Frame-Options": "DENY",
+                                                           "Referrer-Policy": "same-origin"})
+
+
+# --- login ------------------------------------------------------------------------------------
+
+@router.get("/login")
+def login_form(request: Request, station: str = "", counter: str = "", expired: str = "") -> HTMLResponse:
+    error = "登录已过期，请重新登录" if expired else ""
+    return _html(pages.login_page(_stations(_db(request)), station=station[:40], counter=counter[:20], error=error))
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    body = await request.body()
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
+    station, counter = form.get("station", "").strip()[:40], form.get("counter", "").strip()[:20]
+    name, password = form.get("name", "").strip()[:40], form.get("password", "")[:200]
+    db = _db(request)
+
+    def again(message: str, status: int = 400) -> HTMLResponse:
+        return _html(pages.login_page(_stations(db), station=station, counter=counter, name=name, error=message),
+                     status)
+
+    if not _same_origin(request):
+        return again("请从本系统的登录页登录", 403)
+    if not (station and counter and name and password):
+        return again("请填写驿站、窗口号、姓名和密码")
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        user = await run_in_threadpool(auth.login, db, station, name, password)
+    except auth.LoginFailed as e:
+        log.info("staff login refused: station %s counter %s", station, counter)
+        return again(str(e), 401)
+    await run_in_threadpool(_open_counter, db, station, counter, user.name)
+    cookie = auth.make_cookie(_key(request), user, counter)
+    resp = RedirectResponse("/staff/", status_code=303)
+    resp.set_cookie(COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600, httponly=True, samesite="strict",
+                    secure=request.url.scheme == "https", path="/staff")
+    log.info("staff %s logged in at station %s counter %s", user.id, station, counter)
+    return resp
+
+
+def _open_counter(db: Database, station: str, counter: str, staff: str) -> None:
+    with db.session() as s:
+        row = tickets.ensure_counter(s, station, counter, staff)
+        row.staff = staff
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    sess = _session(request)
+    body = await request.body()
+    sent = (parse_qs(body.decode("utf-8", "replace")[:2000]).get("csrf") or [""])[0]
+    if sess is not None and not auth.csrf_ok(_key(request), sess, sent or request.headers.get("x-csrf-token")):
+        return _html(pages.page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
+    resp = RedirectResponse(f"/staff/login?{urlencode({'station': sess.station_id, 'counter': sess.counter})}"
+                            if sess else "/staff/login", status_code=303)
+    resp.delete_cookie(COOKIE, path="/staff")
+    return resp
+
+
+# --- the console ------------------------------------------------------------------------------
+
+@router.get("/")
+def console(request: Request) -> Response:
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    with _db(request).session() as s:
+        name = tickets.station_name(s, sess.station_id)
+    return _html(pages.console_page(station_name=name, counter=sess.counter, staff_name=sess.name,
+                                    csrf=auth.csrf_token(_key(request), sess)))
+
+
+@router.get("")
+def console_slash() -> Response:
+    return RedirectResponse("/staff/", status_code=307)
+
+
+def _need_login() -> JSONResponse:
+    return JSONResponse({"error": "login", "message": "请重新登录"}, status_code=401, headers=NO_STORE)
+
+
+@router.get("/api/state")
+def api_state(request: Request) -> JSONResponse:
+    sess = _session(request)
+    if sess is None:
+        return _need_login()
+    with _db(request).session() as s:
+        state = tickets.console_state(s, sess.station_id, sess.counter)
+    state["staff"] = sess.name
+    return JSONResponse(state, headers=NO_STORE)
+
+
+ACTIONS = ("call-next", "call", "recall", "no-show", "start", "finish", "transfer", "requeue", "services")
+
+
+@router.post("/api/{action}")
+async def api_action(action: str, request: Request) -> JSONResponse:
+    sess = _session(request)
+    if sess is None:
+        return _need_login()
+    if not _same_origin(request) or not auth.csrf_ok(_key(request), sess, request.headers.get("x-csrf-token")):
+        return JSONResponse({"error": "csrf", "message": "请求来源不对，请刷新页面后再试"}, status_code=403)
+    if action not in ACTIONS:
+        return JSONResponse({"error": "not_found", "message": f"没有这个操作：{action[:40]}"}, status_code=404)
+    raw = await request.body()
+    try:
+        body = json.loads(raw or b"{}") if len(raw) <= 10_000 else None
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return JSONResponse({"error": "invalid_request", "message": "请求内容不对"}, status_code=400)
+    from starlette.concurrency import run_in_threadpool
+
+    status, reply = await run_in_threadpool(_do, _db(request), sess, action, body)
+    return JSONResponse(reply, status_code=status, headers=NO_STORE)
+
+
+def _str(body: dict, key: str, limit: int = 40) -> str | None:
+    v = body.get(key)
+    return str(v)[:limit] if isinstance(v, (str, int)) and str(v) else None
+
+
+def _do(db: Database, sess: auth.StaffSession, action: str, body: dict) -> tuple[int, dict]:
+    if not auth.account_enabled(db, sess.user_id):
+        return 401, {"error": "login", "message": "账号已停用"}
+    st, ctr, who, tid = sess.station_id, sess.counter, sess.name, _str(body, "ticket_id")
+    codes = body.get("services")
+    codes = [str(c)[:40] for c in codes if isinstance(c, str)][:50] if isinstance(codes, list) else None
+    try:
+        with db.session() as s:
+            if action == "call-next":
+                out = tickets.call_next(s, st, ctr, who)
+            elif action == "call":
+                if not tid:
+                    raise tickets.Refused("请选择一个号")
+                out = tickets.call_ticket(s, st, ctr, tid, who)
+            elif action == "recall":
+                out = tickets.recall(s, st, ctr, who, ticket_id=tid)
+            elif action == "no-show":
+                out = tickets.no_show(s, st, ctr, who, ticket_id=tid)
+            elif action == "start":
+                out = tickets.start(s, st, ctr, who, ticket_id=tid)
+            elif action == "finish":
+                out = tickets.finish(s, st, ctr, who, services=codes, ticket_id=tid)
+            elif action == "transfer":
+                to = _str(body, "to")
+                if not to:
+                    raise tickets.Refused("请选择要转到的业务")
+                out = tickets.transfer(s, st, ctr, to, who, ticket_id=tid)
+            elif action == "requeue":
+                if not tid:
+                    raise tickets.Refused("请选择一个号")
+                out = tickets.requeue(s, st, ctr, tid, who)
+            else:  # services
+                kept = tickets.set_counter_services(s, st, ctr, codes or [])
+                out = tickets.Outcome(None, "已保存：" + ("办理全部业务" if not kept else f"办理 {len(kept)} 项业务"))
+            ticket = out.ticket.id if out.ticket else None
+        status, reply = 200, {"ok": True, "changed": out.changed, "message": out.message, "ticket_id": ticket}
+    except tickets.Refused as e:
+        status, reply = 409, {"ok": False, "changed": False, "message": str(e)}
+    with db.session() as s:
+        reply["state"] = tickets.console_state(s, st, ctr)
+    return status, reply
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+def _range(first: str, last: str) -> tuple[date, date]:
+    today = tickets.local_day(tickets.utcnow())
+    try:
+        d1 = date.fromisoformat(first) if first else today
+    except ValueError:
+        d1 = today
+    try:
+        d2 = date.fromisoformat(last) if last else d1
+    except ValueError:
+        d2 = d1
+    if d2 < d1:
+        d1, d2 = d2, d1
+    if (d2 - d1).days >= staff_stats.MAX_DAYS:
+        d1 = d2 - timedelta(days=staff_stats.MAX_DAYS - 1)
+    return d1, d2
+
+
+def _stats_scope(sess: auth.StaffSession, station: str) -> str | None:
+    """Staff see their own station; an admin account sees one or all."""
+    return (station or None) if sess.is_admin else sess.station_id
+
+
+@router.get("/stats")
+def stats(request: Request, station: str = "") -> Response:
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    q = request.query_params
+    d1, d2 = _range(q.get("from", ""), q.get("to", ""))
+    scope = _stats_scope(sess, station[:40])
+    with _db(request).session() as s:
+        rows = staff_stats.table(s, d1, d2, scope)
+    params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": scope} if scope and sess.is_admin else {})}
+    return _html(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
+                                  station=scope or "", stations=_stations(_db(request)) if sess.is_admin else [],
+                                  admin=sess.is_admin, csv_href="/staff/stats.csv?" + urlencode(params)))
+
+
+@router.get("/stats.csv")
+def stats_csv(request: Request, station: str = "") -> Response:
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    q = request.query_params
+    d1, d2 = _range(q.get("from", ""), q.get("to", ""))
+    scope = _stats_scope(sess, station[:40])
+    with _db(request).session() as s:
+        rows = staff_stats.table(s, d1, d2, scope)
+    name = f"jincai-stats-{scope or 'all'}-{d1:%Y%m%d}-{d2:%Y%m%d}.csv"
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return Response(staff_stats.to_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,178 @@
+"""Staff accounts and console sessions.
+
+* Passwords (or PINs) are kept as salted scrypt hashes. Five wrong passwords in a row lock the
+  account for five minutes.
+* The session is a signed cookie (HMAC-SHA256) holding the account, station, counter and expiry:
+  nothing is kept in the process, so any worker can check it. The signing key is created once and
+  kept in the ``settings`` table, shared by every worker.
+* Every state-changing request must carry the session's CSRF token in ``X-CSRF-Token`` (derived
+  from the cookie with the same key); the cookie itself is ``SameSite=Strict`` and ``HttpOnly``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from central.db import Database
+from central.models import Setting
+from central.queue_models import StaffUser
+
+SECRET_KEY = "staff.session_secret"
+SESSION_HOURS = 12
+MAX_FAILED = 5
+LOCK_MINUTES = 5
+_N, _R, _P = 2**14, 8, 1
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(bytes.fromhex(digest)))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def add_staff(db: Database, station_id: str, name: str, password: str, *, role: str = "staff") -> bool:
+    """Add an account, or set a new password for an existing one (which also unlocks it).
+    Returns True if the account is new."""
+    if len(password) < 4:
+        raise ValueError("the password must have at least 4 characters")
+    if not name.strip() or len(name) > 40 or not station_id.strip():
+        raise ValueError("give the station and a name of at most 40 characters")
+    if role not in ("staff", "admin"):
+        raise ValueError("role is staff or admin")
+    with db.session() as s:
+        row = s.scalars(select(StaffUser).where(StaffUser.station_id == station_id, StaffUser.name == name)).first()
+        if row is None:
+            s.add(StaffUser(station_id=station_id, name=name.strip(), password_hash=hash_password(password),
+                            role=role, enabled=True, failed_logins=0, created_at=_now()))
+            return True
+        row.password_hash, row.role, row.enabled = hash_password(password), role, True
+        row.failed_logins, row.locked_until = 0, None
+        return False
+
+
+class LoginFailed(Exception):
+    pass
+
+
+def login(db: Database, station_id: str, name: str, password: str) -> StaffUser:
+    """The account, or LoginFailed with a message staff can act on."""
+    with db.session() as s:
+        row = s.scalars(select(StaffUser).where(StaffUser.station_id == station_id, StaffUser.name == name)
+                        .with_for_update()).first()
+        if row is None or not row.enabled:
+            check_password(password, hash_password("x"))  # same time as a wrong password
+            raise LoginFailed("驿站、姓名或密码不对")
+        now = _now()
+        if row.locked_until and row.locked_until > now:
+            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+            raise LoginFailed(f"密码错误次数太多，请 {minutes} 分钟后再试")
+        if not check_password(password, row.password_hash):
+            row.failed_logins += 1
+            if row.failed_logins >= MAX_FAILED:
+                row.failed_logins, row.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+        else:
+            row.failed_logins, row.locked_until = 0, None
+            s.flush()
+            s.expunge(row)
+            return row
+    raise LoginFailed("驿站、姓名或密码不对")
+
+
+def server_secret(db: Database) -> bytes:
+    for _ in range(3):
+        with db.session() as s:
+            row = s.get(Setting, SECRET_KEY)
+            if row is not None and row.value:
+                return bytes.fromhex(row.value)
+        try:
+            with db.session() as s:
+                s.add(Setting(key=SECRET_KEY, value=secrets.token_hex(32)))
+        except IntegrityError:  # another worker made it first: read theirs
+            continue
+    raise RuntimeError("cannot create the staff session key")
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    user_id: int
+    name: str
+    station_id: str
+    counter: str
+    role: str
+    expires: float
+    token: str  # the raw cookie value
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def make_cookie(key: bytes, user: StaffUser, counter: str, *, hours: float = SESSION_HOURS) -> str:
+    body = _b64(json.dumps({"u": user.id, "n": user.name, "s": user.station_id, "c": counter, "r": user.role,
+                            "e": int(time.time() + hours * 3600), "j": secrets.token_hex(8)},
+                           ensure_ascii=False, separators=(",", ":")).encode())
+    sig = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
+    return f"{body}.{sig}"
+
+
+def read_cookie(key: bytes, value: str | None) -> StaffSession | None:
+    if not value or "." not in value or len(value) > 2000:
+        return None
+    body, sig = value.rsplit(".", 1)
+    want = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
+    if not hmac.compare_digest(sig, want):
+        return None
+    try:
+        d = json.loads(_unb64(body))
+        sess = StaffSession(int(d["u"]), str(d["n"]), str(d["s"]), str(d["c"]), str(d["r"]), float(d["e"]), value)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return sess if sess.expires > time.time() else None
+
+
+def csrf_token(key: bytes, sess: StaffSession) -> str:
+    return _b64(hmac.new(key, b"csrf:" + sess.token.encode(), hashlib.sha256).digest())
+
+
+def csrf_ok(key: bytes, sess: StaffSession, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(sent, csrf_token(key, sess))
+
+
+def account_enabled(db: Database, user_id: int) -> bool:
+    with db.session() as s:
+        row = s.get(StaffUser, user_id)
+        return row is not None and row.enabled

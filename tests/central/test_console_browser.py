@@ -1,0 +1,243 @@
+"""The staff console end to end in real headless Chromium.
+
+A kiosk issues real tickets (QueueBook → outbox → signed events to a real central service on
+loopback), a staff member logs in at a counter, calls, serves, recalls, passes and transfers
+numbers by clicking, and a kiosk-side CallsListener hears each call through the long-poll.
+Screenshots of the console (desktop and tablet) and of the statistics page go to a temporary
+directory, or to $STAFF_SCREENSHOTS when set.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import queue
+import shutil
+import time
+from datetime import time as dtime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from central.models import ServiceRecord, StationConfig
+from central.queue_models import QueueTicket
+from central.staff_auth import add_staff
+from central.tickets import RECALL_DEBOUNCE_S
+from tests.sync.centralserver import STATION, running_central
+from tests.sync.conftest import make_client
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/system-packages.txt)"),
+]
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CALL_DEADLINE_S = 2.0
+
+
+@pytest.fixture
+def playwright_browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    d = tmp_path / "shots"
+    d.mkdir()
+    yield d
+    keep = os.environ.get("STAFF_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for f in d.iterdir():
+            shutil.copy(f, Path(keep) / f.name)
+
+
+class Kiosk:
+    """A kiosk of the station: issues tickets into its outbox, pushes them, listens for calls."""
+
+    def __init__(self, store, url: str) -> None:
+        from kiosk.core.queue import QueueBook, QueueService
+        from kiosk.store.outbox import OutboxCipher, add_event
+        from kiosk.sync.worker import CallsListener
+
+        all_day = {d: ((dtime(0, 0), dtime(23, 59, 59)),) for d in range(7)}
+        services = (QueueService("job_register", "求职登记", "A", all_day),
+                    QueueService("unemployment", "失业登记", "B", all_day))
+        self.store = store
+        self.client = make_client(url)
+        self.cipher = OutboxCipher.from_data_dir(store.path.parent)
+        self.book = QueueBook(store, services, emit=lambda s, t, p: add_event(s, t, p))
+        self.calls: queue.Queue = queue.Queue()
+        # short long-polls, so that none is still open when the test stops the server
+        self.listener = CallsListener(store, make_client(url), STATION, self.calls.put, wait_s=2)
+
+    def issue(self, code: str, person_key: str | None = None):
+        from kiosk.core.queue import IssuedTicket, Person
+
+        t = self.book.issue(code, Person(person_key) if person_key else None, confirmed=True)
+        assert isinstance(t, IssuedTicket), t
+        return t
+
+    def push(self) -> None:
+        from kiosk.sync import pusher
+
+        sent, rejected = pusher.push_all(self.store, self.client, self.cipher)
+        assert sent >= 1 and rejected == 0
+
+    def next_call(self, started: float):
+        try:
+            call = self.calls.get(timeout=5)
+        except queue.Empty:
+            after = self.store.get_setting("central.calls_after", "0")
+            raise AssertionError(f"no call reached the kiosk in 5 s (it asks for calls after {after}; "
+                                 f"failures in a row: {self.listener.backoff.failures})") from None
+        return call, time.monotonic() - started
+
+
+def _login(page, url: str, counter: str) -> None:
+    page.goto(f"{url}/staff/login?station={STATION}&counter={counter}")
+    page.fill("#name", "王芳")
+    page.fill("#password", "2468")
+    page.click("#login")
+    page.wait_for_selector("#cur-number.empty")
+
+
+def _current(page, number: str) -> None:
+    page.wait_for_function("n => document.getElementById('cur-number').textContent === n", arg=number, timeout=5000)
+
+
+def test_counter_day_in_the_browser(tmp_path, shots, playwright_browser):
+    from kiosk.store.engine import open_store
+
+    store = open_store(tmp_path / "kiosk" / "kiosk.db")
+    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central:
+        add_staff(central.db, STATION, "王芳", "2468")
+        with central.db.session() as s:
+            cfg = s.get(StationConfig, STATION)
+            cfg.config = {**cfg.config, "name": "和平区南市街就业驿站"}
+        kiosk = Kiosk(store, central.url)
+        a1 = kiosk.issue("job_register", person_key="pk-resident-1")
+        a2 = kiosk.issue("job_register")
+        b1 = kiosk.issue("unemployment")
+        kiosk.push()
+        kiosk.listener.start()
+        try:
+            _run_console(central, kiosk, shots, playwright_browser, (a1, a2, b1))
+        finally:
+            kiosk.listener.stop()
+            store.close()
+
+
+def _run_console(central, kiosk, shots, browser, issued) -> None:
+    a1, a2, b1 = issued
+    assert (a1.display_number, a2.display_number, b1.display_number) == ("A001", "A002", "B001")
+    desk = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = desk.new_page()
+    _login(page, central.url, "2")
+    page.wait_for_selector(".chip[data-number='B001']")
+    assert "和平区南市街就业驿站 · 2 号窗口" in page.inner_text("header")
+    assert page.locator(".chip[data-number='A001']").count() == 1
+    assert page.inner_text("#t-issued") == "3" and page.inner_text("#t-waiting") == "3"
+    assert page.is_disabled("#b-recall") and page.is_disabled("#b-finish") and page.is_enabled("#b-call")
+    page.screenshot(path=str(shots / "console-desktop-waiting.png"))
+
+    # 叫号: the kiosk hears it through the long-poll within 2 s
+    time.sleep(0.3)  # the listener's long-poll is open now
+    t0 = time.monotonic()
+    page.click("#b-call")
+    call, elapsed = kiosk.next_call(t0)
+    assert elapsed < CALL_DEADLINE_S, f"the call took {elapsed:.2f} s to reach the kiosk"
+    assert (call.number, call.counter, call.service, call.ticket_id) == ("A001", "2", "求职登记", a1.id)
+    _current(page, "A001")
+    page.wait_for_selector("#cur-status .st-called")
+    assert page.is_enabled("#b-recall") and page.is_disabled("#b-call")
+    page.screenshot(path=str(shots / "console-desktop-called.png"))
+
+    # 开始办理, 办理完成 with two services delivered → one service record with the person key
+    page.click("#b-start")
+    page.wait_for_selector("#cur-status .st-serving")
+    page.click("#b-finish")
+    page.wait_for_selector("dialog[open] input[value='job_register']:checked")
+    page.check("dialog[open] input[value='policy']")
+    page.screenshot(path=str(shots / "console-desktop-finish-dialog.png"))
+    page.click("#dlg-ok")
+    page.wait_for_selector("#cur-number.empty")
+    assert page.inner_text("#t-served") == "1" and page.inner_text("#t-mine") == "1"
+    with central.db.session() as s:
+        rec = s.scalars(select(ServiceRecord).where(ServiceRecord.ticket_id == a1.id)).one()
+        assert (rec.service, rec.counter, rec.person_key) == ("job_register", "2", "pk-resident-1")
+        assert rec.started_at <= rec.finished_at
+        assert s.get(QueueTicket, a1.id).services_delivered == ["job_register", "policy"]
+
+    # the next one does not come: 重呼 is heard again, then 过号, then 恢复排队 brings it back
+    t0 = time.monotonic()
+    page.click("#b-call")
+    call, elapsed = kiosk.next_call(t0)
+    assert call.number == "A002" and elapsed < CALL_DEADLINE_S
+    _current(page, "A002")
+    time.sleep(max(0.0, RECALL_DEBOUNCE_S + 0.1 - (time.monotonic() - t0)))  # a recall, not a double click
+    t0 = time.monotonic()
+    page.click("#b-recall")
+    call, elapsed = kiosk.next_call(t0)
+    assert (call.number, call.ticket_id) == ("A002", a2.id) and elapsed < CALL_DEADLINE_S
+    page.wait_for_function("document.getElementById('cur-meta').textContent.includes('已呼叫 2 次')")
+    page.click("#b-noshow")
+    page.wait_for_selector("#cur-number.empty")
+    page.wait_for_selector("#noshows .noshow:has-text('A002') button")
+    assert page.inner_text("#t-noshow") == "1"
+    with central.db.session() as s:
+        assert s.get(QueueTicket, a2.id).status == "no_show"
+
+    # a tablet at counter 3: calls B001 and transfers it to 职业指导
+    tab = browser.new_context(viewport={"width": 800, "height": 1280}, locale="zh-CN", has_touch=True)
+    tpage = tab.new_page()
+    _login(tpage, central.url, "3")
+    t0 = time.monotonic()
+    tpage.click("#b-call")
+    call, elapsed = kiosk.next_call(t0)
+    assert (call.number, call.counter) == ("B001", "3") and elapsed < CALL_DEADLINE_S
+    _current(tpage, "B001")
+    tpage.screenshot(path=str(shots / "console-tablet-called.png"), full_page=True)
+    tpage.click("#b-transfer")
+    tpage.wait_for_selector("dialog[open] button[data-service='guidance']")
+    assert tpage.locator("dialog[open] button[data-service='unemployment']").count() == 0
+    tpage.screenshot(path=str(shots / "console-tablet-transfer.png"))
+    tpage.click("dialog[open] button[data-service='guidance']")
+    tpage.wait_for_selector("#cur-number.empty")
+    tpage.wait_for_function("[...document.querySelectorAll('.line')].some(l => l.textContent.includes('职业指导') "
+                            "&& l.querySelector(\".chip[data-number='B001']\"))")
+    # the resident who missed A002 is back: the desktop counter puts the ticket back in line
+    page.click("#noshows .noshow:has-text('A002') button")
+    page.wait_for_selector(".chip[data-number='A002']")
+    assert page.inner_text("#t-noshow") == "0"
+    tpage.screenshot(path=str(shots / "console-tablet-after-transfer.png"), full_page=True)
+
+    # statistics: the counts on the page, and the CSV download
+    page.goto(central.url + "/staff/stats")
+    row = page.locator("#stats tbody tr", has_text="求职登记")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[3:7] == ["2", "1", "0", "0"], cells  # A002 waits again: not a no-show any more
+    une = page.locator("#stats tbody tr", has_text="失业登记").locator("td").all_inner_texts()
+    assert une[3:7] == ["1", "0", "0", "1"], une
+    page.screenshot(path=str(shots / "stats-desktop.png"), full_page=True)
+    with page.expect_download() as dl:
+        page.click("#csv")
+    data = Path(dl.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["日期", "驿站编号", "驿站", "业务代码", "业务", "取号"]
+    by_service = {r[3]: r for r in rows[1:]}
+    assert set(by_service) == {"job_register", "unemployment", "guidance"}
+    assert by_service["job_register"][5:9] == ["2", "1", "0", "0"]
+    assert by_service["unemployment"][5:9] == ["1", "0", "0", "1"]
+    assert by_service["guidance"][5:9] == ["0", "0", "0", "0"]  # the transferred ticket is not a second issue
+    tab.close()
+    desk.close()
