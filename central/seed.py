@@ -9,14 +9,16 @@ from central import feeds
 from central.db import Database
 from central.models import StationConfig
 from kiosk.core import demodata
+from kiosk.core.queue import DEFAULT_SERVICES as KIOSK_SERVICES
 
 BATCH = 2000
 
+#: The services a station offers unless its config says otherwise: the same codes, names and
+#: prefixes as the kiosk's built-in list, so tickets, stats and configs agree.
 DEFAULT_SERVICES = [
-    {"code": "job_register", "name": "求职登记", "prefix": "A", "daily_quota": 200, "needs_identity": True},
-    {"code": "unemployment", "name": "失业登记", "prefix": "B", "daily_quota": 100, "needs_identity": True},
-    {"code": "guidance", "name": "职业指导", "prefix": "C", "daily_quota": 80, "needs_identity": False},
-    {"code": "policy", "name": "政策咨询", "prefix": "D", "daily_quota": 200, "needs_identity": False},
+    {"code": svc.code, "name": svc.name, "prefix": svc.prefix, "daily_quota": svc.daily_quota,
+     "needs_identity": svc.identity_required}
+    for svc in KIOSK_SERVICES
 ]
 
 

@@ -24,7 +24,7 @@ def db(tmp_path):
     d.dispose()
 
 
-def issue(db, number: str, *, service: str = "job_register", issued_at: datetime, priority: bool = False,
+def issue(db, number: str, *, service: str = "job_registration", issued_at: datetime, priority: bool = False,
           person_key: str | None = None, station: str = STATION, day: date | None = None) -> str:
     """A ticket as a kiosk's ticket.issued event projects it (issued_at naive UTC)."""
     tid = str(uuid.uuid4())

@@ -69,8 +69,8 @@ class Kiosk:
         from kiosk.sync.worker import CallsListener
 
         all_day = {d: ((dtime(0, 0), dtime(23, 59, 59)),) for d in range(7)}
-        services = (QueueService("job_register", "求职登记", "A", all_day),
-                    QueueService("unemployment", "失业登记", "B", all_day))
+        services = (QueueService("job_registration", "求职登记", "A", all_day),
+                    QueueService("unemployment_registration", "失业登记", "B", all_day))
         self.store = store
         self.client = make_client(url)
         self.cipher = OutboxCipher.from_data_dir(store.path.parent)
@@ -124,9 +124,9 @@ def test_counter_day_in_the_browser(tmp_path, shots, playwright_browser):
             cfg = s.get(StationConfig, STATION)
             cfg.config = {**cfg.config, "name": "和平区南市街就业驿站"}
         kiosk = Kiosk(store, central.url)
-        a1 = kiosk.issue("job_register", person_key="pk-resident-1")
-        a2 = kiosk.issue("job_register")
-        b1 = kiosk.issue("unemployment")
+        a1 = kiosk.issue("job_registration", person_key="pk-resident-1")
+        a2 = kiosk.issue("job_registration")
+        b1 = kiosk.issue("unemployment_registration")
         kiosk.push()
         kiosk.listener.start()
         try:
@@ -165,17 +165,17 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     page.click("#b-start")
     page.wait_for_selector("#cur-status .st-serving")
     page.click("#b-finish")
-    page.wait_for_selector("dialog[open] input[value='job_register']:checked")
-    page.check("dialog[open] input[value='policy']")
+    page.wait_for_selector("dialog[open] input[value='job_registration']:checked")
+    page.check("dialog[open] input[value='policy_consultation']")
     page.screenshot(path=str(shots / "console-desktop-finish-dialog.png"))
     page.click("#dlg-ok")
     page.wait_for_selector("#cur-number.empty")
     assert page.inner_text("#t-served") == "1" and page.inner_text("#t-mine") == "1"
     with central.db.session() as s:
         rec = s.scalars(select(ServiceRecord).where(ServiceRecord.ticket_id == a1.id)).one()
-        assert (rec.service, rec.counter, rec.person_key) == ("job_register", "2", "pk-resident-1")
+        assert (rec.service, rec.counter, rec.person_key) == ("job_registration", "2", "pk-resident-1")
         assert rec.started_at <= rec.finished_at
-        assert s.get(QueueTicket, a1.id).services_delivered == ["job_register", "policy"]
+        assert s.get(QueueTicket, a1.id).services_delivered == ["job_registration", "policy_consultation"]
 
     # the next one does not come: 重呼 is heard again, then 过号, then 恢复排队 brings it back
     t0 = time.monotonic()
@@ -207,10 +207,10 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     _current(tpage, "B001")
     tpage.screenshot(path=str(shots / "console-tablet-called.png"), full_page=True)
     tpage.click("#b-transfer")
-    tpage.wait_for_selector("dialog[open] button[data-service='guidance']")
-    assert tpage.locator("dialog[open] button[data-service='unemployment']").count() == 0
+    tpage.wait_for_selector("dialog[open] button[data-service='career_guidance']")
+    assert tpage.locator("dialog[open] button[data-service='unemployment_registration']").count() == 0
     tpage.screenshot(path=str(shots / "console-tablet-transfer.png"))
-    tpage.click("dialog[open] button[data-service='guidance']")
+    tpage.click("dialog[open] button[data-service='career_guidance']")
     tpage.wait_for_selector("#cur-number.empty")
     tpage.wait_for_function("[...document.querySelectorAll('.line')].some(l => l.textContent.includes('职业指导') "
                             "&& l.querySelector(\".chip[data-number='B001']\"))")
@@ -235,9 +235,9 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:6] == ["日期", "驿站编号", "驿站", "业务代码", "业务", "取号"]
     by_service = {r[3]: r for r in rows[1:]}
-    assert set(by_service) == {"job_register", "unemployment", "guidance"}
-    assert by_service["job_register"][5:9] == ["2", "1", "0", "0"]
-    assert by_service["unemployment"][5:9] == ["1", "0", "0", "1"]
-    assert by_service["guidance"][5:9] == ["0", "0", "0", "0"]  # the transferred ticket is not a second issue
+    assert set(by_service) == {"job_registration", "unemployment_registration", "career_guidance"}
+    assert by_service["job_registration"][5:9] == ["2", "1", "0", "0"]
+    assert by_service["unemployment_registration"][5:9] == ["1", "0", "0", "1"]
+    assert by_service["career_guidance"][5:9] == ["0", "0", "0", "0"]  # the transferred ticket is not a second issue
     tab.close()
     desk.close()

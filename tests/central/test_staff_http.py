@@ -90,7 +90,7 @@ def test_a_tampered_or_foreign_cookie_is_refused(client):
 
 def test_a_working_session_through_the_api(client, db):
     tid = issue(db, "A001", issued_at=utcnow() - timedelta(minutes=4), person_key="pk-9")
-    issue(db, "D001", service="policy", issued_at=utcnow() - timedelta(minutes=2))
+    issue(db, "D001", service="policy_consultation", issued_at=utcnow() - timedelta(minutes=2))
     login(client)
     h = {"X-CSRF-Token": csrf(client)}
     st = client.get("/staff/api/state").json()
@@ -105,14 +105,14 @@ def test_a_working_session_through_the_api(client, db):
     assert client.post("/staff/api/start", json={"ticket_id": tid}, headers=h).status_code == 200
     r = client.post("/staff/api/transfer", json={"ticket_id": tid}, headers=h)
     assert r.status_code == 409 and "业务" in r.json()["message"]
-    r = client.post("/staff/api/finish", json={"ticket_id": tid, "services": ["job_register", "policy"]}, headers=h)
+    r = client.post("/staff/api/finish", json={"ticket_id": tid, "services": ["job_registration", "policy_consultation"]}, headers=h)
     assert r.status_code == 200 and r.json()["state"]["counter_today"]["served"] == 1
     r = client.post("/staff/api/finish", json={"ticket_id": tid}, headers=h)
     assert r.status_code == 200 and r.json()["changed"] is False
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(ServiceRecord)) == 1
-    r = client.post("/staff/api/services", json={"services": ["policy"]}, headers=h).json()
-    assert [x["code"] for x in r["state"]["services"] if x["mine"]] == ["policy"]
+    r = client.post("/staff/api/services", json={"services": ["policy_consultation"]}, headers=h).json()
+    assert [x["code"] for x in r["state"]["services"] if x["mine"]] == ["policy_consultation"]
     assert client.post("/staff/api/explode", json={}, headers=h).status_code == 404
     assert client.post("/staff/api/call", content=b"[1,2", headers=h).status_code == 400
 
@@ -127,7 +127,7 @@ def test_statistics_are_per_station_for_staff(client, db):
     csv_ = client.get(f"/staff/stats.csv?station={STATION}")
     assert csv_.headers["content-type"].startswith("text/csv") and "attachment" in csv_.headers["content-disposition"]
     lines = csv_.content.decode("utf-8-sig").strip().splitlines()
-    assert len(lines) == 2 and ",TJ-OTHER-01,另一驿站,job_register,求职登记,2,0,0,0," in lines[1]
+    assert len(lines) == 2 and ",TJ-OTHER-01,另一驿站,job_registration,求职登记,2,0,0,0," in lines[1]
     add_staff(db, STATION, "管理员", "9999", role="admin")
     client.cookies.clear()
     login(client, name="管理员", password="9999")

@@ -15,11 +15,11 @@ def _day_of_work(db):
     a1 = issue(db, "A001", issued_at=T0)
     issue(db, "A002", issued_at=minutes(T0, 2))
     issue(db, "A003", issued_at=minutes(T0, 4))
-    issue(db, "B001", service="unemployment", issued_at=minutes(T0, 1))
-    issue(db, "C001", service="guidance", issued_at=T0 + timedelta(days=1))
+    issue(db, "B001", service="unemployment_registration", issued_at=minutes(T0, 1))
+    issue(db, "C001", service="career_guidance", issued_at=T0 + timedelta(days=1))
     issue(db, "A001", issued_at=T0, station="TJ-OTHER-01")
-    _act(db, tickets.set_counter_services, STATION, "1", ["job_register"])
-    _act(db, tickets.set_counter_services, STATION, "2", ["unemployment"])
+    _act(db, tickets.set_counter_services, STATION, "1", ["job_registration"])
+    _act(db, tickets.set_counter_services, STATION, "2", ["unemployment_registration"])
     _act(db, tickets.call_next, STATION, "2", now=minutes(T0, 3))          # B001: waited 2
     assert _act(db, tickets.call_next, STATION, "1", now=minutes(T0, 10)).ticket.id == a1  # waited 10
     _act(db, tickets.start, STATION, "1", now=minutes(T0, 12))
@@ -29,9 +29,9 @@ def _day_of_work(db):
     _act(db, tickets.call_next, STATION, "1", now=minutes(T0, 26))          # A003: waited 22
     _act(db, tickets.start, STATION, "1", now=minutes(T0, 26))
     _act(db, tickets.finish, STATION, "1", now=minutes(T0, 30))            # served 4
-    _act(db, tickets.transfer, STATION, "2", "job_register", now=minutes(T0, 31))
+    _act(db, tickets.transfer, STATION, "2", "job_registration", now=minutes(T0, 31))
     moved = _act(db, tickets.call_next, STATION, "1", now=minutes(T0, 32)).ticket
-    assert moved.number == "B001" and moved.service == "job_register"
+    assert moved.number == "B001" and moved.service == "job_registration"
     _act(db, tickets.finish, STATION, "1", now=minutes(T0, 40))            # served 8, from the call
 
 
@@ -40,17 +40,17 @@ def test_table_counts_and_times(db):
     with db.session() as s:
         rows = staff_stats.table(s, T0.date(), T0.date() + timedelta(days=1), STATION)
     got = {(r.day.isoformat(), r.service): r for r in rows}
-    assert list(got) == [("2026-11-25", "job_register"), ("2026-11-25", "unemployment"),
-                         ("2026-11-26", "guidance")]
-    job = got["2026-11-25", "job_register"]
+    assert list(got) == [("2026-11-25", "job_registration"), ("2026-11-25", "unemployment_registration"),
+                         ("2026-11-26", "career_guidance")]
+    job = got["2026-11-25", "job_registration"]
     assert (job.issued, job.served, job.no_show, job.transferred) == (3, 3, 1, 0)
     assert (job.wait_avg, job.wait_median) == (17.3, 20.0)
     assert (job.service_avg, job.service_median) == (6.7, 8.0)
     assert (job.service_name, job.station_name) == ("求职登记", "南市街就业驿站")
-    une = got["2026-11-25", "unemployment"]
+    une = got["2026-11-25", "unemployment_registration"]
     assert (une.issued, une.served, une.no_show, une.transferred) == (1, 0, 0, 1)
     assert (une.wait_avg, une.service_avg) == (2.0, None)
-    g = got["2026-11-26", "guidance"]
+    g = got["2026-11-26", "career_guidance"]
     assert (g.issued, g.served, g.wait_avg) == (1, 0, None)
     t = staff_stats.totals(rows)
     assert (t["issued"], t["served"], t["no_show"], t["transferred"]) == (5, 3, 1, 1)
@@ -66,9 +66,9 @@ def test_csv_opens_in_excel(db):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
     assert rows[0] == list(staff_stats.COLUMNS)
-    assert rows[1] == ["2026-11-25", STATION, "南市街就业驿站", "job_register", "求职登记", "3", "3", "1", "0",
+    assert rows[1] == ["2026-11-25", STATION, "南市街就业驿站", "job_registration", "求职登记", "3", "3", "1", "0",
                        "17.3", "20.0", "6.7", "8.0"]
-    assert rows[2][3:] == ["unemployment", "失业登记", "1", "0", "0", "1", "2.0", "2.0", "", ""]
+    assert rows[2][3:] == ["unemployment_registration", "失业登记", "1", "0", "0", "1", "2.0", "2.0", "", ""]
     assert len(rows) == 3
 
 

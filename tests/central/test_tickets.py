@@ -36,7 +36,7 @@ def test_call_next_takes_priority_first_then_the_oldest(db):
     a1 = issue(db, "A001", issued_at=T0)
     a2 = issue(db, "A002", issued_at=minutes(T0, 1))
     a3 = issue(db, "A003", issued_at=minutes(T0, 2), priority=True)
-    b1 = issue(db, "B001", service="unemployment", issued_at=minutes(T0, -5))
+    b1 = issue(db, "B001", service="unemployment_registration", issued_at=minutes(T0, -5))
     order = []
     for i in range(4):
         out = _act(db, tickets.call_next, STATION, "1", "张三", now=minutes(T0, 10 + i))
@@ -88,8 +88,8 @@ def test_counters_calling_at_once_each_get_their_own_ticket(db):
 
 def test_a_counter_calls_only_its_services(db):
     issue(db, "A001", issued_at=T0)
-    b1 = issue(db, "B001", service="unemployment", issued_at=minutes(T0, 3))
-    _act(db, tickets.set_counter_services, STATION, "3", ["unemployment"])
+    b1 = issue(db, "B001", service="unemployment_registration", issued_at=minutes(T0, 3))
+    _act(db, tickets.set_counter_services, STATION, "3", ["unemployment_registration"])
     assert _act(db, tickets.call_next, STATION, "3", now=minutes(T0, 5)).ticket.id == b1
     _act(db, tickets.finish, STATION, "3", now=minutes(T0, 9))
     out = _act(db, tickets.call_next, STATION, "3", now=minutes(T0, 10))
@@ -134,19 +134,19 @@ def test_recall_calls_the_same_ticket_again(db):
 
 def test_transfer_keeps_number_and_place(db):
     a1 = issue(db, "A001", issued_at=T0, person_key="pk-1")
-    c1 = issue(db, "C001", service="guidance", issued_at=minutes(T0, 5))
+    c1 = issue(db, "C001", service="career_guidance", issued_at=minutes(T0, 5))
     _act(db, tickets.call_next, STATION, "1", now=minutes(T0, 10))
     _act(db, tickets.start, STATION, "1", now=minutes(T0, 11))
     with pytest.raises(tickets.Refused):
-        _act(db, tickets.transfer, STATION, "1", "job_register", now=minutes(T0, 12))
+        _act(db, tickets.transfer, STATION, "1", "job_registration", now=minutes(T0, 12))
     with pytest.raises(tickets.Refused):
         _act(db, tickets.transfer, STATION, "1", "no_such_service", now=minutes(T0, 12))
-    out = _act(db, tickets.transfer, STATION, "1", "guidance", now=minutes(T0, 12))
+    out = _act(db, tickets.transfer, STATION, "1", "career_guidance", now=minutes(T0, 12))
     new = out.ticket
     assert _ticket(db, a1).status == "transferred"
     assert (new.number, new.service, new.status, new.issued_at, new.person_key, new.transferred_from) == \
-        ("A001", "guidance", "waiting", T0, "pk-1", a1)
-    _act(db, tickets.set_counter_services, STATION, "5", ["guidance"])
+        ("A001", "career_guidance", "waiting", T0, "pk-1", a1)
+    _act(db, tickets.set_counter_services, STATION, "5", ["career_guidance"])
     assert _act(db, tickets.call_next, STATION, "5", now=minutes(T0, 13)).ticket.id == new.id  # ahead of C001
     assert _ticket(db, c1).status == "waiting"
     # the first counter is free again
@@ -157,7 +157,7 @@ def test_finish_writes_exactly_one_service_record(db):
     a1 = issue(db, "A001", issued_at=T0, person_key="pk-42")
     _act(db, tickets.call_next, STATION, "2", "李四", now=minutes(T0, 4))
     _act(db, tickets.start, STATION, "2", "李四", now=minutes(T0, 5))
-    out = _act(db, tickets.finish, STATION, "2", "李四", services=["job_register", "policy"], ticket_id=a1,
+    out = _act(db, tickets.finish, STATION, "2", "李四", services=["job_registration", "policy_consultation"], ticket_id=a1,
                now=minutes(T0, 17))
     again = _act(db, tickets.finish, STATION, "2", "李四", ticket_id=a1, now=minutes(T0, 17.02))
     assert out.changed and not again.changed
@@ -166,10 +166,10 @@ def test_finish_writes_exactly_one_service_record(db):
         assert len(recs) == 1
         r = recs[0]
         assert (r.station_id, r.service, r.counter, r.ticket_id, r.person_key, r.outcome) == \
-            (STATION, "job_register", "2", a1, "pk-42", "served")
+            (STATION, "job_registration", "2", a1, "pk-42", "served")
         assert (r.issued_at, r.started_at, r.finished_at) == (T0, minutes(T0, 5), minutes(T0, 17))
         ev = s.get(Event, r.event_id)
-        assert ev.type == "service.rendered" and ev.payload["services_delivered"] == ["job_register", "policy"]
+        assert ev.type == "service.rendered" and ev.payload["services_delivered"] == ["job_registration", "policy_consultation"]
         assert ev.payload["person_key"] == "pk-42"
         t = s.get(QueueTicket, a1)
         assert t.status == "done" and t.service_record_id == r.event_id
@@ -203,16 +203,16 @@ def test_another_stations_counter_never_sees_the_ticket(db):
 def test_console_state_shows_lines_and_counts(db):
     issue(db, "A001", issued_at=T0)
     issue(db, "A002", issued_at=minutes(T0, 2), priority=True)
-    issue(db, "B001", service="unemployment", issued_at=minutes(T0, 3))
+    issue(db, "B001", service="unemployment_registration", issued_at=minutes(T0, 3))
     _act(db, tickets.call_next, STATION, "1", now=minutes(T0, 10))
     with db.session() as s:
         st = tickets.console_state(s, STATION, "1", now=minutes(T0, 12))
     assert st["current"]["number"] == "A002" and st["current"]["status"] == "called"
     assert st["current"]["waited_min"] == 8 and st["current"]["priority"]
     lines = {line["code"]: line for line in st["lines"]}
-    assert [t["number"] for t in lines["job_register"]["tickets"]] == ["A001"]
-    assert lines["job_register"]["tickets"][0]["waited_min"] == 12
-    assert lines["unemployment"]["count"] == 1 and lines["guidance"]["count"] == 0
+    assert [t["number"] for t in lines["job_registration"]["tickets"]] == ["A001"]
+    assert lines["job_registration"]["tickets"][0]["waited_min"] == 12
+    assert lines["unemployment_registration"]["count"] == 1 and lines["career_guidance"]["count"] == 0
     assert st["today"] == {"issued": 3, "waiting": 2, "served": 0, "no_show": 0}
     assert st["station_name"] == "南市街就业驿站"
 
@@ -226,7 +226,7 @@ def test_ticket_issued_events_join_the_line_once(db):
 
     kiosk = Kiosk(id="k1", station_id=STATION, secret="x" * 20, enabled=True)
     tid = str(_uuid.uuid4())
-    payload = {"ticket_id": tid, "service": "policy", "number": "D007", "day": "2026-11-25",
+    payload = {"ticket_id": tid, "service": "policy_consultation", "number": "D007", "day": "2026-11-25",
                "issued_at": "2026-11-25T10:00:00+08:00", "priority": True, "person_key": "pk-7", "people_ahead": 2}
     first = p.EventBatch(events=[p.EventIn(id=str(_uuid.uuid4()), seq=1, type="ticket.issued",
                                            occurred_at=T0, payload=payload)])
@@ -241,5 +241,5 @@ def test_ticket_issued_events_join_the_line_once(db):
         assert len(rows) == 1
         t = rows[0]
         assert (t.id, t.station_id, t.service, t.number, t.priority, t.person_key, t.status) == \
-            (tid, STATION, "policy", "D007", True, "pk-7", "waiting")
+            (tid, STATION, "policy_consultation", "D007", True, "pk-7", "waiting")
         assert t.issued_at == T0 and t.day.isoformat() == "2026-11-25"  # 10:00 in Tianjin is 02:00 UTC
