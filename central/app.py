@@ -17,7 +17,7 @@ from central import feeds
 from central.auth import authenticated_kiosk, purge_nonces
 from central.db import Database
 from central.errors import ApiError
-from central.events import ingest
+from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, StationConfig
 from kiosk.sync import protocol as p
 
@@ -91,10 +91,14 @@ def create_app(db: Database) -> FastAPI:
         from datetime import datetime, timezone
 
         now = datetime.now(timezone.utc).replace(tzinfo=None)
+        health = beat.model_dump(mode="json")
+        if not storable(health):
+            raise ApiError(422, "invalid_request", "the heartbeat holds a NUL character, an unpaired "
+                                                   "surrogate, or a number that is NaN or infinite")
         with db.session() as s:
             row = s.get(Kiosk, kiosk.id)
             row.last_seen_at = now
-            row.last_heartbeat = beat.model_dump(mode="json")
+            row.last_heartbeat = health
             row.clock_offset_s = beat.clock_offset_s
             commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
             row.pending_commands = ""
