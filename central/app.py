@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import feeds
 from central.auth import authenticated_kiosk, purge_nonces
@@ -42,6 +43,15 @@ def create_app(db: Database) -> FastAPI:
     async def api_error(_request: Request, e: ApiError) -> JSONResponse:
         body = p.ErrorReply(error=e.code, message=e.message, server_time=time.time())
         return JSONResponse(body.model_dump(), status_code=e.status, headers=e.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, e: StarletteHTTPException) -> JSONResponse:
+        # Raised by the framework itself (no such route, wrong method, a body it cannot parse): the
+        # same error reply as everything else, so a kiosk can always read why it was refused.
+        code = {404: "not_found", 413: "too_large", 429: "rate_limited"}.get(
+            e.status_code, "unavailable" if e.status_code >= 500 else "invalid_request")
+        body = p.ErrorReply(error=code, message=str(e.detail)[:200], server_time=time.time())
+        return JSONResponse(body.model_dump(), status_code=e.status_code, headers=e.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, e: RequestValidationError) -> JSONResponse:
@@ -92,9 +102,9 @@ def create_app(db: Database) -> FastAPI:
 
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         health = beat.model_dump(mode="json")
-        if not storable(health):
-            raise ApiError(422, "invalid_request", "the heartbeat holds a NUL character, an unpaired "
-                                                   "surrogate, or a number that is NaN or infinite")
+        if not storable(health):  # answered like any other invalid body
+            raise RequestValidationError([{"loc": ["body"], "type": "value_error",
+                                           "msg": "a NUL character or an unpaired surrogate"}])
         with db.session() as s:
             row = s.get(Kiosk, kiosk.id)
             row.last_seen_at = now

@@ -55,7 +55,11 @@ def body_digest(body: bytes) -> str:
 
 
 def canonical(method: str, path_query: str, timestamp: str, nonce: str, body: bytes) -> bytes:
-    """What is signed: method, path with query, timestamp, nonce and the body's SHA-256."""
+    """What is signed: method, path with query, timestamp, nonce and the body's SHA-256.
+
+    ``path_query`` is the path and query exactly as sent, percent-encoding included (requests'
+    ``PreparedRequest.path_url``); the server checks it against the raw request target.
+    """
     return "\n".join((VERSION, method.upper(), path_query, timestamp, nonce, body_digest(body))).encode()
 
 

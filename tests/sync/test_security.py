@@ -290,6 +290,19 @@ def test_tampered_path_or_method_is_refused(central, before):
     assert dump(central.db) == before
 
 
+def test_a_percent_encoded_path_is_checked_as_it_was_sent(central, before):
+    """The signature covers the path as sent, percent-encoding and all (not the decoded path)."""
+    encoded = f"{p.PREFIX}/stations/TJ%20%E5%8D%97%E5%B8%82/config"
+    resp = call(central, "GET", encoded)
+    assert_error(resp, 403, "forbidden")  # authenticated, then refused: someone else's station
+    resp = call(central, "GET", f"{p.PREFIX}/feeds/vacancies%20")
+    assert_error(resp, 404, "not_found")
+    # a signature over the decoded path does not match what was sent
+    resp = call(central, "GET", encoded, sign_path=f"{p.PREFIX}/stations/TJ 南市/config")
+    assert_error(resp, 401, "bad_signature")
+    assert data(central.db) == without_nonces(before)
+
+
 # --- one station cannot see or change another's -----------------------------------------------------
 
 
@@ -362,6 +375,10 @@ def test_oversized_body_is_refused(central, before):
 def test_malformed_event_batches_get_a_4xx_and_store_nothing(central, before, body):
     resp = call(central, "POST", EVENTS, body)
     assert 400 <= resp.status_code < 500, (resp.status_code, resp.text[:300])
+    if resp.status_code == 422:
+        assert isinstance(resp.json()["detail"], list), resp.text
+    else:  # e.g. 400 for a body that is not UTF-8: still the protocol's error reply
+        p.ErrorReply.model_validate_json(resp.content)
     assert data(central.db) == without_nonces(before)
     assert count(central.db, Nonce) <= len(before["nonces"]) + 1  # at most this request's own
 
@@ -435,6 +452,13 @@ def test_feed_with_a_bad_cursor_is_a_400(central, cursor):
 def test_feed_cursor_over_the_length_limit_is_a_422(central):
     resp = call(central, "GET", f"{p.PREFIX}/feeds/vacancies?cursor={'1' * 201}")
     assert resp.status_code == 422, resp.text[:300]
+
+
+def test_unknown_routes_and_methods_get_the_protocol_error_reply(central):
+    assert_error(call(central, "GET", f"{p.PREFIX}/nothing-here"), 404, "not_found")
+    resp = call(central, "DELETE", CONFIG)
+    assert_error(resp, 405, "invalid_request")
+    assert "GET" in resp.headers.get("Allow", "")
 
 
 def test_unknown_feed_is_a_404(central):
