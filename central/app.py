@@ -12,12 +12,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central import feeds
 from central.auth import authenticated_kiosk, purge_nonces
 from central.db import Database
 from central.errors import ApiError
-from central.events import ingest
+from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, StationConfig
 from central.staff import router as staff_router
 from kiosk.sync import protocol as p
@@ -44,6 +45,15 @@ def create_app(db: Database) -> FastAPI:
     async def api_error(_request: Request, e: ApiError) -> JSONResponse:
         body = p.ErrorReply(error=e.code, message=e.message, server_time=time.time())
         return JSONResponse(body.model_dump(), status_code=e.status, headers=e.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, e: StarletteHTTPException) -> JSONResponse:
+        # Raised by the framework itself (no such route, wrong method, a body it cannot parse): the
+        # same error reply as everything else, so a kiosk can always read why it was refused.
+        code = {404: "not_found", 413: "too_large", 429: "rate_limited"}.get(
+            e.status_code, "unavailable" if e.status_code >= 500 else "invalid_request")
+        body = p.ErrorReply(error=code, message=str(e.detail)[:200], server_time=time.time())
+        return JSONResponse(body.model_dump(), status_code=e.status_code, headers=e.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, e: RequestValidationError) -> JSONResponse:
@@ -102,10 +112,14 @@ def create_app(db: Database) -> FastAPI:
         from datetime import datetime, timezone
 
         now = datetime.now(timezone.utc).replace(tzinfo=None)
+        health = beat.model_dump(mode="json")
+        if not storable(health):  # answered like any other invalid body
+            raise RequestValidationError([{"loc": ["body"], "type": "value_error",
+                                           "msg": "a NUL character or an unpaired surrogate"}])
         with db.session() as s:
             row = s.get(Kiosk, kiosk.id)
             row.last_seen_at = now
-            row.last_heartbeat = beat.model_dump(mode="json")
+            row.last_heartbeat = health
             row.clock_offset_s = beat.clock_offset_s
             commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
             row.pending_commands = ""

@@ -39,7 +39,10 @@ async def authenticated_kiosk(request: Request) -> Kiosk:
     body = await request.body()
     if len(body) > p.MAX_BODY_BYTES:
         raise ApiError(413, "too_large", f"the body is over {p.MAX_BODY_BYTES} bytes")
-    path_query = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    # The path as it was sent (percent-encoded), which is what the kiosk signed; request.url.path is decoded.
+    raw_path = request.scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else request.url.path
+    path_query = path + (f"?{request.url.query}" if request.url.query else "")
     db = request.app.state.db
     return await run_in_threadpool(_check, db, kiosk_id, ts, nonce, signature, request.method, path_query, body)
 

@@ -7,6 +7,8 @@ answered "duplicate", never applied twice.
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +34,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -40,7 +45,32 @@ def _naive(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
 
 
+def storable(value) -> bool:  # noqa: ANN001
+    """Whether every string and number in ``value`` fits both databases: no NUL character (PostgreSQL
+    text cannot hold one), no unpaired surrogate (not UTF-8), no NaN or infinity (not JSON)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not _SURROGATE.search(value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(storable(v) for v in value)
+    return True
+
+
+def _safe(text: str) -> str:
+    """``text`` with what the databases cannot hold replaced, for recording why an event was refused."""
+    return _SURROGATE.sub("\ufffd", text.replace("\x00", "\ufffd"))
+
+
 def _reason(ev: p.EventIn) -> str:
+    if not storable(ev.type) or not storable(ev.payload):
+        return "text with a NUL character or an unpaired surrogate, or a number that is NaN or infinite"
+    try:
+        _naive(ev.occurred_at)
+    except OverflowError:
+        return "occurred_at is out of range"
     if ev.type not in p.EVENT_TYPES:
         return f"unknown event type {ev.type!r}"
     missing = [k for k in REQUIRED.get(ev.type, ()) if k not in ev.payload]
@@ -54,7 +84,7 @@ def _reason(ev: p.EventIn) -> str:
 def _dt(value) -> datetime | None:  # noqa: ANN001
     try:
         return _naive(datetime.fromisoformat(value)) if isinstance(value, str) else None
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -87,7 +117,8 @@ def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch) -> list[p.EventResult]
         reason = _reason(ev)
         if reason:
             if s.get(RejectedEvent, ev.id) is None:
-                s.add(RejectedEvent(id=ev.id, kiosk_id=kiosk.id, type=ev.type[:40], reason=reason, received_at=now))
+                s.add(RejectedEvent(id=ev.id, kiosk_id=kiosk.id, type=_safe(ev.type)[:40],
+                                    reason=reason[:200], received_at=now))
             results.append(p.EventResult(id=ev.id, status="rejected", reason=reason))
             continue
         try:

@@ -38,8 +38,13 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 
 
+#: The largest integer the databases on either side store (a signed 64-bit column).
+MAX_INT64 = 2**63 - 1
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinity are never meaningful here, and neither database column nor JSON holds them
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -50,7 +55,11 @@ def body_digest(body: bytes) -> str:
 
 
 def canonical(method: str, path_query: str, timestamp: str, nonce: str, body: bytes) -> bytes:
-    """What is signed: method, path with query, timestamp, nonce and the body's SHA-256."""
+    """What is signed: method, path with query, timestamp, nonce and the body's SHA-256.
+
+    ``path_query`` is the path and query exactly as sent, percent-encoding included (requests'
+    ``PreparedRequest.path_url``); the server checks it against the raw request target.
+    """
     return "\n".join((VERSION, method.upper(), path_query, timestamp, nonce, body_digest(body))).encode()
 
 
@@ -176,7 +185,7 @@ EVENT_TYPES = (
 
 class EventIn(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_INT64)
     type: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     occurred_at: datetime
     payload: dict[str, Any]
