@@ -106,7 +106,7 @@ class Ticket(Base):
     __tablename__ = "tickets"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    service_code: Mapped[str] = mapped_column(String(20))
+    service_code: Mapped[str] = mapped_column(String(40))
     prefix: Mapped[str] = mapped_column(String(4))
     number: Mapped[int] = mapped_column(Integer)
     day: Mapped[date] = mapped_column(Date)
@@ -148,7 +148,7 @@ class Appointment(Base):
     __tablename__ = "appointments"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    service_code: Mapped[str] = mapped_column(String(20))
+    service_code: Mapped[str] = mapped_column(String(40))
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     reference: Mapped[str] = mapped_column(String(8), unique=True)
     person_key: Mapped[str] = mapped_column(String(64))

@@ -210,7 +210,7 @@ class EventBatchReply(Strict):
 
 
 class QueueService(Strict):
-    code: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     prefix: Annotated[str, StringConstraints(min_length=1, max_length=4)]
     daily_quota: int = Field(default=200, ge=0)

@@ -14,6 +14,7 @@ import time
 import pytest
 import requests
 import schemathesis
+from hypothesis.errors import Unsatisfiable
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -49,7 +50,8 @@ class KioskSignature(requests.auth.AuthBase):
 
 
 def operations(schema):  # noqa: ANN001, ANN201
-    ops = [result.ok() for result in schema.get_all_operations()]
+    # the kiosk sync API; the staff console's pages and session API have their own tests (tests/central)
+    ops = [op for op in (result.ok() for result in schema.get_all_operations()) if op.path.startswith(p.PREFIX)]
     assert {op.label for op in ops} >= {
         f"GET {p.PREFIX}/feeds/{{feed}}", f"POST {p.PREFIX}/events", f"POST {p.PREFIX}/heartbeat",
         f"GET {p.PREFIX}/stations/{{station_id}}/config", f"GET {p.PREFIX}/stations/{{station_id}}/calls",
@@ -96,6 +98,10 @@ def fuzz(schema, mode: GenerationMode, check, examples: int = MAX_EXAMPLES) -> l
             run()
         except AssertionError:
             pass
+        except Unsatisfiable:
+            # nothing of the operation can be made invalid (e.g. GET /feeds/{feed}/snapshot, whose only
+            # input is a free string): there is no negative case to send
+            assert mode is GenerationMode.NEGATIVE, f"{op.label}: no positive case could be generated"
     return failures
 
 

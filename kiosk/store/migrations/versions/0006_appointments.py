@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "appointments",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("service_code", sa.String(20), nullable=False),
+        sa.Column("service_code", sa.String(40), nullable=False),
         sa.Column("starts_at", sa.DateTime(), nullable=False),
         sa.Column("reference", sa.String(8), nullable=False, unique=True),
         sa.Column("person_key", sa.String(64), nullable=False),
