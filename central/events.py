@@ -11,6 +11,7 @@ import math
 import re
 from datetime import datetime, timezone
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,8 +92,14 @@ def _dt(value) -> datetime | None:  # noqa: ANN001
 def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
     if ev.type == "ticket.issued":
         tickets.on_ticket_issued(s, kiosk.station_id, ev.id, ev.occurred_at, ev.payload)
+    elif ev.type in ("ticket.called", "ticket.finished"):
+        tickets.on_kiosk_step(s, kiosk.station_id, ev.type, ev.payload)
     elif ev.type == "service.rendered":
         pl = ev.payload
+        ticket_id = str(pl.get("ticket_id", ""))[:36]
+        if ticket_id and s.scalar(select(ServiceRecord.event_id).where(ServiceRecord.ticket_id == ticket_id,
+                                                                       ServiceRecord.station_id == kiosk.station_id)):
+            return  # one service record per ticket, whichever side finished it
         s.add(ServiceRecord(
             event_id=ev.id, station_id=kiosk.station_id, service=str(pl["service"])[:40],
             counter=str(pl.get("counter", ""))[:20], ticket_id=str(pl.get("ticket_id", ""))[:36],

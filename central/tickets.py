@@ -95,6 +95,24 @@ def on_ticket_issued(s: Session, station_id: str, event_id: str, occurred_at: da
     ))
 
 
+def on_kiosk_step(s: Session, station_id: str, type_: str, payload: dict) -> None:
+    """A step taken at the kiosk's own staff panel while central was unreachable.
+
+    The ticket follows it if it is still where the step found it (a step central already saw
+    from the console changes nothing); no call is announced again, the kiosk already did.
+    """
+    t = s.get(QueueTicket, str(payload.get("ticket_id", ""))[:36])
+    if t is None or t.station_id != station_id:
+        return
+    at = _parse_dt(payload.get("called_at") or payload.get("finished_at")) or utcnow()
+    counter = str(payload.get("counter", ""))[:20]
+    if type_ == "ticket.called" and t.status == "waiting":
+        t.status, t.counter, t.called_at, t.last_called_at = "called", counter, at, at
+    elif type_ == "ticket.finished" and t.status in ("waiting", "called", "serving"):
+        t.status = "no_show" if payload.get("outcome") == "no_show" else "done"
+        t.counter, t.finished_at = counter or t.counter, at
+
+
 # --- the station's services -------------------------------------------------------------------
 
 def service_names(s: Session, station_id: str) -> dict[str, str]:

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.core.calls import Call
-from kiosk.core.queue import QueueBook
+from kiosk.core.queue import STATION_TZ, QueueBook
+
+
+def _iso(local: datetime | None) -> str | None:
+    """A station wall-clock time (as stored) with its zone, so central reads the instant right."""
+    return local.replace(tzinfo=STATION_TZ).isoformat() if local else None
 
 
 class CounterError(ValueError):
@@ -97,7 +102,7 @@ class CounterDesk:
             s.refresh(t)
             view = self._view(t)
             self.emit(s, "ticket.called", {"ticket_id": t.id, "number": view.number, "service": t.service_code,
-                                           "counter": counter, "called_at": now.isoformat(), "source": "kiosk"})
+                                           "counter": counter, "called_at": _iso(now), "source": "kiosk"})
         self.on_call(Call(f"kiosk-{t.id}-1", view.number, counter, view.service_name, now))
         return view
 
@@ -129,7 +134,7 @@ class CounterDesk:
         def apply(s, t, now):  # noqa: ANN001, ANN202
             t.status, t.finished_at = "no_show", now
             self.emit(s, "ticket.finished", {"ticket_id": t.id, "counter": counter, "outcome": "no_show",
-                                             "finished_at": now.isoformat()})
+                                             "finished_at": _iso(now)})
         return self._finish_step(counter, ("called",), apply)
 
     def finish(self, counter: str, delivered: tuple[str, ...] = ()) -> CounterTicket:
@@ -138,11 +143,11 @@ class CounterDesk:
             t.status, t.finished_at = "done", now
             t.started_at = t.started_at or t.called_at
             self.emit(s, "ticket.finished", {"ticket_id": t.id, "counter": counter, "outcome": "served",
-                                             "finished_at": now.isoformat()})
+                                             "finished_at": _iso(now)})
             self.emit(s, "service.rendered", {
                 "ticket_id": t.id, "service": t.service_code, "counter": counter,
-                "issued_at": t.issued_at.isoformat(), "called_at": t.called_at.isoformat() if t.called_at else None,
-                "started_at": t.started_at.isoformat() if t.started_at else None, "finished_at": now.isoformat(),
+                "issued_at": _iso(t.issued_at), "called_at": _iso(t.called_at),
+                "started_at": _iso(t.started_at), "finished_at": _iso(now),
                 "person_key": t.person_key, "delivered": list(delivered) or [t.service_code], "outcome": "served",
             })
         return self._finish_step(counter, ("called", "serving"), apply)

@@ -67,6 +67,7 @@ def test_finish_records_one_service_record_with_times_and_person_key(desk, store
     started = datetime.fromisoformat(record["started_at"])
     finished = datetime.fromisoformat(record["finished_at"])
     assert (started - issued) == timedelta(minutes=8) and (finished - started) == timedelta(minutes=12)
+    assert issued.utcoffset() == timedelta(hours=8)  # station time with its zone: central reads the instant
     assert [e["outcome"] for e in _events(store, "ticket.finished")] == ["served"]
     assert [e["counter"] for e in _events(store, "ticket.called")] == ["2"]
     with store.read() as s:
