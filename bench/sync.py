@@ -158,7 +158,7 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--vacancies", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3, help="initial pulls to take the median of")
     ap.add_argument("--naive-runs", type=int, default=1, help="naive loads (slow) to take the median of")
-    ap.add_argument("--page-size", type=int, default=1000)
+    ap.add_argument("--page-size", type=int, default=2000)
     ap.add_argument("--changes", type=int, default=1000)
     args = ap.parse_args(argv)
     import socket

@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--feeds", default="vacancies,stations,announcements", help="comma-separated feeds to pull")
     p.add_argument("--retry-for", type=float, default=0.0, metavar="SECONDS",
                    help="keep retrying failed rounds (with backoff) for this long before giving up")
-    p.add_argument("--page-size", type=int, default=1000)
+    p.add_argument("--page-size", type=int, default=2000)
     p.set_defaults(func=run)
 
 

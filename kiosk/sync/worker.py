@@ -50,7 +50,7 @@ class SyncStatus:
 
 class SyncWorker:
     def __init__(self, store: Store, client: CentralClient, cipher: OutboxCipher | None, *, station_id: str,
-                 interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 1000,
+                 interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 2000,
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
                  on_feed: Callable[[str], None] | None = None,
