@@ -1,0 +1,45 @@
+"""python -m central import: bad rows reported by line, good rows kept, pinyin added by the producer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from central.db import Database
+from central.models import FeedItem
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = "id,title,category,employer,district,street,address,lat,lon,salary_min,salary_max,job_type,posted_on,expires_on\n"
+GOOD = "V1,保洁员,家政服务,天津鑫达家政服务有限公司,和平区,南市街道,荣业大街1号,39.13,117.19,3000,4200,全职,2026-11-01,2026-12-31\n"
+NO_TITLE = "V2,,家政服务,某公司,和平区,南市街道,某路,39.13,117.19,3000,4200,全职,2026-11-01,2026-12-31\n"
+BAD_LAT = "V3,电工,建筑装修,某公司,和平区,南市街道,某路,139.13,117.19,6000,9000,全职,2026-11-01,2026-12-31\n"
+SALARY = "V4,厨师,餐饮服务,某公司,和平区,南市街道,某路,39.13,117.19,8000,4000,全职,2026-11-01,2026-12-31\n"
+
+
+def test_import_keeps_good_rows_and_names_the_bad_lines(tmp_path):
+    csv = tmp_path / "vacancies.csv"
+    csv.write_text(HEADER + GOOD + NO_TITLE + BAD_LAT + SALARY, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    r = subprocess.run([sys.executable, "-m", "central", "--db", url, "import", str(csv)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "imported 1 vacancies; 3 bad rows skipped" in r.stdout
+    assert f"{csv}:3: skipped: title" in r.stderr and f"{csv}:4: skipped: lat" in r.stderr
+    assert f"{csv}:5: skipped: salary_max is below salary_min" in r.stderr
+    db = Database(url)
+    with db.session() as s:
+        rows = s.scalars(select(FeedItem).where(FeedItem.feed == "vacancies")).all()
+    assert [r.id for r in rows] == ["V1"]
+    assert rows[0].data["pinyin_initials"].split()[0] == "bjy"  # computed where the vacancy is produced
+    db.dispose()
+
+
+def test_import_refuses_a_file_that_is_not_an_export(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text('"just a string"', encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "central", "--db", f"sqlite:///{tmp_path / 'c.db'}", "import", str(bad)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "expected a JSON array" in r.stderr
