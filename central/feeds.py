@@ -79,6 +79,14 @@ def put(s: Session, feed: str, items: list[dict]) -> int:
     return len(items)
 
 
+def put_batch(db, feed: str, batch: list[dict]) -> int:  # noqa: ANN001 - a central.db.Database
+    """``put`` a batch in its own transaction, then empty the list (for loaders that stream rows)."""
+    with db.session() as s:
+        n = put(s, feed, batch)
+    batch.clear()
+    return n
+
+
 def delete(s: Session, feed: str, ids: Iterable[str]) -> int:
     """Turn items into tombstones (kept so that kiosks learn of the deletion)."""
     rows = list(s.scalars(select(FeedItem).where(FeedItem.feed == feed, FeedItem.id.in_(list(ids)),

@@ -73,18 +73,11 @@ def import_file(db: Database, path: Path, progress: Callable[[int, int], None] |
             continue
         good.append(item.model_dump(mode="json"))
         if len(good) >= BATCH:
-            report.imported += _flush(db, good)
+            report.imported += feeds.put_batch(db, "vacancies", good)
             if progress:
                 progress(line, len(rows))
     if good:
-        report.imported += _flush(db, good)
+        report.imported += feeds.put_batch(db, "vacancies", good)
     if progress:
         progress(len(rows), len(rows))
     return report
-
-
-def _flush(db: Database, good: list[dict]) -> int:
-    with db.session() as s:
-        n = feeds.put(s, "vacancies", good)
-    good.clear()
-    return n

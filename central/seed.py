@@ -39,21 +39,14 @@ def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None =
     for row in demodata.vacancies(vacancies, seed=seed, today=today):
         batch.append(_clean(row))
         if len(batch) >= BATCH:
-            done += _flush(db, batch)
+            done += feeds.put_batch(db, "vacancies", batch)
             if progress:
                 progress(done, vacancies)
     if batch:
-        done += _flush(db, batch)
+        done += feeds.put_batch(db, "vacancies", batch)
     if progress:
         progress(done, vacancies)
     return done
-
-
-def _flush(db: Database, batch: list[dict]) -> int:
-    with db.session() as s:
-        n = feeds.put(s, "vacancies", batch)
-    batch.clear()
-    return n
 
 
 def _clean(row: dict) -> dict:
