@@ -75,6 +75,7 @@ class SyncWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_heartbeat = 0.0
+        self._config_due = True  # at start, then when central asks (heartbeat command reload_config)
         self._lock = threading.Lock()
 
     # --- control ------------------------------------------------------------------------
@@ -106,7 +107,10 @@ class SyncWorker:
 
                 refresh_index(self.store)
             if time.monotonic() - self._last_heartbeat >= self.heartbeat_s or self._last_heartbeat == 0:
-                self.heartbeat()
+                if "reload_config" in self.heartbeat().commands:
+                    self._config_due = True
+            if self._config_due:
+                self._refresh_config()
             self._update(online=True, last_success_at=_now(), last_error="", pulled=pulled,
                          sent_total=self.status.sent_total + sent,
                          rejected_total=self.status.rejected_total + rejected)
@@ -180,6 +184,15 @@ class SyncWorker:
         if "sync_now" in reply.commands:
             self._wake.set()
         return reply
+
+    def _refresh_config(self) -> None:
+        try:
+            self.fetch_config()
+        except Refused as e:
+            if e.status != 404:
+                raise
+            log.info("central has no config for station %s yet; using the local one", self.station_id)
+        self._config_due = False
 
     def fetch_config(self) -> p.StationConfigReply | None:
         """The station's config from central, with ETag; None if unchanged since last time."""

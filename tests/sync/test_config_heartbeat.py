@@ -39,3 +39,16 @@ def test_heartbeat_reports_outbox_depth_and_devices_and_carries_commands(central
     assert beat["outbox_pending"] == 3
     assert beat["devices"]["printer"]["state"] == "paper_out"
     assert worker.heartbeat().commands == []  # a command is delivered once
+
+
+def test_the_worker_fetches_the_config_at_start_and_when_central_asks(central, kiosk_store):
+    worker = make_worker(kiosk_store, central.url, feeds_to_pull=(), heartbeat_s=0)
+    worker.run_once()
+    assert kiosk_store.get_setting("central.config_etag") == '"1"'
+    with central.db.session() as s:
+        row = s.get(StationConfig, STATION)
+        row.config, row.version = dict(row.config, announcement="新通知"), 2
+        s.get(Kiosk, KIOSK).pending_commands = "reload_config"
+    worker.run_once()
+    assert kiosk_store.get_setting("central.config_etag") == '"2"'
+    assert "新通知" in kiosk_store.get_setting("central.config")
