@@ -71,6 +71,8 @@ class AdminScreen(KioskScreen):
         self.services.background.submit(self.services.diagnostics.snapshot, on_done=self._show)
 
     def _show(self, sections: list[SectionSnapshot]) -> None:
+        if sections == self.sections:
+            return  # rebuilding unchanged rows would move buttons under a staff member's finger
         box = self.ids.sections
         box.clear_widgets()
         for sec in sections:
@@ -102,6 +104,7 @@ class AdminScreen(KioskScreen):
 
     def reset(self) -> None:
         self.ids.sections.clear_widgets()
+        self.sections = []
         self.status = ""
 
 

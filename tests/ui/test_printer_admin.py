@@ -18,6 +18,21 @@ def _open_admin(app):
     return admin
 
 
+def tap_action(app, admin, label: str) -> None:
+    """Scroll the staff screen to the action's button and tap it (again, if the list was rebuilt
+    under the tap), until the screen says the action is running."""
+    for _ in range(3):
+        button = next(w for w in admin.ids.sections.children if getattr(w, "text", "") == label)
+        admin.ids.sections.parent.scroll_to(button, animate=False)
+        pump(3)
+        button = next(w for w in admin.ids.sections.children if getattr(w, "text", "") == label)
+        tap(button)
+        pump(2)
+        if admin.status.startswith(f"正在执行：{label}") or admin.status and not admin.status.startswith("正在执行"):
+            return
+    raise AssertionError(f"the {label} button did not take the tap ({admin.status!r})")
+
+
 def test_staff_see_the_printer_and_print_a_test_page(app):
     assert app.printer_simulator is not None and app.services.printer is app.printer
     wait_until(lambda: app.printer.state is PrinterState.OK, what="the virtual printer answering")
@@ -26,20 +41,16 @@ def test_staff_see_the_printer_and_print_a_test_page(app):
     rows = {r.label: r.value for r in section.rows}
     assert rows["状态"] == "正常" and "generic-gb18030" in rows["配置"]
     before = len(app.printer_simulator.receipts)
-    button = next(w for w in admin.ids.sections.children if getattr(w, "text", "") == "测试打印")
-    admin.ids.sections.parent.scroll_y = 0  # the printer section is below the fold
-    pump(3)
-    tap(button)
+    admin.status = ""
+    tap_action(app, admin, "测试打印")
     wait_until(lambda: admin.status == "测试页已打印", timeout=15, what=f"the test page ({admin.status!r})")
     assert len(app.printer_simulator.receipts) == before + 1
     assert "打印测试" in app.printer_simulator.receipts[-1].text()
     assert list((app.kiosk_config.data_path / "printed").glob("receipt-*.png"))  # the demo keeps a picture
     app.printer_simulator.faults.add("cover_open")
     try:
-        button = next(w for w in admin.ids.sections.children if getattr(w, "text", "") == "测试打印")
-        admin.ids.sections.parent.scroll_y = 0
-        pump(3)
-        tap(button)
+        admin.status = ""
+        tap_action(app, admin, "测试打印")
         wait_until(lambda: "failed:cover_open" in admin.status, timeout=15, what="the refused test page")
         assert len(app.printer_simulator.receipts) == before + 1
     finally:
