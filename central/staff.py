@@ -248,16 +248,25 @@ def _stats_scope(sess: auth.StaffSession, station: str) -> str | None:
     return (station or None) if sess.is_admin else sess.station_id
 
 
-@router.get("/stats")
-def stats(request: Request, station: str = "") -> Response:
+def _stats_request(request: Request, station: str):  # noqa: ANN202
+    """The signed-in staff member, the date range, the station scope and its table rows (None: not signed in)."""
     sess = _session(request)
     if sess is None:
-        return RedirectResponse("/staff/login", status_code=303)
+        return None
     q = request.query_params
     d1, d2 = _range(q.get("from", ""), q.get("to", ""))
     scope = _stats_scope(sess, station[:40])
     with _db(request).session() as s:
         rows = staff_stats.table(s, d1, d2, scope)
+    return sess, d1, d2, scope, rows
+
+
+@router.get("/stats")
+def stats(request: Request, station: str = "") -> Response:
+    got = _stats_request(request, station)
+    if got is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    sess, d1, d2, scope, rows = got
     params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": scope} if scope and sess.is_admin else {})}
     return _html(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
                                   station=scope or "", stations=_stations(_db(request)) if sess.is_admin else [],
@@ -266,14 +275,10 @@ def stats(request: Request, station: str = "") -> Response:
 
 @router.get("/stats.csv")
 def stats_csv(request: Request, station: str = "") -> Response:
-    sess = _session(request)
-    if sess is None:
+    got = _stats_request(request, station)
+    if got is None:
         return RedirectResponse("/staff/login", status_code=303)
-    q = request.query_params
-    d1, d2 = _range(q.get("from", ""), q.get("to", ""))
-    scope = _stats_scope(sess, station[:40])
-    with _db(request).session() as s:
-        rows = staff_stats.table(s, d1, d2, scope)
+    sess, d1, d2, scope, rows = got
     name = f"jincai-stats-{scope or 'all'}-{d1:%Y%m%d}-{d2:%Y%m%d}.csv"
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     return Response(staff_stats.to_csv(rows), media_type="text/csv; charset=utf-8",

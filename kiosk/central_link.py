@@ -21,14 +21,12 @@ log = logging.getLogger(__name__)
 class CentralLink:
     def __init__(self, cfg: KioskConfig, store: Store, cipher: Callable[[], OutboxCipher], *,
                  on_status: Callable[[str], None], on_call: Callable[[Call], None],
-                 on_vacancies: Callable[[], None] = lambda: None,
                  health: Callable[[], dict] = dict) -> None:
         self.cfg = cfg
         self.store = store
         self._cipher = cipher
         self._on_status = on_status
         self._on_call = on_call
-        self._on_vacancies = on_vacancies
         self._health = health
         self.worker = None
         self.calls = None
@@ -46,8 +44,7 @@ class CentralLink:
 
         self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._health,
                                   on_change=lambda st: self._on_status(
-                                      status_line(True, st.online, st.last_success_at)),
-                                  on_feed=lambda feed: self._on_vacancies() if feed == "vacancies" else None)
+                                      status_line(True, st.online, st.last_success_at)))
         self.calls = CallsListener(self.store, self.worker.client, self.cfg.station.id, self._call)
         self.worker.start()
         self.calls.start()

@@ -148,6 +148,16 @@ class Tour:
         self.shots.append(report)
 
     # -- the walk ------------------------------------------------------------------------------
+    def next_visit(self) -> Iterator[float | Callable[[], bool]]:
+        """End the visit, wait for the attract screen, and start a new visit on the home screen."""
+        app, nav = self.app, self.app.nav
+        app.end_visit()
+        yield lambda: nav.current == "attract"
+        yield 0.5
+        tap(app.screen("attract"))
+        yield lambda: nav.current == "home"
+        yield 0.3
+
     def script(self) -> Iterator[float | Callable[[], bool]]:
         app = self.app
         nav = app.nav
@@ -236,12 +246,7 @@ class Tour:
             yield lambda: nav.current == "vacancy_list" and rec.recommending and bool(rec.ids.rv.data)
             yield 0.6
             self.shot(f"{orient}-03j-recommended")
-            app.end_visit()
-            yield lambda: nav.current == "attract"
-            yield 0.5
-            tap(app.screen("attract"))
-            yield lambda: nav.current == "home"
-            yield 0.3
+            yield from self.next_visit()
 
             tap(app.screen("home").tile("stations"))
             st_rv = app.screen("stations").ids.rv
@@ -271,12 +276,7 @@ class Tour:
             yield lambda: booking.step == "done" and bg.pending == 0
             yield 0.5
             self.shot(f"{orient}-03n-appointment-done")
-            app.end_visit()
-            yield lambda: nav.current == "attract"
-            yield 0.5
-            tap(app.screen("attract"))
-            yield lambda: nav.current == "home"
-            yield 0.3
+            yield from self.next_visit()
 
             tap(app.screen("home").tile("jobs"))
             rv = app.screen("vacancy_list").ids.rv
@@ -356,13 +356,8 @@ class Tour:
             yield 0.5
             self.shot(f"{orient}-09b-staff-queue")
             app.banner.hide()
-            app.end_visit()
-            yield lambda: nav.current == "attract"
-            yield 0.5
             rv_rows = app.screen("vacancy_list").ids.rv
-            tap(app.screen("attract"))
-            yield lambda: nav.current == "home"
-            yield 0.3
+            yield from self.next_visit()
             tap(app.screen("home").tile("jobs"))
             yield lambda: nav.current == "vacancy_list" and bool(rv_rows.data) and bg.pending == 0
             yield 0.5

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 
-BEIJING = timezone(timedelta(hours=8))
 
 
 def _local(utc_naive: datetime, tz: tzinfo | None) -> datetime:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from kivy.properties import ObjectProperty, StringProperty
 
+from kiosk import theme
 from kiosk.core.appointments import Booked, BookingRefused, Slot
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton
@@ -94,7 +95,7 @@ class AppointmentScreen(KioskScreen):
     def choose_day(self, d: date) -> None:
         self.day = d
         for b in self.ids.days.children:
-            b.bg_color = (0.039, 0.369, 0.659, 1) if b.day == d else (0.620, 0.635, 0.667, 1)
+            b.bg_color = theme.BRAND if b.day == d else theme.DISABLED
         self.message = f"{self.service_name} · {d.month}月{d.day}日：请选一个时间"
         self.services.background.submit(self.services.appointments.slots, self.service_code, d,
                                         on_done=self._show_slots)

@@ -14,7 +14,6 @@ is what makes a retry safe.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
@@ -170,6 +169,3 @@ class CentralClient:
             raise CursorExpired(err.message)
         raise Refused(code, err.error, err.message)
 
-
-def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()

@@ -53,7 +53,6 @@ class SyncWorker:
                  interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 2000,
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
-                 on_feed: Callable[[str], None] | None = None,
                  on_page: Callable[[str, int], None] | None = None) -> None:
         self.store = store
         self.client = client
@@ -65,7 +64,6 @@ class SyncWorker:
         self.feeds = feeds_to_pull
         self.health = health or (lambda: {})
         self.on_change = on_change or (lambda _s: None)
-        self.on_feed = on_feed or (lambda _f: None)
         self.on_page = on_page or (lambda _f, _n: None)
         #: called with (sent, rejected) so far while the outbox drains (progress for commands)
         self.on_push: Callable[[int, int], None] | None = None
@@ -157,8 +155,6 @@ class SyncWorker:
                     break
         if from_scratch:
             changed += feeds.finish_refetch(self.store, feed)
-        if changed:
-            self.on_feed(feed)
         return changed
 
     def _fetch(self, feed: str, cursor: str | None) -> p.FeedPage:

@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from kiosk.core.connectivity import BEIJING, status_line, when
+from kiosk.core.connectivity import status_line, when
+from kiosk.core.queue import STATION_TZ as BEIJING
 
 
 def test_when_shows_beijing_time_and_the_day_if_not_today():
