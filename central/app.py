@@ -20,7 +20,7 @@ from central.db import Database
 from central.errors import ApiError
 from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, StationConfig
-from central.staff import router as staff_router
+from central.staff import public_router as ticket_router, router as staff_router
 from kiosk.sync import protocol as p
 
 log = logging.getLogger("central")
@@ -34,6 +34,7 @@ def create_app(db: Database) -> FastAPI:
                   description="Sync protocol v1 for station kiosks (docs/PROTOCOL.md).")
     app.state.db = db
     app.include_router(staff_router)  # the staff console and statistics under /staff/
+    app.include_router(ticket_router)  # /tickets/{id}: where a ticket stands, for the QR on it
 
     @app.middleware("http")
     async def server_time(request: Request, call_next):  # noqa: ANN001, ANN202

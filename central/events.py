@@ -26,6 +26,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "ticket.print_failed": ("ticket_id",),
     "ticket.called": ("ticket_id", "counter"),
     "ticket.finished": ("ticket_id",),
+    "ticket.prioritized": ("ticket_id", "group"),
     "service.rendered": ("service",),
     "registration.submitted": ("id_number",),
     "interest.expressed": ("vacancy_id", "id_number"),
@@ -92,7 +93,7 @@ def _dt(value) -> datetime | None:  # noqa: ANN001
 def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
     if ev.type == "ticket.issued":
         tickets.on_ticket_issued(s, kiosk.station_id, ev.id, ev.occurred_at, ev.payload)
-    elif ev.type in ("ticket.called", "ticket.finished"):
+    elif ev.type in ("ticket.called", "ticket.finished", "ticket.prioritized"):
         tickets.on_kiosk_step(s, kiosk.station_id, ev.type, ev.payload)
     elif ev.type == "service.rendered":
         pl = ev.payload

@@ -29,6 +29,9 @@ class QueueTicket(Base):
     day: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(DateTime)
     priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the group staff marked it with (残疾人, 孕妇/怀抱婴儿, …); "" for none or priority by age
+    priority_group: Mapped[str] = mapped_column(String(20), default="")
+    priority_note: Mapped[str] = mapped_column(String(60), default="")
     person_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="waiting")
     counter: Mapped[str] = mapped_column(String(20), default="")

@@ -9,17 +9,30 @@ from central import feeds
 from central.db import Database
 from central.models import StationConfig
 from kiosk.core import demodata
-from kiosk.core.queue import DEFAULT_SERVICES as KIOSK_SERVICES
+from kiosk.core.queue import DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, Hours
 
 BATCH = 2000
 
-#: The services a station offers unless its config says otherwise: the same codes, names and
-#: prefixes as the kiosk's built-in list, so tickets, stats and configs agree.
+
+def hours_json(hours: Hours) -> list[dict]:
+    """Opening hours as the station config carries them: intervals with ISO weekdays (1 = Monday)."""
+    by_interval: dict[tuple, list[int]] = {}
+    for day, intervals in sorted(hours.items()):
+        for a, b in intervals:
+            by_interval.setdefault((a, b), []).append(day + 1)
+    return [{"weekdays": days, "start": f"{a:%H:%M}", "end": f"{b:%H:%M}"} for (a, b), days in by_interval.items()]
+
+
+#: The services a station offers unless its config says otherwise: the same codes, names,
+#: prefixes, hours and limits as the kiosk's built-in list, so tickets, stats and configs agree.
 DEFAULT_SERVICES = [
     {"code": svc.code, "name": svc.name, "prefix": svc.prefix, "daily_quota": svc.daily_quota,
-     "needs_identity": svc.identity_required}
+     "needs_identity": svc.identity_required, "hours": hours_json(svc.hours),
+     "per_person_daily_limit": svc.per_person_daily_limit}
     for svc in KIOSK_SERVICES
 ]
+#: Priority: 60 and over by the ID card's birth date, and the groups staff may mark.
+DEFAULT_PRIORITY = {"age": 60, "groups": list(DEFAULT_PRIORITY_GROUPS)}
 
 
 def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None = None,
@@ -33,7 +46,8 @@ def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None =
         for st in stations:
             if s.get(StationConfig, st["id"]) is None:
                 s.add(StationConfig(station_id=st["id"], version=1, config={
-                    "name": st["name"], "opening_hours": st.get("opening_hours", ""), "services": DEFAULT_SERVICES}))
+                    "name": st["name"], "opening_hours": st.get("opening_hours", ""), "services": DEFAULT_SERVICES,
+                    "priority": DEFAULT_PRIORITY}))
     done = 0
     batch: list[dict] = []
     for row in demodata.vacancies(vacancies, seed=seed, today=today):

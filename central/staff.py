@@ -23,6 +23,17 @@ COOKIE = "jincai_staff"
 NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
+#: the resident's page a ticket's QR opens: ``/tickets/{id}`` (the id is a random UUID; nothing personal shown)
+public_router = APIRouter(include_in_schema=False)
+
+
+@public_router.get("/tickets/{ticket_id}")
+def ticket_status(ticket_id: str, request: Request) -> HTMLResponse:
+    with _db(request).session() as s:
+        view = tickets.status_view(s, ticket_id[:36])
+    if view is None:
+        return _html(pages.ticket_page(None), 404)
+    return _html(pages.ticket_page(view))
 
 
 def _db(request: Request) -> Database:
@@ -151,7 +162,8 @@ def api_state(request: Request) -> JSONResponse:
     return JSONResponse(state, headers=NO_STORE)
 
 
-ACTIONS = ("call-next", "call", "recall", "no-show", "start", "finish", "transfer", "requeue", "services")
+ACTIONS = ("call-next", "call", "recall", "no-show", "start", "finish", "transfer", "requeue", "priority",
+           "services")
 
 
 @router.post("/api/{action}")
@@ -208,6 +220,11 @@ def _do(db: Database, sess: auth.StaffSession, action: str, body: dict) -> tuple
                 if not to:
                     raise tickets.Refused("请选择要转到的业务")
                 out = tickets.transfer(s, st, ctr, to, who, ticket_id=tid)
+            elif action == "priority":
+                if not tid:
+                    raise tickets.Refused("请选择一个号")
+                out = tickets.mark_priority(s, st, ctr, tid, _str(body, "group") or "",
+                                            _str(body, "note", 200) or "", who)
             elif action == "requeue":
                 if not tid:
                     raise tickets.Refused("请选择一个号")

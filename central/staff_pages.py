@@ -113,6 +113,20 @@ th{background:#e6edf5;text-align:center}
 td.t{text-align:left}
 tr.total td{font-weight:700;background:#f3f6fa}
 .note{color:#5a6878;font-size:16px;margin-top:10px}
+.ticket{text-align:center;margin-top:18px}
+.ticket .where{color:#5a6878}
+.ticket .service{font-size:24px;font-weight:700;margin-top:8px}
+.ticket .number{font-size:96px;font-weight:800;color:#0b4f8a;line-height:1.1}
+.ticket .line{font-size:24px;margin:8px 0}
+.prio-box{margin-top:14px;border-top:1px solid #d6dde6;padding-top:12px}
+.prio-box .groups{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:10px;margin:8px 0}
+.prio-box .groups button{min-height:56px;font-size:19px;border-radius:10px;border:2px solid #d98a00;background:#fff7ec;
+ color:#7a4300;font-family:inherit;cursor:pointer}
+.prio-box .groups button[aria-pressed=true]{background:#d98a00;color:#fff}
+.prio-box input{width:100%;font-size:19px;padding:10px;border:1px solid #b8c3d0;border-radius:8px;font-family:inherit}
+.prio-box .mark{margin-top:10px;min-height:56px;width:100%;font-size:20px;font-weight:700;border:none;border-radius:10px;
+ background:#d98a00;color:#fff;font-family:inherit;cursor:pointer}
+.prio-box .err{color:#a01515;min-height:24px}
 """
 
 
@@ -175,7 +189,7 @@ function render(){
  var num=$('cur-number'),meta=$('cur-meta'),st=$('cur-status');
  if(cur){num.textContent=cur.number;num.className='number';
   st.textContent='';st.appendChild(el('span',{cls:'badge st-'+cur.status,text:cur.status_text}));
-  if(cur.priority)st.appendChild(el('span',{cls:'badge prio',text:'优先'}));
+  if(cur.priority)st.appendChild(el('span',{cls:'badge prio',text:cur.priority_group?'优先·'+cur.priority_group:'优先'}));
   if(cur.transferred)st.appendChild(el('span',{cls:'badge moved',text:'转入'}));
   var parts=[cur.service_name,'已等 '+cur.waited_min+' 分钟'];
   if(cur.status==='called')parts.push('已呼叫 '+(cur.recalls+1)+' 次');
@@ -200,9 +214,9 @@ function render(){
   var chips=el('div',{cls:'chips'});
   if(!l.tickets.length)chips.appendChild(el('div',{cls:'none',text:'没有人等候'}));
   l.tickets.forEach(function(t){
-   var c=el('button',{cls:'chip'+(t.priority?' prio':''),type:'button','data-number':t.number,title:'叫这个号到本窗口',
+   var c=el('button',{cls:'chip'+(t.priority?' prio':''),type:'button','data-number':t.number,title:'叫到本窗口，或设为优先',
      onclick:function(){askCall(t);}},el('b',{text:t.number}),'已等 '+t.waited_min+' 分');
-   if(t.priority)c.appendChild(el('span',{cls:'badge prio',text:'优先'}));
+   if(t.priority)c.appendChild(el('span',{cls:'badge prio',text:t.priority_group?'优先·'+t.priority_group:'优先'}));
    if(t.transferred)c.appendChild(el('span',{cls:'badge moved',text:'转入'}));
    chips.appendChild(c);});
   if(l.count>l.tickets.length)chips.appendChild(el('div',{cls:'none',text:'…还有 '+(l.count-l.tickets.length)+' 人'}));
@@ -233,8 +247,24 @@ function act(action,body){
   return r.json().then(function(d){show(d.message,r.ok?'ok':'err');if(d.state)state=d.state;});
  }).catch(function(){show('网络连接失败，请稍后再按一次','err');}).then(function(){busy=false;render();});}
 function askCall(t){
- if(state.current){show('请先处理当前号码 '+state.current.number,'err');return;}
- openDialog('叫 '+t.number+' 号到本窗口？',null,function(){act('call',{ticket_id:t.id});},'叫号');}
+ var box=el('div',{});
+ if(state.current)box.appendChild(el('p',{cls:'note',text:'本窗口还有 '+state.current.number+' 号，办完后才能叫这个号。'}));
+ box.appendChild(priorityBox(t));
+ openDialog(t.number+' 号 · '+t.service_name,box,state.current?null:function(){act('call',{ticket_id:t.id});},'叫到本窗口');}
+function priorityBox(t){
+ var box=el('div',{cls:'prio-box',id:'prio-box'});
+ if(t.priority_group){box.appendChild(el('p',{text:'已设为优先：'+t.priority_group+(t.priority_note?'（'+t.priority_note+'）':'')}));return box;}
+ box.appendChild(el('p',{text:'设为优先办理（排在本业务所有非优先号之前）：'}));
+ var chosen=null,groups=el('div',{cls:'groups'}),note=el('input',{id:'prio-note',maxlength:String(state.note_max),
+   placeholder:'原因（选“其他”时必填，'+state.note_max+' 字以内）'}),err=el('div',{cls:'err',role:'alert'});
+ state.priority_groups.forEach(function(g){groups.appendChild(el('button',{type:'button','data-group':g,'aria-pressed':'false',text:g,
+   onclick:function(){chosen=g;[].forEach.call(groups.children,function(b){b.setAttribute('aria-pressed',String(b.dataset.group===g));});}}));});
+ box.appendChild(groups);box.appendChild(note);box.appendChild(err);
+ box.appendChild(el('button',{type:'button',cls:'mark',id:'prio-mark',text:'设为优先',onclick:function(){
+   if(!chosen){err.textContent='请先选择类别';return;}
+   if(chosen===state.other_group&&!note.value.trim()){err.textContent='选“其他”时请写明原因';note.focus();return;}
+   closeDialog();act('priority',{ticket_id:t.id,group:chosen,note:note.value.trim()});}}));
+ return box;}
 var dlg,dlgOk;
 function openDialog(title,content,onOk,okText){
  dlg=$('dialog');$('dlg-title').textContent=title;var c=$('dlg-body');c.textContent='';if(content)c.appendChild(content);
@@ -353,3 +383,35 @@ def stats_page(*, rows, totals: dict, first: str, last: str, station: str, stati
 在新业务按原取号时间排队，不重复计为取号。每个办结的号都生成一条服务记录（service.rendered）。</p>
 </div>"""
     return page("业务统计 · 津彩e就业", body)
+
+
+def ticket_page(view: dict | None) -> str:
+    """The page a ticket's QR opens on the resident's phone: big number, where it stands."""
+    if view is None:
+        body = '<div class="narrow"><div class="card ticket"><h2>没有找到这张小票</h2>' \
+               '<p>它可能不是本市就业驿站打印的，请咨询工作人员。</p></div></div>'
+        return page("排队进度 · 津彩e就业", body)
+    st, ahead = view["status"], view["people_ahead"]
+    if view["stale"]:
+        line = "这是以前的号，已经过期。如需办理，请重新取号"
+    elif st == "waiting":
+        line = "下一个就到您，请留意叫号" if ahead == 0 else f"前面还有 {ahead} 人，请留意叫号"
+    elif st == "called":
+        line = f"已经叫到，请到 {view['counter']} 号窗口" if view["counter"] else "已经叫到，请到窗口办理"
+    elif st == "serving":
+        line = "正在办理"
+    elif st == "done":
+        line = "已经办理完毕"
+    elif st == "transferred":
+        line = "已转到其他业务，请留意叫号"
+    else:
+        line = "已过号。请到窗口找工作人员恢复排队"
+    prio = '<span class="badge prio">优先</span>' if view["priority"] and st == "waiting" else ""
+    body = f"""<header><span class="brand">津彩e就业 · 排队进度</span></header>
+<div class="narrow"><div class="card ticket">
+<div class="where">{escape(view["station_name"])}</div>
+<div class="service">{escape(view["service_name"])} {prio}</div>
+<div class="number" id="number">{escape(view["number"])}</div>
+<div class="line" id="line">{escape(line)}</div>
+<p class="note">本页每 20 秒自动刷新。</p></div></div>"""
+    return page(f"{view['number']} · 排队进度", body, head='<meta http-equiv="refresh" content="20">')

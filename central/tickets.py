@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from central import calls
 from central.models import Event, ServiceRecord, StationConfig
 from central.queue_models import Counter, QueueTicket, StaffAction
-from kiosk.core.queue import DEFAULT_SERVICES as KIOSK_SERVICES, STATION_TZ
+from kiosk.core.queue import (DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, OTHER_GROUP,
+                              PRIORITY_NOTE_MAX, STATION_TZ)
 
 CURRENT = ("called", "serving")
 #: a second 重呼 within this many seconds is the same click twice, not a second call
@@ -111,6 +112,10 @@ def on_kiosk_step(s: Session, station_id: str, type_: str, payload: dict) -> Non
     elif type_ == "ticket.finished" and t.status in ("waiting", "called", "serving"):
         t.status = "no_show" if payload.get("outcome") == "no_show" else "done"
         t.counter, t.finished_at = counter or t.counter, at
+    elif type_ == "ticket.prioritized" and t.status == "waiting" and not t.priority_group:
+        t.priority = True
+        t.priority_group = str(payload.get("group", ""))[:20] or OTHER_GROUP
+        t.priority_note = str(payload.get("note", ""))[:60]
 
 
 # --- the station's services -------------------------------------------------------------------
@@ -137,6 +142,14 @@ def station_services(s: Session, station_id: str, day: date) -> list[tuple[str, 
         if code not in codes:
             codes.append(code)
     return [(c, names.get(c, c)) for c in codes]
+
+
+def priority_groups(s: Session, station_id: str) -> list[str]:
+    """The groups staff may mark a ticket with: the station config's, else the built-in ones."""
+    cfg = s.get(StationConfig, station_id)
+    rules = cfg.config.get("priority") if cfg else None
+    groups = [str(g) for g in (rules or {}).get("groups") or [] if str(g).strip()] if isinstance(rules, dict) else []
+    return groups or list(DEFAULT_PRIORITY_GROUPS)
 
 
 def station_name(s: Session, station_id: str) -> str:
@@ -403,6 +416,61 @@ def requeue(s: Session, station_id: str, counter: str, ticket_id: str, staff: st
     return Outcome(t, f"{t.number} 号已恢复排队")
 
 
+def mark_priority(s: Session, station_id: str, counter: str, ticket_id: str, group: str, note: str = "",
+                  staff: str = "", *, now: datetime | None = None) -> Outcome:
+    """Mark a waiting ticket as priority (a group the station's rules name, with a short note for
+    "其他"): it is called before every non-priority ticket of its service, after the priority
+    tickets already waiting."""
+    now = now or utcnow()
+    note = " ".join(str(note or "").split())
+    if group not in priority_groups(s, station_id):
+        raise Refused("请选择优先的类别")
+    if group == OTHER_GROUP and not note:
+        raise Refused("选“其他”时请写明原因")
+    if len(note) > PRIORITY_NOTE_MAX:
+        raise Refused(f"原因请写在 {PRIORITY_NOTE_MAX} 个字以内")
+    t = s.get(QueueTicket, ticket_id)
+    if t is None or t.station_id != station_id:
+        raise Refused("没有这个号")
+    if t.status != "waiting":
+        raise Refused(f"{t.number} 号已经{_STATUS_TEXT.get(t.status, t.status)}，不能设为优先")
+    if t.priority_group:
+        return Outcome(t, f"{t.number} 号已是优先号（{t.priority_group}）", changed=False)
+    if not _take(s, t.id, "waiting", priority=True, priority_group=group[:20], priority_note=note[:60]):
+        raise Refused("号码状态已变化，请再试一次")
+    t = _reload(s, t.id)
+    _log(s, t, station_id, counter, staff, "priority", now, group)
+    return Outcome(t, f"{t.number} 号已设为优先（{group}），前面还有 {people_ahead(s, t)} 人")
+
+
+def people_ahead(s: Session, t: QueueTicket) -> int:
+    """Waiting tickets of the same service called before this one (priority first, then the oldest)."""
+    from sqlalchemy import and_, or_
+
+    same = and_(QueueTicket.priority == t.priority,
+                or_(QueueTicket.issued_at < t.issued_at,
+                    and_(QueueTicket.issued_at == t.issued_at, QueueTicket.number < t.number)))
+    before = same if t.priority else or_(QueueTicket.priority.is_(True), same)
+    return s.scalar(select(func.count()).select_from(QueueTicket).where(
+        QueueTicket.station_id == t.station_id, QueueTicket.day == t.day, QueueTicket.service == t.service,
+        QueueTicket.status == "waiting", QueueTicket.id != t.id, before)) or 0
+
+
+def status_view(s: Session, ticket_id: str, *, now: datetime | None = None) -> dict | None:
+    """What the ticket's QR page shows the resident holding it (nothing personal)."""
+    t = s.get(QueueTicket, ticket_id)
+    if t is None:
+        return None
+    now = now or utcnow()
+    names = service_names(s, t.station_id)
+    view = {"number": t.number, "service_name": names.get(t.service, t.service),
+            "station_name": station_name(s, t.station_id), "status": t.status, "priority": t.priority,
+            "counter": t.counter, "people_ahead": None, "stale": t.day != local_day(now)}
+    if t.status == "waiting" and not view["stale"]:
+        view["people_ahead"] = people_ahead(s, t)
+    return view
+
+
 _STATUS_TEXT = {"waiting": "在排队", "called": "呼叫中", "serving": "在办理", "done": "办结", "no_show": "过号",
                 "transferred": "转出"}
 
@@ -417,6 +485,7 @@ def ticket_view(t: QueueTicket, names: dict[str, str], now: datetime) -> dict:
     return {
         "id": t.id, "number": t.number, "service": t.service, "service_name": names.get(t.service, t.service),
         "status": t.status, "status_text": _STATUS_TEXT.get(t.status, t.status), "priority": t.priority,
+        "priority_group": t.priority_group, "priority_note": t.priority_note,
         "counter": t.counter, "recalls": t.recalls, "waited_min": _minutes(t.issued_at, t.called_at or now),
         "serving_min": _minutes(t.started_at, now) if t.status == "serving" else None,
         "called_min": _minutes(t.last_called_at, now) if t.status == "called" else None,
@@ -460,8 +529,10 @@ def console_state(s: Session, station_id: str, counter: str, *, now: datetime | 
                   "no_show": counts.get("no_show", 0)},
         "counter_today": {"served": mine_counts.get("done", 0), "no_show": mine_counts.get("no_show", 0)},
         "no_shows": [ticket_view(t, names, now) for t in no_shows],
+        "priority_groups": priority_groups(s, station_id), "other_group": OTHER_GROUP,
+        "note_max": PRIORITY_NOTE_MAX,
     }
 
 
-__all__ = ["Outcome", "Refused", "call_next", "call_ticket", "console_state", "finish", "no_show",
-           "on_ticket_issued", "recall", "requeue", "start", "transfer"]
+__all__ = ["Outcome", "Refused", "call_next", "call_ticket", "console_state", "finish", "mark_priority", "no_show",
+           "on_ticket_issued", "people_ahead", "recall", "requeue", "start", "status_view", "transfer"]

@@ -314,13 +314,14 @@ class KioskApp(App):
         )
         self.services.diagnostics.add(store_section(self.store, cfg))
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
-        self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call)
+        self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call, cipher=self.outbox_cipher)
         self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
-            on_call=self.on_call, health=self._device_health,
+            on_call=self.on_call, health=self._device_health, on_config=self.services.queue.apply_config,
         )
+        self.link.load_stored_config()
         self.services.diagnostics.add(self.link.section())
         self.manager.add_widget(AttractScreen(name=IDLE_SCREEN, services=self.services))
         self.manager.current = IDLE_SCREEN

@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 class CentralLink:
     def __init__(self, cfg: KioskConfig, store: Store, cipher: Callable[[], OutboxCipher], *,
                  on_status: Callable[[str], None], on_call: Callable[[Call], None],
-                 health: Callable[[], dict] = dict) -> None:
+                 health: Callable[[], dict] = dict, on_config: Callable[[dict], object] | None = None) -> None:
         self.cfg = cfg
+        self._on_config = on_config
         self.store = store
         self._cipher = cipher
         self._on_status = on_status
@@ -35,6 +36,24 @@ class CentralLink:
     def enabled(self) -> bool:
         return self.cfg.central.enabled and bool(self.cfg.central.kiosk_id and self.cfg.central.secret)
 
+    def load_stored_config(self) -> None:
+        """Apply the station config central sent last time (kept in the database), if any; the
+        built-in one stays when there is none or it cannot be used."""
+        import json
+
+        raw = self.store.get_setting("central.config")
+        if not raw or self._on_config is None:
+            return
+        try:
+            self._on_config(json.loads(raw))
+        except ValueError as e:
+            log.warning("the stored station config cannot be used, keeping the built-in one: %s", e)
+
+    def _config(self, reply) -> None:  # noqa: ANN001 - a protocol.StationConfigReply
+        if self._on_config is not None:
+            self._on_config(reply.model_dump(mode="json"))
+            log.info("station config version %s from central applied", reply.version)
+
     def start(self) -> None:
         self._on_status(status_line(self.enabled, None, None))
         if not self.enabled:
@@ -42,7 +61,7 @@ class CentralLink:
         from kiosk.sync import make_worker
         from kiosk.sync.worker import CallsListener
 
-        self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._health,
+        self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._health, on_config=self._config,
                                   on_change=lambda st: self._on_status(
                                       status_line(True, st.online, st.last_success_at)))
         self.calls = CallsListener(self.store, self.worker.client, self.cfg.station.id, self._call)
@@ -55,6 +74,10 @@ class CentralLink:
                 part.stop()
 
     def _call(self, c) -> None:  # noqa: ANN001 - a protocol.Call
+        try:
+            note_central_call(self.store, c.ticket_id, c.counter, c.called_at)
+        except Exception:  # noqa: BLE001 - the call is announced whatever the database says
+            log.exception("could not note a call from central on the local ticket")
         self._on_call(Call(call_id=f"central-{c.seq}", ticket_number=c.number, counter=c.counter,
                            service_name=c.service, called_at=c.called_at))
 
@@ -72,13 +95,40 @@ class CentralLink:
                 StatusRow("被拒记录（本次开机）", str(st.rejected_total), st.rejected_total == 0),
                 StatusRow("格式不符的回复", str(st.bad_replies), st.bad_replies == 0),
                 StatusRow("时钟偏差", f"{st.clock_offset_s:+.1f} 秒", abs(st.clock_offset_s) < 60),
+                StatusRow("站点业务配置", "中心第 %s 版" % self.cfg_version() if self.cfg_version() else "本机内置",
+                          not st.config_rejected),
+                *([StatusRow("被拒的站点配置", st.config_rejected, False)] if st.config_rejected else []),
                 StatusRow("最近错误", " / ".join(st.errors[:3]) or "无", not st.errors or st.online),
             ]
 
         actions = {"立即同步": self.sync_now} if self.enabled else {}
         return Section("市就业系统同步", rows, actions)
 
+    def cfg_version(self) -> int | None:
+        import json
+
+        raw = self.store.get_setting("central.config")
+        try:
+            return json.loads(raw).get("version") if raw else None
+        except ValueError:
+            return None
+
     def sync_now(self) -> str:
         if self.worker is None:
             return "同步未启用"
         return self.worker.sync_now()
+
+
+def note_central_call(store: Store, ticket_id: str, counter: str, called_at) -> bool:  # noqa: ANN001
+    """A counter called this kiosk's ticket from the central console: the local copy follows, so
+    a scan of the ticket says it was called, and the kiosk's own panel (when central is
+    unreachable later) neither calls it again nor loses which number the counter has."""
+    from sqlalchemy import update
+
+    from kiosk.core.queue import STATION_TZ
+    from kiosk.store.models import Ticket
+
+    local = called_at.astimezone(STATION_TZ).replace(tzinfo=None) if called_at.tzinfo else called_at
+    with store.session() as s:
+        return bool(s.execute(update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting")
+                              .values(status="called", counter=counter[:20], called_at=local)).rowcount)

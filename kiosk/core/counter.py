@@ -40,11 +40,13 @@ class CounterTicket:
 
 
 class CounterDesk:
-    def __init__(self, queue: QueueBook, emit: Callable, on_call: Callable[[Call], None]) -> None:  # noqa: ANN001
+    def __init__(self, queue: QueueBook, emit: Callable, on_call: Callable[[Call], None],  # noqa: ANN001
+                 cipher: Callable | None = None) -> None:
         self.queue = queue
         self.store = queue.store
-        self.emit = emit  # (session, type, payload) -> event id, in the caller's transaction
+        self.emit = emit  # (session, type, payload, **kw) -> event id, in the caller's transaction
         self.on_call = on_call
+        self.cipher = cipher  # () -> OutboxCipher, for the events that carry personal data
 
     def _now(self) -> datetime:
         return self.queue.now().replace(tzinfo=None)
@@ -73,9 +75,58 @@ class CounterDesk:
         from kiosk.store.models import Ticket
 
         with self.store.read() as s:
-            t = s.scalars(select(Ticket).where(Ticket.counter == counter, Ticket.status.in_(("called", "serving")))
+            day = self.queue._day(s, self.queue.now())
+            t = s.scalars(select(Ticket).where(Ticket.day == day, Ticket.counter == counter,
+                                               Ticket.status.in_(("called", "serving")))
                           .order_by(Ticket.called_at.desc()).limit(1)).first()
             return self._view(t) if t else None
+
+    def waiting_tickets(self, limit: int = 60) -> list[CounterTicket]:
+        """Today's waiting tickets in calling order (priority first, then the oldest)."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import Ticket
+
+        with self.store.read() as s:
+            day = self.queue._day(s, self.queue.now())
+            rows = s.scalars(select(Ticket).where(Ticket.day == day, Ticket.status == "waiting")
+                             .order_by(Ticket.priority.desc(), Ticket.issued_at, Ticket.number).limit(limit)).all()
+            return [self._view(t) for t in rows]
+
+    def mark_priority(self, ticket_id: str, group: str, note: str = "", counter: str = "") -> CounterTicket:
+        """Staff mark a waiting ticket as priority (a group the station's rules name): it is
+        called before every non-priority ticket of its service. The group says something about
+        the resident's health or status, so its event is encrypted in the outbox."""
+        from sqlalchemy import update
+
+        from kiosk.core.queue import OTHER_GROUP, PRIORITY_NOTE_MAX
+        from kiosk.store.models import Ticket
+
+        note = " ".join(note.split())
+        if group not in self.queue.policy.priority_groups:
+            raise CounterError("请选择优先的类别")
+        if group == OTHER_GROUP and not note:
+            raise CounterError("选“其他”时请写明原因")
+        if len(note) > PRIORITY_NOTE_MAX:
+            raise CounterError(f"原因请写在 {PRIORITY_NOTE_MAX} 个字以内")
+        with self.store.session() as s:
+            t = s.get(Ticket, ticket_id)
+            if t is None:
+                raise CounterError("没有这个号")
+            number = f"{t.prefix}{t.number:03d}"
+            if t.status != "waiting":
+                raise CounterError(f"{number} 已不在排队，不能设为优先")
+            if t.priority:
+                raise CounterError(f"{number} 已经是优先号")
+            took = s.execute(update(Ticket).where(Ticket.id == t.id, Ticket.status == "waiting",
+                                                  Ticket.priority.is_(False)).values(priority=True)).rowcount
+            if not took:
+                raise CounterError(f"{number} 的状态刚刚变了，请再看一下")
+            s.refresh(t)
+            payload = {"ticket_id": t.id, "number": number, "service": t.service_code, "group": group,
+                       "note": note, "counter": counter, "marked_at": _iso(self._now())}
+            self.emit(s, "ticket.prioritized", payload, cipher=self.cipher() if self.cipher else None, personal=True)
+            return self._view(t)
 
     def call_next(self, counter: str, services: tuple[str, ...] | None = None) -> CounterTicket | None:
         """Call the next ticket (priority first, then the oldest) of these services; None if nobody waits."""

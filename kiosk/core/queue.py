@@ -76,15 +76,23 @@ class Person:
     groups: frozenset[str] = frozenset()
 
 
+#: The groups staff may mark a waiting ticket with (priority by law or by the station's rules)
+#: when the station's config names none. "其他" always needs a short note of why.
+DEFAULT_PRIORITY_GROUPS: tuple[str, ...] = ("残疾人", "孕妇/怀抱婴儿", "军人依法优先", "其他")
+OTHER_GROUP = "其他"
+PRIORITY_NOTE_MAX = 30
+
+
 @dataclass(frozen=True)
 class QueuePolicy:
     priority_age: int | None = 60
-    priority_groups: frozenset[str] = frozenset({"残疾人", "军人军属"})
+    #: the groups staff may mark (in this order on the panels); a resident of one is called first
+    priority_groups: tuple[str, ...] = DEFAULT_PRIORITY_GROUPS
 
     def is_priority(self, person: Person | None, today: date) -> bool:
         if person is None:
             return False
-        if self.priority_groups & person.groups:
+        if person.groups & set(self.priority_groups):
             return True
         if self.priority_age is not None and person.birth_date is not None:
             b = person.birth_date
@@ -136,6 +144,101 @@ class ServiceStatus:
     remaining_quota: int
 
 
+class QueueConfigError(ValueError):
+    """A station config the kiosk cannot use; the message says what is wrong (for the log)."""
+
+
+@dataclass(frozen=True)
+class QueueSetup:
+    """The station's services and priority rules, from central's station config or built in."""
+
+    services: tuple[QueueService, ...]
+    policy: QueuePolicy
+    #: central's config version; None for the built-in list
+    version: int | None = None
+
+
+BUILT_IN = QueueSetup(DEFAULT_SERVICES, QueuePolicy())
+
+
+def _hhmm(value: str, where: str) -> time:
+    try:
+        h, m = value.split(":")
+        return time(int(h), int(m))
+    except (ValueError, AttributeError):
+        raise QueueConfigError(f"{where}: time {value!r} is not HH:MM") from None
+
+
+def setup_from_config(data: dict) -> QueueSetup:
+    """Check central's station config (the ``StationConfigReply`` fields as a dict) and turn it
+    into the queue's services and rules. Anything the queue could not work with raises
+    :class:`QueueConfigError` naming the service and the field; nothing is half applied.
+
+    A config without services leaves the built-in list in place; what the protocol does not
+    carry (estimated minutes per resident, when to ask "are you sure?") comes from the built-in
+    service of the same code.
+    """
+    built_in = {s.code: s for s in DEFAULT_SERVICES}
+    raw = data.get("services") or []
+    if not isinstance(raw, list):
+        raise QueueConfigError("services is not a list")
+    services: list[QueueService] = []
+    codes: set[str] = set()
+    prefixes: dict[str, str] = {}
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise QueueConfigError(f"service #{i + 1} is not an object")
+        code = str(item.get("code") or "").strip()
+        where = f"service {code or '#' + str(i + 1)}"
+        name = str(item.get("name") or "").strip()
+        prefix = str(item.get("prefix") or "").strip()
+        if not code or not name:
+            raise QueueConfigError(f"{where}: code and name are required")
+        if code in codes:
+            raise QueueConfigError(f"{where}: the code appears twice")
+        if not (prefix.isascii() and prefix.isalpha() and prefix.isupper() and 1 <= len(prefix) <= 2):
+            raise QueueConfigError(f"{where}: ticket prefix {prefix!r} must be one or two capital letters A-Z")
+        if prefix in prefixes:
+            raise QueueConfigError(f"{where}: ticket prefix {prefix} is already used by {prefixes[prefix]}")
+        quota = item.get("daily_quota", 200)
+        limit = item.get("per_person_daily_limit", 1)
+        if not isinstance(quota, int) or isinstance(quota, bool) or not 0 <= quota <= 999:
+            raise QueueConfigError(f"{where}: daily quota {quota!r} must be 0-999 (numbers have three digits)")
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise QueueConfigError(f"{where}: per-person daily limit {limit!r} must be 1 or more")
+        base = built_in.get(code)
+        hours = dict(base.hours) if base else dict(WEEKDAY_HOURS)
+        if item.get("hours") is not None:
+            hours = {}
+            for iv in item["hours"]:
+                a, b = _hhmm(iv.get("start"), where), _hhmm(iv.get("end"), where)
+                if not a < b:
+                    raise QueueConfigError(f"{where}: opening interval {iv.get('start')}-{iv.get('end')} ends before it starts")
+                for d in iv.get("weekdays") or ():
+                    if not isinstance(d, int) or not 1 <= d <= 7:
+                        raise QueueConfigError(f"{where}: weekday {d!r} must be 1 (Monday) to 7 (Sunday)")
+                    hours[d - 1] = tuple(sorted((*hours.get(d - 1, ()), (a, b))))
+        kw = {"ask_when_ahead": base.ask_when_ahead, "default_service_minutes": base.default_service_minutes,
+              "counters": base.counters} if base else {}
+        services.append(QueueService(code, name, prefix, hours, daily_quota=quota,
+                                     identity_required=bool(item.get("needs_identity")),
+                                     per_person_daily_limit=limit, **kw))
+        codes.add(code)
+        prefixes[prefix] = code
+    rules = data.get("priority")
+    policy = QueuePolicy()
+    if rules is not None:
+        age = rules.get("age")
+        if age is not None and (not isinstance(age, int) or isinstance(age, bool) or not 0 < age <= 150):
+            raise QueueConfigError(f"priority age {age!r} must be 1-150 or null")
+        groups = tuple(str(g).strip() for g in rules.get("groups") or ())
+        if any(not g for g in groups) or len(set(groups)) != len(groups):
+            raise QueueConfigError("priority groups must be distinct and not empty")
+        policy = QueuePolicy(age, groups or DEFAULT_PRIORITY_GROUPS)
+    version = data.get("version")
+    return QueueSetup(tuple(services) or DEFAULT_SERVICES, policy, version if isinstance(version, int) else None)
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -155,9 +258,25 @@ class QueueBook:
         self.store = store
         self.services = {s.code: s for s in services}
         self.policy = policy or QueuePolicy()
+        self.setup_version: int | None = None
         self.emit = emit
         self.clock = clock
         self.clock_offset_s = clock_offset_s
+
+    # -- configuration -------------------------------------------------------------------------
+    def configure(self, setup: QueueSetup) -> None:
+        """Use these services and rules from now on (tickets already issued keep their numbers).
+        Readers see either the old set or the new one: each is replaced by one assignment."""
+        self.policy = setup.policy
+        self.services = {s.code: s for s in setup.services}
+        self.setup_version = setup.version
+
+    def apply_config(self, data: dict) -> QueueSetup:
+        """Check and apply central's station config; raises QueueConfigError and keeps the
+        current setup if it cannot be used."""
+        setup = setup_from_config(data)
+        self.configure(setup)
+        return setup
 
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> datetime:

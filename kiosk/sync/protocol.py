@@ -179,7 +179,7 @@ EVENT_TYPES = (
     "ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.called", "ticket.finished",
     "service.rendered", "registration.submitted", "appointment.requested", "homevisit.requested",
     "proxy.requested", "interest.expressed", "consult.requested", "consult.ended", "feedback.given",
-    "print.failed",
+    "print.failed", "ticket.prioritized",
 )
 
 
@@ -209,12 +209,34 @@ class EventBatchReply(Strict):
 # --- station config, heartbeat, calls -------------------------------------------------------
 
 
+HHMM = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class OpeningInterval(Strict):
+    """One opening interval on some weekdays (ISO: 1 = Monday … 7 = Sunday), station local time."""
+
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(min_length=1, max_length=7)
+    start: HHMM
+    end: HHMM
+
+
 class QueueService(Strict):
     code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     prefix: Annotated[str, StringConstraints(min_length=1, max_length=4)]
-    daily_quota: int = Field(default=200, ge=0)
+    daily_quota: int = Field(default=200, ge=0, le=100_000)
     needs_identity: bool = False
+    #: None: the kiosk's built-in hours of this service (Monday to Friday 8:30-12:00, 13:30-17:30)
+    hours: list[OpeningInterval] | None = Field(default=None, max_length=50)
+    per_person_daily_limit: int = Field(default=1, ge=0, le=1000)
+
+
+class PriorityRules(Strict):
+    """Who is called before the others: residents aged ``age`` or more (by the ID card's birth
+    date; None: nobody by age), and the groups staff may mark a waiting ticket with."""
+
+    age: int | None = Field(default=60, ge=0, le=150)
+    groups: list[Annotated[str, StringConstraints(min_length=1, max_length=20)]] = Field(default=[], max_length=20)
 
 
 class StationConfigReply(Strict):
@@ -223,6 +245,8 @@ class StationConfigReply(Strict):
     name: Annotated[str, StringConstraints(max_length=80)]
     opening_hours: Annotated[str, StringConstraints(max_length=80)] = ""
     services: list[QueueService] = []
+    #: None: the kiosk's built-in rules (60 and over; the built-in groups)
+    priority: PriorityRules | None = None
     announcement: Annotated[str, StringConstraints(max_length=200)] = ""
 
 

@@ -46,6 +46,8 @@ class SyncStatus:
     clock_offset_s: float = 0.0
     next_try_in_s: float = 0.0
     pulled: dict[str, int] = field(default_factory=dict)
+    #: why central's latest station config was not used ("" when it was, or none came)
+    config_rejected: str = ""
 
 
 class SyncWorker:
@@ -53,7 +55,8 @@ class SyncWorker:
                  interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 2000,
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
-                 on_page: Callable[[str, int], None] | None = None) -> None:
+                 on_page: Callable[[str, int], None] | None = None,
+                 on_config: Callable[[p.StationConfigReply], None] | None = None) -> None:
         self.store = store
         self.client = client
         self.cipher = cipher
@@ -65,6 +68,8 @@ class SyncWorker:
         self.health = health or (lambda: {})
         self.on_change = on_change or (lambda _s: None)
         self.on_page = on_page or (lambda _f, _n: None)
+        #: checks and applies a new station config; a ValueError rejects it (the previous one stays)
+        self.on_config = on_config
         #: called with (sent, rejected) so far while the outbox drains (progress for commands)
         self.on_push: Callable[[int, int], None] | None = None
         self.backoff = backoff or Backoff()
@@ -198,6 +203,17 @@ class SyncWorker:
                                            p.StationConfigReply, headers={"If-None-Match": etag} if etag else None)
         except NotModified:
             return None
+        if self.on_config is not None:
+            try:
+                self.on_config(reply)
+            except ValueError as e:
+                # not stored (nor its ETag): the next fetch gets it again, maybe corrected by then
+                log.warning("station config version %s from central rejected, keeping the previous one: %s",
+                            reply.version, e)
+                self._update(config_rejected=f"第 {reply.version} 版：{e}"[:200])
+                return None
+            if self.status.config_rejected:
+                self._update(config_rejected="")
         self.store.set_setting("central.config", reply.model_dump_json())
         self.store.set_setting("central.config_etag", resp.headers.get("ETag", ""))
         return reply
