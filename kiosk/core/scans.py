@@ -178,8 +178,10 @@ def ticket_message(store: Store, ticket_id: str, today: date) -> str:
             return f"{number} 已经叫到，{where}"
         if t.status != "waiting":
             return f"{number} 已过号或已取消，请咨询工作人员"
-        earlier = and_(Ticket.priority == t.priority, Ticket.number < t.number)
-        # priority tickets (older residents, …) are called before the others
+        earlier = and_(Ticket.priority == t.priority,
+                       or_(Ticket.issued_at < t.issued_at, and_(Ticket.issued_at == t.issued_at, Ticket.number < t.number)))
+        # priority tickets (older residents, those staff marked) are called before the others, each
+        # kind in the order the counters call it: the earlier taken first
         ahead_of_it = earlier if t.priority else or_(Ticket.priority.is_(True), earlier)
         ahead = s.scalar(select(func.count()).select_from(Ticket).where(
             Ticket.day == t.day, Ticket.service_code == t.service_code, Ticket.status == "waiting", ahead_of_it)) or 0

@@ -157,3 +157,24 @@ def test_add_staff_command(tmp_path, capsys):
         row = s.scalars(select(StaffUser)).one()
         assert row.name == "刘洋" and check_password("8642", row.password_hash)
     db.dispose()
+
+
+def test_priority_through_the_api_and_the_tickets_status_page(client, db):
+    a1 = issue(db, "A001", issued_at=utcnow() - timedelta(minutes=6))
+    a2 = issue(db, "A002", issued_at=utcnow() - timedelta(minutes=4))
+    page = client.get(f"/tickets/{a2}")  # the QR's page: no login, nothing personal
+    assert page.status_code == 200 and "A002" in page.text and "前面还有 1 人" in page.text
+    assert client.get("/tickets/not-a-ticket").status_code == 404
+    login(client)
+    h = {"X-CSRF-Token": csrf(client)}
+    st = client.get("/staff/api/state").json()
+    assert st["priority_groups"] == ["残疾人", "孕妇/怀抱婴儿", "军人依法优先", "其他"] and st["note_max"] == 30
+    r = client.post("/staff/api/priority", json={"ticket_id": a2, "group": "其他"}, headers=h)
+    assert r.status_code == 409 and "写明原因" in r.json()["message"]
+    r = client.post("/staff/api/priority", json={"ticket_id": a2, "group": "孕妇/怀抱婴儿"}, headers=h)
+    assert r.status_code == 200 and r.json()["changed"]
+    [line] = [x for x in r.json()["state"]["lines"] if x["code"] == "job_registration"]
+    assert [(t["number"], t["priority_group"]) for t in line["tickets"]] == [("A002", "孕妇/怀抱婴儿"), ("A001", "")]
+    page = client.get(f"/tickets/{a2}")
+    assert "下一个就到您" in page.text and "优先" in page.text and "孕妇" not in page.text
+    assert "前面还有 1 人" in client.get(f"/tickets/{a1}").text

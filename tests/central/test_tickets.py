@@ -243,3 +243,54 @@ def test_ticket_issued_events_join_the_line_once(db):
         assert (t.id, t.station_id, t.service, t.number, t.priority, t.person_key, t.status) == \
             (tid, STATION, "policy_consultation", "D007", True, "pk-7", "waiting")
         assert t.issued_at == T0 and t.day.isoformat() == "2026-11-25"  # 10:00 in Tianjin is 02:00 UTC
+
+
+def test_staff_mark_priority_moves_a_ticket_ahead_of_the_non_priority_ones(db):
+    a1 = issue(db, "A001", issued_at=T0)
+    a2 = issue(db, "A002", issued_at=minutes(T0, 1))
+    a3 = issue(db, "A003", issued_at=minutes(T0, 2))
+    other = issue(db, "B001", service="unemployment_registration", issued_at=minutes(T0, 3))
+    now = minutes(T0, 5)
+    with db.session() as s:
+        assert tickets.people_ahead(s, s.get(QueueTicket, a3)) == 2
+    out = _act(db, tickets.mark_priority, STATION, "2", a3, "残疾人", staff="王芳", now=now)
+    assert out.changed and "前面还有 0 人" in out.message
+    with db.session() as s:
+        t = s.get(QueueTicket, a3)
+        assert (t.priority, t.priority_group, t.priority_note) == (True, "残疾人", "")
+        assert tickets.people_ahead(s, s.get(QueueTicket, a1)) == 1
+        assert tickets.people_ahead(s, s.get(QueueTicket, other)) == 0  # another service's line is not touched
+        assert tickets.status_view(s, a3, now=now)["people_ahead"] == 0
+        assert tickets.status_view(s, a2, now=now)["people_ahead"] == 2
+        [log] = s.scalars(select(StaffAction).where(StaffAction.action == "priority")).all()
+        assert (log.ticket_id, log.staff, log.detail) == (a3, "王芳", "残疾人")
+    again = _act(db, tickets.mark_priority, STATION, "2", a3, "其他", "行动不便", now=now)
+    assert not again.changed and "已是优先号" in again.message
+    with pytest.raises(tickets.Refused, match="写明原因"):
+        _act(db, tickets.mark_priority, STATION, "2", a2, "其他", "  ", now=now)
+    with pytest.raises(tickets.Refused, match="类别"):
+        _act(db, tickets.mark_priority, STATION, "2", a2, "贵宾", now=now)
+    with pytest.raises(tickets.Refused, match="没有这个号"):
+        _act(db, tickets.mark_priority, "TJ-OTHER-01", "2", a2, "残疾人", now=now)
+    assert _act(db, tickets.call_next, STATION, "2", now=minutes(T0, 6)).ticket.number == "A003"
+    with pytest.raises(tickets.Refused, match="呼叫中"):
+        _act(db, tickets.mark_priority, STATION, "2", a3, "残疾人", now=now)
+    _act(db, tickets.mark_priority, STATION, "2", a2, "其他", "携带 幼儿", now=now)
+    _act(db, tickets.no_show, STATION, "2", now=minutes(T0, 7))
+    assert _act(db, tickets.call_next, STATION, "2", now=minutes(T0, 8)).ticket.number == "A002"
+    assert _ticket(db, a2).priority_note == "携带 幼儿"
+
+
+def test_a_mark_from_the_kiosk_panel_is_applied_once_and_never_over_the_consoles(db):
+    a1 = issue(db, "A001", issued_at=T0)
+    a2 = issue(db, "A002", issued_at=minutes(T0, 1))
+    step = {"ticket_id": a2, "group": "军人依法优先", "note": "", "counter": "1"}
+    with db.session() as s:
+        tickets.on_kiosk_step(s, STATION, "ticket.prioritized", step)
+        tickets.on_kiosk_step(s, STATION, "ticket.prioritized", {**step, "group": "残疾人"})
+    t = _ticket(db, a2)
+    assert (t.priority, t.priority_group) == (True, "军人依法优先")
+    _act(db, tickets.call_ticket, STATION, "1", a1, now=minutes(T0, 2))
+    with db.session() as s:  # a mark that arrives after the ticket was called changes nothing
+        tickets.on_kiosk_step(s, STATION, "ticket.prioritized", {**step, "ticket_id": a1})
+    assert _ticket(db, a1).priority is False
