@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 class CentralLink:
     def __init__(self, cfg: KioskConfig, store: Store, cipher: Callable[[], OutboxCipher], *,
                  on_status: Callable[[str], None], on_call: Callable[[Call], None],
-                 health: Callable[[], dict] = dict, on_config: Callable[[dict], object] | None = None) -> None:
+                 health: Callable[[], dict] = dict, on_config: Callable[[dict], object] | None = None,
+                 worker_options: dict | None = None) -> None:
         self.cfg = cfg
+        #: passed on to the SyncWorker (which feeds, how often it beats): for tools and tests
+        self.worker_options = worker_options or {}
         self._on_config = on_config
         self.store = store
         self._cipher = cipher
@@ -63,7 +66,7 @@ class CentralLink:
 
         self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._health, on_config=self._config,
                                   on_change=lambda st: self._on_status(
-                                      status_line(True, st.online, st.last_success_at)))
+                                      status_line(True, st.online, st.last_success_at)), **self.worker_options)
         self.calls = CallsListener(self.store, self.worker.client, self.cfg.station.id, self._call)
         self.worker.start()
         self.calls.start()
