@@ -258,7 +258,8 @@ function priorityBox(t){
  var chosen=null,groups=el('div',{cls:'groups'}),note=el('input',{id:'prio-note',maxlength:String(state.note_max),
    placeholder:'原因（选“其他”时必填，'+state.note_max+' 字以内）'}),err=el('div',{cls:'err',role:'alert'});
  state.priority_groups.forEach(function(g){groups.appendChild(el('button',{type:'button','data-group':g,'aria-pressed':'false',text:g,
-   onclick:function(){chosen=g;[].forEach.call(groups.children,function(b){b.setAttribute('aria-pressed',String(b.dataset.group===g));});}}));});
+   onclick:function(){chosen=g;err.textContent='';[].forEach.call(groups.children,function(b){b.setAttribute('aria-pressed',String(b.dataset.group===g));});}}));});
+ note.addEventListener('input',function(){err.textContent='';});
  box.appendChild(groups);box.appendChild(note);box.appendChild(err);
  box.appendChild(el('button',{type:'button',cls:'mark',id:'prio-mark',text:'设为优先',onclick:function(){
    if(!chosen){err.textContent='请先选择类别';return;}

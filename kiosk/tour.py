@@ -194,6 +194,20 @@ class Tour:
             tap(ticket.ids.more)
             yield lambda: nav.current == "home"
             yield 0.3
+            sim = getattr(app, "printer_simulator", None)
+            if sim is not None:  # the printer out of paper: the screen is the ticket
+                sim.faults.add("paper_out")
+                tap(app.screen("home").tile("queue"))
+                yield lambda: nav.current == "queue_services" and bool(queue.ids.rows.children)
+                yield 0.3
+                tap(queue.row("career_guidance"))
+                yield lambda: nav.current == "queue_ticket" and ticket.print_failed
+                yield 0.4
+                self.shot(f"{orient}-03b2-queue-ticket-on-screen")
+                sim.faults.discard("paper_out")
+                tap(ticket.ids.more)
+                yield lambda: nav.current == "home"
+                yield 0.3
 
             tap(app.screen("home").tile("queue"))
             yield lambda: nav.current == "queue_services" and len(queue.ids.rows.children) == 7
@@ -355,6 +369,16 @@ class Tour:
             yield lambda: bool(panel.message) and bg.pending == 0
             yield 0.5
             self.shot(f"{orient}-09b-staff-queue")
+            app.banner.hide()
+            tap(panel.ids.priority)
+            yield lambda: getattr(panel, "dialog", None) is not None and panel.dialog.parent is not None
+            if panel.dialog.ids.numbers.children:
+                tap(panel.dialog.ids.numbers.children[-1])
+            tap(panel.dialog.button("groups", "其他"))
+            yield 0.4
+            self.shot(f"{orient}-09c-staff-priority")
+            tap(panel.dialog.ids.cancel)
+            yield 0.2
             app.banner.hide()
             rv_rows = app.screen("vacancy_list").ids.rv
             yield from self.next_visit()

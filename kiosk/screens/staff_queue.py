@@ -41,14 +41,14 @@ class PriorityDialog(ModalView):
 
     def _pick(self, box, choices: list[tuple[str, str]], attr: str) -> None:  # noqa: ANN001
         for value, text in choices:
-            b = BigButton(text=text, bg_color=theme.DISABLED, font_size=theme.FONT_BODY)
+            b = BigButton(text=text, bg_color=theme.BRAND, font_size=theme.FONT_BODY)
             b.value = value
             b.bind(on_release=lambda btn, box=box, attr=attr: self._chosen(box, attr, btn))
             box.add_widget(b)
 
     def _chosen(self, box, attr: str, btn) -> None:  # noqa: ANN001
         for b in box.children:
-            b.bg_color = theme.ACCENT if b is btn else theme.DISABLED
+            b.bg_color = theme.ACCENT if b is btn else theme.BRAND
         setattr(self, attr, btn.value)
         if attr == "group":  # the reasons show only for 其他
             notes = self.ids.notes

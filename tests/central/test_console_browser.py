@@ -241,3 +241,54 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     assert by_service["career_guidance"][5:9] == ["0", "0", "0", "0"]  # the transferred ticket is not a second issue
     tab.close()
     desk.close()
+
+
+def test_staff_mark_a_ticket_priority_in_the_browser(tmp_path, shots, playwright_browser):
+    import requests
+
+    from kiosk.store.engine import open_store
+
+    store = open_store(tmp_path / "kiosk" / "kiosk.db")
+    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central:
+        add_staff(central.db, STATION, "王芳", "2468")
+        kiosk = Kiosk(store, central.url)
+        a1, a2, a3 = (kiosk.issue("job_registration") for _ in range(3))
+        kiosk.push()
+        ctx = playwright_browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        try:
+            page = ctx.new_page()
+            _login(page, central.url, "4")
+            page.wait_for_selector(".chip[data-number='A003']")
+            order = "[...document.querySelectorAll('.chip')].map(c => c.dataset.number).join(',')"
+            assert page.evaluate(order) == "A001,A002,A003"
+            page.click(".chip[data-number='A003']")
+            page.wait_for_selector("dialog[open] #prio-box button[data-group='残疾人']")
+            assert page.locator("dialog[open] #prio-box button[data-group]").all_inner_texts() == [
+                "残疾人", "孕妇/怀抱婴儿", "军人依法优先", "其他"]
+            page.click("dialog[open] button[data-group='其他']")
+            page.click("#prio-mark")
+            assert "写明原因" in page.inner_text("dialog[open] #prio-box .err")  # the dialog stays open
+            page.fill("#prio-note", "行动不便，拄拐")
+            page.screenshot(path=str(shots / "console-priority-dialog.png"))
+            page.click("#prio-mark")
+            page.wait_for_selector("#msg.ok")
+            assert "A003 号已设为优先（其他），前面还有 0 人" in page.inner_text("#msg")
+            page.wait_for_function(f"{order} === 'A003,A001,A002'")
+            assert page.inner_text(".chip[data-number='A003'] .badge.prio") == "优先·其他"
+            page.screenshot(path=str(shots / "console-priority-marked.png"))
+            with central.db.session() as s:
+                t = s.get(QueueTicket, a3.id)
+                assert (t.priority, t.priority_group, t.priority_note) == (True, "其他", "行动不便，拄拐")
+            status = requests.get(f"{central.url}/tickets/{a3.id}", timeout=5).text
+            assert "下一个就到您" in status and "拄拐" not in status  # the reason is for staff only
+            assert "前面还有 2 人" in requests.get(f"{central.url}/tickets/{a2.id}", timeout=5).text
+            sp = ctx.new_page()
+            sp.set_viewport_size({"width": 412, "height": 860})  # the resident's phone
+            sp.goto(f"{central.url}/tickets/{a1.id}")
+            sp.screenshot(path=str(shots / "ticket-status-phone.png"))
+            assert "前面还有 1 人" in sp.inner_text("#line")
+            page.click("#b-call")
+            _current(page, "A003")
+        finally:
+            ctx.close()
+            store.close()
