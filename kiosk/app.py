@@ -413,6 +413,14 @@ class KioskApp(App):
         self.nav.reset_to(IDLE_SCREEN)
 
     def _reset_screens(self) -> None:
+        from kivy.core.window import Window
+        from kivy.uix.modalview import ModalView
+
+        # an open dialog (a consent, the filter panel) belongs to the visit: a tap on it after
+        # the visit ended would act for nobody, or show the last resident's choices
+        for w in list(Window.children):
+            if isinstance(w, ModalView):
+                w.dismiss(animation=False)
         for screen in self.manager.screens:
             screen.reset()
 

@@ -12,6 +12,7 @@ queries) would cost more than it saves here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,9 @@ def to_row(v: ServiceView) -> dict:
 
 
 def _lines(text: str) -> tuple[str, ...]:
-    return tuple(x.strip() for x in text.splitlines() if x.strip())
+    """One item per line; "1. 携带材料" becomes "1．携带材料", so that a screen wrapping at spaces
+    never leaves the number alone on a line."""
+    return tuple(re.sub(r"^(\d+)\.\s*", "\\1．", x.strip()) for x in text.splitlines() if x.strip())
 
 
 def matches(v: ServiceView, text: str) -> bool:

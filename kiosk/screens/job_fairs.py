@@ -115,7 +115,6 @@ class JobFairDetailScreen(KioskScreen):
             reason = outcome.message if outcome is not None else "暂时不能打印"
             self.print_status = reason + "。可以用手机扫描上面的二维码"
             self.ids.scroll.scroll_y = 0  # the QR is at the end of the page
-        self.toast(self.print_status)
 
     def reset(self) -> None:
         self.fair = None

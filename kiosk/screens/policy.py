@@ -19,7 +19,7 @@ TYPE_DEBOUNCE_S = 0.25
 RATED_GUIDE = "service_guide"
 
 
-class ServiceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+class CatalogueRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     service_id = StringProperty("")
     name = StringProperty("")
     category = StringProperty("")
@@ -138,8 +138,7 @@ class PolicyDetailScreen(KioskScreen):
         else:
             reason = outcome.message if outcome is not None else "暂时不能打印"
             self.print_status = reason + "。可以用手机扫描上面的二维码"
-            self.ids.scroll.scroll_y = 0
-        self.toast(self.print_status)
+            self.ids.scroll.scroll_y = 0  # the QR is at the end of the page
 
     def reset(self) -> None:
         self.service = None
