@@ -26,7 +26,7 @@ from kiosk.core.privacy import redact
 Align = Literal["left", "center", "right"]
 MAX_SIZE = 4
 #: characters a line should not start with (Chinese line-breaking rule, 避头点)
-NO_LINE_START = set("，。、：；）》」』】！？,.;:!?)%")
+NO_LINE_START = set("，。、：；）》」』】〕！？,.;:!?)%")
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ def job_fair(f: Any, url: str, station: Any, printed_at: datetime) -> Receipt:
         KeyValue("形式", f.kind),
     ]
     if f.on_site:
-        blocks += [KeyValue("地点", f.venue), KeyValue("地址", f.address), KeyValue("距离", f.distance_text)]
+        blocks += [KeyValue("地点", f.venue), KeyValue("地址", f.address), KeyValue("距离", f.distance_text.removeprefix("距本驿站 "))]
     if f.scale_text:
         blocks.append(KeyValue("规模", f.scale_text))
     blocks.append(KeyValue("面向", f.groups_text))
