@@ -38,7 +38,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from central.seed import seed
 
     n = seed(_db(args), args.vacancies, seed=args.seed, progress=_progress("vacancies"))
-    print(f"seeded {n} vacancies, the demo stations and announcements into {args.db}")
+    print(f"seeded {n} vacancies, the demo stations, announcements, job fairs and service catalogue into {args.db}")
     return 0
 
 
@@ -50,13 +50,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"no such file: {path}", file=sys.stderr)
         return 2
     try:
-        report = import_file(_db(args), path, progress=_progress("rows"))
+        report = import_file(_db(args), path, progress=_progress("rows"), feed=args.feed)
     except (ValueError, UnicodeDecodeError) as e:
         print(f"cannot read {path}: {e}", file=sys.stderr)
         return 2
     for line, reason in report.bad:
         print(f"{path}:{line}: skipped: {reason}", file=sys.stderr)
-    print(f"imported {report.imported} vacancies; {len(report.bad)} bad rows skipped")
+    what = {"vacancies": "vacancies", "job_fairs": "job fairs", "services": "catalogue services"}[args.feed]
+    print(f"imported {report.imported} {what}; {len(report.bad)} bad rows skipped")
     return 0 if report.imported or not report.bad else 1
 
 
@@ -121,8 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vacancies", type=int, default=2000)
     p.add_argument("--seed", type=int, default=2024)
     p.set_defaults(func=cmd_seed)
-    p = sub.add_parser("import", help="load vacancies from a CSV or JSON export")
+    p = sub.add_parser("import", help="load vacancies (or job fairs, or the service catalogue) from a CSV or "
+                                      "JSON export")
     p.add_argument("file")
+    p.add_argument("--feed", choices=("vacancies", "job_fairs", "services"), default="vacancies",
+                   help="which feed the rows belong to (default: vacancies)")
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("register-kiosk", help="register a kiosk (prints its secret)")
     p.add_argument("kiosk_id")

@@ -1,13 +1,16 @@
-"""``python -m central import FILE``: vacancies from a CSV or JSON export.
+"""``python -m central import FILE [--feed F]``: vacancies, job fairs or the service catalogue
+from a CSV or JSON export.
 
-Each row is checked against the protocol's vacancy schema; bad rows are reported by line (or
+Each row is checked against the feed's protocol schema; bad rows are reported by line (or
 array index) with the reason, good rows are kept. Pinyin is computed here, by the producer,
-so kiosks do not need the phrase dictionary.
+so kiosks do not need the phrase dictionary. In a CSV, a catalogue entry's list fields
+(materials, steps) hold one item per line inside the quoted cell.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +22,7 @@ from pydantic import ValidationError
 from central import feeds
 from central.db import Database
 from kiosk.core.demodata import _pinyin_fns
-from kiosk.sync.protocol import VacancyItem
+from kiosk.sync.protocol import ITEM_MODELS
 
 BATCH = 1000
 
@@ -30,17 +33,38 @@ class ImportReport:
     bad: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _rows(path: Path) -> list[tuple[int, dict]]:
+def _rows(path: Path, feed: str = "vacancies") -> list[tuple[int, dict]]:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".json":
         data = json.loads(text)
         if isinstance(data, dict):
-            data = data.get("vacancies", [])
+            data = data.get(feed, [])
         if not isinstance(data, list):
-            raise ValueError(f"{path}: expected a JSON array of vacancies (or {{\"vacancies\": [...]}})")
+            raise ValueError(f"{path}: expected a JSON array of {feed} (or {{\"{feed}\": [...]}})")
         return [(i + 1, r if isinstance(r, dict) else {"_not_an_object": r}) for i, r in enumerate(data)]
-    reader = csv.DictReader(text.splitlines())
-    return [(i + 2, {k: v for k, v in r.items() if k and v not in (None, "")}) for i, r in enumerate(reader)]
+    # newline="" semantics: a quoted cell may hold line breaks (a catalogue entry's materials)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = []
+    start = 2  # the line a record begins on (line 1 is the header)
+    for r in reader:
+        rows.append((start, {k: v for k, v in r.items() if k and v not in (None, "")}))
+        start = reader.line_num + 1
+    return rows
+
+
+def _complete_service(row: dict) -> dict:
+    initials, full = _pinyin_fns()
+    row = dict(row)
+    row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
+    if isinstance(row.get("name"), str) and not row.get("pinyin_initials"):
+        row["pinyin_initials"], row["pinyin_full"] = initials(row["name"]), full(row["name"])
+    return row
+
+
+def _complete_fair(row: dict) -> dict:
+    row = dict(row)
+    row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
+    return row
 
 
 def _complete(row: dict) -> dict:
@@ -58,26 +82,45 @@ def _reason(e: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(x) for x in err['loc']) or 'row'}: {err['msg']}" for err in e.errors()[:3])
 
 
-def import_file(db: Database, path: Path, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+COMPLETERS = {"vacancies": _complete, "job_fairs": _complete_fair, "services": _complete_service}
+
+
+def _check(feed: str, item) -> str:  # noqa: ANN001 - a protocol item model
+    """A reason to refuse a row that matches the schema, or ''."""
+    if feed == "vacancies" and item.salary_max < item.salary_min:
+        return "salary_max is below salary_min"
+    if feed == "job_fairs":
+        if item.ends_at <= item.starts_at:
+            return "ends_at is not after starts_at"
+        if item.kind == "线下" and (item.lat is None or item.lon is None):
+            return "an on-site fair (线下) needs lat and lon"
+    return ""
+
+
+def import_file(db: Database, path: Path, progress: Callable[[int, int], None] | None = None,
+                feed: str = "vacancies") -> ImportReport:
+    if feed not in COMPLETERS:
+        raise ValueError(f"cannot import into the {feed!r} feed")
+    model, complete = ITEM_MODELS[feed], COMPLETERS[feed]
     report = ImportReport()
-    rows = _rows(path)
+    rows = _rows(path, feed)
     good: list[dict] = []
     for line, row in rows:
         try:
-            item = VacancyItem.model_validate(_complete(row))
+            item = model.model_validate(complete(row))
         except ValidationError as e:
             report.bad.append((line, _reason(e)))
             continue
-        if item.salary_max < item.salary_min:
-            report.bad.append((line, "salary_max is below salary_min"))
+        if reason := _check(feed, item):
+            report.bad.append((line, reason))
             continue
         good.append(item.model_dump(mode="json"))
         if len(good) >= BATCH:
-            report.imported += feeds.put_batch(db, "vacancies", good)
+            report.imported += feeds.put_batch(db, feed, good)
             if progress:
                 progress(line, len(rows))
     if good:
-        report.imported += feeds.put_batch(db, "vacancies", good)
+        report.imported += feeds.put_batch(db, feed, good)
     if progress:
         progress(len(rows), len(rows))
     return report

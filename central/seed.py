@@ -37,12 +37,15 @@ DEFAULT_PRIORITY = {"age": 60, "groups": list(DEFAULT_PRIORITY_GROUPS)}
 
 def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None = None,
          progress: Callable[[int, int], None] | None = None) -> int:
-    """Add the demo stations, announcements and ``vacancies`` vacancies to the feeds."""
+    """Add the demo stations, announcements, job fairs, service catalogue and ``vacancies``
+    vacancies to the feeds."""
     today = today or date.today()
     stations = demodata.stations(today)
     with db.session() as s:
         feeds.put(s, "stations", [_clean(r) for r in stations])
         feeds.put(s, "announcements", [_clean(r) for r in demodata.announcements(today)])
+        feeds.put(s, "job_fairs", [_clean(r) for r in demodata.job_fairs(today)])
+        feeds.put(s, "services", [_clean(r) for r in demodata.services(today)])
         for st in stations:
             if s.get(StationConfig, st["id"]) is None:
                 s.add(StationConfig(station_id=st["id"], version=1, config={

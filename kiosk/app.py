@@ -31,6 +31,8 @@ from kiosk.core.interest import InterestDesk
 from kiosk.core.queue import QueueBook
 from kiosk.core.registration import RegistrationDesk
 from kiosk.core.stations import StationService
+from kiosk.core.catalogue import Catalogue
+from kiosk.core.jobfairs import JobFairService
 from kiosk.core.session import VisitManager
 from kiosk.core.search import Station
 from kiosk.core.vacancies import VacancyService
@@ -69,6 +71,10 @@ SCREENS: dict[str, str] = {
     "admin": "kiosk.screens.admin:AdminScreen",
     "staff_queue": "kiosk.screens.staff_queue:StaffQueueScreen",
     "appointment": "kiosk.screens.appointment:AppointmentScreen",
+    "job_fairs": "kiosk.screens.job_fairs:JobFairListScreen",
+    "job_fair_detail": "kiosk.screens.job_fairs:JobFairDetailScreen",
+    "policy_list": "kiosk.screens.policy:PolicyListScreen",
+    "policy_detail": "kiosk.screens.policy:PolicyDetailScreen",
 }
 
 
@@ -316,6 +322,10 @@ class KioskApp(App):
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call, cipher=self.outbox_cipher)
         self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
+        # fair times are Tianjin wall-clock times: the queue's corrected station clock, without the zone
+        self.services.job_fairs = JobFairService(self.store, origin,
+                                                 lambda: self.services.queue.now().replace(tzinfo=None))
+        self.services.catalogue = Catalogue(self.store)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
@@ -404,6 +414,14 @@ class KioskApp(App):
         self.nav.reset_to(IDLE_SCREEN)
 
     def _reset_screens(self) -> None:
+        from kivy.core.window import Window
+        from kivy.uix.modalview import ModalView
+
+        # an open dialog (a consent, the filter panel) belongs to the visit: a tap on it after
+        # the visit ended would act for nobody, or show the last resident's choices
+        for w in list(Window.children):
+            if isinstance(w, ModalView):
+                w.dismiss(animation=False)
         for screen in self.manager.screens:
             screen.reset()
 

@@ -153,6 +153,8 @@ class KioskConfig:
     job_url_template: str = "{central_url}/jobs/{id}"
     ticket_url_template: str = "{central_url}/tickets/{id}"
     appointment_url_template: str = "{central_url}/appointments/{id}"
+    fair_url_template: str = "{central_url}/job-fairs/{id}"
+    service_url_template: str = "{central_url}/services/{id}"
     source: str = ""
 
     @property
@@ -173,6 +175,12 @@ class KioskConfig:
 
     def appointment_url(self, appointment_id: str) -> str:
         return self.appointment_url_template.format(central_url=self.central.url.rstrip("/"), id=appointment_id)
+
+    def fair_url(self, fair_id: str) -> str:
+        return self.fair_url_template.format(central_url=self.central.url.rstrip("/"), id=fair_id)
+
+    def service_url(self, service_id: str) -> str:
+        return self.service_url_template.format(central_url=self.central.url.rstrip("/"), id=service_id)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:

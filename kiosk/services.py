@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.calls import RecentCalls
+    from kiosk.core.catalogue import Catalogue
+    from kiosk.core.jobfairs import JobFairService
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
@@ -51,3 +53,6 @@ class Services:
     #: the staff panel's calling when central is unreachable
     counter: CounterDesk | None = None
     appointments: AppointmentDesk | None = None
+    #: 招聘会 and 政策与服务 (the service catalogue), from their feeds
+    job_fairs: JobFairService | None = None
+    catalogue: Catalogue | None = None

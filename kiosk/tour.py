@@ -158,6 +158,69 @@ class Tour:
         yield lambda: nav.current == "home"
         yield 0.3
 
+    def fairs_and_catalogue(self, orient: str) -> Iterator[float | Callable[[], bool]]:
+        """招聘会 (list, empty list, detail, printed) and 政策与服务 (list, search, guide, printed)."""
+        from kiosk.screens.job_fairs import EMPTY
+
+        app, nav, bg = self.app, self.app.nav, self.app.background
+        fairs = app.screen("job_fairs")
+        tap(app.screen("home").tile("fairs"))
+        yield lambda: nav.current == "job_fairs" and bool(fairs.ids.rv.data) and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-03o-job-fairs")
+        tap(max(fairs.ids.rv.layout_manager.children, key=lambda w: w.y))
+        fair = app.screen("job_fair_detail")
+        yield lambda: nav.current == "job_fair_detail" and fair.fair is not None
+        yield 0.5
+        self.shot(f"{orient}-03p-job-fair-detail")
+        tap(fair.ids.print_button)
+        yield lambda: fair.print_status.startswith("打印完成") and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-03q-job-fair-printed")
+        # the empty state: every fair is over two months from now
+        clock = app.services.queue.clock
+        app.services.queue.clock = lambda: clock() + timedelta(days=60)
+        nav.back()
+        yield lambda: nav.current == "job_fairs"
+        fairs.reset()
+        fairs.activate()
+        yield lambda: fairs.summary == EMPTY and bg.pending == 0
+        yield 0.4
+        self.shot(f"{orient}-03o2-job-fairs-empty")
+        app.services.queue.clock = clock
+        fairs.reset()
+        nav.go("home", clear_history=True)
+        yield lambda: nav.current == "home"
+        yield 0.3
+
+        policy = app.screen("policy_list")
+        tap(app.screen("home").tile("policy"))
+        yield lambda: nav.current == "policy_list" and bool(policy.ids.rv.data) and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-03r-policy-list")
+        tap(policy.ids.search_box)
+        yield 0.3
+        for ch in "sy":
+            tap(policy.ids.keyboard.key(ch))
+            yield 0.1
+        yield lambda: policy.query_text == "sy" and "找到" in policy.summary and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-03s-policy-search")
+        tap(policy.ids.keyboard_done)
+        yield 0.3
+        tap(max(policy.ids.rv.layout_manager.children, key=lambda w: w.y))
+        guide = app.screen("policy_detail")
+        yield lambda: nav.current == "policy_detail" and guide.service is not None
+        yield 0.5
+        self.shot(f"{orient}-03t-policy-detail")
+        tap(guide.ids.print_button)
+        yield lambda: guide.print_status.startswith("打印完成") and bg.pending == 0
+        yield 0.3
+        guide.ids.scroll.scroll_y = 0
+        yield 0.5
+        self.shot(f"{orient}-03u-policy-printed")
+        yield from self.next_visit()
+
     def script(self) -> Iterator[float | Callable[[], bool]]:
         app = self.app
         nav = app.nav
@@ -269,6 +332,8 @@ class Tour:
             self.shot(f"{orient}-03c-nearby-stations")
             nav.back()
             yield 0.3
+
+            yield from self.fairs_and_catalogue(orient)
 
             tap(app.screen("home").tile("booking"))
             booking = app.screen("appointment")

@@ -65,6 +65,10 @@ def open_and_seed(cfg):
         print(f"First start of the demo: seeding {cfg.demo.seed_vacancies} vacancies ...", file=sys.stderr)
         seed_demo(store, cfg.demo.seed_vacancies, seed=cfg.demo.seed, station=cfg.station,
                   progress=Progress("seeding vacancies"))
+    elif cfg.demo.enabled:
+        from kiosk.store.seed import seed_missing_feeds
+
+        seed_missing_feeds(store)
     return store
 
 

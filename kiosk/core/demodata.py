@@ -239,3 +239,84 @@ def announcements(today: date | None = None) -> list[dict]:
              priority=len(ANNOUNCEMENTS) - i, version=1, updated_at=now)
         for i, t in enumerate(ANNOUNCEMENTS)
     ]
+
+
+# (title, district, street, venue, kind, day offset, start hour, hours, organiser, employers,
+#  positions, target groups, description)
+_FAIRS = (
+    ("“家门口”就业服务招聘会", "和平区", "南市街道", "南市街就业驿站广场", "线下", 2, 9, 3,
+     "和平区人力资源和社会保障局", 23, 410, "", "20余家企业现场招聘，岗位涉及家政、餐饮、物业、商超等，现场可咨询社保补贴政策。"),
+    ("高校毕业生专场招聘会", "南开区", "学府街道", "南开大学就业驿站", "线下", 5, 9, 4,
+     "南开区人力资源和社会保障局、南开大学", 85, 1900, "高校毕业生",
+     "面向应届及离校2年内未就业高校毕业生，提供技术研发、教育培训、金融财会等岗位，现场设职业指导台。"),
+    ("农民工专场招聘会", "河北区", "王串场街道", "王串场街道便民服务中心", "线下", 3, 9, 3,
+     "河北区人力资源和社会保障局", 31, 620, "农民工,就业困难人员",
+     "生产制造、建筑装修、物流配送岗位为主，现场提供技能培训报名和工资权益咨询。"),
+    ("退役军人专场招聘会", "河西区", "友谊路街道", "河西区退役军人服务中心", "线下", 8, 9, 3,
+     "河西区退役军人事务局、河西区人力资源和社会保障局", 40, 560, "退役军人",
+     "安保、物流、驾驶、物业管理等岗位，优先招用退役军人，现场可办理就业登记。"),
+    ("直播带岗：海河之畔好工作", "河东区", "大直沽街道", "天津公共就业服务网直播间", "直播带岗", 1, 19, 2,
+     "天津市公共就业服务中心", 12, 300, "", "主播带您走进企业车间和门店，在线投递简历；驿站可协助扫码观看。"),
+    ("民营企业线上招聘月", "", "", "天津公共就业服务网", "线上", 0, 0, 24 * 20,
+     "天津市人力资源和社会保障局", 420, 8600, "高校毕业生,农民工,就业困难人员",
+     "全市民营企业集中在线招聘，手机扫码即可浏览岗位、在线投递。"),
+    ("北辰区产业园区专场招聘会", "北辰区", "瑞景街道", "北辰科技园区服务中心", "线下", 6, 9, 3,
+     "北辰区人力资源和社会保障局", 52, 1300, "农民工,高校毕业生", "汽车零部件、电子制造、仓储物流企业现场招聘，多数岗位包吃住。"),
+    ("就业援助月专场招聘会", "红桥区", "丁字沽街道", "丁字沽街就业驿站", "线下", 10, 9, 3,
+     "红桥区人力资源和社会保障局", 28, 350, "就业困难人员,残疾人", "面向就业困难人员和残疾人，提供公益性岗位和灵活就业岗位，现场一对一帮扶。"),
+    ("滨海新区大型综合招聘会", "滨海新区", "塘沽街道", "滨海新区人力资源市场", "线下", 12, 9, 4,
+     "滨海新区人力资源和社会保障局", 160, 4200, "", "港口物流、石油化工、智能制造、生物医药等企业招聘。"),
+    ("西青区乡村振兴专场招聘会", "西青区", "杨柳青镇", "杨柳青镇文化广场", "线下", 4, 9, 3,
+     "西青区人力资源和社会保障局", 35, 700, "农民工", "就近就业岗位、季节性用工和技能培训项目推介。"),
+    ("养老护理员专场招聘会", "河西区", "桃园街道", "人民公园就业驿站", "线下", 7, 14, 2,
+     "河西区民政局、河西区人力资源和社会保障局", 15, 180, "就业困难人员", "养老机构和居家养老服务企业招聘，可现场报名免费养老护理员培训。"),
+    ("冬季综合招聘会", "和平区", "小白楼街道", "小白楼街就业驿站", "线下", -3, 9, 3,
+     "和平区人力资源和社会保障局", 20, 300, "", "本场已结束。"),
+)
+
+
+def job_fairs(today: date | None = None) -> list[dict]:
+    """Tianjin job fairs around ``today``: upcoming ones, a month-long online fair, and one already over.
+
+    Times are the wall clock in Tianjin (naive datetimes, like every kiosk time shown to residents).
+    """
+    today = today or date.today()
+    now = datetime.combine(today, time(6, 0))
+    out = []
+    for i, (title, dname, sname, venue, kind, offset, hour, hours, org, employers, positions, groups,
+            desc) in enumerate(_FAIRS):
+        start = datetime.combine(today + timedelta(days=offset), time(hour, 30 if kind == "线下" else 0))
+        if kind == "线上":
+            start = datetime.combine(today - timedelta(days=2), time(0, 0))
+        lat = lon = None
+        address = ""
+        if sname:
+            street = next(st for st in tianjin.district(dname).streets if st.name == sname)
+            lat, lon = _jitter(random.Random(title), street.lat, street.lon, 500)
+            address = f"{dname}{sname}{venue}" if not venue.startswith(dname) else venue
+        if kind != "线下":
+            lat = lon = None
+            address = ""
+        fid = f"JF{today:%y%m}{i:03d}"
+        out.append(dict(
+            id=fid, title=title, kind=kind, venue=venue, district=dname, address=address, lat=lat, lon=lon,
+            starts_at=start, ends_at=start + timedelta(hours=hours), organiser=org, employers=employers,
+            positions=positions, target_groups=groups, description=desc,
+            contact=f"022-{2400 + i * 13:04d} {3000 + hash_str(title) % 6000:04d}",
+            url="", status="scheduled", version=1, updated_at=now))
+    return out
+
+
+def services(today: date | None = None) -> list[dict]:
+    """The service catalogue (政策与服务) with pinyin of each name, as the producer computes it."""
+    from kiosk.core.catalogue_data import CATALOGUE
+
+    today = today or date.today()
+    now = datetime.combine(today, time(6, 0))
+    initials, full = _pinyin_fns()
+    return [
+        dict(id=sid, name=name, category=cat, summary=summary, audience=audience, materials=materials,
+             place=place, how=how, time_limit=limit, basis=basis, fee="免费", sort_order=i,
+             pinyin_initials=initials(name), pinyin_full=full(name), version=1, updated_at=now)
+        for i, (sid, name, cat, summary, audience, materials, place, how, limit, basis) in enumerate(CATALOGUE)
+    ]

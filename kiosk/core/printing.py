@@ -81,3 +81,13 @@ class PrintDesk:
                                  ("请提前 10 分钟到驿站，向工作人员出示预约号", "不能前来请到服务窗口取消"))
         return self._print(receipts.appointment(a, self.config.station, self.config.appointment_url(booked.id),
                                                 now or datetime.now()))
+
+    def job_fair(self, f, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """A job fair (``jobfairs.FairView``) with a QR to its page (the feed's, or central's)."""
+        return self._print(receipts.job_fair(f, f.url or self.config.fair_url(f.id), self.config.station,
+                                             now or datetime.now()))
+
+    def catalogue_service(self, v, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """The 办事指南 of one catalogue entry (``catalogue.ServiceView``)."""
+        return self._print(receipts.catalogue_service(v, self.config.service_url(v.id), self.config.station,
+                                                      now or datetime.now()))

@@ -26,7 +26,7 @@ from kiosk.core.privacy import redact
 Align = Literal["left", "center", "right"]
 MAX_SIZE = 4
 #: characters a line should not start with (Chinese line-breaking rule, 避头点)
-NO_LINE_START = set("，。、：；）》」』】！？,.;:!?)%")
+NO_LINE_START = set("，。、：；）》」』】〕！？,.;:!?)%")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ Block = Text | KeyValue | Rule | QR | Feed | Logo
 
 @dataclass(frozen=True)
 class Receipt:
-    kind: str  # ticket | vacancy | shortlist | appointment | notice
+    kind: str  # ticket | vacancy | shortlist | appointment | notice | job_fair | service
     ref: str  # what it is about (ticket id, vacancy id, ...); never personal data
     blocks: tuple[Block, ...]
     cut: bool = True
@@ -307,3 +307,51 @@ def notice(title: str, lines: Sequence[str], station: Any, printed_at: datetime,
         blocks.append(QR(qr_url))
     blocks += _footer(station, printed_at)
     return Receipt("notice", ref, tuple(blocks))
+
+
+def job_fair(f: Any, url: str, station: Any, printed_at: datetime) -> Receipt:
+    """A job fair (``jobfairs.FairView``): when, where, who it is for, with a QR to its page."""
+    blocks: list[Block] = [
+        Logo(),
+        Text("津彩e就业 · 招聘会", "center", bold=True),
+        Rule(),
+        Text(f.title, size=2, bold=True),
+        KeyValue("时间", f.when_text, bold=True),
+        KeyValue("形式", f.kind),
+    ]
+    if f.on_site:
+        blocks += [KeyValue("地点", f.venue), KeyValue("地址", f.address), KeyValue("距离", f.distance_text.removeprefix("距本驿站 "))]
+    if f.scale_text:
+        blocks.append(KeyValue("规模", f.scale_text))
+    blocks.append(KeyValue("面向", f.groups_text))
+    if f.organiser:
+        blocks.append(KeyValue("主办", f.organiser))
+    if f.contact:
+        blocks.append(KeyValue("咨询电话", f.contact))
+    if f.description:
+        blocks.append(Text(f.description))
+    blocks += [Text("请带好身份证和简历；没有简历可到驿站请工作人员帮您填写。"),
+               QR(url, "手机扫码查看招聘会详情和参会单位"), *_footer(station, printed_at)]
+    return Receipt("job_fair", f.id, tuple(blocks))
+
+
+def catalogue_service(v: Any, url: str, station: Any, printed_at: datetime) -> Receipt:
+    """One catalogue entry (``catalogue.ServiceView``): who, what to bring, where and how."""
+    blocks: list[Block] = [
+        Logo(),
+        Text("津彩e就业 · 办事指南", "center", bold=True),
+        Rule(),
+        Text(v.name, size=2, bold=True),
+    ]
+    if v.summary:
+        blocks.append(Text(v.summary))
+    blocks += [Feed(), KeyValue("服务对象", v.audience), Text("办理材料：", bold=True)]
+    blocks += [Text(f"□ {m}") for m in v.materials] or [Text("无需材料")]
+    blocks += [KeyValue("办理地点", v.place), Text("办理流程：", bold=True), *[Text(s) for s in v.steps]]
+    if v.time_limit:
+        blocks.append(KeyValue("办理时限", v.time_limit))
+    blocks.append(KeyValue("收费", v.fee or "免费"))
+    if v.basis:
+        blocks.append(KeyValue("依据", v.basis))
+    blocks += [QR(url, "手机扫码查看办事指南"), *_footer(station, printed_at)]
+    return Receipt("service", v.id, tuple(blocks))

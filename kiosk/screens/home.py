@@ -14,9 +14,10 @@ TILES = (
     ("queue", "排队取号", "办理业务请先取号", "queue_services"),
     ("booking", "预约服务", "约好时间再来，不用排队", "appointment"),
     ("video", "远程视频咨询", "和就业指导师视频通话", None),
-    ("policy", "政策与服务", "就业政策和服务清单", None),
+    ("policy", "政策与服务", "带什么材料、去哪里办", "policy_list"),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),
     ("registration", "就业登记", "登记求职意向，获得岗位推荐", "registration"),
+    ("fairs", "招聘会", "近期招聘会\n离驿站最近的先看", "job_fairs"),
 )
 
 

@@ -48,7 +48,8 @@ class LoginScreen(KioskScreen):
         """A valid identity from any source (keypad, card reader, QR scan)."""
         self.ids.keypad.clear()
         self.services.visits.set_identity(resident)
-        self.go(getattr(self, "_next", "home"), **getattr(self, "_next_params", {}))
+        # 返回 on the next screen must not lead back to this one: the resident is identified now
+        self.services.nav.go(getattr(self, "_next", "home"), replace=True, **getattr(self, "_next_params", {}))
 
     def deactivate(self) -> None:
         self.ids.keypad.clear()

@@ -26,13 +26,18 @@ class Navigator:
     def current(self) -> str:
         return self.manager.current
 
-    def go(self, name: str, clear_history: bool = False, **params: Any) -> None:
+    def go(self, name: str, clear_history: bool = False, replace: bool = False, **params: Any) -> None:
+        """``replace``: the current screen was a detour (identity) and is left out of the history,
+        as is the screen being returned to, so 返回 there does not lead back into the detour."""
         if not self.manager.has_screen(name):
             self._ensure()
         screen = self.manager.get_screen(name)
         screen.set_params(**params)
         if clear_history:
             self.history.clear()
+        elif replace:
+            while self.history and self.history[-1] == name:
+                self.history.pop()
         elif self.manager.current and self.manager.current != name:
             self.history.append(self.manager.current)
         self._switch(name)

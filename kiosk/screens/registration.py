@@ -96,6 +96,11 @@ class RegistrationScreen(KioskScreen):
         else:
             self.show(self.step - 1)
 
+    def cancel(self) -> None:
+        """不同意: nothing is submitted and the answers are forgotten at once, not at the visit's end."""
+        self.reset()
+        self.home()
+
     def submit(self) -> None:
         resident = self.services.visits.current.identity
         if resident is None or not self.answers.complete():

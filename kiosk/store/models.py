@@ -1,6 +1,6 @@
 """SQLAlchemy models of the kiosk's local database.
 
-Feed tables (vacancies, stations, announcements) mirror the central system and carry its
+Feed tables (vacancies, stations, announcements, job fairs, the service catalogue) mirror the central system and carry its
 ``version``; an older version never overwrites a newer one. Tables the kiosk writes (tickets,
 outbox events) are the source of truth until the central system has accepted them.
 Nothing here holds a personal detail in clear text: personal payloads live only inside
@@ -98,6 +98,58 @@ class Announcement(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class JobFair(Base):
+    """A job fair (招聘会) from the central feed; times are Tianjin wall-clock times."""
+
+    __tablename__ = "job_fairs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(8), default="线下")
+    venue: Mapped[str] = mapped_column(String(80), default="")
+    district: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    organiser: Mapped[str] = mapped_column(String(80), default="")
+    employers: Mapped[int] = mapped_column(Integer, default=0)
+    positions: Mapped[int] = mapped_column(Integer, default=0)
+    target_groups: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(String(80), default="")
+    url: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_job_fairs_ends_at", "ends_at"),)
+
+
+class CatalogueService(Base):
+    """One entry of the public employment service catalogue (政策与服务), from the ``services`` feed."""
+
+    __tablename__ = "catalogue_services"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(20), default="")
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    audience: Mapped[str] = mapped_column(Text, default="")
+    materials: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(400), default="")
+    how: Mapped[str] = mapped_column(Text, default="")
+    time_limit: Mapped[str] = mapped_column(String(100), default="")
+    basis: Mapped[str] = mapped_column(String(400), default="")
+    fee: Mapped[str] = mapped_column(String(40), default="免费")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    pinyin_initials: Mapped[str] = mapped_column(String(80), default="")
+    pinyin_full: Mapped[str] = mapped_column(String(400), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

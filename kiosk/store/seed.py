@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert
 from kiosk.config import StationConfig
 from kiosk.core import demodata
 from kiosk.store.engine import Store
-from kiosk.store.models import Announcement, Station, Vacancy
+from kiosk.store.models import Announcement, CatalogueService, JobFair, Station, Vacancy
 
 Progress = Callable[[int, int], None]
 BATCH = 5000
@@ -43,8 +43,12 @@ def seed_demo(
         s.execute(delete(Vacancy))
         s.execute(delete(Station))
         s.execute(delete(Announcement))
+        s.execute(delete(JobFair))
+        s.execute(delete(CatalogueService))
         s.execute(insert(Station), stations)
         s.execute(insert(Announcement), demodata.announcements(today))
+        s.execute(insert(JobFair), demodata.job_fairs(today))
+        s.execute(insert(CatalogueService), demodata.services(today))
         batch: list[dict] = []
         done = 0
         for row in demodata.vacancies(vacancies, seed=seed, today=today):
@@ -63,3 +67,19 @@ def seed_demo(
     store.set_setting("demo.seeded_on", today.isoformat())
     store.set_setting("demo.seed", f"{seed}:{vacancies}")
     return done
+
+
+def seed_missing_feeds(store: Store, today: date | None = None) -> int:
+    """Demo data for feed tables still empty in a demo database seeded by an older version
+    (job fairs and the service catalogue came later); returns the rows added."""
+    from sqlalchemy import func, select
+
+    today = today or date.today()
+    added = 0
+    with store.session() as s:
+        for model, rows in ((JobFair, demodata.job_fairs), (CatalogueService, demodata.services)):
+            if not s.scalar(select(func.count()).select_from(model)):
+                data = rows(today)
+                s.execute(insert(model), data)
+                added += len(data)
+    return added

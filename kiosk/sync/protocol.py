@@ -13,7 +13,7 @@ import hmac
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 VERSION = "v1"
 PREFIX = "/api/v1"
@@ -26,7 +26,7 @@ MAX_EVENTS_PER_BATCH = 200
 MAX_FEED_PAGE = 2000
 MAX_CALLS_WAIT_S = 30
 
-FEEDS = ("vacancies", "stations", "announcements")
+FEEDS = ("vacancies", "stations", "announcements", "job_fairs", "services")
 
 H_KIOSK = "X-Kiosk-Id"
 H_TIMESTAMP = "X-Timestamp"
@@ -147,8 +147,70 @@ class AnnouncementItem(Strict):
     updated_at: datetime
 
 
+#: 招聘会 formats: on site, online, and live-streamed recruiting (直播带岗)
+FAIR_KINDS = ("线下", "线上", "直播带岗")
+
+
+class JobFairItem(Strict):
+    """A job fair (招聘会) from the city's calendar."""
+
+    id: Id
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    kind: Literal["线下", "线上", "直播带岗"] = "线下"
+    venue: Annotated[str, StringConstraints(max_length=80)] = ""
+    district: Annotated[str, StringConstraints(max_length=20)] = ""
+    address: Annotated[str, StringConstraints(max_length=200)] = ""
+    #: an online fair has no place: both None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    starts_at: datetime
+    ends_at: datetime
+    organiser: Annotated[str, StringConstraints(max_length=80)] = ""
+    employers: int = Field(default=0, ge=0, le=100_000)
+    positions: int = Field(default=0, ge=0, le=10_000_000)
+    #: comma-separated target groups (高校毕业生,农民工,退役军人,...); empty: everyone
+    target_groups: Annotated[str, StringConstraints(max_length=200)] = ""
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    contact: Annotated[str, StringConstraints(max_length=80)] = ""
+    url: Annotated[str, StringConstraints(max_length=300)] = ""
+    status: Literal["scheduled", "cancelled"] = "scheduled"
+    updated_at: datetime
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _tianjin_wall_clock(cls, v: datetime) -> datetime:
+        """Fair times are Tianjin wall-clock times; a time sent with an offset is converted."""
+        if v.tzinfo is not None:
+            from datetime import timedelta, timezone
+
+            v = v.astimezone(timezone(timedelta(hours=8))).replace(tzinfo=None)
+        return v
+
+
+class ServiceItem(Strict):
+    """One entry of the public employment service catalogue (政策与服务)."""
+
+    id: Id
+    name: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    category: Annotated[str, StringConstraints(max_length=20)] = ""
+    summary: Annotated[str, StringConstraints(max_length=200)] = ""
+    audience: Annotated[str, StringConstraints(max_length=1000)] = ""
+    materials: Annotated[str, StringConstraints(max_length=2000)] = ""
+    place: Annotated[str, StringConstraints(max_length=400)] = ""
+    how: Annotated[str, StringConstraints(max_length=2000)] = ""
+    time_limit: Annotated[str, StringConstraints(max_length=100)] = ""
+    basis: Annotated[str, StringConstraints(max_length=400)] = ""
+    fee: Annotated[str, StringConstraints(max_length=40)] = "免费"
+    sort_order: int = Field(default=0, ge=0, le=100_000)
+    #: computed by the producer, like a vacancy's: initials and full pinyin of the name
+    pinyin_initials: Annotated[str, StringConstraints(max_length=80)] = ""
+    pinyin_full: Annotated[str, StringConstraints(max_length=400)] = ""
+    updated_at: datetime
+
+
 ITEM_MODELS: dict[str, type[Strict]] = {
     "vacancies": VacancyItem, "stations": StationItem, "announcements": AnnouncementItem,
+    "job_fairs": JobFairItem, "services": ServiceItem,
 }
 
 
@@ -166,7 +228,7 @@ class Tombstone(Strict):
 class FeedPage(Strict):
     """One page of a feed. ``cursor`` is opaque to the kiosk; it is stored with the page applied."""
 
-    feed: Literal["vacancies", "stations", "announcements"]
+    feed: Literal["vacancies", "stations", "announcements", "job_fairs", "services"]
     items: list[FeedEntry]
     deleted: list[Tombstone]
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -43,3 +43,40 @@ def test_import_refuses_a_file_that_is_not_an_export(tmp_path):
     r = subprocess.run([sys.executable, "-m", "central", "--db", f"sqlite:///{tmp_path / 'c.db'}", "import", str(bad)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "expected a JSON array" in r.stderr
+
+
+def test_import_job_fairs_and_a_catalogue_with_multi_line_cells(tmp_path):
+    import json
+
+    fairs = tmp_path / "fairs.csv"
+    fairs.write_text(
+        "id,title,kind,venue,district,address,lat,lon,starts_at,ends_at,target_groups\n"
+        "F1,春风行动招聘会,线下,南市街就业驿站,和平区,荣业大街56号,39.13,117.19,2030-03-05T09:30,2030-03-05T12:00,"
+        "\"农民工,高校毕业生\"\n"
+        "F2,无地点的线下招聘会,线下,某处,和平区,,,,2030-03-05T09:30,2030-03-05T12:00,\n"
+        "F3,时间颠倒,线上,,,,,,2030-03-05T12:00,2030-03-05T09:00,\n", encoding="utf-8")
+    catalogue = tmp_path / "services.csv"
+    catalogue.write_text(
+        "id,name,materials,how\n"
+        "S1,档案托管,\"居民身份证\n调档函\",\"1. 申请\n2. 办理\"\n"
+        "S2,,无,无\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    run = [sys.executable, "-m", "central", "--db", url, "import"]
+    r = subprocess.run([*run, str(fairs), "--feed", "job_fairs"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "imported 1 job fairs; 2 bad rows skipped" in r.stdout
+    assert f"{fairs}:3: skipped: an on-site fair" in r.stderr and f"{fairs}:4: skipped: ends_at" in r.stderr
+    r = subprocess.run([*run, str(catalogue), "--feed", "services"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "imported 1 catalogue services; 1 bad rows skipped" in r.stdout
+    assert f"{catalogue}:5: skipped: name" in r.stderr  # the line it begins on, after S1's three lines
+    db = Database(url)
+    with db.session() as s:
+        fair = s.get(FeedItem, ("job_fairs", "F1")).data
+        svc = s.get(FeedItem, ("services", "S1")).data
+    db.dispose()
+    assert fair["target_groups"] == "农民工,高校毕业生" and fair["starts_at"].startswith("2030-03-05T09:30")
+    assert svc["materials"] == "居民身份证\n调档函" and svc["pinyin_initials"] == "datg"
+    assert json.dumps(svc, ensure_ascii=False)  # stored as plain JSON

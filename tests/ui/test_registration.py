@@ -114,3 +114,74 @@ def test_idle_timeout_mid_form_forgets_the_answers(app):
     with app.store.read() as s:  # nothing half-filled was sent
         assert len(s.scalars(select(OutboxEvent).where(OutboxEvent.type == "registration.submitted")).all()) \
             == submitted_before
+
+
+def _start(app):
+    from datetime import date
+
+    go_home(app)
+    tap(app.screen("home").tile("registration"))
+    wait_until(lambda: app.nav.current == "login", what="login first")
+    app.screen("login").accept(Resident(NUMBER, date(1970, 4, 5)))
+    reg = app.screen("registration")
+    wait_until(lambda: app.nav.current == "registration" and reg.ids.options.children, what="first question")
+    return reg
+
+
+def _submitted(app) -> list[str]:
+    with app.store.read() as s:
+        return list(s.scalars(select(OutboxEvent.id).where(OutboxEvent.type == "registration.submitted")))
+
+
+def _fill_to_consent(reg) -> None:
+    _pick(reg, "失业，正在找工作")
+    _pick(reg, "保洁")
+    _pick(reg, "和平区")
+    _pick(reg, "3000-5000元")
+    _pick(reg, "暂不需要")
+    _pick(reg, "以上都不是")
+    for d in PHONE:
+        tap(next(k for k in reg.ids.phone.children if k.text == d))
+    tap(reg.ids.next)
+    assert reg.kind == "consent"
+
+
+def test_refusing_consent_submits_nothing_and_forgets_the_answers(app):
+    reg = _start(app)
+    before = _submitted(app)
+    _fill_to_consent(reg)
+    assert reg.ids.previous.text == "不同意"
+    tap(reg.ids.previous)
+    wait_until(lambda: app.nav.current == "home", what="home")
+    assert _submitted(app) == before
+    assert reg.answers.values == {} and reg.step == 0 and reg._keypad.value == ""
+    tap(app.screen("home").tile("registration"))  # still logged in: straight to the first question
+    wait_until(lambda: app.nav.current == "registration" and reg.ids.options.children, what="a fresh form")
+    assert reg.step == 0 and not any(c.state == "down" for c in reg.ids.options.children)
+
+
+def test_back_steps_keep_the_answers_and_leave_from_the_first(app):
+    reg = _start(app)
+    _pick(reg, "灵活就业")
+    _pick(reg, "电工", "保安")
+    assert reg.step == 2
+    tap(reg.ids.previous)
+    assert reg.step == 1 and sorted(c.text for c in reg.ids.options.children if c.state == "down") == ["保安", "电工"]
+    tap(reg.ids.previous)
+    assert reg.step == 0 and [c.text for c in reg.ids.options.children if c.state == "down"] == ["灵活就业"]
+    tap(reg.ids.previous)  # 上一步 on the first question leaves the form
+    wait_until(lambda: app.nav.current != "registration", what="leaving the form")
+    assert app.nav.current == "home", app.nav.current
+
+
+def test_submitted_while_central_is_unreachable_arrives_later_exactly_once(app):
+    from tests.ui.central_later import deliver_later
+
+    reg = _start(app)
+    before = set(_submitted(app))
+    _fill_to_consent(reg)
+    tap(reg.ids.next)  # 同意并提交: committed locally with central down
+    wait_until(lambda: reg.done, what="submission")
+    (event_id,) = set(_submitted(app)) - before
+    stored = deliver_later(app, event_id)
+    assert stored["id_number"] == NUMBER and stored["phone"] == PHONE and stored["desired_occupations"] == ["保洁"]

@@ -21,7 +21,8 @@ def test_tour_writes_every_screen_in_both_orientations(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     shots = json.loads((out / "tour.json").read_text())
     screens = {s["screen"] for s in shots}
-    assert {"attract", "home", "vacancy_list", "vacancy_detail"} <= screens
+    assert {"attract", "home", "vacancy_list", "vacancy_detail", "job_fairs", "job_fair_detail", "policy_list",
+            "policy_detail"} <= screens
     for s in shots:
         assert s["missing_glyphs"] == [] and s["small_targets"] == [], s
         img = Image.open(out / s["file"])
