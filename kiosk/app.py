@@ -27,6 +27,7 @@ from kiosk.core.counter import CounterDesk
 from kiosk.core.printing import PrintDesk
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
 from kiosk.core.feedback import FeedbackBox
+from kiosk.core.home_services import HomeServiceDesk
 from kiosk.core.interest import InterestDesk
 from kiosk.core.queue import QueueBook
 from kiosk.core.registration import RegistrationDesk
@@ -69,6 +70,7 @@ SCREENS: dict[str, str] = {
     "admin": "kiosk.screens.admin:AdminScreen",
     "staff_queue": "kiosk.screens.staff_queue:StaffQueueScreen",
     "appointment": "kiosk.screens.appointment:AppointmentScreen",
+    "home_service": "kiosk.screens.home_service:HomeServiceScreen",
 }
 
 
@@ -240,7 +242,8 @@ class KioskApp(App):
         if code is None:
             return "15 秒内没有收到扫码。请检查扫码器连接、波特率和结束符（CR/LF）设置"
         kind = ScanClassifier.from_config(self.kiosk_config).classify(code).kind
-        names = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "test": "测试码", "unknown": "未知码"}
+        names = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "request": "上门·代办申请码",
+                 "test": "测试码", "unknown": "未知码"}
         return f"扫码器正常：收到{names[kind.value]}（{len(code)} 个字符）"
 
     def _scanned(self, result) -> None:
@@ -268,6 +271,10 @@ class KioskApp(App):
             if self.manager.current == IDLE_SCREEN:
                 self.nav.go("home", clear_history=True)
             self.nav.go("vacancy_detail", vacancy_id=result.ref)
+        elif result.kind is ScanKind.REQUEST:
+            if self.manager.current == IDLE_SCREEN:
+                self.nav.go("home", clear_history=True)
+            self.nav.go("home_service", reference=result.ref)
 
     def demo_scan_essc(self) -> None:
         """Developer control of the demo: scan a generated e-social-security-card code."""
@@ -316,6 +323,8 @@ class KioskApp(App):
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call)
         self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
+        self.services.home_services = HomeServiceDesk(self.store, self.outbox_cipher, cfg.station.id, cfg.station.district,
+                                                      cfg.station.street, lambda: self.services.queue.now())
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),

@@ -153,6 +153,7 @@ class KioskConfig:
     job_url_template: str = "{central_url}/jobs/{id}"
     ticket_url_template: str = "{central_url}/tickets/{id}"
     appointment_url_template: str = "{central_url}/appointments/{id}"
+    service_request_url_template: str = "{central_url}/requests/{id}"
     source: str = ""
 
     @property
@@ -173,6 +174,10 @@ class KioskConfig:
 
     def appointment_url(self, appointment_id: str) -> str:
         return self.appointment_url_template.format(central_url=self.central.url.rstrip("/"), id=appointment_id)
+
+    def service_request_url(self, reference: str) -> str:
+        """The status page of a home-visit or proxy request (printed as a QR, scanned at any kiosk)."""
+        return self.service_request_url_template.format(central_url=self.central.url.rstrip("/"), id=reference)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.feedback import FeedbackBox
+    from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
     from kiosk.core.printing import PrintDesk
     from kiosk.core.queue import QueueBook
@@ -51,3 +52,5 @@ class Services:
     #: the staff panel's calling when central is unreachable
     counter: CounterDesk | None = None
     appointments: AppointmentDesk | None = None
+    #: 上门服务 and 代理服务 requests, and their status from central
+    home_services: HomeServiceDesk | None = None

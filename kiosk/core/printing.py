@@ -81,3 +81,12 @@ class PrintDesk:
                                  ("请提前 10 分钟到驿站，向工作人员出示预约号", "不能前来请到服务窗口取消"))
         return self._print(receipts.appointment(a, self.config.station, self.config.appointment_url(booked.id),
                                                 now or datetime.now()))
+
+    def service_request(self, submitted, street: str, identity: str = "",  # noqa: ANN001
+                        now: datetime | None = None) -> PrintOutcome:
+        """The home-visit / proxy confirmation (``home_services.Submitted``), with a QR to its status."""
+        r = receipts.ServiceRequest(submitted.kind_name, submitted.reference, submitted.window.label,
+                                    submitted.reason, street, identity, submitted.documents)
+        return self._print(receipts.service_request(r, self.config.station,
+                                                    self.config.service_request_url(submitted.reference),
+                                                    now or datetime.now()))

@@ -17,6 +17,7 @@ TILES = (
     ("policy", "政策与服务", "就业政策和服务清单", None),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),
     ("registration", "就业登记", "登记求职意向，获得岗位推荐", "registration"),
+    ("home_service", "上门·代办", "工作人员上门或替您代办", "home_service"),
 )
 
 

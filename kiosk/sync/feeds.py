@@ -16,10 +16,11 @@ from pydantic import ValidationError
 from sqlalchemy import delete, select, update
 
 from kiosk.store.engine import Store
-from kiosk.store.models import Announcement, FeedCursor, Station, Vacancy
+from kiosk.store.models import Announcement, FeedCursor, ServiceRequestStatus, Station, Vacancy
 from kiosk.sync import protocol as p
 
-TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement}
+TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement,
+          "service_requests": ServiceRequestStatus}
 
 
 class InvalidPage(ValueError):
