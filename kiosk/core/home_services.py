@@ -104,7 +104,7 @@ def check_eligibility(birth: date, declared: Sequence[str], today: date) -> None
     if unknown:
         raise RequestRefused(f"没有这个选项：{unknown[0]}")
     if not declared and not eligible_by_age(birth, today):
-        raise RequestRefused("上门服务面向 60 岁及以上老人、残疾人、就业困难人员和行动不便的居民。"
+        raise RequestRefused("上门服务面向60岁及以上老人、残疾人、就业困难人员和行动不便的居民。"
                              "您可以申请代理服务，或到服务窗口办理")
 
 
@@ -116,6 +116,11 @@ class Window:
     @property
     def label(self) -> str:
         return f"{self.day.month}月{self.day.day}日（周{WEEKDAYS[self.day.weekday()]}）{HALVES[self.half]}"
+
+    @property
+    def short_label(self) -> str:
+        """Two short lines for a narrow button."""
+        return f"{self.day.month}月{self.day.day}日\n周{WEEKDAYS[self.day.weekday()]} {HALVES[self.half]}"
 
 
 def working_days(after: date, n: int = WINDOW_DAYS) -> list[date]:
@@ -352,7 +357,7 @@ class HomeServiceDesk:
         if draft.reason not in KINDS[draft.kind].reasons:
             raise RequestRefused("请选择要办理的事项")
         if not PHONE_RE.match(draft.phone):
-            raise RequestRefused("请输入 11 位手机号码，以 1 开头")
+            raise RequestRefused("请输入11位手机号码，以1开头")
 
     def submit(self, resident: Resident, person_key: str, draft: Draft) -> Submitted:
         """Commit the request with its encrypted event, or raise RequestRefused saying why."""

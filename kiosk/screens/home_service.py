@@ -38,7 +38,7 @@ PANELS = ("choices", "keypad", "text", "cards", "done")
 #: which panel each page uses
 PAGE_PANEL = {"menu": "choices", "eligibility": "choices", "street": "choices", "window": "choices",
               "reason": "choices", "detail": "keypad", "phone": "keypad", "documents": "text", "consent": "text",
-              "existing": "text", "mine": "cards", "status": "cards", "done": "done"}
+              "existing": "choices", "mine": "cards", "status": "cards", "done": "done"}
 #: pages with a 下一步 button (the others advance with one tap on a choice)
 NEXT_PAGES = {"detail": "下一步", "phone": "下一步", "documents": "下一步", "consent": "同意并提交"}
 
@@ -88,6 +88,7 @@ class HomeServiceScreen(KioskScreen):
         self._fields_box = self.ids.fields.__self__
         self._next = self.ids.next.__self__
         self._previous = self.ids.previous.__self__
+        self._cancel_button = self.ids.cancel_button.__self__
         self._keypad = self.ids.keypad.__self__
         self._keypad.bind(value=self._typed)
         self._show_panels()
@@ -95,6 +96,8 @@ class HomeServiceScreen(KioskScreen):
     # -- navigation -------------------------------------------------------------------------
     def set_params(self, kind: str = "", reference: str = "", **_params) -> None:
         self._params = {"kind": kind, "reference": reference}
+        if self.manager is not None and self.manager.current == self.name:
+            self.activate()  # already showing (a QR scanned on this screen): the navigator will not re-enter it
 
     def activate(self) -> None:
         params, self._params = self._params, {}
@@ -115,8 +118,13 @@ class HomeServiceScreen(KioskScreen):
         for name, panel in self._panels.items():
             set_shown(panel, name == wanted)
         set_shown(self._fields_box, self.page == "detail")
-        set_shown(self._previous, self.page in self.flow)
-        set_shown(self._next, self.page in NEXT_PAGES)
+        bar = self.ids.bar
+        bar.clear_widgets()  # in this order, whichever are shown: 取消 | 上一步 | 下一步
+        bar.add_widget(self._cancel_button)
+        if self.page in self.flow:
+            bar.add_widget(self._previous)
+        if self.page in NEXT_PAGES:
+            bar.add_widget(self._next)
         self._next.text = NEXT_PAGES.get(self.page, "下一步")
 
     def _set(self, page: str, heading: str, hint: str = "", body: str = "") -> None:
@@ -129,12 +137,14 @@ class HomeServiceScreen(KioskScreen):
         self.page = page
         self._show_panels()
 
-    def _choices(self, options, on_choose, cols: int | None = None, chosen: str = "") -> None:  # noqa: ANN001
+    def _choices(self, options, on_choose, cols: int | None = None, chosen: str = "",  # noqa: ANN001
+                 font_size: float = theme.FONT_TITLE) -> None:
         box = self.ids.choices
         box.clear_widgets()
         box.cols = cols or (2 if self.width > self.height else 1)
         for value, text in options:
-            b = BigButton(text=text, bg_color=theme.GOOD if value == chosen and chosen else theme.BRAND)
+            b = BigButton(text=text, font_size=font_size,
+                          bg_color=theme.GOOD if value == chosen and chosen else theme.BRAND)
             b.value = value
             b.bind(on_release=lambda btn: on_choose(btn.value))
             box.add_widget(b)
@@ -163,7 +173,7 @@ class HomeServiceScreen(KioskScreen):
         self.flow = []
         self.title = "上门·代办"
         self._set("menu", "请选择您要办理的事项",
-                  "上门服务：工作人员到您家里办理，面向 60 岁及以上老人、残疾人、就业困难人员和行动不便的居民。\n"
+                  "上门服务：工作人员到您家里办理，面向60岁及以上老人、残疾人、就业困难人员和行动不便的居民。\n"
                   "代理服务：驿站替您去办，您把材料交给工作人员即可。")
         self._choices((("home_visit", "上门服务"), ("proxy", "代理服务"), ("mine", "我的申请")), self.start, cols=1)
 
@@ -210,14 +220,14 @@ class HomeServiceScreen(KioskScreen):
     # -- the pages ----------------------------------------------------------------------------
     def _page_eligibility(self) -> None:
         self._set("eligibility", "您属于以下哪种情况？",
-                  "上门服务面向 60 岁及以上老人和以下居民。请如实选择，工作人员上门时会核实。")
+                  "上门服务面向60岁及以上老人和以下居民。请如实选择，工作人员上门时会核实。")
         self._choices([(g, g) for g in ELIGIBILITY_GROUPS] + [(NOT_IN_GROUPS, NOT_IN_GROUPS)], self._eligible,
                       chosen=(self.draft.declared or [""])[0])
 
     def _eligible(self, group: str) -> None:
         if group == NOT_IN_GROUPS:
             self.draft.declared = []
-            self.error = ("上门服务只面向 60 岁及以上老人、残疾人、就业困难人员和行动不便的居民。"
+            self.error = ("上门服务只面向60岁及以上老人、残疾人、就业困难人员和行动不便的居民。"
                           "您可以返回选择“代理服务”，或到服务窗口办理")
             return
         self.draft.declared = [group]
@@ -226,9 +236,9 @@ class HomeServiceScreen(KioskScreen):
     def _page_street(self) -> None:
         aged = self.flow and self.flow[0] == "street" and self.draft.kind == "home_visit"
         self._set("street", "您住在哪个街道？",
-                  ("您已满 60 岁，可以申请上门服务。" if aged else "") + "请选择您住的街道（本驿站服务本区居民）")
+                  ("您已满60岁，可以申请上门服务。" if aged else "") + "请选择您住的街道（本驿站服务本区居民）")
         self._choices([(s, s) for s in self.services.home_services.streets()], self._street,
-                      cols=2, chosen=self.draft.address.street)
+                      cols=3 if self.width > self.height else 2, chosen=self.draft.address.street)
 
     def _street(self, street: str) -> None:
         self.draft.address.street = street
@@ -268,10 +278,16 @@ class HomeServiceScreen(KioskScreen):
 
     def _page_window(self) -> None:
         self._set("window", "希望工作人员什么时候上门？" if self.draft.kind == "home_visit"
-                  else "什么时候方便交材料、接电话？", "可选接下来 5 个工作日的上午（9:00-12:00）或下午（14:00-17:00）")
+                  else "什么时候方便交材料、接电话？", "可选接下来5个工作日的上午（9:00-12:00）或下午（14:00-17:00）")
         chosen = self.draft.window
-        self._choices([(w, w.label) for w in self.services.home_services.windows()], self._window, cols=2,
-                      chosen=chosen)
+        ws = self.services.home_services.windows()
+        if self.width > self.height:  # a row of mornings over a row of afternoons, one column a day
+            ws = [w for w in ws if w.half == "am"] + [w for w in ws if w.half == "pm"]
+            self._choices([(w, w.short_label) for w in ws], self._window, cols=len(ws) // 2, chosen=chosen,
+                          font_size=theme.FONT_SMALL)
+        else:  # a row a day: morning, afternoon
+            self._choices([(w, w.label.replace("）", "）\n")) for w in ws], self._window, cols=2, chosen=chosen,
+                          font_size=theme.FONT_BODY)
 
     def _window(self, window) -> None:  # noqa: ANN001
         self.draft.window = window
@@ -279,7 +295,8 @@ class HomeServiceScreen(KioskScreen):
 
     def _page_reason(self) -> None:
         self._set("reason", "要办理什么事？" if self.draft.kind == "home_visit" else "请驿站替您代办什么？")
-        self._choices([(r, r) for r in KINDS[self.draft.kind].reasons], self._reason, chosen=self.draft.reason)
+        self._choices([(r, r) for r in KINDS[self.draft.kind].reasons], self._reason, chosen=self.draft.reason,
+                      cols=3 if self.width > self.height else 1)
 
     def _reason(self, reason: str) -> None:
         self.draft.reason = reason
@@ -314,14 +331,14 @@ class HomeServiceScreen(KioskScreen):
             except RequestRefused as e:
                 self.error = str(e)
                 return
+            self._page_window()  # first: clearing the keypad on the address page would clear a field
             self._keypad.value = ""
-            self._page_window()
         elif self.page == "documents":
             self._page_phone()
         elif self.page == "phone":
             phone = self._keypad.value
             if len(phone) != 11 or not phone.startswith("1"):
-                self.error = "请输入 11 位手机号码，以 1 开头"
+                self.error = "请输入11位手机号码，以1开头"
                 return
             self.draft.phone = phone
             self._keypad.value = ""
@@ -362,7 +379,8 @@ class HomeServiceScreen(KioskScreen):
         self.submitted = sub
         self.qr_data = self.services.config.service_request_url(sub.reference)
         self.flow = []
-        self._set("done", f"{sub.kind_name}申请已提交", "驿站工作人员会打电话和您确认时间")
+        self._set("done", f"{sub.kind_name}申请已提交",
+                  "驿站工作人员会打电话和您确认时间。再来驿站时，点“上门·代办”→“我的申请”可查看进度")
         self.print_status = "正在打印申请确认单…"
         self.ask_rating(self.ids.rating, sub.kind)
         who = self.services.visits.current.identity
@@ -377,10 +395,9 @@ class HomeServiceScreen(KioskScreen):
     def show_existing(self, existing: RequestView) -> None:
         self.existing = existing
         self.flow = []
-        self._set("existing", "您已经有一个申请了", "", body=already_open_message(existing))
+        self._set("existing", "您已经有一个申请了", already_open_message(existing))
         self._choices((("mine", "查看我的申请"), ("cancel", "取消这个申请，重新填写")),
                       lambda v: self.show_mine() if v == "mine" else self.ask_cancel(existing, restart=True), cols=1)
-        set_shown(self._panels["choices"], True)
 
     def show_mine(self) -> None:
         self.flow = []
