@@ -26,6 +26,7 @@ class Database:
 
     def create_all(self) -> None:
         import central.queue_models  # noqa: F401  (the staff side's tables)
+        import central.service_requests  # noqa: F401  (home visits and proxy service)
 
         Base.metadata.create_all(self.engine)
 

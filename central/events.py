@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import tickets
+from central import service_requests, tickets
 from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
 from kiosk.sync import protocol as p
 
@@ -33,6 +33,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "feedback.given": ("score",),
     "consult.requested": ("topic",),
     "consult.ended": ("topic",),
+    "home_visit.requested": ("request_id", "reference", "kind", "id_number", "window_day", "window_half", "reason"),
+    "proxy.requested": ("request_id", "reference", "kind", "id_number", "window_day", "window_half", "reason"),
+    "home_visit.cancelled": ("reference",),
+    "proxy.cancelled": ("reference",),
 }
 
 
@@ -80,6 +84,8 @@ def _reason(ev: p.EventIn) -> str:
         return f"{ev.type} lacks {', '.join(missing)}"
     if ev.type == "feedback.given" and ev.payload.get("score") not in (1, 2, 3, 4, 5):
         return "feedback score must be 1 to 5"
+    if ev.type.startswith(("home_visit.", "proxy.")):
+        return service_requests.payload_problem(ev.type, ev.payload)
     return ""
 
 
@@ -93,6 +99,10 @@ def _dt(value) -> datetime | None:  # noqa: ANN001
 def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
     if ev.type == "ticket.issued":
         tickets.on_ticket_issued(s, kiosk.station_id, ev.id, ev.occurred_at, ev.payload)
+    elif ev.type in ("home_visit.requested", "proxy.requested"):
+        service_requests.on_requested(s, kiosk.station_id, ev.id, ev.payload)
+    elif ev.type in ("home_visit.cancelled", "proxy.cancelled"):
+        service_requests.on_cancelled(s, kiosk.station_id, ev.payload)
     elif ev.type in ("ticket.called", "ticket.finished", "ticket.prioritized"):
         tickets.on_kiosk_step(s, kiosk.station_id, ev.type, ev.payload)
     elif ev.type == "service.rendered":

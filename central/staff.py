@@ -241,6 +241,62 @@ def _do(db: Database, sess: auth.StaffSession, action: str, body: dict) -> tuple
     return status, reply
 
 
+# --- 上门服务 / 代理服务 ---------------------------------------------------------------------------
+
+@router.get("/requests")
+def requests_list(request: Request, msg: str = "", err: str = "") -> Response:
+    from central import service_requests
+
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    with _db(request).session() as s:
+        name = tickets.station_name(s, sess.station_id)
+        rows = service_requests.station_requests(s, sess.station_id)
+        page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
+                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
+    return _html(page_html)
+
+
+@router.post("/requests/{request_id}")
+async def requests_change(request_id: str, request: Request) -> Response:
+    from datetime import datetime
+
+    from starlette.concurrency import run_in_threadpool
+
+    from central import service_requests
+
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    body = await request.body()
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
+    if not _same_origin(request) or not auth.csrf_ok(_key(request), sess, form.get("csrf")):
+        return _html(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
+    if not auth.account_enabled(_db(request), sess.user_id):
+        return RedirectResponse("/staff/login", status_code=303)
+    when = None
+    if form.get("date") and form.get("time"):
+        try:
+            when = datetime.fromisoformat(f"{form['date'][:10]}T{form['time'][:5]}")
+        except ValueError:
+            when = None
+
+    def apply() -> str:
+        with _db(request).session() as s:
+            row = service_requests.change(s, sess.station_id, request_id[:36], form.get("action", ""), sess.name,
+                                          when=when, staff=form.get("staff", "")[:20], note=form.get("note", ""))
+            return f"申请 {row.reference} 已改为“{service_requests.STATUS_NAMES[row.status]}”"
+
+    try:
+        message = await run_in_threadpool(apply)
+    except service_requests.Refused as e:
+        log.info("request change refused at station %s: %s", sess.station_id, e)
+        return RedirectResponse("/staff/requests?" + urlencode({"msg": str(e), "err": "1"}), status_code=303)
+    log.info("staff %s changed a request at station %s (%s)", sess.user_id, sess.station_id, form.get("action", ""))
+    return RedirectResponse("/staff/requests?" + urlencode({"msg": message}), status_code=303)
+
+
 # --- statistics -------------------------------------------------------------------------------
 
 def _range(first: str, last: str) -> tuple[date, date]:

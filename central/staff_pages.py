@@ -127,6 +127,22 @@ tr.total td{font-weight:700;background:#f3f6fa}
 .prio-box .mark{margin-top:10px;min-height:56px;width:100%;font-size:20px;font-weight:700;border:none;border-radius:10px;
  background:#d98a00;color:#fff;font-family:inherit;cursor:pointer}
 .prio-box .err{color:#a01515;min-height:24px}
+/* 上门/代办 */
+.reqs{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:16px;padding:14px 18px}
+.req h3{margin:0 0 8px;font-size:22px;display:flex;flex-wrap:wrap;align-items:center;gap:8px}
+.req dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0 0 10px;font-size:18px}
+.req dt{color:#5a6878}.req dd{margin:0}
+.req.closed{opacity:.7}
+.req form{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin-top:8px;padding-top:8px;border-top:1px solid #e3e8ef}
+.req form label{display:flex;flex-direction:column;font-size:16px;gap:2px}
+.req input,.req select{font-size:18px;padding:6px 8px;border:1px solid #b8c4d2;border-radius:8px;min-height:44px;font-family:inherit}
+.req button{font-size:19px;padding:8px 18px;border-radius:10px;border:none;color:#fff;cursor:pointer;min-height:48px;font-family:inherit}
+.req .b-accept{background:#0b6fc2}.req .b-schedule{background:#1b8a3a}.req .b-done{background:#0b4f8a}.req .b-refuse{background:#b03a2e}
+.badge.st-submitted{background:#fff1b8;color:#7a5a00}.badge.st-accepted{background:#dbe9fb;color:#0b4f8a}
+.badge.st-scheduled{background:#d3f3dc;color:#17672f}.badge.st-done{background:#e3e8ef;color:#333}
+.badge.st-refused{background:#fde8e8;color:#a01515}.badge.st-cancelled{background:#e3e8ef;color:#5a6878}
+.flash{margin:14px 18px 0;padding:10px 14px;border-radius:10px;font-size:19px;background:#e3f6e8;color:#17672f}
+.flash.err{background:#fde8e8;color:#a01515}
 """
 
 
@@ -302,7 +318,7 @@ def console_page(*, station_name: str, counter: str, staff_name: str, csrf: str)
     body = f"""<div id="offline" role="alert">与中心服务器的连接断开了，正在重新连接…</div>
 <header><span class="brand">津彩e就业 · 窗口工作台</span>
 <span class="where">{escape(station_name)} · <b>{escape(counter)} 号窗口</b></span>
-<span class="who"><span>{escape(staff_name)}</span><a href="/staff/stats">统计</a>
+<span class="who"><span>{escape(staff_name)}</span><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a>
 <form method="post" action="/staff/logout" style="margin:0"><input type="hidden" name="csrf" value="{escape(csrf)}">
 <button class="link" type="submit">退出</button></form></span></header>
 <main>
@@ -416,3 +432,64 @@ def ticket_page(view: dict | None) -> str:
 <div class="line" id="line">{escape(line)}</div>
 <p class="note">本页每 20 秒自动刷新。</p></div></div>"""
     return page(f"{view['number']} · 排队进度", body, head='<meta http-equiv="refresh" content="20">')
+def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service_requests.ServiceRequestRow
+    from central.service_requests import ACTIONS, KINDS, OPEN, STATUS_NAMES
+
+    d = r.details or {}
+    half = "上午" if r.window_half == "am" else "下午"
+    rows = [("希望时间", f"{r.window_day:%Y-%m-%d} {half}"), ("姓名", d.get("name") or "（键入身份证号，无姓名）"),
+            ("身份证号", d.get("id_number") or ""), ("电话", d.get("phone") or ""),
+            ("地址", f"{d.get('street') or ''}{d.get('address_detail') or ''}")]
+    if d.get("eligibility") or d.get("aged_60_plus"):
+        rows.append(("情况", "、".join((["60岁及以上"] if d.get("aged_60_plus") else []) + list(d.get("eligibility") or []))
+                     + ("（请核实）" if d.get("eligibility") else "")))
+    if d.get("documents"):
+        rows.append(("需交材料", "；".join(d["documents"])))
+    rows.append(("提交时间", f"{r.created_at:%Y-%m-%d %H:%M} (UTC)"))
+    if r.scheduled_at:
+        rows.append(("安排", f"{r.scheduled_at:%Y-%m-%d %H:%M} · {r.staff}"))
+    if r.note:
+        rows.append(("备注", r.note))
+    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in rows)
+    hidden = f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+    action = f"/staff/requests/{escape(r.id)}"
+    forms = []
+    if r.status in ACTIONS["accept"][0]:
+        forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="accept">'
+                     '<button class="b-accept" type="submit">受理</button></form>')
+    if r.status in ACTIONS["schedule"][0]:
+        default_time = "09:30" if r.window_half == "am" else "14:30"
+        forms.append(
+            f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="schedule">'
+            f'<label>日期<input type="date" name="date" required value="{r.window_day.isoformat()}"></label>'
+            f'<label>时间<input type="time" name="time" required value="{default_time}"></label>'
+            f'<label>工作人员<input name="staff" maxlength="20" value="{escape(r.staff or staff_name)}"></label>'
+            '<label>备注<input name="note" maxlength="60" placeholder="可不填"></label>'
+            '<button class="b-schedule" type="submit">安排</button></form>')
+    if r.status in ACTIONS["done"][0]:
+        forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="done">'
+                     '<button class="b-done" type="submit">已完成</button></form>')
+    if r.status in ACTIONS["refuse"][0]:
+        forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="refuse">'
+                     '<label>原因（居民可见）<input name="note" maxlength="60" required></label>'
+                     '<button class="b-refuse" type="submit">无法办理</button></form>')
+    closed = "" if r.status in OPEN else " closed"
+    return (f'<div class="card req{closed}" id="req-{escape(r.reference)}" data-status="{escape(r.status)}">'
+            f'<h3>{escape(KINDS.get(r.kind, r.kind))} · {escape(r.reason)}'
+            f'<span class="badge st-{escape(r.status)}">{escape(STATUS_NAMES.get(r.status, r.status))}</span>'
+            f'<span style="margin-left:auto;font-weight:400">申请号 <b>{escape(r.reference)}</b></span></h3>'
+            f'<dl>{dl}</dl>{"".join(forms)}</div>')
+
+
+def requests_page(*, rows, station_name: str, staff_name: str, csrf: str, message: str = "",
+                  error: bool = False) -> str:
+    cards = "".join(_req_card(r, csrf, staff_name) for r in rows) or '<p class="none">还没有上门服务或代理服务的申请。</p>'
+    flash = f'<div class="flash{" err" if error else ""}" id="flash" role="status">{escape(message)}</div>' if message else ""
+    body = f"""<header><span class="brand">津彩e就业 · 上门服务 / 代理服务</span>
+<span class="where">{escape(station_name)}</span>
+<span class="who"><span>{escape(staff_name)}</span><a href="/staff/">返回工作台</a></span></header>
+{flash}
+<div class="reqs" id="requests">{cards}</div>
+<p class="note" style="padding:0 18px">状态和安排的时间会同步到驿站自助机的“我的申请”（只显示申请号、状态、时间、工作人员姓氏和备注，不显示居民信息）。
+“无法办理”的原因和备注居民能看到，请不要写居民的个人信息。</p>"""
+    return page(f"上门/代办 · {station_name}", body)

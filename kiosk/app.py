@@ -27,6 +27,7 @@ from kiosk.core.counter import CounterDesk
 from kiosk.core.printing import PrintDesk
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
 from kiosk.core.feedback import FeedbackBox
+from kiosk.core.home_services import HomeServiceDesk
 from kiosk.core.interest import InterestDesk
 from kiosk.core.queue import QueueBook
 from kiosk.core.registration import RegistrationDesk
@@ -75,6 +76,7 @@ SCREENS: dict[str, str] = {
     "job_fair_detail": "kiosk.screens.job_fairs:JobFairDetailScreen",
     "policy_list": "kiosk.screens.policy:PolicyListScreen",
     "policy_detail": "kiosk.screens.policy:PolicyDetailScreen",
+    "home_service": "kiosk.screens.home_service:HomeServiceScreen",
 }
 
 
@@ -246,7 +248,8 @@ class KioskApp(App):
         if code is None:
             return "15 秒内没有收到扫码。请检查扫码器连接、波特率和结束符（CR/LF）设置"
         kind = ScanClassifier.from_config(self.kiosk_config).classify(code).kind
-        names = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "test": "测试码", "unknown": "未知码"}
+        names = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "request": "上门·代办申请码",
+                 "test": "测试码", "unknown": "未知码"}
         return f"扫码器正常：收到{names[kind.value]}（{len(code)} 个字符）"
 
     def _scanned(self, result) -> None:
@@ -274,6 +277,10 @@ class KioskApp(App):
             if self.manager.current == IDLE_SCREEN:
                 self.nav.go("home", clear_history=True)
             self.nav.go("vacancy_detail", vacancy_id=result.ref)
+        elif result.kind is ScanKind.REQUEST:
+            if self.manager.current == IDLE_SCREEN:
+                self.nav.go("home", clear_history=True)
+            self.nav.go("home_service", reference=result.ref)
 
     def demo_scan_essc(self) -> None:
         """Developer control of the demo: scan a generated e-social-security-card code."""
@@ -326,6 +333,8 @@ class KioskApp(App):
         self.services.job_fairs = JobFairService(self.store, origin,
                                                  lambda: self.services.queue.now().replace(tzinfo=None))
         self.services.catalogue = Catalogue(self.store)
+        self.services.home_services = HomeServiceDesk(self.store, self.outbox_cipher, cfg.station.id, cfg.station.district,
+                                                      cfg.station.street, lambda: self.services.queue.now())
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),

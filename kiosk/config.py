@@ -155,6 +155,7 @@ class KioskConfig:
     appointment_url_template: str = "{central_url}/appointments/{id}"
     fair_url_template: str = "{central_url}/job-fairs/{id}"
     service_url_template: str = "{central_url}/services/{id}"
+    service_request_url_template: str = "{central_url}/requests/{id}"
     source: str = ""
 
     @property
@@ -181,6 +182,9 @@ class KioskConfig:
 
     def service_url(self, service_id: str) -> str:
         return self.service_url_template.format(central_url=self.central.url.rstrip("/"), id=service_id)
+    def service_request_url(self, reference: str) -> str:
+        """The status page of a home-visit or proxy request (printed as a QR, scanned at any kiosk)."""
+        return self.service_request_url_template.format(central_url=self.central.url.rstrip("/"), id=reference)
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:

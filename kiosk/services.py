@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
     from kiosk.core.feedback import FeedbackBox
+    from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
     from kiosk.core.printing import PrintDesk
     from kiosk.core.queue import QueueBook
@@ -56,3 +57,5 @@ class Services:
     #: 招聘会 and 政策与服务 (the service catalogue), from their feeds
     job_fairs: JobFairService | None = None
     catalogue: Catalogue | None = None
+    #: 上门服务 and 代理服务 requests, and their status from central
+    home_services: HomeServiceDesk | None = None

@@ -220,6 +220,93 @@ class Tour:
         yield 0.5
         self.shot(f"{orient}-03u-policy-printed")
         yield from self.next_visit()
+    def home_service(self, orient: str) -> Iterator[float | Callable[[], bool]]:
+        """上门·代办: a home visit by a resident under 60 (who declares a group), a proxy request
+        with its documents, the one-open-request page, 我的申请 and a scanned confirmation."""
+        from kiosk.core.identity import Resident
+
+        app, nav, bg = self.app, self.app.nav, self.app.background
+        tap(app.screen("home").tile("home_service"))
+        hs = app.screen("home_service")
+        yield lambda: nav.current == "home_service" and hs.page == "menu"
+        yield 0.3
+        self.shot(f"{orient}-12a-home-service-menu")
+        first17 = {"portrait": "12010119880512003", "landscape": "12010119920304005"}[orient]
+        app.visits.set_identity(Resident(first17 + check_char(first17), datetime(int(first17[6:10]), 1, 1).date()))
+        tap(hs.choice("上门服务"))
+        yield lambda: hs.page == "eligibility" and bg.pending == 0
+        yield 0.3
+        self.shot(f"{orient}-12b-home-service-eligibility")
+        tap(hs.choice("行动不便"))
+        yield 0.4
+        self.shot(f"{orient}-12c-home-service-street")
+        tap(hs.choice(app.kiosk_config.station.street))
+        yield 0.3
+        for digit in "12":
+            tap(next(k for k in hs.ids.keypad.children if k.text == digit))
+        tap(hs.ids.field_unit)
+        tap(next(k for k in hs.ids.keypad.children if k.text == "3"))
+        tap(hs.ids.field_room)
+        for digit in "502":
+            tap(next(k for k in hs.ids.keypad.children if k.text == digit))
+        yield 0.3
+        self.shot(f"{orient}-12d-home-service-address")
+        tap(hs.ids.next)
+        yield 0.3
+        self.shot(f"{orient}-12e-home-service-window")
+        tap(list(reversed(hs.ids.choices.children))[1])
+        yield 0.3
+        self.shot(f"{orient}-12f-home-service-reason")
+        tap(hs.choice("职业指导"))
+        yield 0.3
+        for digit in "13712345678":
+            tap(next(k for k in hs.ids.keypad.children if k.text == digit))
+        yield 0.3
+        self.shot(f"{orient}-12g-home-service-phone")
+        tap(hs.ids.next)
+        yield 0.3
+        self.shot(f"{orient}-12h-home-service-consent")
+        tap(hs.ids.next)
+        yield 0.2
+        yield lambda: hs.page == "done" and bg.pending == 0
+        yield 0.5
+        tap(next(b for b in hs.ids.rating.ids.buttons.children if b.text == "满意"))
+        yield 0.3
+        self.shot(f"{orient}-12i-home-service-done")
+        # a proxy request: its documents page
+        nav.go("home_service", kind="proxy")
+        yield lambda: hs.page == "street" and bg.pending == 0
+        yield 0.2
+        tap(hs.choice(app.kiosk_config.station.street))
+        yield 0.2
+        for digit in "7":
+            tap(next(k for k in hs.ids.keypad.children if k.text == digit))
+        tap(hs.ids.field_room)
+        for digit in "101":
+            tap(next(k for k in hs.ids.keypad.children if k.text == digit))
+        tap(hs.ids.next)
+        yield 0.2
+        tap(list(reversed(hs.ids.choices.children))[2])
+        yield 0.2
+        tap(hs.choice("代办失业保险金申领"))
+        yield 0.3
+        self.shot(f"{orient}-12j-proxy-documents")
+        # asking again for a home visit shows the open one
+        nav.go("home_service", kind="home_visit")
+        yield lambda: hs.page == "existing" and bg.pending == 0
+        yield 0.3
+        self.shot(f"{orient}-12k-home-service-already-open")
+        tap(hs.choice("查看我的申请"))
+        yield 0.2
+        yield lambda: hs.page == "mine" and bool(hs.ids.cards.children) and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-12l-my-requests")
+        reference = hs.views[0].reference
+        yield from self.next_visit()
+        nav.go("home_service", reference=reference)
+        yield lambda: hs.page == "status" and bool(hs.ids.cards.children) and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-12m-request-status-scanned")
 
     def script(self) -> Iterator[float | Callable[[], bool]]:
         app = self.app
@@ -355,6 +442,9 @@ class Tour:
             yield lambda: booking.step == "done" and bg.pending == 0
             yield 0.5
             self.shot(f"{orient}-03n-appointment-done")
+            yield from self.next_visit()
+
+            yield from self.home_service(orient)
             yield from self.next_visit()
 
             tap(app.screen("home").tile("jobs"))

@@ -91,3 +91,11 @@ class PrintDesk:
         """The 办事指南 of one catalogue entry (``catalogue.ServiceView``)."""
         return self._print(receipts.catalogue_service(v, self.config.service_url(v.id), self.config.station,
                                                       now or datetime.now()))
+    def service_request(self, submitted, street: str, identity: str = "",  # noqa: ANN001
+                        now: datetime | None = None) -> PrintOutcome:
+        """The home-visit / proxy confirmation (``home_services.Submitted``), with a QR to its status."""
+        r = receipts.ServiceRequest(submitted.kind_name, submitted.reference, submitted.window.label,
+                                    submitted.reason, street, identity, submitted.documents)
+        return self._print(receipts.service_request(r, self.config.station,
+                                                    self.config.service_request_url(submitted.reference),
+                                                    now or datetime.now()))

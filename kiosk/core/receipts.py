@@ -74,7 +74,7 @@ Block = Text | KeyValue | Rule | QR | Feed | Logo
 
 @dataclass(frozen=True)
 class Receipt:
-    kind: str  # ticket | vacancy | shortlist | appointment | notice | job_fair | service
+    kind: str  # ticket | vacancy | shortlist | appointment | service_request | notice | job_fair | service
     ref: str  # what it is about (ticket id, vacancy id, ...); never personal data
     blocks: tuple[Block, ...]
     cut: bool = True
@@ -297,6 +297,45 @@ def appointment(a: Appointment, station: Any, qr_url: str, printed_at: datetime)
         *_footer(station, printed_at),
     ]
     return Receipt("appointment", a.id, tuple(blocks))
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """What a home-visit / proxy confirmation shows (no address detail, no phone)."""
+
+    kind_name: str
+    reference: str
+    window: str
+    reason: str
+    street: str
+    identity: str = ""  # masked
+    documents: tuple[str, ...] = field(default_factory=tuple)
+
+
+def service_request(r: ServiceRequest, station: Any, qr_url: str, printed_at: datetime) -> Receipt:
+    blocks: list[Block] = [
+        Logo(),
+        Text(f"津彩e就业 · {r.kind_name}申请", "center", bold=True),
+        Text(station.name, "center"),
+        Rule(),
+        Text(r.reason, "center", size=2, bold=True),
+        Text(r.window, "center"),
+        Feed(),
+        KeyValue("申请号", r.reference, bold=True),
+        KeyValue("街道", r.street),
+        *_identity(r.identity),
+        KeyValue("状态", "已提交，等待驿站受理"),
+    ]
+    if r.documents:
+        blocks.append(Text("请准备好以下材料，交给上门的工作人员或送到驿站：", bold=True))
+        blocks += [Text(f"· {d}") for d in r.documents]
+    blocks += [
+        Text("· 驿站工作人员会打电话和您确认时间"),
+        Text("· 再来驿站时，刷身份证点“上门·代办”→“我的申请”，或扫下面的二维码，可查看办理进度"),
+        QR(qr_url, "扫码查看办理进度"),
+        *_footer(station, printed_at),
+    ]
+    return Receipt("service_request", r.reference, tuple(blocks))
 
 
 def notice(title: str, lines: Sequence[str], station: Any, printed_at: datetime, ref: str = "",

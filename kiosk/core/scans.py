@@ -13,6 +13,8 @@ Residents hold three kinds of codes under the scanner:
   ``{central_url}/tickets/{id}``. Scanning it shows where the ticket is in the queue.
 - **a job QR**, printed on job listings and shortlists: ``config.job_url(id)``. Scanning it
   opens the vacancy.
+- **a request QR**, printed on a home-visit or proxy confirmation:
+  ``config.service_request_url(reference)``. Scanning it shows where the request stands.
 
 Anything else is unknown, and the resident is told so in plain words. Matching is tolerant of
 what scanners do to URLs: upper case, http for https, a trailing slash, a query string.
@@ -51,6 +53,7 @@ class ScanKind(enum.Enum):
     ESSC = "essc"
     TICKET = "ticket"
     JOB = "job"
+    REQUEST = "request"
     TEST = "test"
     UNKNOWN = "unknown"
 
@@ -120,16 +123,19 @@ def url_pattern(template: str, central_url: str) -> re.Pattern[str]:
 
 class ScanClassifier:
     def __init__(self, ticket_url_template: str, job_url_template: str, central_url: str,
-                 resolve_essc: EsscResolver = no_essc_resolver, today: Callable[[], date] | None = None) -> None:
+                 resolve_essc: EsscResolver = no_essc_resolver, today: Callable[[], date] | None = None,
+                 request_url_template: str = "{central_url}/requests/{id}") -> None:
         self._ticket = url_pattern(ticket_url_template, central_url)
         self._job = url_pattern(job_url_template, central_url)
+        self._request = url_pattern(request_url_template, central_url)
         self._resolve = resolve_essc
         self._today = today
 
     @classmethod
     def from_config(cls, config: KioskConfig) -> ScanClassifier:
         resolver = demo_essc_resolver if config.demo.enabled else no_essc_resolver
-        return cls(config.ticket_url_template, config.job_url_template, config.central.url, resolver)
+        return cls(config.ticket_url_template, config.job_url_template, config.central.url, resolver,
+                   request_url_template=config.service_request_url_template)
 
     def classify(self, text: str) -> ScanResult:
         code = text.strip()
@@ -141,6 +147,8 @@ class ScanClassifier:
             return ScanResult(ScanKind.TICKET, m["id"].lower())  # ticket ids are UUIDs: case does not matter
         if m := self._job.fullmatch(code):
             return ScanResult(ScanKind.JOB, m["id"])
+        if m := self._request.fullmatch(code):
+            return ScanResult(ScanKind.REQUEST, m["id"].upper())  # references are upper case
         return ScanResult(ScanKind.UNKNOWN, message=UNKNOWN_MESSAGE, detail=f"unknown code of {len(code)} chars")
 
     def _essc(self, token: str) -> ScanResult:

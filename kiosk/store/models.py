@@ -210,6 +210,43 @@ class Appointment(Base):
     __table_args__ = (Index("ix_appointments_slot", "service_code", "starts_at"),)
 
 
+class ServiceRequest(Base):
+    """A home-visit (上门服务) or proxy (代理服务) request made at this kiosk.
+
+    Only what the kiosk needs to refuse a second open request and to show 我的申请: the person
+    as a keyed hash, the window and the reason. The address, phone and ID number travel only
+    inside the encrypted outbox payload.
+    """
+
+    __tablename__ = "service_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # home_visit | proxy
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    window_day: Mapped[date] = mapped_column(Date)
+    window_half: Mapped[str] = mapped_column(String(2))  # am | pm
+    reason: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default="submitted")  # submitted | cancelled
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ServiceRequestStatus(Base):
+    """Feed ``service_requests``: where a request stands on central (no personal data)."""
+
+    __tablename__ = "service_request_status"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the reference
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(12), default="")
+    station_id: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(12))
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    staff: Mapped[str] = mapped_column(String(20), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class PrintJob(Base):
     """One print job and how it ended; never reported as printed unless the printer said so."""
 

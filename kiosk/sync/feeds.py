@@ -16,11 +16,12 @@ from pydantic import ValidationError
 from sqlalchemy import delete, select, update
 
 from kiosk.store.engine import Store
-from kiosk.store.models import Announcement, CatalogueService, FeedCursor, JobFair, Station, Vacancy
+from kiosk.store.models import (Announcement, CatalogueService, FeedCursor, JobFair, ServiceRequestStatus, Station,
+                                Vacancy)
 from kiosk.sync import protocol as p
 
 TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement, "job_fairs": JobFair,
-          "services": CatalogueService}
+          "services": CatalogueService, "service_requests": ServiceRequestStatus}
 
 
 class InvalidPage(ValueError):

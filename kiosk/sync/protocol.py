@@ -26,7 +26,7 @@ MAX_EVENTS_PER_BATCH = 200
 MAX_FEED_PAGE = 2000
 MAX_CALLS_WAIT_S = 30
 
-FEEDS = ("vacancies", "stations", "announcements", "job_fairs", "services")
+FEEDS = ("vacancies", "stations", "announcements", "job_fairs", "services", "service_requests")
 
 H_KIOSK = "X-Kiosk-Id"
 H_TIMESTAMP = "X-Timestamp"
@@ -205,12 +205,26 @@ class ServiceItem(Strict):
     #: computed by the producer, like a vacancy's: initials and full pinyin of the name
     pinyin_initials: Annotated[str, StringConstraints(max_length=80)] = ""
     pinyin_full: Annotated[str, StringConstraints(max_length=400)] = ""
+#: Where a home-visit or proxy request stands (central's staff set it). Keyed by the request's
+#: reference; no personal data: no name, ID number, phone or address.
+SERVICE_REQUEST_STATUSES = ("submitted", "accepted", "scheduled", "done", "refused", "cancelled")
+
+
+class ServiceRequestItem(Strict):
+    id: Annotated[str, StringConstraints(min_length=4, max_length=12, pattern=r"^[A-Z0-9]+$")]
+    kind: Literal["home_visit", "proxy"]
+    station_id: Id
+    status: Literal["submitted", "accepted", "scheduled", "done", "refused", "cancelled"]
+    scheduled_at: datetime | None = None  # station-local wall clock
+    staff: Annotated[str, StringConstraints(max_length=20)] = ""  # masked, e.g. 王*
+    note: Annotated[str, StringConstraints(max_length=200)] = ""
     updated_at: datetime
 
 
 ITEM_MODELS: dict[str, type[Strict]] = {
     "vacancies": VacancyItem, "stations": StationItem, "announcements": AnnouncementItem,
     "job_fairs": JobFairItem, "services": ServiceItem,
+    "service_requests": ServiceRequestItem,
 }
 
 
@@ -228,7 +242,7 @@ class Tombstone(Strict):
 class FeedPage(Strict):
     """One page of a feed. ``cursor`` is opaque to the kiosk; it is stored with the page applied."""
 
-    feed: Literal["vacancies", "stations", "announcements", "job_fairs", "services"]
+    feed: Literal["vacancies", "stations", "announcements", "job_fairs", "services", "service_requests"]
     items: list[FeedEntry]
     deleted: list[Tombstone]
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -239,9 +253,9 @@ class FeedPage(Strict):
 
 EVENT_TYPES = (
     "ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.called", "ticket.finished",
-    "service.rendered", "registration.submitted", "appointment.requested", "homevisit.requested",
-    "proxy.requested", "interest.expressed", "consult.requested", "consult.ended", "feedback.given",
-    "print.failed", "ticket.prioritized",
+    "service.rendered", "registration.submitted", "appointment.requested", "home_visit.requested",
+    "home_visit.cancelled", "proxy.requested", "proxy.cancelled", "interest.expressed", "consult.requested",
+    "consult.ended", "feedback.given", "print.failed", "ticket.prioritized",
 )
 
 
