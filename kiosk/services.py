@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.calls import RecentCalls
+    from kiosk.core.consult import ConsultCalls
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
@@ -51,3 +52,5 @@ class Services:
     #: the staff panel's calling when central is unreachable
     counter: CounterDesk | None = None
     appointments: AppointmentDesk | None = None
+    #: remote video consultation (None: video disabled in config)
+    consult: ConsultCalls | None = None
