@@ -15,7 +15,10 @@ CSS = STAFF_CSS + """
  background:#fff;color:#0b4f8a;cursor:pointer;font-family:inherit}
 .status button.on{background:#0b4f8a;color:#fff}
 .status button#s-break.on{background:#d98a00;border-color:#d98a00}
-.stage{position:relative;background:#10161f;border-radius:14px;aspect-ratio:4/3;overflow:hidden}
+.stage{position:relative;background:#10161f;border-radius:14px;aspect-ratio:4/3;overflow:hidden;
+ max-height:calc(100vh - 250px);width:100%}
+#msg{margin:0 0 10px;min-height:0}
+#msg:empty{display:none}
 .stage video#remote{width:100%;height:100%;object-fit:contain;background:#10161f}
 .stage video#local{position:absolute;right:12px;bottom:12px;width:24%;border:2px solid #fff;border-radius:8px;
  background:#222;transform:scaleX(-1)}
@@ -25,7 +28,9 @@ CSS = STAFF_CSS + """
 .callbar .who{font-size:21px;font-weight:700}
 .callbar .timer{font-size:26px;font-variant-numeric:tabular-nums;color:#0b4f8a;font-weight:700}
 .callbar .net{font-size:17px;color:#5a6878}
-.callbar button{margin-left:auto;min-height:60px;min-width:150px;font-size:22px;font-weight:700;border:none;border-radius:12px;
+.callbar button.mute{margin-left:auto;background:#5a6878;min-width:110px}
+.callbar button.mute.on{background:#d98a00}
+.callbar button{min-height:60px;min-width:150px;font-size:22px;font-weight:700;border:none;border-radius:12px;
  color:#fff;background:#b03a2e;cursor:pointer;font-family:inherit}
 .callbar button:disabled{background:#c5ccd5}
 .wl{width:100%;border-collapse:collapse}
@@ -95,7 +100,7 @@ function render(){
   tr.appendChild(el('td',waited(r.waiting_s)));var td=el('td');var b=el('button','接听');b.type='button';b.disabled=!!call||state.status==='break';
   b.addEventListener('click',function(){accept(r.id);});td.appendChild(b);tr.appendChild(td);wl.appendChild(tr);});
  $('b-next').disabled=!!call||!rows.length||state.status==='break';
- $('b-end').disabled=!call;
+ $('b-end').disabled=!call;$('b-mute').disabled=!call;
  var c=call;
  $('who').textContent=c?(c.station+' · '+c.topic):'';
  var idle=$('idle');
@@ -105,7 +110,7 @@ function render(){
 }
 function tick(){
  $('timer').textContent=timerStart?fmt((Date.now()-timerStart)/1000):'00:00';
- if(pc){pc.getStats().then(function(st){var rtt=null,lost=0,recv=0;st.forEach(function(s){
+ if(pc&&call){pc.getStats().then(function(st){var rtt=null,lost=0,recv=0;st.forEach(function(s){
    if(s.type==='inbound-rtp'){if(s.kind==='audio')T.audioPackets=s.packetsReceived||0;if(s.kind==='video')T.videoPackets=s.packetsReceived||0;
     lost+=s.packetsLost||0;recv+=s.packetsReceived||0;}
    if(s.type==='candidate-pair'&&s.state==='succeeded'&&s.currentRoundTripTime!=null)rtt=s.currentRoundTripTime*1000;});
@@ -123,13 +128,18 @@ function poll(){
   render();}).catch(function(e){if(e.message!=='login')$('offline').style.display='block';})
  .then(function(){setTimeout(poll,700);});
 }
+var endedShown=null;
 function ended(last){
- closePc();timerStart=null;T.state='ended';T.endedReason=last.reason;
+ if(endedShown===last.id)return;endedShown=last.id;
+ closePc();$('net').textContent='';setMuted(false);timerStart=null;T.state='ended';T.endedReason=last.reason;
  var why={hung_up:'居民已挂断',advisor_ended:'通话已结束',advisor_left:'通话已结束',kiosk_left:'居民端已断开',
   dropped:'网络中断，通话结束',bad_sdp:'连接失败，通话结束',cancelled:'居民已取消'}[last.reason]||'通话已结束';
  msg(why+'。请记录咨询结果。','ok');
  if(!last.outcome){showOutcome(true,last.id);}
 }
+var muted=false;
+function setMuted(m){muted=m;if(localStream)localStream.getAudioTracks().forEach(function(t){t.enabled=!m;});
+ $('b-mute').textContent=m?'取消静音':'静音';$('b-mute').classList.toggle('on',m);}
 function showOutcome(on,id){$('outcome').style.display=on?'block':'none';if(id)$('outcome').dataset.id=id;}
 function closePc(){if(pc){try{pc.close();}catch(e){}pc=null;}$('remote').srcObject=null;}
 function media(){
@@ -166,6 +176,7 @@ function endCall(){if(!call)return;var id=call.id;api('calls/'+id+'/end',{}).the
  if(r._status>=400){msg(r.message,'err');return;}call=null;ended({id:id,reason:'advisor_ended'});state=r.state;render();});}
 $('b-next').addEventListener('click',function(){accept(null);});
 $('b-end').addEventListener('click',endCall);
+$('b-mute').addEventListener('click',function(){setMuted(!muted);});
 ['available','busy','break'].forEach(function(k){$('s-'+k).addEventListener('click',function(){setStatus(k);});});
 $('save-outcome').addEventListener('click',function(){var id=$('outcome').dataset.id;
  api('calls/'+id+'/outcome',{outcome:$('oc').value,note:$('note').value}).then(function(r){
@@ -189,11 +200,12 @@ def console_page(*, name: str, pool: str, csrf: str, ice_json: str, outcomes_jso
  <div class="status" role="group" aria-label="我的状态">
   <button id="s-available" type="button">空闲（可接听）</button><button id="s-busy" type="button">忙碌</button>
   <button id="s-break" type="button">小休</button></div>
+ <div id="msg" role="status"></div>
  <div class="stage"><video id="remote" autoplay playsinline></video><div id="idle" class="idle">正在加载…</div>
   <video id="local" autoplay playsinline muted></video></div>
  <div class="callbar"><span id="who" class="who"></span><span id="timer" class="timer">00:00</span><span id="net" class="net"></span>
+  <button id="b-mute" type="button" class="mute" disabled>静音</button>
   <button id="b-end" type="button" disabled>结束通话</button></div>
- <div id="msg" role="status"></div>
 </section>
 <section>
  <div class="card"><button id="b-next" type="button" disabled>接听下一位</button>

@@ -77,6 +77,10 @@ def signature_ok(secret: str, signature: str, method: str, path_query: str, time
 ErrorCode = Literal[
     "bad_signature", "unknown_kiosk", "replayed_nonce", "clock_skew", "missing_auth", "forbidden",
     "cursor_expired", "invalid_request", "too_large", "not_found", "rate_limited", "unavailable",
+    # video consultation (409 unless noted): the pool has nobody signed in / nobody available,
+    # the request has finished, no advisor took it yet, an offer older than the current one,
+    # and (400) text that is not a session description
+    "closed", "no_advisor", "finished", "not_accepted", "stale_offer", "bad_sdp",
 ]
 
 

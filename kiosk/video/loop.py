@@ -36,9 +36,20 @@ class VideoLoop:
         """Run ``coro`` on the loop and wait for its result (never from the loop's own thread)."""
         return self.submit(coro).result(timeout)
 
+    async def _cancel_all(self) -> None:
+        me = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not me]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def stop(self, timeout: float = 5.0) -> None:
         if not self._thread.is_alive():
             return
+        try:
+            self.call(self._cancel_all(), timeout)
+        except Exception:  # noqa: BLE001
+            log.exception("video loop tasks did not stop")
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
         self._executor.shutdown(wait=False, cancel_futures=True)

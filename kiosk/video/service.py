@@ -12,12 +12,12 @@ from kiosk.config import VideoConfig
 from kiosk.core.consult import FINISHED, Availability, ConsultListener
 from kiosk.sync.client import CentralClient, Refused, SyncError
 from kiosk.video.loop import VideoLoop
-from kiosk.video.media import AudioOut, LocalMedia
-from kiosk.video.session import ConsultSession
 from kiosk.video.signaling import Signaling
 
 if TYPE_CHECKING:
     from kiosk.store.engine import Store
+    from kiosk.video.media import AudioOut, LocalMedia
+    from kiosk.video.session import ConsultSession
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +42,27 @@ class ConsultService:
         self.unreachable_after_s = unreachable_after_s
         self.loop = VideoLoop()
         self._frame_sent = frame_sent
-        self.media: LocalMedia = self.loop.call(self._open_media(), timeout=30)
-        self.audio_out = AudioOut(config.audio_out)
+        # aiortc and PyAV take about a second to import: that happens on the video thread, so
+        # the kiosk's first frame does not wait for it
+        self._media = self.loop.submit(self._open_media())
         self.current: ConsultSession | None = None
         self._lock = threading.Lock()
         self._stopped = False
 
-    async def _open_media(self) -> LocalMedia:
+    async def _open_media(self) -> tuple[LocalMedia, AudioOut]:
+        from kiosk.video import session  # noqa: F401  (imported here, off the main thread)
+        from kiosk.video.media import AudioOut, LocalMedia
+
         c = self.config
-        return LocalMedia(c.camera, c.microphone, c.width, c.height, c.fps, sent=self._frame_sent)
+        return LocalMedia(c.camera, c.microphone, c.width, c.height, c.fps, sent=self._frame_sent), AudioOut(c.audio_out)
+
+    @property
+    def media(self) -> LocalMedia:
+        return self._media.result(60)[0]
+
+    @property
+    def audio_out(self) -> AudioOut:
+        return self._media.result(60)[1]
 
     # --- ConsultCalls ---------------------------------------------------------------------------
 
@@ -74,6 +86,8 @@ class ConsultService:
             raise ValueError(f"the topic {topic} needs the resident to identify first")
         if self._stopped:
             raise RuntimeError("the consultation service has stopped")
+        from kiosk.video.session import ConsultSession
+
         with self._lock:
             old = self.current
             if old is not None and old.state not in FINISHED:
@@ -103,10 +117,12 @@ class ConsultService:
         except Exception:  # noqa: BLE001
             log.exception("closing the camera/microphone failed")
         self.loop.stop()
-        self.audio_out.close()
 
     async def _close_media(self) -> None:
-        self.media.close()
+        if self._media.done() and self._media.exception() is None:
+            media, out = self._media.result()
+            media.close()
+            out.close()
 
     def session_finished(self, session: ConsultSession) -> None:
         with self._lock:

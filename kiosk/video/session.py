@@ -168,6 +168,8 @@ class ConsultSession:
             await self._drop.wait()
             if self._finished:
                 return
+            # the advisor ending the call also closes the connection: central knows which it was
+            self._central_finished(await self._poll(self._version, 0))
             if self.reconnects >= 1:
                 watch.cancel()
                 raise _Finished(ConsultState.ENDED, "dropped", "dropped")
