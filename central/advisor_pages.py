@@ -108,6 +108,9 @@ function render(){
  else if(c.state==='connected'&&T.framesRendered>0){idle.style.display='none';}
  else{idle.style.display='flex';idle.textContent=c.state==='accepted'?'正在等待居民端连接…':'正在建立视频连接…';}
 }
+T.sample=function(){if(!pc)return Promise.resolve(T);return pc.getStats().then(function(st){st.forEach(function(s){
+ if(s.type==='inbound-rtp'){if(s.kind==='audio')T.audioPackets=s.packetsReceived||0;if(s.kind==='video')T.videoPackets=s.packetsReceived||0;}});
+ return T;});};
 function tick(){
  $('timer').textContent=timerStart?fmt((Date.now()-timerStart)/1000):'00:00';
  if(pc&&call){pc.getStats().then(function(st){var rtt=null,lost=0,recv=0;st.forEach(function(s){
@@ -124,7 +127,7 @@ function poll(){
   if(prev&&!call&&j.last&&j.last.id===prev.id){ended(j.last);}
   if(call&&call.offer_gen>pcGen&&!answering){answer(call);}
   if(call&&call.state==='connected'&&!timerStart&&call.connected_at)timerStart=Date.parse(call.connected_at);
-  T.state=call?call.state:'idle';
+  if(call)T.state=call.state;else if(T.state!=='ended')T.state='idle';
   render();}).catch(function(e){if(e.message!=='login')$('offline').style.display='block';})
  .then(function(){setTimeout(poll,700);});
 }

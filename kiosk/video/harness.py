@@ -50,7 +50,9 @@ def advisor_login(browser, base_url: str, login: str, password: str, *, viewport
 
 
 def counters(page) -> dict:  # noqa: ANN001
-    return page.evaluate("JSON.parse(JSON.stringify(window.__consult))")
+    """The console's own counters: frames rendered (requestVideoFrameCallback), packets received
+    (getStats, sampled now), the call's state."""
+    return page.evaluate("window.__consult.sample().then(function(t){return JSON.parse(JSON.stringify(t));})")
 
 
 def install_latency_probe(page) -> None:  # noqa: ANN001

@@ -255,7 +255,8 @@ class LocalMedia:
             v = self.relay.subscribe(self.video, buffered=False)
             out.append(PreviewTap(v, on_local_frame) if on_local_frame else v)
         if self.audio_source is not None:
-            a = self.relay.subscribe(self.audio_source, buffered=False)
+            # audio buffered: a late loop turn must not drop 20 ms pieces of speech
+            a = self.relay.subscribe(self.audio_source, buffered=True)
             mutable = MutableAudio(a)
             mutable.muted = self.muted
             self._mutables.append(mutable)
