@@ -45,6 +45,7 @@ def kiosk_store():
 def make_service(url: str, store, **video):  # noqa: ANN001, ANN201
     from kiosk.video.service import ConsultService
 
+    video.setdefault("identity_required_topics", ("政策咨询", "创业指导"))
     cfg = VideoConfig(enabled=True, answer_timeout_s=video.pop("answer_timeout_s", 10.0), **video)
     return ConsultService(cfg, CentralClient(url, KIOSK, SECRET, connect_timeout_s=2), store, STATION,
                           unreachable_after_s=3.0)
