@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kiosk.core.calls import RecentCalls
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.jobfairs import JobFairService
+    from kiosk.core.consult import ConsultCalls
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
@@ -59,3 +60,5 @@ class Services:
     catalogue: Catalogue | None = None
     #: 上门服务 and 代理服务 requests, and their status from central
     home_services: HomeServiceDesk | None = None
+    #: remote video consultation (None: video disabled in config)
+    consult: ConsultCalls | None = None
