@@ -23,6 +23,7 @@ from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.central_link import CentralLink
 from kiosk.core.appointments import AppointmentDesk
+from kiosk.core.callback import CallbackDesk
 from kiosk.core.counter import CounterDesk
 from kiosk.core.printing import PrintDesk
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
@@ -316,6 +317,7 @@ class KioskApp(App):
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call)
         self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
+        self.services.callbacks = CallbackDesk(self.store, self.outbox_cipher, cfg.station.id)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),

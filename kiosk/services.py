@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.core.appointments import AppointmentDesk
+    from kiosk.core.callback import CallbackDesk
     from kiosk.core.calls import RecentCalls
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
@@ -51,3 +52,5 @@ class Services:
     #: the staff panel's calling when central is unreachable
     counter: CounterDesk | None = None
     appointments: AppointmentDesk | None = None
+    #: 回电申请 when no advisor can take a video call
+    callbacks: CallbackDesk | None = None

@@ -179,7 +179,7 @@ EVENT_TYPES = (
     "ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.called", "ticket.finished",
     "service.rendered", "registration.submitted", "appointment.requested", "homevisit.requested",
     "proxy.requested", "interest.expressed", "consult.requested", "consult.ended", "feedback.given",
-    "print.failed",
+    "print.failed", "consult.callback_requested",
 )
 
 
