@@ -140,6 +140,59 @@ class AdminConfig:
 
 
 @dataclass(frozen=True)
+class IceServerConfig:
+    """One STUN or TURN server (``urls`` like ``stun:stun.example.cn:3478`` or
+    ``turn:turn.example.cn:3478?transport=udp``); TURN needs username and credential."""
+
+    urls: str
+    username: str = ""
+    credential: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.urls.startswith(("stun:", "turn:", "turns:")):
+            raise ConfigError(f"video.ice_servers.urls: {self.urls!r} must start with stun:, turn: or turns:")
+        if self.urls.startswith("turn") and not (self.username and self.credential):
+            raise ConfigError(f"video.ice_servers: {self.urls!r} is a TURN server and needs username and credential")
+
+
+@dataclass(frozen=True)
+class VideoConfig:
+    """Remote video consultation. Media sources: ``"test"`` (synthetic 640x480 pattern / tone,
+    the demo), ``"none"``, or a device for aiortc's MediaPlayer: ``"v4l2:/dev/video0"``,
+    ``"alsa:default"``, ``"pulse:default"``. ``audio_out`` likewise: ``"alsa:default"``,
+    ``"pulse:default"`` or ``"none"``."""
+
+    enabled: bool = False
+    camera: str = "test"
+    microphone: str = "test"
+    audio_out: str = "none"
+    width: int = 640
+    height: int = 480
+    fps: int = 30
+    ice_servers: tuple[IceServerConfig, ...] = ()
+    topics: tuple[str, ...] = ("求职指导", "政策咨询", "创业指导", "技能培训", "其他")
+    identity_required_topics: tuple[str, ...] = ()
+    #: how often the kiosk asks central about its request while waiting
+    poll_s: float = 1.0
+    #: how long an offer may wait for the advisor's answer
+    answer_timeout_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        for key, value in (("camera", self.camera), ("microphone", self.microphone), ("audio_out", self.audio_out)):
+            kind = value.split(":", 1)[0]
+            allowed = ("test", "none", "v4l2", "alsa", "pulse") if key != "audio_out" else ("none", "alsa", "pulse")
+            if kind not in allowed:
+                raise ConfigError(f"video.{key}: {value!r} is not one of {', '.join(a + (':DEVICE' if a in ('v4l2', 'alsa', 'pulse') else '') for a in allowed)}")
+        if not self.topics:
+            raise ConfigError("video.topics: must name at least one topic")
+        unknown = sorted(set(self.identity_required_topics) - set(self.topics))
+        if unknown:
+            raise ConfigError(f"video.identity_required_topics: {unknown[0]!r} is not in video.topics")
+        if self.width < 160 or self.height < 120 or not 1 <= self.fps <= 60:
+            raise ConfigError(f"video.width/height/fps: {self.width}x{self.height}@{self.fps} is out of range")
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     station: StationConfig
     screen: ScreenConfig = field(default_factory=ScreenConfig)
@@ -148,6 +201,7 @@ class KioskConfig:
     central: CentralConfig = field(default_factory=CentralConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
+    video: VideoConfig = field(default_factory=VideoConfig)
     language: Literal["zh_CN"] = "zh_CN"
     data_dir: str = "var"
     job_url_template: str = "{central_url}/jobs/{id}"
@@ -243,6 +297,15 @@ def _convert(tp: Any, value: Any, key: str) -> Any:
         if value not in allowed:
             raise ConfigError(f"{key}: {value!r} is not one of {', '.join(map(repr, allowed))}")
         return str(value)
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) != 2 or args[1] is not Ellipsis:
+            raise ConfigError(f"{key}: unsupported type {tp}")
+        if isinstance(value, _EnvValue):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        return tuple(_convert(args[0], v, key) for v in value)
     if origin in (dict,) or tp is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{key}: expected a table, got {value!r}")

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.callback import CallbackDesk
     from kiosk.core.calls import RecentCalls
+    from kiosk.core.consult import ConsultCalls
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics
@@ -54,3 +55,5 @@ class Services:
     appointments: AppointmentDesk | None = None
     #: 回电申请 when no advisor can take a video call
     callbacks: CallbackDesk | None = None
+    #: remote video consultation (None: video disabled in config)
+    consult: ConsultCalls | None = None
