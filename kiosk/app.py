@@ -70,6 +70,13 @@ SCREENS: dict[str, str] = {
     "admin": "kiosk.screens.admin:AdminScreen",
     "staff_queue": "kiosk.screens.staff_queue:StaffQueueScreen",
     "appointment": "kiosk.screens.appointment:AppointmentScreen",
+    "consult_topic": "kiosk.screens.consult:ConsultTopicScreen",
+    "consult_consent": "kiosk.screens.consult:ConsultConsentScreen",
+    "consult_wait": "kiosk.screens.consult_call:ConsultWaitScreen",
+    "consult_call": "kiosk.screens.consult_call:ConsultCallScreen",
+    "consult_ended": "kiosk.screens.consult_call:ConsultEndedScreen",
+    "consult_offer": "kiosk.screens.consult_offer:ConsultOfferScreen",
+    "consult_callback": "kiosk.screens.consult_offer:CallbackScreen",
 }
 
 
@@ -332,6 +339,7 @@ class KioskApp(App):
             IdleWatcher(cfg.idle.timeout_s, cfg.idle.countdown_s),
             is_idle_screen=lambda: self.manager.current == IDLE_SCREEN,
             end_visit=self.end_visit,
+            is_busy=lambda: self.manager.current_screen.busy(),
         )
         Window.bind(on_request_close=self._refuse_close)
         Window.clearcolor = (1, 1, 1, 1)

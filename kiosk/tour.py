@@ -175,7 +175,7 @@ class Tour:
             yield 0.3
             self.shot(f"{orient}-02-home")
 
-            tap(app.screen("home").tile("video"))
+            tap(app.screen("home").tile("policy"))
             yield 0.4
             self.shot(f"{orient}-03-home-coming-soon")
 

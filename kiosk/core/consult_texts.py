@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: the topics residents choose from, in the order shown, when the service names none
-TOPICS = ("求职指导", "政策咨询", "创业指导", "技能培训", "其他")
-
+#: a topic the config adds beyond these has no hint: its button shows the name only
 TOPIC_HINTS = {
     "求职指导": "怎么找工作、写简历、准备面试",
     "政策咨询": "就业补贴、社保、失业保险等政策",
