@@ -1,4 +1,4 @@
-"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff."""
+"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, add-advisor."""
 
 from __future__ import annotations
 
@@ -106,6 +106,27 @@ def cmd_add_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_advisor(args: argparse.Namespace) -> int:
+    import getpass
+
+    from central.consult import add_advisor
+
+    password = args.password or os.environ.get("ADVISOR_PASSWORD") or ""
+    if not password:
+        password = getpass.getpass(f"password for {args.login}: ")
+        if password != getpass.getpass("again: "):
+            print("the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        with _db(args).session() as s:
+            new = add_advisor(s, args.login, password, pool=args.pool, display_name=args.name)
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(f"{'added' if new else 'updated'} advisor {args.login} of pool {args.pool}; log in at /advisor/login")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m central", description="津彩e就业 reference central service")
     parser.add_argument("--db", default=os.environ.get("CENTRAL_DB_URL", DEFAULT_URL),
@@ -142,6 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", help="the password or PIN (asked for when omitted; or $STAFF_PASSWORD)")
     p.add_argument("--admin", action="store_true", help="may see every station's statistics")
     p.set_defaults(func=cmd_add_staff)
+    p = sub.add_parser("add-advisor", help="add a video-consultation advisor (or set a new password / pool)")
+    p.add_argument("login", help="the name the advisor logs in with")
+    p.add_argument("--pool", default="tianjin", help="the advisor pool (stations use config consult_pool; "
+                                                     "default %(default)s)")
+    p.add_argument("--name", default="", help="the name residents see (default: the login)")
+    p.add_argument("--password", help="the password (asked for when omitted; or $ADVISOR_PASSWORD)")
+    p.set_defaults(func=cmd_add_advisor)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -20,6 +20,8 @@ from central.db import Database
 from central.errors import ApiError
 from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, StationConfig
+from central.advisor import router as advisor_router
+from central.consult_api import router as consult_router
 from central.staff import router as staff_router
 from kiosk.sync import protocol as p
 
@@ -29,11 +31,16 @@ ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 410, 41
 KioskDep = Annotated[Kiosk, Depends(authenticated_kiosk)]
 
 
-def create_app(db: Database) -> FastAPI:
+def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAPI:
+    """``ice_servers``: the STUN/TURN servers the advisor console's browsers use
+    (``[{"urls": "turn:…", "username": …, "credential": …}]``)."""
     app = FastAPI(title="津彩e就业 central service", version="1.0",
                   description="Sync protocol v1 for station kiosks (docs/PROTOCOL.md).")
     app.state.db = db
+    app.state.ice_servers = list(ice_servers or [])
     app.include_router(staff_router)  # the staff console and statistics under /staff/
+    app.include_router(advisor_router)  # the video advisor console under /advisor/
+    app.include_router(consult_router)  # the kiosk's consultation signaling under /api/v1/consult/
 
     @app.middleware("http")
     async def server_time(request: Request, call_next):  # noqa: ANN001, ANN202

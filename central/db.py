@@ -25,6 +25,7 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def create_all(self) -> None:
+        import central.consult  # noqa: F401  (video consultation tables)
         import central.queue_models  # noqa: F401  (the staff side's tables)
 
         Base.metadata.create_all(self.engine)

@@ -30,10 +30,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "registration.submitted": ("id_number",),
     "interest.expressed": ("vacancy_id", "id_number"),
     "feedback.given": ("score",),
-    "consult.requested": ("topic",),
-    "consult.ended": ("topic",),
+    "consult.requested": ("topic", "call_id"),
+    "consult.ended": ("topic", "call_id", "outcome"),
 }
 
+
+#: the service code of a video consultation's service record (the topic goes in ``counter``)
+CONSULT_SERVICE = "video_consult"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -94,6 +97,8 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         tickets.on_ticket_issued(s, kiosk.station_id, ev.id, ev.occurred_at, ev.payload)
     elif ev.type in ("ticket.called", "ticket.finished"):
         tickets.on_kiosk_step(s, kiosk.station_id, ev.type, ev.payload)
+    elif ev.type == "consult.ended":
+        _consult_ended(s, kiosk, ev)
     elif ev.type == "service.rendered":
         pl = ev.payload
         ticket_id = str(pl.get("ticket_id", ""))[:36]
@@ -108,6 +113,23 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
             person_key=(str(pl["person_key"])[:64] if pl.get("person_key") else None),
             outcome=str(pl.get("outcome", "served"))[:20],
         ))
+
+
+def _consult_ended(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
+    """A consultation's service record: one per call id, whichever event carries it first."""
+    pl = ev.payload
+    call_id = str(pl["call_id"])[:36]
+    if s.scalar(select(ServiceRecord.event_id).where(ServiceRecord.ticket_id == call_id,
+                                                     ServiceRecord.station_id == kiosk.station_id,
+                                                     ServiceRecord.service == CONSULT_SERVICE)):
+        return
+    s.add(ServiceRecord(
+        event_id=ev.id, station_id=kiosk.station_id, service=CONSULT_SERVICE, counter=str(pl["topic"])[:20],
+        ticket_id=call_id, issued_at=_dt(pl.get("requested_at")), started_at=_dt(pl.get("started_at")),
+        finished_at=_dt(pl.get("ended_at")) or _naive(ev.occurred_at),
+        person_key=(str(pl["person_key"])[:64] if pl.get("person_key") else None),
+        outcome=str(pl["outcome"])[:20],
+    ))
 
 
 def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch) -> list[p.EventResult]:

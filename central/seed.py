@@ -24,7 +24,8 @@ DEFAULT_SERVICES = [
 
 def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None = None,
          progress: Callable[[int, int], None] | None = None) -> int:
-    """Add the demo stations, announcements and ``vacancies`` vacancies to the feeds."""
+    """Add the demo stations, announcements and ``vacancies`` vacancies to the feeds, and the demo
+    advisor of the video consultation (login ``demo-advisor``, password ``advisor-demo``)."""
     today = today or date.today()
     stations = demodata.stations(today)
     with db.session() as s:
@@ -34,6 +35,7 @@ def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None =
             if s.get(StationConfig, st["id"]) is None:
                 s.add(StationConfig(station_id=st["id"], version=1, config={
                     "name": st["name"], "opening_hours": st.get("opening_hours", ""), "services": DEFAULT_SERVICES}))
+        _demo_advisor(s)
     done = 0
     batch: list[dict] = []
     for row in demodata.vacancies(vacancies, seed=seed, today=today):
@@ -51,3 +53,17 @@ def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None =
 
 def _clean(row: dict) -> dict:
     return {k: v for k, v in row.items() if k != "version"}
+
+
+#: the demo advisor of the video consultation (log in at /advisor/login)
+DEMO_ADVISOR = ("demo-advisor", "advisor-demo", "王顾问")
+
+
+def _demo_advisor(s) -> None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from central.consult import Advisor, add_advisor
+
+    login, password, name = DEMO_ADVISOR
+    if s.scalars(select(Advisor).where(Advisor.login == login)).first() is None:
+        add_advisor(s, login, password, display_name=name)

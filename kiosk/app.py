@@ -331,6 +331,7 @@ class KioskApp(App):
             on_call=self.on_call, health=self._device_health,
         )
         self.services.diagnostics.add(self.link.section())
+        self.services.consult = self._build_consult()
         self.manager.add_widget(AttractScreen(name=IDLE_SCREEN, services=self.services))
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
@@ -352,6 +353,27 @@ class KioskApp(App):
         root.add_widget(self.banner)
         Window.bind(on_flip=self._first_flip)
         return root
+
+    def _build_consult(self):  # noqa: ANN202
+        """The video consultation (None when ``[video] enabled = false``). With central not
+        configured it still answers, always 'unreachable', so the screens offer the alternatives."""
+        cfg = self.kiosk_config
+        if not cfg.video.enabled:
+            return None
+        try:
+            from kiosk.sync.client import CentralClient
+            from kiosk.video.service import ConsultService
+        except ImportError as e:  # aiortc/av missing: the kiosk runs on without video
+            log.error("video consultation disabled: %s (pip install the [video] extra)", e)
+            return None
+        client = None
+        if self.link.enabled:
+            c = cfg.central
+            client = CentralClient(c.url, c.kiosk_id, c.secret, connect_timeout_s=c.connect_timeout_s,
+                                   read_timeout_s=c.read_timeout_s)
+        consult = ConsultService(cfg.video, client, self.store, cfg.station.id)
+        self.visits.on_end(consult.end_all)  # logout and the idle wipe end any call or place in line
+        return consult
 
     def _device_health(self) -> dict:
         """Device states for the heartbeat (no personal data)."""
@@ -432,6 +454,8 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.idle.stop()
+        if getattr(self, "services", None) is not None and self.services.consult is not None:
+            self.services.consult.stop()
         self.speaker.stop()
         if getattr(self, "card_reader", None):
             self.card_reader.stop()

@@ -77,6 +77,10 @@ def signature_ok(secret: str, signature: str, method: str, path_query: str, time
 ErrorCode = Literal[
     "bad_signature", "unknown_kiosk", "replayed_nonce", "clock_skew", "missing_auth", "forbidden",
     "cursor_expired", "invalid_request", "too_large", "not_found", "rate_limited", "unavailable",
+    # video consultation (409 unless noted): the pool has nobody signed in / nobody available,
+    # the request has finished, no advisor took it yet, an offer older than the current one,
+    # and (400) text that is not a session description
+    "closed", "no_advisor", "finished", "not_accepted", "stale_offer", "bad_sdp",
 ]
 
 
@@ -263,3 +267,59 @@ class Call(Strict):
 class CallsReply(Strict):
     calls: list[Call]
     last: int = Field(ge=0)
+
+
+# --- video consultation (kiosk ↔ central signaling) ------------------------------------------
+
+#: the longest a kiosk may long-poll a consultation request's status
+MAX_CONSULT_WAIT_S = 25.0
+MAX_SDP_CHARS = 60_000
+ConsultTopic = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+Sdp = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SDP_CHARS)]
+
+#: states of a request on central: waiting → accepted (an advisor took it) → offered (the kiosk
+#: posted its SDP offer) → connected (the advisor answered); finished: ended, cancelled, timeout
+CONSULT_STATES = ("waiting", "accepted", "offered", "connected", "ended", "cancelled", "timeout")
+CONSULT_FINISHED = ("ended", "cancelled", "timeout")
+#: why a request finished (who hung up, or what went wrong)
+CONSULT_END_REASONS = ("hung_up", "advisor_ended", "advisor_left", "kiosk_left", "cancelled", "timeout",
+                       "no_advisor", "bad_sdp", "dropped")
+
+
+class ConsultAvailability(Strict):
+    open: bool
+    advisors_online: int = Field(ge=0)
+    waiting: int = Field(ge=0)
+    estimated_wait_s: int | None = None
+    reason: Literal["", "closed", "no_advisor"] = ""
+
+
+class ConsultCreate(Strict):
+    topic: ConsultTopic
+    #: whether the resident identified (no identity data leaves the kiosk here)
+    identified: bool = False
+
+
+class ConsultStatus(Strict):
+    id: Annotated[str, StringConstraints(min_length=1, max_length=36)]
+    state: Literal["waiting", "accepted", "offered", "connected", "ended", "cancelled", "timeout"]
+    #: changes with every state change; pass it back as ``since`` to long-poll for the next one
+    version: int = Field(ge=0)
+    topic: ConsultTopic
+    position: int = Field(default=0, ge=0)
+    estimated_wait_s: int | None = None
+    advisor_name: Annotated[str, StringConstraints(max_length=40)] = ""
+    #: the generation of the kiosk's current offer (1, then 2 after one reconnect)
+    offer_gen: int = Field(default=0, ge=0)
+    #: the advisor's answer to offer ``offer_gen`` (empty until answered)
+    answer_sdp: Annotated[str, StringConstraints(max_length=MAX_SDP_CHARS)] = ""
+    reason: Annotated[str, StringConstraints(max_length=20)] = ""
+
+
+class ConsultOffer(Strict):
+    sdp: Sdp
+    generation: int = Field(ge=1, le=10)
+
+
+class ConsultEnd(Strict):
+    reason: Literal["hung_up", "cancelled", "bad_sdp", "dropped"]

@@ -1,0 +1,92 @@
+"""The kiosk's side of video consultation signaling, under ``/api/v1/consult/`` (signed like every
+kiosk request; a kiosk sees only its own requests)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from central import consult
+from central.auth import authenticated_kiosk
+from central.db import Database
+from central.errors import ApiError
+from central.models import Kiosk
+from kiosk.sync import protocol as p
+
+KioskDep = Annotated[Kiosk, Depends(authenticated_kiosk)]
+ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 404, 409)}
+
+router = APIRouter(prefix=p.PREFIX + "/consult", tags=["consult"])
+
+
+def _db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def _run(db: Database, fn, *args):  # noqa: ANN001, ANN202
+    try:
+        with db.session() as s:
+            return fn(s, *args)
+    except consult.Refused as e:
+        raise ApiError(e.status, e.code, e.message) from None
+
+
+@router.get("/availability", response_model=p.ConsultAvailability, responses=ERRORS)
+def get_availability(request: Request, kiosk: KioskDep,
+                     topic: Annotated[str, Query(max_length=20)] = "") -> p.ConsultAvailability:
+    def do(s):  # noqa: ANN001, ANN202
+        return consult.availability(s, consult.station_pool(s, kiosk.station_id))
+
+    return p.ConsultAvailability(**_run(_db(request), do))
+
+
+@router.post("/requests", response_model=p.ConsultStatus, responses=ERRORS)
+def create_request(request: Request, body: p.ConsultCreate, kiosk: KioskDep) -> p.ConsultStatus:
+    def do(s):  # noqa: ANN001, ANN202
+        req = consult.create(s, kiosk.id, kiosk.station_id, body.topic, body.identified)
+        return consult.status(s, req)
+
+    return p.ConsultStatus(**_run(_db(request), do))
+
+
+def _status(db: Database, kiosk_id: str, request_id: str) -> dict:
+    return _run(db, lambda s: consult.status(s, consult.kiosk_request(s, kiosk_id, request_id)))
+
+
+@router.get("/requests/{request_id}", response_model=p.ConsultStatus, responses=ERRORS)
+async def get_request(request: Request, request_id: str, kiosk: KioskDep,
+                      since: Annotated[int, Query(ge=0, le=2**31)] = 0,
+                      wait: Annotated[float, Query(ge=0, le=p.MAX_CONSULT_WAIT_S)] = 0) -> p.ConsultStatus:
+    """The request's state; with ``since`` and ``wait``, held until its version passes ``since``
+    (or the wait is over). While waiting, the position and estimate may change without a new version."""
+    db = _db(request)
+    deadline = time.monotonic() + wait
+    while True:
+        st = await run_in_threadpool(_status, db, kiosk.id, request_id[:36])
+        if st["version"] > since or time.monotonic() >= deadline:
+            return p.ConsultStatus(**st)
+        await asyncio.sleep(0.2)
+
+
+@router.post("/requests/{request_id}/offer", response_model=p.ConsultStatus, responses=ERRORS)
+def post_offer(request: Request, request_id: str, body: p.ConsultOffer, kiosk: KioskDep) -> p.ConsultStatus:
+    def do(s):  # noqa: ANN001, ANN202
+        req = consult.kiosk_request(s, kiosk.id, request_id[:36])
+        consult.post_offer(s, req, body.sdp, body.generation)
+        return consult.status(s, req)
+
+    return p.ConsultStatus(**_run(_db(request), do))
+
+
+@router.post("/requests/{request_id}/end", response_model=p.ConsultStatus, responses=ERRORS)
+def end_request(request: Request, request_id: str, body: p.ConsultEnd, kiosk: KioskDep) -> p.ConsultStatus:
+    def do(s):  # noqa: ANN001, ANN202
+        req = consult.kiosk_request(s, kiosk.id, request_id[:36])
+        consult.kiosk_end(s, req, body.reason)
+        return consult.status(s, req)
+
+    return p.ConsultStatus(**_run(_db(request), do))

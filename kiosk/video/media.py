@@ -1,0 +1,320 @@
+"""Media of a consultation: the kiosk's camera and microphone (a synthetic pattern and tone in
+the demo, V4L2 / ALSA / PulseAudio through aiortc's MediaPlayer on a station) and the speaker.
+
+The test pattern carries its frame number as a row of black and white blocks (``CODE_BITS``
+blocks of ``CODE_BLOCK`` px, top left), so a receiver on the same machine can read when each
+frame was sent: that is how ``bench video`` measures end-to-end frame latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import logging
+import math
+import time
+from collections.abc import Callable
+
+from array import array
+
+import av
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from kiosk.core.consult import RemoteFrame
+
+log = logging.getLogger(__name__)
+
+CODE_BITS = 16
+CODE_BLOCK = 24
+AUDIO_RATE = 48000
+AUDIO_PTIME = 0.02
+
+
+class PatternTrack(MediaStreamTrack):
+    """A 640x480 (configurable) test pattern at ``fps``: colour bars, a moving bar, the frame code."""
+
+    kind = "video"
+
+    def __init__(self, width: int = 640, height: int = 480, fps: int = 30,
+                 sent: Callable[[int, float], None] | None = None) -> None:
+        super().__init__()
+        self.width, self.height, self.fps = width, height, fps
+        self._sent = sent
+        colors = [(235, 235, 235), (235, 235, 16), (16, 235, 235), (16, 235, 16), (235, 16, 235),
+                  (235, 16, 16), (16, 16, 235), (16, 16, 16)]
+        bar_w = math.ceil(width / len(colors))
+        row = bytearray()
+        for x in range(width):
+            row += bytes(colors[min(x // bar_w, len(colors) - 1)])
+        self._row = bytes(row)
+        self._base = bytes(row) * height
+        self._n = 0
+        self._start: float | None = None
+
+    async def recv(self) -> av.VideoFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.time()
+        else:
+            wait = self._start + self._n / self.fps - time.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        n = self._n
+        self._n += 1
+        img = bytearray(self._base)
+        w3 = self.width * 3
+        x = (n * 8) % max(1, self.width - 24)
+        white = b"\xff" * (24 * 3)
+        for y in range(self.height // 2 - 40, self.height // 2 + 40):
+            img[y * w3 + x * 3:y * w3 + (x + 24) * 3] = white
+        draw_code(img, self.width, n)
+        frame = frame_from_rgb(bytes(img), self.width, self.height)
+        frame.pts = int(n * 90000 / self.fps)
+        frame.time_base = fractions.Fraction(1, 90000)
+        if self._sent is not None:
+            self._sent(n, time.time())
+        return frame
+
+
+def frame_from_rgb(rgb: bytes, width: int, height: int) -> av.VideoFrame:
+    frame = av.VideoFrame(width, height, "rgb24")
+    plane = frame.planes[0]
+    w3 = width * 3
+    if plane.line_size == w3:
+        plane.update(rgb)
+    else:
+        pad = bytes(plane.line_size - w3)
+        plane.update(b"".join(rgb[y * w3:(y + 1) * w3] + pad for y in range(height)))
+    return frame
+
+
+def rgb_bytes(frame: av.VideoFrame) -> bytes:
+    """The frame as rgb24, rows top-down, no row padding (what RemoteFrame and Kivy's blit take)."""
+    rgb = frame.reformat(format="rgb24") if frame.format.name != "rgb24" else frame
+    plane = rgb.planes[0]
+    w3 = rgb.width * 3
+    data = bytes(plane)
+    if plane.line_size == w3:
+        return data[:w3 * rgb.height]
+    ls = plane.line_size
+    return b"".join(data[y * ls:y * ls + w3] for y in range(rgb.height))
+
+
+def draw_code(img: bytearray, width: int, n: int) -> None:
+    w3 = width * 3
+    for bit in range(CODE_BITS):
+        on = (n >> (CODE_BITS - 1 - bit)) & 1
+        block = (b"\xff" if on else b"\x00") * (CODE_BLOCK * 3)
+        for y in range(CODE_BLOCK):
+            start = y * w3 + bit * CODE_BLOCK * 3
+            img[start:start + CODE_BLOCK * 3] = block
+
+
+def read_code(rgb: bytes, width: int) -> int:
+    """The frame number drawn by ``draw_code`` (rgb24, rows top-down)."""
+    n = 0
+    half = CODE_BLOCK // 2
+    w3 = width * 3
+    for bit in range(CODE_BITS):
+        i = half * w3 + (bit * CODE_BLOCK + half) * 3
+        n = (n << 1) | int(sum(rgb[i:i + 3]) > 3 * 127)
+    return n
+
+
+class ToneTrack(MediaStreamTrack):
+    """A 440 Hz tone, beeping half a second in each second; silence while muted."""
+
+    kind = "audio"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.muted = False
+        self._samples = int(AUDIO_RATE * AUDIO_PTIME)
+        self._n = 0
+        self._start: float | None = None
+        wave = array("h", (int(math.sin(2 * math.pi * 440 * i / AUDIO_RATE) * 6000) if i < AUDIO_RATE // 2 else 0
+                           for i in range(AUDIO_RATE)))
+        self._second = wave.tobytes()
+        self._silence = bytes(self._samples * 2)
+
+    async def recv(self) -> av.AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        if self._start is None:
+            self._start = time.time()
+        else:
+            wait = self._start + self._n * AUDIO_PTIME - time.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        off = (self._n * self._samples) % AUDIO_RATE
+        chunk = self._silence if self.muted else self._second[off * 2:(off + self._samples) * 2]
+        frame = av.AudioFrame(format="s16", layout="mono", samples=self._samples)
+        frame.planes[0].update(chunk)
+        frame.sample_rate = AUDIO_RATE
+        frame.pts = self._n * self._samples
+        frame.time_base = fractions.Fraction(1, AUDIO_RATE)
+        self._n += 1
+        return frame
+
+
+class MutableAudio(MediaStreamTrack):
+    """A microphone track that sends silence while muted (the device keeps running)."""
+
+    kind = "audio"
+
+    def __init__(self, source: MediaStreamTrack) -> None:
+        super().__init__()
+        self.source = source
+        self.muted = False
+
+    async def recv(self) -> av.AudioFrame:
+        frame = await self.source.recv()
+        if self.muted:
+            for plane in frame.planes:
+                plane.update(bytes(plane.buffer_size))
+        return frame
+
+
+class PreviewTap(MediaStreamTrack):
+    """Passes the camera's frames on and hands every ``every``-th one (as rgb24) to ``on_frame``."""
+
+    kind = "video"
+
+    def __init__(self, source: MediaStreamTrack, on_frame: Callable[[RemoteFrame], None], every: int = 2) -> None:
+        super().__init__()
+        self.source, self._on_frame, self._every, self._n = source, on_frame, every, 0
+
+    async def recv(self) -> av.VideoFrame:
+        frame = await self.source.recv()
+        self._n += 1
+        if self._n % self._every == 0:
+            try:
+                self._on_frame(RemoteFrame(frame.width, frame.height, rgb_bytes(frame), time.monotonic()))
+            except Exception:  # noqa: BLE001 - a preview must never stop what is sent
+                log.exception("local preview failed")
+        return frame
+
+
+def _device(spec: str) -> tuple[str, str]:
+    kind, _, dev = spec.partition(":")
+    return kind, dev
+
+
+class LocalMedia:
+    """The kiosk's camera and microphone for the whole service life; each call subscribes to them."""
+
+    def __init__(self, camera: str, microphone: str, width: int = 640, height: int = 480, fps: int = 30,
+                 sent: Callable[[int, float], None] | None = None) -> None:
+        from aiortc.contrib.media import MediaRelay
+
+        self.relay = MediaRelay()
+        self._players: list = []
+        self.video = self._video(camera, width, height, fps, sent)
+        self.audio_source = self._audio(microphone)
+        self.muted = False
+        self._mutables: list[MutableAudio] = []
+
+    def _video(self, spec: str, width: int, height: int, fps: int, sent) -> MediaStreamTrack | None:  # noqa: ANN001
+        kind, dev = _device(spec)
+        if kind == "none":
+            return None
+        if kind == "v4l2":
+            try:
+                from aiortc.contrib.media import MediaPlayer
+
+                player = MediaPlayer(dev or "/dev/video0", format="v4l2",
+                                     options={"video_size": f"{width}x{height}", "framerate": str(fps)})
+                self._players.append(player)
+                if player.video is not None:
+                    return player.video
+            except Exception as e:  # noqa: BLE001
+                log.error("camera %s cannot be opened (%s); sending the test pattern instead", spec, e)
+        return PatternTrack(width, height, fps, sent)
+
+    def _audio(self, spec: str) -> MediaStreamTrack | None:
+        kind, dev = _device(spec)
+        if kind == "none":
+            return None
+        if kind in ("alsa", "pulse"):
+            try:
+                from aiortc.contrib.media import MediaPlayer
+
+                player = MediaPlayer(dev or "default", format=kind)
+                self._players.append(player)
+                if player.audio is not None:
+                    return player.audio
+            except Exception as e:  # noqa: BLE001
+                log.error("microphone %s cannot be opened (%s); sending the test tone instead", spec, e)
+        return ToneTrack()
+
+    def tracks(self, on_local_frame: Callable[[RemoteFrame], None] | None) -> list[MediaStreamTrack]:
+        """Fresh tracks for one peer connection (a reconnect makes a new one)."""
+        out: list[MediaStreamTrack] = []
+        if self.video is not None:
+            v = self.relay.subscribe(self.video, buffered=False)
+            out.append(PreviewTap(v, on_local_frame) if on_local_frame else v)
+        if self.audio_source is not None:
+            # audio buffered: a late loop turn must not drop 20 ms pieces of speech
+            a = self.relay.subscribe(self.audio_source, buffered=True)
+            mutable = MutableAudio(a)
+            mutable.muted = self.muted
+            self._mutables.append(mutable)
+            out.append(mutable)
+        return out
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+        for m in self._mutables:
+            m.muted = muted
+
+    def forget_calls(self) -> None:
+        self._mutables = []
+        self.muted = False
+
+    def close(self) -> None:
+        for track in (self.video, self.audio_source):
+            if track is not None:
+                track.stop()
+        for player in self._players:
+            for t in (player.audio, player.video):
+                if t is not None:
+                    t.stop()
+
+
+class AudioOut:
+    """Plays the advisor's voice on the configured output (``alsa:DEVICE`` / ``pulse:DEVICE``).
+    With no output, or one that cannot be opened, frames are dropped after one clear log line."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self._container = None
+        self._stream = None
+        self._failed = spec.split(":", 1)[0] == "none"
+        self.frames = 0
+
+    def write(self, frame: av.AudioFrame) -> None:
+        self.frames += 1
+        if self._failed:
+            return
+        try:
+            if self._container is None:
+                kind, dev = _device(self.spec)
+                self._container = av.open(dev or "default", mode="w", format=kind)
+                self._stream = self._container.add_stream("pcm_s16le", rate=frame.sample_rate,
+                                                          layout=frame.layout.name)
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except Exception as e:  # noqa: BLE001
+            self._failed = True
+            log.error("audio output %s cannot be used (%s): the advisor will not be heard; "
+                      "check video.audio_out", self.spec, e)
+            self.close()
+
+    def close(self) -> None:
+        if self._container is not None:
+            try:
+                self._container.close()
+            except Exception:  # noqa: BLE001
+                pass
+            self._container = None
