@@ -56,11 +56,12 @@ def availability_text(open_: bool, advisors_online: int, waiting: int, estimated
 
 
 def queue_text(position: int, estimated_wait_s: int | None) -> str:
-    """前面还有 2 人，预计等待约 4 分钟 — position counts the residents ahead."""
+    """前面还有 2 人，预计等待约 4 分钟. ``position`` is the place in line, 1 for the first
+    (as central reports it); 0 or less: not known yet, nothing to say."""
     if position <= 0:
-        first = "下一位就是您"
-    else:
-        first = f"前面还有 {position} 人"
+        return ""
+    ahead = position - 1
+    first = "下一位就是您" if ahead == 0 else f"前面还有 {ahead} 人"
     wait = wait_text(estimated_wait_s)
     return f"{first}，{wait}" if wait else first
 

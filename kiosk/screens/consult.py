@@ -109,7 +109,7 @@ class ConsultTopicScreen(KioskScreen):
 
 
 def consent_text(station: str, identified: bool) -> str:
-    who = ("还会发送您已验证的身份（不含身份证号），方便指导师查看您在驿站的办理记录。"
+    who = ("指导师会知道您已验证身份，但看不到您的身份证号和姓名；这次咨询记入您的就业服务记录。"
            if identified else "您没有验证身份，指导师不知道您是谁。")
     return (f"视频咨询时，您的图像和声音会实时传给天津市就业指导服务中心的指导师，"
             f"同时发送您选的咨询内容和本驿站名称（{station}）。{who}\n"

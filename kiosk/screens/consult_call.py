@@ -255,7 +255,7 @@ class ConsultWaitScreen(KioskScreen):
             self.headline, self.queue_line = ANSWERED_TEXT, ""
             return
         self.headline = CONNECTING_TEXT
-        self.queue_line = queue_text(live.position, live.estimated_wait_s) if live.position >= 0 else ""
+        self.queue_line = queue_text(live.position, live.estimated_wait_s)
 
     def cancel(self) -> None:
         if self.live is not None:

@@ -9,10 +9,12 @@ from kiosk.core.consult_texts import (availability_text, duration_text, ending, 
 
 
 def test_queue_text_in_plain_words():
-    assert queue_text(2, 240) == "前面还有 2 人，预计等待约 4 分钟"
-    assert queue_text(2, 181) == "前面还有 2 人，预计等待约 4 分钟"  # rounded up: never promise less
-    assert queue_text(0, 10) == "下一位就是您，马上就能接通"
-    assert queue_text(3, None) == "前面还有 3 人"
+    # the position is the place in line (1: the first), as central reports it
+    assert queue_text(3, 240) == "前面还有 2 人，预计等待约 4 分钟"
+    assert queue_text(3, 181) == "前面还有 2 人，预计等待约 4 分钟"  # rounded up: never promise less
+    assert queue_text(1, 10) == "下一位就是您，马上就能接通"
+    assert queue_text(4, None) == "前面还有 3 人"
+    assert queue_text(0, 100) == ""
     assert minutes(1) == 1 and minutes(60) == 1 and minutes(61) == 2
     assert wait_text(None) == ""
 
