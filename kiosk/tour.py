@@ -278,6 +278,10 @@ class Tour:
             self.shot(f"{orient}-03n-appointment-done")
             yield from self.next_visit()
 
+            from kiosk.tour_video import consult_walk
+
+            yield from consult_walk(self, orient)
+
             tap(app.screen("home").tile("jobs"))
             rv = app.screen("vacancy_list").ids.rv
             yield lambda: nav.current == "vacancy_list" and bool(rv.data) and bg.pending == 0

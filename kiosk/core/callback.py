@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 EVENT_TYPE = "consult.callback_requested"
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-REFERENCE_PREFIX = "H"
+#: 回电 — tells a call-back reference from an appointment's at the counter
+REFERENCE_PREFIX = "HD-"
 FORMS_REMEMBERED = 50
 
 
@@ -49,7 +50,8 @@ def check_phone(phone: str) -> str:
 
 
 def consent_text(topic: str, masked_phone: str) -> str:
-    return (f"您的手机号 {masked_phone} 和咨询主题“{topic}”将发送给天津市就业指导服务中心，"
+    # no spaces: Kivy wraps at spaces first, which would break the line after the number
+    return (f"您的手机号{masked_phone}和咨询主题“{topic}”将发送给天津市就业指导服务中心，"
             "仅用于指导师给您回电话，不作他用。本机发送前加密保存，发送成功后即删除。")
 
 
@@ -72,7 +74,7 @@ class CallbackDesk:
         with self._lock:
             if form_id in self._done:
                 return self._done[form_id]
-            reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+            reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
             payload = {"station_id": self.station_id, "reference": reference, "topic": topic,
                        "phone": digits, "consent": True}
             if person_key:

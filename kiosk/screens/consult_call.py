@@ -293,6 +293,7 @@ class ConsultCallScreen(KioskScreen):
     quality_text = StringProperty("")
     quality_color = ColorProperty(theme.DISABLED)
     muted = BooleanProperty(False)
+    who = StringProperty("")
 
     def set_params(self, live: LiveCall | None = None, **_params) -> None:
         self.live = live
@@ -305,7 +306,7 @@ class ConsultCallScreen(KioskScreen):
         live.remote_view = self.ids.remote
         live.local_view = self.ids.local
         live.bind(reconnecting=self._reconnecting, quality_text=self._mirror, quality_color=self._mirror,
-                  muted=self._mirror)
+                  muted=self._mirror, advisor_name=self._mirror)
         self._reconnecting(live, live.reconnecting)
         self._mirror()
         self._tick()
@@ -319,6 +320,8 @@ class ConsultCallScreen(KioskScreen):
         live = self.live
         if live is not None:
             self.quality_text, self.quality_color, self.muted = live.quality_text, live.quality_color, live.muted
+            advisor = f"指导师 {live.advisor_name}" if live.advisor_name else "指导师"
+            self.who = f"{advisor} · {live.topic}"
 
     def _reconnecting(self, _live, value: bool) -> None:
         self.notice = RECONNECTING_TEXT if value else ""
@@ -340,7 +343,7 @@ class ConsultCallScreen(KioskScreen):
             timer.cancel()
         if self.live is not None:
             self.live.unbind(reconnecting=self._reconnecting, quality_text=self._mirror, quality_color=self._mirror,
-                             muted=self._mirror)
+                             muted=self._mirror, advisor_name=self._mirror)
             if self.live.remote_view is self.ids.remote:
                 self.live.remote_view = None
             if self.live.local_view is self.ids.local:
@@ -356,7 +359,7 @@ class ConsultCallScreen(KioskScreen):
         self.ids.remote.clear()
         self.ids.local.clear()
         self.timer_text = "00:00"
-        self.notice = self.quality_text = ""
+        self.notice = self.quality_text = self.who = ""
         self.quality_color = theme.DISABLED
         self.muted = False
 

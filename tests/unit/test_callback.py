@@ -27,7 +27,7 @@ def test_request_is_one_encrypted_event_with_a_reference(desk, store):
     d, cipher = desk
     done = d.request("form-1", "政策咨询", PHONE, person_key="pk123")
     assert done.masked_phone == "139****5678"
-    assert done.reference.startswith("H") and len(done.reference) == 7
+    assert done.reference.startswith("HD-") and len(done.reference) == 8
     (ev,) = _events(store)
     assert ev.id == done.event_id and ev.encrypted and PHONE.encode() not in ev.payload
     data = read_payload(ev, cipher)
