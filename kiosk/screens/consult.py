@@ -97,7 +97,7 @@ class ConsultTopicScreen(KioskScreen):
             self.go("consult_offer", topic=topic, reason=a.reason or "no_advisor")
             return
         if topic in self.services.consult.identity_required and self.services.visits.current.identity is None:
-            self.go("login", next="consult_consent", purpose=f"“{topic}”需要先验证身份，指导师才能查到您的办理记录",
+            self.go("login", next="consult_consent", purpose=f"“{topic}”需要先验证身份",
                     next_params={"topic": topic, "availability": a})
             return
         self.go("consult_consent", topic=topic, availability=a)
@@ -114,7 +114,7 @@ def consent_text(station: str, identified: bool) -> str:
     return (f"视频咨询时，您的图像和声音会实时传给天津市就业指导服务中心的指导师，"
             f"同时发送您选的咨询内容和本驿站名称（{station}）。{who}\n"
             "通话不录音、不录像。只有指导师提出录制、并且您在屏幕上点了“同意”，才会录制。\n"
-            "想结束时，点屏幕下方红色的“结束通话”按钮；等待时可以随时点“取消等待”。")
+            "想结束时，点红色的“结束通话”按钮；等待时可以随时点“取消等待”。")
 
 
 class ConsultConsentScreen(KioskScreen):
