@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -24,12 +25,14 @@ from starlette.concurrency import run_in_threadpool
 
 from central import advisor_pages as pages, consult
 from central.db import Database
+from central.events import storable
 from central.models import StationConfig
 from central.staff_auth import server_secret
 
 log = logging.getLogger("central.advisor")
 
 COOKIE = "jincai_advisor"
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SESSION_HOURS = 12
 NO_STORE = {"Cache-Control": "no-store"}
 router = APIRouter(prefix="/advisor", include_in_schema=False)
@@ -120,8 +123,8 @@ async def login_submit(request: Request) -> Response:
     name, password = form.get("login", "").strip()[:40], form.get("password", "")[:200]
     if not _same_origin(request):
         return _html(pages.login_page(login=name, error="请从本系统的登录页登录"), 403)
-    if not (name and password):
-        return _html(pages.login_page(login=name, error="请填写账号和密码"), 400)
+    if not (name and password) or not storable(name):
+        return _html(pages.login_page(login="", error="请填写账号和密码"), 400)
 
     def do() -> int | str:
         with _db(request).session() as s:
@@ -246,12 +249,14 @@ def api_offer(request: Request, request_id: str) -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
+    if not _UUID.match(request_id):
+        return _json({"error": "not_found", "message": "没有这个通话"}, 404)
     try:
         with _db(request).session() as s:
             adv = consult.seen(s, sess.advisor_id)
             if adv is None:
                 return _need_login()
-            req = consult.advisor_request(s, adv, request_id[:36])
+            req = consult.advisor_request(s, adv, request_id)
             return _json({"offer_gen": req.offer_gen, "sdp": req.offer_sdp, "state": req.state})
     except consult.Refused as e:
         return _json({"error": e.code, "message": e.message}, e.status)
@@ -277,12 +282,14 @@ async def api_action(request: Request, action: str, request_id: str = "") -> JSO
         body = None
     if not isinstance(body, dict):
         return _json({"error": "invalid_request", "message": "请求内容不对"}, 400)
-    return await run_in_threadpool(_do, _db(request), sess.advisor_id, action, request_id[:36], body)
+    if request_id and not _UUID.match(request_id):
+        return _json({"error": "not_found", "message": "没有这个通话"}, 404)
+    return await run_in_threadpool(_do, _db(request), sess.advisor_id, action, request_id, body)
 
 
 def _text(body: dict, key: str, limit: int) -> str:
     v = body.get(key)
-    return str(v)[:limit] if isinstance(v, str) else ""
+    return str(v)[:limit] if isinstance(v, str) and storable(v) else ""
 
 
 def _do(db: Database, advisor_id: int, action: str, request_id: str, body: dict) -> JSONResponse:

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, select
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from central.models import Base, StationConfig
@@ -134,15 +134,19 @@ def _avg_call_s(s: Session, pool: str) -> float:
 
 
 def estimate_wait(s: Session, pool: str, position: int, online: int) -> int | None:
-    """Seconds until the ``position``-th in line is taken: whole rounds of the online advisors,
-    each round one average call (of the pool's last 20), half a call for the one in progress."""
+    """Seconds until the ``position``-th in line is taken. Each online advisor is free now, or
+    (in a call) after half an average call; each one taken before keeps an advisor one average
+    call (of the pool's last 20) longer."""
     if online <= 0:
         return None
     avg = _avg_call_s(s, pool)
-    busy = s.scalar(select(ConsultRequest.id).where(ConsultRequest.pool == pool,
-                                                    ConsultRequest.state.in_(ACTIVE)).limit(1)) is not None
-    rounds = math.ceil(position / online) - (0 if busy else 1)
-    return max(0, int(rounds * avg + (avg / 2 if busy and rounds >= 0 else 0)))
+    in_call = s.scalar(select(func.count()).select_from(ConsultRequest)
+                       .where(ConsultRequest.pool == pool, ConsultRequest.state.in_(ACTIVE))) or 0
+    free_at = sorted([avg / 2] * min(in_call, online) + [0.0] * max(0, online - in_call))
+    for _ in range(position - 1):
+        free_at[0] += avg
+        free_at.sort()
+    return int(free_at[0])
 
 
 def availability(s: Session, pool: str) -> dict:

@@ -4,6 +4,7 @@ kiosk request; a kiosk sees only its own requests)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from central import consult
 from central.auth import authenticated_kiosk
 from central.db import Database
 from central.errors import ApiError
+from central.events import storable
 from central.models import Kiosk
 from kiosk.sync import protocol as p
 
@@ -25,6 +27,20 @@ router = APIRouter(prefix=p.PREFIX + "/consult", tags=["consult"])
 
 def _db(request: Request) -> Database:
     return request.app.state.db
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _request_id(request_id: str) -> str:
+    if not _UUID.match(request_id):
+        raise ApiError(404, "not_found", "no such consultation request")
+    return request_id
+
+
+def _text_ok(*values: str) -> None:
+    if not all(storable(v) for v in values):
+        raise ApiError(400, "invalid_request", "text with a NUL character or an unpaired surrogate")
 
 
 def _run(db: Database, fn, *args):  # noqa: ANN001, ANN202
@@ -46,6 +62,8 @@ def get_availability(request: Request, kiosk: KioskDep,
 
 @router.post("/requests", response_model=p.ConsultStatus, responses=ERRORS)
 def create_request(request: Request, body: p.ConsultCreate, kiosk: KioskDep) -> p.ConsultStatus:
+    _text_ok(body.topic)
+
     def do(s):  # noqa: ANN001, ANN202
         req = consult.create(s, kiosk.id, kiosk.station_id, body.topic, body.identified)
         return consult.status(s, req)
@@ -64,9 +82,10 @@ async def get_request(request: Request, request_id: str, kiosk: KioskDep,
     """The request's state; with ``since`` and ``wait``, held until its version passes ``since``
     (or the wait is over). While waiting, the position and estimate may change without a new version."""
     db = _db(request)
+    request_id = _request_id(request_id)
     deadline = time.monotonic() + wait
     while True:
-        st = await run_in_threadpool(_status, db, kiosk.id, request_id[:36])
+        st = await run_in_threadpool(_status, db, kiosk.id, request_id)
         if st["version"] > since or time.monotonic() >= deadline:
             return p.ConsultStatus(**st)
         await asyncio.sleep(0.2)
@@ -74,8 +93,11 @@ async def get_request(request: Request, request_id: str, kiosk: KioskDep,
 
 @router.post("/requests/{request_id}/offer", response_model=p.ConsultStatus, responses=ERRORS)
 def post_offer(request: Request, request_id: str, body: p.ConsultOffer, kiosk: KioskDep) -> p.ConsultStatus:
+    request_id = _request_id(request_id)
+    _text_ok(body.sdp)
+
     def do(s):  # noqa: ANN001, ANN202
-        req = consult.kiosk_request(s, kiosk.id, request_id[:36])
+        req = consult.kiosk_request(s, kiosk.id, request_id)
         consult.post_offer(s, req, body.sdp, body.generation)
         return consult.status(s, req)
 
@@ -84,8 +106,10 @@ def post_offer(request: Request, request_id: str, body: p.ConsultOffer, kiosk: K
 
 @router.post("/requests/{request_id}/end", response_model=p.ConsultStatus, responses=ERRORS)
 def end_request(request: Request, request_id: str, body: p.ConsultEnd, kiosk: KioskDep) -> p.ConsultStatus:
+    request_id = _request_id(request_id)
+
     def do(s):  # noqa: ANN001, ANN202
-        req = consult.kiosk_request(s, kiosk.id, request_id[:36])
+        req = consult.kiosk_request(s, kiosk.id, request_id)
         consult.kiosk_end(s, req, body.reason)
         return consult.status(s, req)
 

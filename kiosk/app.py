@@ -291,6 +291,8 @@ class KioskApp(App):
         self._start_scanner()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
+        if self.services.consult is not None:  # aiortc loads on the video thread, after the first frames
+            Clock.schedule_once(lambda _dt: self.services.consult.warm_up(), 5.0)
 
     def load_kv(self, filename: str | None = None) -> bool:
         return False  # each screen loads its own .kv

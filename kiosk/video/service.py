@@ -42,11 +42,9 @@ class ConsultService:
         self.unreachable_after_s = unreachable_after_s
         self.loop = VideoLoop()
         self._frame_sent = frame_sent
-        # aiortc and PyAV take about a second to import: that happens on the video thread, so
-        # the kiosk's first frame does not wait for it
-        self._media = self.loop.submit(self._open_media())
+        self._media = None
         self.current: ConsultSession | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._stopped = False
 
     async def _open_media(self) -> tuple[LocalMedia, AudioOut]:
@@ -56,12 +54,21 @@ class ConsultService:
         c = self.config
         return LocalMedia(c.camera, c.microphone, c.width, c.height, c.fps, sent=self._frame_sent), AudioOut(c.audio_out)
 
+    def warm_up(self) -> None:
+        """Load aiortc and PyAV (about a second) and open the camera and microphone, on the video
+        thread. The app calls this a little after its first frame; ``start`` does it if needed."""
+        with self._lock:
+            if self._media is None:
+                self._media = self.loop.submit(self._open_media())
+
     @property
     def media(self) -> LocalMedia:
+        self.warm_up()
         return self._media.result(60)[0]
 
     @property
     def audio_out(self) -> AudioOut:
+        self.warm_up()
         return self._media.result(60)[1]
 
     # --- ConsultCalls ---------------------------------------------------------------------------
@@ -86,6 +93,7 @@ class ConsultService:
             raise ValueError(f"the topic {topic} needs the resident to identify first")
         if self._stopped:
             raise RuntimeError("the consultation service has stopped")
+        self.warm_up()
         from kiosk.video.session import ConsultSession
 
         with self._lock:
@@ -103,7 +111,7 @@ class ConsultService:
         with self._lock:
             session = self.current
         if session is not None and session.state not in FINISHED:
-            session.hang_up()
+            session.cancel()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopped = True
@@ -119,7 +127,7 @@ class ConsultService:
         self.loop.stop()
 
     async def _close_media(self) -> None:
-        if self._media.done() and self._media.exception() is None:
+        if self._media is not None and self._media.done() and self._media.exception() is None:
             media, out = self._media.result()
             media.close()
             out.close()

@@ -135,7 +135,11 @@ def test_signed_fuzzing_never_gets_a_server_error(central, schema, session, mode
     assert not failures, "\n\n".join(failures)
     if mode is GenerationMode.POSITIVE:
         # valid requests got through to the handlers: every operation answered 2xx at least once
-        assert all(any(200 <= s < 300 for s in codes) for codes in statuses.values()), statuses
+        # (a consultation request needs an advisor online and its own id: tests/central/test_consult_api.py)
+        stateful = [label for label in statuses if label.startswith(f"POST {p.PREFIX}/consult/requests")
+                    or label.startswith(f"GET {p.PREFIX}/consult/requests/")]
+        assert all(any(200 <= s < 300 for s in codes) for label, codes in statuses.items()
+                   if label not in stateful), statuses
 
 
 def test_unsigned_fuzzing_gets_a_4xx_and_changes_nothing(central, schema, session):

@@ -84,3 +84,30 @@ def test_production_example_is_valid():
     cfg = load_config(DEFAULT_CONFIG_PATH.parent / "production.example.toml", env={})
     assert cfg.screen.fullscreen and not cfg.demo.enabled
     assert cfg.devices.idcard.backend == "serial"
+
+
+def test_video_section():
+    demo = load_config(env={})
+    assert demo.video.enabled and demo.video.camera == "test" and demo.video.ice_servers == ()
+    assert demo.video.topics == ("求职指导", "政策咨询", "创业指导", "技能培训", "其他")
+    prod = load_config(DEFAULT_CONFIG_PATH.parent / "production.example.toml", env={})
+    assert prod.video.camera.startswith("v4l2:") and prod.video.ice_servers[1].urls.startswith("turn:")
+    assert prod.video.ice_servers[1].username == "kiosk"
+    env = load_config(env={"KIOSK__VIDEO__IDENTITY_REQUIRED_TOPICS": "政策咨询, 其他",
+                           "KIOSK__VIDEO__CAMERA": "none"})
+    assert env.video.identity_required_topics == ("政策咨询", "其他") and env.video.camera == "none"
+
+
+@pytest.mark.parametrize("section, key", [
+    ('[video]\ncamera = "webcam"', "video.camera"),
+    ('[video]\naudio_out = "test"', "video.audio_out"),
+    ('[video]\nidentity_required_topics = ["算命"]', "video.identity_required_topics"),
+    ('[video]\ntopics = []', "video.topics"),
+    ('[video]\ntopics = "其他"', "video.topics"),
+    ('[video]\nice_servers = [{ urls = "http://x" }]', "video.ice_servers"),
+    ('[video]\nice_servers = [{ urls = "turn:x:3478" }]', "video.ice_servers"),
+])
+def test_bad_video_values_name_the_key(tmp_path, section, key):
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        load_config(write(tmp_path, VALID.replace("[video]", "[video_old]").split("[video_old]")[0] + section),
+                    env={})

@@ -1,0 +1,200 @@
+"""A 640x480 video consultation on this machine: ``python -m kiosk bench video [--seconds 20]``.
+
+Central runs as ``python -m central serve`` in its own process; the advisor is headless Chromium
+(fake camera and microphone) on the advisor console; this process is the kiosk: the aiortc peer
+sending the 640x480 test pattern and tone, and a Kivy window with a ``VideoView`` the advisor's
+frames are drawn into (under Xvfb, or SDL's offscreen driver when there is no display).
+
+Figures (medians of one-second samples over the measured window, after a warm-up):
+
+* ``fps_received``: advisor video frames the kiosk decoded per second;
+* ``fps_rendered``: frames blitted into the kiosk's texture per second;
+* ``frame_latency_ms``: kiosk camera → advisor screen, end to end (encode, network, decode,
+  render): the pattern carries its frame number, the browser reads it off each frame it shows,
+  both sides stamp with this machine's clock;
+* ``cpu_percent``: the kiosk process's CPU during the call (100 = one core);
+  same-run baseline ``idle_cpu_percent``: the same process and window before the call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KIOSK_ID, SECRET, STATION = "bench-kiosk", "bench-secret-0123456789", "TJ-HP-NSJ-01"
+ADVISOR, PASSWORD = "bench-advisor", "bench-pass"
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _central(db_url: str, port: int) -> subprocess.Popen:
+    py = [sys.executable, "-m", "central", "--db", db_url]
+    subprocess.run([*py, "register-kiosk", KIOSK_ID, "--station", STATION, "--secret", SECRET], cwd=PROJECT_ROOT,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([*py, "add-advisor", ADVISOR, "--password", PASSWORD], cwd=PROJECT_ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet"], cwd=PROJECT_ROOT,
+                            stderr=subprocess.DEVNULL)
+    import requests
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/advisor/login", timeout=1)
+            return proc
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("central did not start")
+
+
+def _window():  # noqa: ANN202
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1080")
+    Config.set("graphics", "height", "1920")
+    Config.set("graphics", "maxfps", "30")
+    Config.set("kivy", "log_level", "warning")
+    from kivy.base import EventLoop, runTouchApp
+    from kivy.core.window import Window
+
+    from kiosk.widgets.video_view import VideoView
+
+    view = VideoView(size_hint=(None, None), size=(1080, 810), pos=(0, 1110))
+    Window.add_widget(view)
+    runTouchApp(embedded=True)
+    return view, EventLoop
+
+
+def _spin(event_loop, seconds: float, each_second=None) -> None:  # noqa: ANN001
+    """Run the Kivy loop (capped at 30 fps by maxfps) for ``seconds``, calling ``each_second``."""
+    end = time.monotonic() + seconds
+    tick = time.monotonic() + 1
+    while time.monotonic() < end:
+        event_loop.idle()
+        if each_second and time.monotonic() >= tick:
+            tick += 1
+            each_second()
+
+
+def main(argv: list[str]) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m kiosk bench video")
+    ap.add_argument("--seconds", type=float, default=20.0, help="measured call time")
+    ap.add_argument("--warmup", type=float, default=4.0, help="call time before measuring (the encoders ramp up)")
+    ap.add_argument("--idle-seconds", type=float, default=6.0, help="idle baseline before the call")
+    args = ap.parse_args(argv)
+
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    from kiosk.config import VideoConfig
+    from kiosk.core.consult import ConsultListener, ConsultState
+    from kiosk.sync.client import CentralClient
+    from kiosk.video import harness
+    from kiosk.video.service import ConsultService
+
+    load_start = os.getloadavg()[0]
+    view, event_loop = _window()
+    import logging
+
+    # Kivy leaves the root logger at DEBUG; aiortc logs every RTP packet there
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("aiortc", "aioice", "urllib3", "kivy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    proc = psutil.Process()
+    sent: dict[int, float] = {}
+
+    class Listener(ConsultListener):
+        def on_remote_frame(self, frame) -> None:  # noqa: ANN001
+            view.push(frame)
+
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="bench-video-") as d:
+        _say("starting central ...")
+        central = _central(f"sqlite:///{Path(d) / 'central.sqlite3'}", port)
+        try:
+            svc = ConsultService(VideoConfig(enabled=True), CentralClient(url, KIOSK_ID, SECRET), None, STATION,
+                                 frame_sent=lambda n, t: sent.__setitem__(n & 0xFFFF, t))
+            svc.media  # noqa: B018 - wait for aiortc to load before the idle baseline
+            _say(f"idle baseline: {args.idle_seconds:.0f} s of the kiosk window with no call ...")
+            proc.cpu_percent(None)
+            idle_cpu: list[float] = []
+            _spin(event_loop, args.idle_seconds, lambda: idle_cpu.append(proc.cpu_percent(None)))
+            with sync_playwright() as pw:
+                browser = harness.launch(pw)
+                page = harness.advisor_login(browser, url, ADVISOR, PASSWORD)
+                call = svc.start("求职指导", None, Listener())
+                page.wait_for_function("document.querySelectorAll('#waiting button').length === 1", timeout=20000)
+                page.click("#b-next")
+                deadline = time.monotonic() + 30
+                while call.state is not ConsultState.IN_CALL:
+                    if time.monotonic() > deadline or call.state.value in ("ended", "failed"):
+                        raise RuntimeError(f"the call did not connect ({call.state.value})")
+                    _spin(event_loop, 0.1)
+                _say(f"in call; warming up {args.warmup:.0f} s, then measuring {args.seconds:.0f} s ...")
+                harness.install_latency_probe(page)
+                _spin(event_loop, args.warmup)
+                samples: list[tuple[float, int, int, float]] = []
+                last = [call.video_frames_received, view.frames_rendered]
+                proc.cpu_percent(None)
+                t0 = time.monotonic()
+                measure_from = time.time()
+
+                def sample() -> None:
+                    got, drawn = call.video_frames_received, view.frames_rendered
+                    samples.append((proc.cpu_percent(None), got - last[0], drawn - last[1], time.monotonic()))
+                    last[:] = [got, drawn]
+
+                _spin(event_loop, args.seconds, sample)
+                measured = time.monotonic() - t0
+                shown = harness.latency_samples(page)
+                browser_frames = harness.counters(page)["framesRendered"]
+                call.hang_up()
+                call.wait_finished(15)
+                browser.close()
+            svc.stop()
+        finally:
+            central.terminate()
+            central.wait(timeout=10)
+
+    lat = []
+    for n, shown_ms in shown:  # the browser's clock: ms since the epoch
+        t = shown_ms / 1000
+        if n in sent and measure_from <= t and 0 <= t - sent[n] < 5:
+            lat.append((t - sent[n]) * 1000)
+    cpu = [c for c, *_ in samples]
+    return {
+        "fps_received": statistics.median(s[1] for s in samples),
+        "fps_rendered": statistics.median(s[2] for s in samples),
+        "frame_latency_ms": round(statistics.median(lat), 1) if lat else None,
+        "frame_latency_p90_ms": round(statistics.quantiles(lat, n=10)[-1], 1) if len(lat) >= 10 else None,
+        "latency_samples": len(lat),
+        "cpu_percent": round(statistics.median(cpu), 1),
+        "idle_cpu_percent": round(statistics.median(idle_cpu), 1) if idle_cpu else None,
+        "cpu_cores": psutil.cpu_count(),
+        "advisor_fps_rendered_mean": round(browser_frames / (measured + args.warmup), 1),
+        "seconds": round(measured, 1),
+        "resolution": "640x480",
+        # the machine is shared: the 1-minute load average at the start and end of the run
+        "load_avg_1m": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+        "ok": bool(samples) and bool(lat),
+    }
