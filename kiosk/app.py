@@ -23,6 +23,7 @@ from kiosk.config import KioskConfig
 from kiosk.core.calls import Call, RecentCalls, announcement_text
 from kiosk.central_link import CentralLink
 from kiosk.core.appointments import AppointmentDesk
+from kiosk.core.callback import CallbackDesk
 from kiosk.core.counter import CounterDesk
 from kiosk.core.printing import PrintDesk
 from kiosk.core.diagnostics import Diagnostics, Section, StatusRow, store_section
@@ -77,6 +78,13 @@ SCREENS: dict[str, str] = {
     "policy_list": "kiosk.screens.policy:PolicyListScreen",
     "policy_detail": "kiosk.screens.policy:PolicyDetailScreen",
     "home_service": "kiosk.screens.home_service:HomeServiceScreen",
+    "consult_topic": "kiosk.screens.consult:ConsultTopicScreen",
+    "consult_consent": "kiosk.screens.consult:ConsultConsentScreen",
+    "consult_wait": "kiosk.screens.consult_call:ConsultWaitScreen",
+    "consult_call": "kiosk.screens.consult_call:ConsultCallScreen",
+    "consult_ended": "kiosk.screens.consult_call:ConsultEndedScreen",
+    "consult_offer": "kiosk.screens.consult_offer:ConsultOfferScreen",
+    "consult_callback": "kiosk.screens.consult_offer:CallbackScreen",
 }
 
 
@@ -337,6 +345,7 @@ class KioskApp(App):
         self.services.catalogue = Catalogue(self.store)
         self.services.home_services = HomeServiceDesk(self.store, self.outbox_cipher, cfg.station.id, cfg.station.district,
                                                       cfg.station.street, lambda: self.services.queue.now())
+        self.services.callbacks = CallbackDesk(self.store, self.outbox_cipher, cfg.station.id)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
@@ -353,6 +362,7 @@ class KioskApp(App):
             IdleWatcher(cfg.idle.timeout_s, cfg.idle.countdown_s),
             is_idle_screen=lambda: self.manager.current == IDLE_SCREEN,
             end_visit=self.end_visit,
+            is_busy=lambda: self.manager.current_screen.busy(),
         )
         Window.bind(on_request_close=self._refuse_close)
         Window.clearcolor = (1, 1, 1, 1)

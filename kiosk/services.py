@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.core.appointments import AppointmentDesk
+    from kiosk.core.callback import CallbackDesk
     from kiosk.core.calls import RecentCalls
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.jobfairs import JobFairService
@@ -60,5 +61,7 @@ class Services:
     catalogue: Catalogue | None = None
     #: 上门服务 and 代理服务 requests, and their status from central
     home_services: HomeServiceDesk | None = None
+    #: 回电申请 when no advisor can take a video call
+    callbacks: CallbackDesk | None = None
     #: remote video consultation (None: video disabled in config)
     consult: ConsultCalls | None = None

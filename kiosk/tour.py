@@ -325,7 +325,7 @@ class Tour:
             yield 0.3
             self.shot(f"{orient}-02-home")
 
-            tap(app.screen("home").tile("video"))
+            tap(app.screen("home").tile("policy"))
             yield 0.4
             self.shot(f"{orient}-03-home-coming-soon")
 
@@ -446,6 +446,9 @@ class Tour:
 
             yield from self.home_service(orient)
             yield from self.next_visit()
+            from kiosk.tour_video import consult_walk
+
+            yield from consult_walk(self, orient)
 
             tap(app.screen("home").tile("jobs"))
             rv = app.screen("vacancy_list").ids.rv

@@ -40,6 +40,10 @@ class KioskScreen(Screen):
     def reset(self) -> None:
         pass
 
+    def busy(self) -> bool:
+        """Whether something runs that is activity by itself (a video call): no idle timeout then."""
+        return False
+
     def go(self, name: str, **params: Any) -> None:
         self.services.nav.go(name, **params)
 

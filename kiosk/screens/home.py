@@ -13,7 +13,7 @@ TILES = (
     ("jobs", "找工作", "附近岗位 · 离驿站最近的先看", "vacancy_list"),
     ("queue", "排队取号", "办理业务请先取号", "queue_services"),
     ("booking", "预约服务", "约好时间再来，不用排队", "appointment"),
-    ("video", "远程视频咨询", "和就业指导师视频通话", None),
+    ("video", "远程视频咨询", "和就业指导师视频通话", "consult_topic"),
     ("policy", "政策与服务", "带什么材料、去哪里办", "policy_list"),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),
     ("registration", "就业登记", "登记求职意向，获得岗位推荐", "registration"),
@@ -35,6 +35,7 @@ class HomeScreen(KioskScreen):
 
     def activate(self) -> None:
         self.ids.header.title = self.services.config.station.name
+        self.tile("video").available = self.services.consult is not None  # video can be off in the config
         self.services.background.submit(self.services.vacancies.counts, on_done=self._got_counts)
 
     def _got_counts(self, counts: tuple[int, int]) -> None:
@@ -47,7 +48,7 @@ class HomeScreen(KioskScreen):
 
     def _open(self, tile: Tile) -> None:
         target = next(t[3] for t in TILES if t[0] == tile.key)
-        if target is None:
+        if target is None or not tile.available:
             self.toast(f"“{tile.title}”即将开放，请到服务窗口咨询工作人员")
             return
         self.go(target)

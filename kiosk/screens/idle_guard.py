@@ -25,9 +25,11 @@ class IdleOverlay(ModalView):
 
 
 class IdleGuard:
-    def __init__(self, watcher: IdleWatcher, is_idle_screen: Callable[[], bool], end_visit: Callable[[], None]) -> None:
+    def __init__(self, watcher: IdleWatcher, is_idle_screen: Callable[[], bool], end_visit: Callable[[], None],
+                 is_busy: Callable[[], bool] = lambda: False) -> None:
         self.watcher = watcher
         self._is_idle_screen = is_idle_screen
+        self._is_busy = is_busy
         self._end_visit = end_visit
         self._overlay: IdleOverlay | None = None
         Window.bind(on_touch_down=self._activity, on_key_down=self._activity)
@@ -53,7 +55,8 @@ class IdleGuard:
             self._overlay.dismiss(animation=False)
 
     def check(self, _dt: float = 0) -> None:
-        if self._is_idle_screen():
+        # a running video call is activity, though nobody touches the screen for minutes
+        if self._is_idle_screen() or self._is_busy():
             self.watcher.poke()
             self._hide()
             return

@@ -259,7 +259,7 @@ EVENT_TYPES = (
     "ticket.issued", "ticket.printed", "ticket.print_failed", "ticket.called", "ticket.finished",
     "service.rendered", "registration.submitted", "appointment.requested", "home_visit.requested",
     "home_visit.cancelled", "proxy.requested", "proxy.cancelled", "interest.expressed", "consult.requested",
-    "consult.ended", "feedback.given", "print.failed", "ticket.prioritized",
+    "consult.ended", "feedback.given", "print.failed", "ticket.prioritized", "consult.callback_requested",
 )
 
 

@@ -36,7 +36,7 @@ def test_touch_on_attract_opens_home_with_the_service_tiles(app):
 
 def test_coming_soon_tile_explains_and_stays(app):
     go_home(app)
-    tap(app.screen("home").tile("video"))
+    tap(app.screen("home").tile("policy"))
     assert app.nav.current == "home"
     assert "即将开放" in app.toast.text and app.toast.opacity == 1
 
