@@ -209,6 +209,9 @@ class ServiceItem(Strict):
     #: computed by the producer, like a vacancy's: initials and full pinyin of the name
     pinyin_initials: Annotated[str, StringConstraints(max_length=80)] = ""
     pinyin_full: Annotated[str, StringConstraints(max_length=400)] = ""
+    updated_at: datetime
+
+
 #: Where a home-visit or proxy request stands (central's staff set it). Keyed by the request's
 #: reference; no personal data: no name, ID number, phone or address.
 SERVICE_REQUEST_STATUSES = ("submitted", "accepted", "scheduled", "done", "refused", "cancelled")
