@@ -325,9 +325,6 @@ class Tour:
             yield 0.3
             self.shot(f"{orient}-02-home")
 
-            tap(app.screen("home").tile("policy"))
-            yield 0.4
-            self.shot(f"{orient}-03-home-coming-soon")
 
             # the queue as it looks in opening hours, whatever the time of the tour
             app.services.queue.clock = lambda: opening_time()

@@ -29,16 +29,23 @@ def test_attract_shows_brand_station_and_announcement(app):
 def test_touch_on_attract_opens_home_with_the_service_tiles(app):
     go_home(app)
     tiles = list(reversed(app.screen("home").ids.tiles.children))
-    assert [t.title for t in tiles] == ["找工作", "排队取号", "预约服务", "远程视频咨询", "政策与服务", "附近驿站", "就业登记", "招聘会"]
+    assert [t.title for t in tiles] == ["找工作", "排队取号", "预约服务", "远程视频咨询", "政策与服务", "附近驿站", "就业登记", "招聘会",
+                                           "上门·代办"]
     jobs = app.screen("home").tile("jobs")
     assert jobs.available and "全市共" in jobs.subtitle
 
 
-def test_coming_soon_tile_explains_and_stays(app):
-    go_home(app)
-    tap(app.screen("home").tile("policy"))
-    assert app.nav.current == "home"
-    assert "即将开放" in app.toast.text and app.toast.opacity == 1
+def test_tile_of_a_service_switched_off_explains_and_stays(app):
+    consult = app.services.consult
+    app.services.consult = None  # video consultation off in this station's config
+    try:
+        go_home(app)
+        assert not app.screen("home").tile("video").available
+        tap(app.screen("home").tile("video"))
+        assert app.nav.current == "home"
+        assert "即将开放" in app.toast.text and app.toast.opacity == 1
+    finally:
+        app.services.consult = consult
 
 
 def test_vacancy_list_is_nearest_first_and_opens_detail(app):
