@@ -71,7 +71,7 @@ class HomeServiceScreen(KioskScreen):
     progress = StringProperty("")
     body = StringProperty("")
     field = StringProperty("building")
-    busy = BooleanProperty(False)
+    submitting = BooleanProperty(False)
     submitted: Submitted | None = ObjectProperty(None, allownone=True)
     qr_data = StringProperty("")
     print_status = StringProperty("")
@@ -189,7 +189,7 @@ class HomeServiceScreen(KioskScreen):
         self.draft.clear()
         self.draft.kind = kind
         self.title = KINDS[kind].name
-        self.busy = True
+        self.submitting = True
         desk = self.services.home_services
         self.services.background.submit(desk.open_request, self._person_key(), kind,
                                         on_done=lambda existing: self._begin(kind, existing),
@@ -200,7 +200,7 @@ class HomeServiceScreen(KioskScreen):
         return who.person(self.services.config.central.person_key_secret.encode()).key
 
     def _begin(self, kind: str, existing: RequestView | None) -> None:
-        self.busy = False
+        self.submitting = False
         if existing is not None:
             self.show_existing(existing)
             return
@@ -323,7 +323,7 @@ class HomeServiceScreen(KioskScreen):
                   CONSENT_TEXT.format(kind=KINDS[d.kind].name))
 
     def next_step(self) -> None:
-        if self.busy:
+        if self.submitting:
             return
         if self.page == "detail":
             try:
@@ -352,14 +352,14 @@ class HomeServiceScreen(KioskScreen):
         if who is None:
             self.error = "请先验证身份"
             return
-        self.busy = True
+        self.submitting = True
         self.error = ""
         self.hint = "正在提交…"
         self.services.background.submit(self.services.home_services.submit, who, self._person_key(), self.draft,
                                         on_done=self._submitted, on_error=self._refused)
 
     def _refused(self, e: BaseException) -> None:
-        self.busy = False
+        self.submitting = False
         self.hint = ""
         if isinstance(e, AlreadyOpen):
             self.show_existing(e.existing)
@@ -369,11 +369,11 @@ class HomeServiceScreen(KioskScreen):
             self._failed(e)
 
     def _failed(self, _e: BaseException) -> None:
-        self.busy = False
+        self.submitting = False
         self.error = "暂时无法办理，请到服务窗口咨询。您的信息没有保存"
 
     def _submitted(self, sub: Submitted) -> None:
-        self.busy = False
+        self.submitting = False
         street = self.draft.address.street
         self.draft.clear()
         self.submitted = sub
@@ -467,7 +467,7 @@ class HomeServiceScreen(KioskScreen):
         self._keypad.value = ""
         self.submitted = None
         self.qr_data = self.print_status = self.body = self.error = self.hint = self.heading = ""
-        self.busy = False
+        self.submitting = False
         self.ids.choices.clear_widgets()
         self.ids.cards.clear_widgets()
         self.page = "menu"
