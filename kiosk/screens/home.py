@@ -16,7 +16,7 @@ TILES = (
     ("video", "远程视频咨询", "和就业指导师视频通话", "consult_topic"),
     ("policy", "政策与服务", "带什么材料、去哪里办", "policy_list"),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),
-    ("registration", "就业登记", "登记求职意向，获得岗位推荐", "registration"),
+    ("registration", "就业登记", "登记意向，为您推荐岗位", "registration"),
     ("fairs", "招聘会", "近期招聘会\n离驿站最近的先看", "job_fairs"),
     ("home_service", "上门·代办", "工作人员上门或替您代办", "home_service"),
 )
