@@ -21,7 +21,7 @@ from kiosk.widgets.common import BigButton
 COUNTERS = ("1", "2", "3", "4", "5", "6")
 #: reasons to choose from for "其他" (the panel has no Chinese keyboard; the console takes free text)
 OTHER_NOTES = ("行动不便", "身体不适", "携带幼儿", "负责人同意")
-MAX_NUMBERS = 12
+MAX_NUMBERS = 60  # waiting numbers offered (in calling order; the list scrolls)
 
 
 class PriorityDialog(ModalView):
@@ -60,7 +60,11 @@ class PriorityDialog(ModalView):
         self.message = ""
 
     def button(self, box: str, text: str) -> BigButton:
-        return next(b for b in self.ids[box].children if b.text == text)
+        """The choice showing ``text`` (numbers scrolled into view)."""
+        b = next(b for b in self.ids[box].children if b.text == text)
+        if box == "numbers":
+            self.ids.numbers_scroll.scroll_to(b, padding=0, animate=False)
+        return b
 
     def confirm(self) -> None:
         if not self.ticket_id:

@@ -309,7 +309,9 @@ def test_central_unreachable_kiosk_panel_calls_and_it_syncs_once(linked, central
     wait_until(lambda: getattr(panel, "dialog", None) is not None and panel.dialog.parent is not None,
                what="the priority dialog")
     dialog = panel.dialog
-    tap(dialog.button("numbers", t.display_number))
+    number = dialog.button("numbers", t.display_number)
+    pump(3)  # scrolled into view
+    tap(number)
     tap(dialog.button("groups", "其他"))
     tap(dialog.ids.ok)
     assert "原因" in dialog.message  # 其他 needs a reason
