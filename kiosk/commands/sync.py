@@ -13,7 +13,8 @@ import time
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="sync with the central system now (push the outbox, pull the feeds)")
-    p.add_argument("--feeds", default="vacancies,stations,announcements", help="comma-separated feeds to pull")
+    p.add_argument("--feeds", default="vacancies,stations,announcements,job_fairs,services",
+                   help="comma-separated feeds to pull")
     p.add_argument("--retry-for", type=float, default=0.0, metavar="SECONDS",
                    help="keep retrying failed rounds (with backoff) for this long before giving up")
     p.add_argument("--page-size", type=int, default=2000)

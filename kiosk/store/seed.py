@@ -71,14 +71,18 @@ def seed_demo(
 
 def seed_missing_feeds(store: Store, today: date | None = None) -> int:
     """Demo data for feed tables still empty in a demo database seeded by an older version
-    (job fairs and the service catalogue came later); returns the rows added."""
+    (job fairs and the service catalogue came later); returns the rows added. A feed that was
+    ever pulled from central is left as central says, even when empty."""
     from sqlalchemy import func, select
+
+    from kiosk.store.models import FeedCursor
 
     today = today or date.today()
     added = 0
     with store.session() as s:
-        for model, rows in ((JobFair, demodata.job_fairs), (CatalogueService, demodata.services)):
-            if not s.scalar(select(func.count()).select_from(model)):
+        for feed, model, rows in (("job_fairs", JobFair, demodata.job_fairs),
+                                  ("services", CatalogueService, demodata.services)):
+            if s.get(FeedCursor, feed) is None and not s.scalar(select(func.count()).select_from(model)):
                 data = rows(today)
                 s.execute(insert(model), data)
                 added += len(data)

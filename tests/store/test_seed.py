@@ -67,3 +67,31 @@ def test_seed_writes_rows_and_reports_progress(store):
     seed_demo(store, 100, seed=5, today=TODAY, station=cfg.station)
     with store.read() as s:
         assert s.scalar(select(func.count()).select_from(Vacancy)) == 100
+
+
+def test_a_demo_seeded_before_fairs_and_catalogue_existed_gets_them_once(store):
+    from sqlalchemy import delete
+
+    from kiosk.store.models import CatalogueService, JobFair
+    from kiosk.store.seed import seed_missing_feeds
+
+    seed_demo(store, 20, today=TODAY)
+    with store.session() as s:
+        fairs = s.scalar(select(func.count()).select_from(JobFair))
+        services = s.scalar(select(func.count()).select_from(CatalogueService))
+        assert fairs >= 10 and services >= 15
+        s.execute(delete(JobFair))
+        s.execute(delete(CatalogueService))
+    assert seed_missing_feeds(store, TODAY) == fairs + services
+    assert seed_missing_feeds(store, TODAY) == 0  # tables with rows (a central feed's) are left alone
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(JobFair)) == fairs
+    # central emptied the fair feed: the demo does not bring its fairs back
+    from datetime import datetime
+
+    from kiosk.store.models import FeedCursor
+
+    with store.session() as s:
+        s.execute(delete(JobFair))
+        s.add(FeedCursor(feed="job_fairs", cursor="1.9", updated_at=datetime(2026, 11, 24)))
+    assert seed_missing_feeds(store, TODAY) == 0
