@@ -248,11 +248,19 @@ def test_staff_status_from_a_real_central_shows_under_my_requests(at_wednesday, 
     key = who.person(app.kiosk_config.central.person_key_secret.encode()).key
     sub = desk.submit(who, key, Draft("home_visit", [], Address("南市街道", "5", "", "305"), Window(date(2030, 1, 15), "am"),
                                       "失业登记", PHONE))
+    from kiosk.sync.client import SyncError
+    from tests.sync.centralserver import free_port
+
+    with pytest.raises(SyncError):  # central unreachable: the request stays in the outbox
+        make_worker(app.store, f"http://127.0.0.1:{free_port()}").run_once()
     with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central:
         worker = make_worker(app.store, central.url)
         worker.run_once()
+        worker.run_once()  # a second round sends nothing again
         with central.db.session() as s:
-            request_id = s.scalar(select(ServiceRequestRow.id).where(ServiceRequestRow.reference == sub.reference))
+            rows = s.scalars(select(ServiceRequestRow).where(ServiceRequestRow.reference == sub.reference)).all()
+            assert len(rows) == 1  # arrived later, exactly once
+            request_id = rows[0].id
         add_staff(central.db, app.kiosk_config.station.id, "张伟", "2468")
         http = requests.Session()
         http.post(f"{central.url}/staff/login", data={"station": app.kiosk_config.station.id, "counter": "1",

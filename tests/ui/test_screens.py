@@ -29,7 +29,8 @@ def test_attract_shows_brand_station_and_announcement(app):
 def test_touch_on_attract_opens_home_with_the_service_tiles(app):
     go_home(app)
     tiles = list(reversed(app.screen("home").ids.tiles.children))
-    assert [t.title for t in tiles] == ["找工作", "排队取号", "预约服务", "远程视频咨询", "政策与服务", "附近驿站", "就业登记"]
+    assert [t.title for t in tiles] == ["找工作", "排队取号", "预约服务", "远程视频咨询", "政策与服务", "附近驿站", "就业登记",
+                                          "上门·代办"]
     jobs = app.screen("home").tile("jobs")
     assert jobs.available and "全市共" in jobs.subtitle
 
