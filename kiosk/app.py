@@ -323,8 +323,9 @@ class KioskApp(App):
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call)
         self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
-        self.services.home_services = HomeServiceDesk(self.store, self.outbox_cipher, cfg.station.id, cfg.station.district,
-                                                      cfg.station.street, lambda: self.services.queue.now())
+        self.services.home_services = HomeServiceDesk(self.store, self.outbox_cipher, cfg.station.id,
+                                                      cfg.station.district, cfg.station.street,
+                                                      lambda: self.services.queue.now())
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
