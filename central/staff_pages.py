@@ -445,7 +445,11 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
                      + ("（请核实）" if d.get("eligibility") else "")))
     if d.get("documents"):
         rows.append(("需交材料", "；".join(d["documents"])))
-    rows.append(("提交时间", f"{r.created_at:%Y-%m-%d %H:%M} (UTC)"))
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    local = r.created_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+    rows.append(("提交时间", f"{local:%Y-%m-%d %H:%M}"))
     if r.scheduled_at:
         rows.append(("安排", f"{r.scheduled_at:%Y-%m-%d %H:%M} · {r.staff}"))
     if r.note:
@@ -458,10 +462,12 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="accept">'
                      '<button class="b-accept" type="submit">受理</button></form>')
     if r.status in ACTIONS["schedule"][0]:
-        default_time = "09:30" if r.window_half == "am" else "14:30"
+        default_time = (f"{r.scheduled_at:%H:%M}" if r.scheduled_at
+                        else "09:30" if r.window_half == "am" else "14:30")
+        default_day = (r.scheduled_at.date() if r.scheduled_at else r.window_day).isoformat()
         forms.append(
             f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="schedule">'
-            f'<label>日期<input type="date" name="date" required value="{r.window_day.isoformat()}"></label>'
+            f'<label>日期<input type="date" name="date" required value="{default_day}"></label>'
             f'<label>时间<input type="time" name="time" required value="{default_time}"></label>'
             f'<label>工作人员<input name="staff" maxlength="20" value="{escape(r.staff or staff_name)}"></label>'
             '<label>备注<input name="note" maxlength="60" placeholder="可不填"></label>'

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-KINDS = ("ticket", "vacancy", "shortlist", "appointment", "notice")
+KINDS = ("ticket", "vacancy", "shortlist", "appointment", "service_request", "notice")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ from kiosk.core.geo import describe_distance, walking_minutes
 from kiosk.core.queue import STATION_TZ, IssuedTicket
 from kiosk.core.vacancies import VacancyView
 
-KINDS = ("ticket", "vacancy", "shortlist", "appointment", "notice")
+KINDS = ("ticket", "vacancy", "shortlist", "appointment", "service_request", "notice")
 PRINTED_AT = datetime(2025, 3, 18, 9, 42, tzinfo=STATION_TZ)
 CENTRAL = "https://jy.example.tj.cn"
 
@@ -69,6 +69,11 @@ def job_url(vacancy_id: str) -> str:
     return f"{CENTRAL}/jobs/{vacancy_id}"
 
 
+SERVICE_REQUEST = R.ServiceRequest(
+    "代理服务", "PK7QRX3M", "3月20日（周四）下午", "代办失业保险金申领", "南市街道", "张* · 120104********1234",
+    ("身份证原件及复印件", "解除或终止劳动合同证明", "本人社会保障卡（银行账户）"))
+
+
 def sample(kind: str) -> R.Receipt:
     if kind == "ticket":
         return R.ticket(TICKET, STATION, f"{CENTRAL}/tickets/{TICKET.id}", PRINTED_AT, identity="张* · 120104********1234")
@@ -78,6 +83,8 @@ def sample(kind: str) -> R.Receipt:
         return R.shortlist(VACANCIES, job_url, STATION, PRINTED_AT)
     if kind == "appointment":
         return R.appointment(APPOINTMENT, STATION, f"{CENTRAL}/appointments/{APPOINTMENT.id}", PRINTED_AT)
+    if kind == "service_request":
+        return R.service_request(SERVICE_REQUEST, STATION, f"{CENTRAL}/requests/{SERVICE_REQUEST.reference}", PRINTED_AT)
     if kind == "notice":
         return R.notice("打印测试", ["打印机工作正常。", "中文、数字 0123456789 与二维码均应清晰。"], STATION, PRINTED_AT,
                         qr_url=f"{CENTRAL}/stations/TJ-HP-NSJ-01")

@@ -318,8 +318,9 @@ def service_request(r: ServiceRequest, station: Any, qr_url: str, printed_at: da
         Text(f"津彩e就业 · {r.kind_name}申请", "center", bold=True),
         Text(station.name, "center"),
         Rule(),
-        Text(r.reason, "center", size=2, bold=True),
-        Text(r.window, "center"),
+        # double size only when it fits on one line of 58 mm paper (32 columns)
+        Text(r.reason, "center", size=2 if text_width(r.reason) <= 16 else 1, bold=True),
+        Text(r.window, "center", bold=True),
         Feed(),
         KeyValue("申请号", r.reference, bold=True),
         KeyValue("街道", r.street),
@@ -329,9 +330,10 @@ def service_request(r: ServiceRequest, station: Any, qr_url: str, printed_at: da
     if r.documents:
         blocks.append(Text("请准备好以下材料，交给上门的工作人员或送到驿站：", bold=True))
         blocks += [Text(f"· {d}") for d in r.documents]
+        blocks.append(Rule())
     blocks += [
-        Text("· 驿站工作人员会打电话和您确认时间"),
-        Text("· 再来驿站时，刷身份证点“上门·代办”→“我的申请”，或扫下面的二维码，可查看办理进度"),
+        Text("驿站工作人员会打电话和您确认时间。再来驿站时，刷身份证点“上门代办”→“我的申请”，"
+             "或扫下面的二维码，可查看办理进度。"),
         QR(qr_url, "扫码查看办理进度"),
         *_footer(station, printed_at),
     ]

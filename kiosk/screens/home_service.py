@@ -48,6 +48,7 @@ class RequestCard(BoxLayout):
 
     view = ObjectProperty(None, allownone=True)
     can_cancel = BooleanProperty(False)
+    wide = BooleanProperty(False)
     __events__ = ("on_cancel",)
 
     def on_kv_post(self, base_widget) -> None:
@@ -397,7 +398,8 @@ class HomeServiceScreen(KioskScreen):
         self.flow = []
         self._set("existing", "您已经有一个申请了", already_open_message(existing))
         self._choices((("mine", "查看我的申请"), ("cancel", "取消这个申请，重新填写")),
-                      lambda v: self.show_mine() if v == "mine" else self.ask_cancel(existing, restart=True), cols=1)
+                      lambda v: self.show_mine() if v == "mine" else self.ask_cancel(existing, restart=True),
+                      cols=2 if self.width > self.height else 1)
 
     def show_mine(self) -> None:
         self.flow = []
@@ -415,7 +417,7 @@ class HomeServiceScreen(KioskScreen):
             return
         self.hint = "工作人员处理后，这里会显示最新进度（本机与中心联网时更新）"
         for v in views:
-            card = RequestCard(view=v, can_cancel=can_cancel and v.is_open)
+            card = RequestCard(view=v, can_cancel=can_cancel and v.is_open, wide=self.width > self.height)
             card.bind(on_cancel=lambda c: self.ask_cancel(c.view))
             box.add_widget(card)
 

@@ -292,3 +292,54 @@ def test_staff_mark_a_ticket_priority_in_the_browser(tmp_path, shots, playwright
         finally:
             ctx.close()
             store.close()
+
+
+def test_home_visit_follow_up_in_the_browser(tmp_path, shots, playwright_browser):
+    """A kiosk's home-visit and proxy requests on the 上门/代办 page: 受理, then 安排 with a date and
+    time by clicking; the kiosk pulls the status back for 我的申请."""
+    from datetime import date, datetime
+
+    from kiosk.core.home_services import Address, Draft, HomeServiceDesk, Window
+    from kiosk.core.identity import Resident, check_char
+    from kiosk.store.engine import open_store
+    from kiosk.store.outbox import OutboxCipher
+    from tests.sync.conftest import make_worker
+
+    store = open_store(tmp_path / "kiosk" / "kiosk.db")
+    cipher = OutboxCipher.from_data_dir(store.path.parent)
+    desk = HomeServiceDesk(store, lambda: cipher, STATION, "和平区", "南市街道", lambda: datetime(2030, 1, 9, 10))
+    first17 = "12010119500203001"
+    who = Resident(first17 + check_char(first17), date(1950, 2, 3), name="周桂芳", source="card")
+    visit = desk.submit(who, "pk-zhou", Draft("home_visit", [], Address("南市街道", "8", "2", "301"),
+                                              Window(date(2030, 1, 10), "am"), "政策咨询", "13700001234"))
+    desk.submit(who, "pk-zhou", Draft("proxy", [], Address("南市街道", "8", "2", "301"), Window(date(2030, 1, 11), "pm"),
+                                      "代办失业保险金申领", "13700001234"))
+    try:
+        with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central:
+            add_staff(central.db, STATION, "王芳", "2468")
+            worker = make_worker(store, central.url)
+            worker.run_once()
+            ctx = playwright_browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+            page = ctx.new_page()
+            _login(page, central.url, "2")
+            page.click("text=上门/代办")
+            card = f"#req-{visit.reference}"
+            page.wait_for_selector(card)
+            assert "周桂芳" in page.inner_text(card) and "13700001234" in page.inner_text(card)
+            assert "解除或终止劳动合同证明" in page.inner_text("#requests")
+            page.screenshot(path=str(shots / "requests-list.png"), full_page=True)
+            page.click(f"{card} .b-accept")
+            page.wait_for_selector("#flash")
+            assert "已受理" in page.inner_text("#flash")
+            page.fill(f"{card} input[name=date]", "2030-01-10")
+            page.fill(f"{card} input[name=time]", "10:15")
+            page.click(f"{card} .b-schedule")
+            page.wait_for_selector(f"{card}[data-status=scheduled]")
+            assert "2030-01-10 10:15 · 王芳" in page.inner_text(card)
+            page.screenshot(path=str(shots / "requests-scheduled.png"), full_page=True)
+            ctx.close()
+            worker.pull("service_requests")
+        view = next(v for v in desk.mine("pk-zhou") if v.reference == visit.reference)
+        assert view.status == "scheduled" and view.scheduled_at == datetime(2030, 1, 10, 10, 15) and view.staff == "王*"
+    finally:
+        store.close()

@@ -228,3 +228,57 @@ def test_scanning_the_printed_qr_shows_the_status(at_wednesday):
     card = hs.ids.cards.children[0]
     assert card.view.reference == sub.reference and "已提交" in card.ids.status.text
     assert not card.can_cancel and card.ids.cancel.parent is None  # no identity: no cancelling here
+
+
+def test_staff_status_from_a_real_central_shows_under_my_requests(at_wednesday, tmp_path):
+    """Made at the kiosk, sent to a real central service, scheduled by staff in the console over
+    HTTP, pulled back on the service_requests feed: the resident sees it after identity."""
+    import requests
+
+    from central.service_requests import ServiceRequestRow
+    from central.staff_auth import add_staff
+    from kiosk.core.home_services import Address, Draft, Window
+    from tests.sync.centralserver import running_central
+    from tests.sync.conftest import make_worker
+
+    app = at_wednesday
+    first17 = "12010119580808001"
+    who = Resident(first17 + check_char(first17), date(1958, 8, 8))
+    desk = app.services.home_services
+    key = who.person(app.kiosk_config.central.person_key_secret.encode()).key
+    sub = desk.submit(who, key, Draft("home_visit", [], Address("南市街道", "5", "", "305"), Window(date(2030, 1, 15), "am"),
+                                      "失业登记", PHONE))
+    from kiosk.sync.client import SyncError
+    from tests.sync.centralserver import free_port
+
+    with pytest.raises(SyncError):  # central unreachable: the request stays in the outbox
+        make_worker(app.store, f"http://127.0.0.1:{free_port()}").run_once()
+    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central:
+        worker = make_worker(app.store, central.url)
+        worker.run_once()
+        worker.run_once()  # a second round sends nothing again
+        with central.db.session() as s:
+            rows = s.scalars(select(ServiceRequestRow).where(ServiceRequestRow.reference == sub.reference)).all()
+            assert len(rows) == 1  # arrived later, exactly once
+            request_id = rows[0].id
+        add_staff(central.db, app.kiosk_config.station.id, "张伟", "2468")
+        http = requests.Session()
+        http.post(f"{central.url}/staff/login", data={"station": app.kiosk_config.station.id, "counter": "1",
+                                                      "name": "张伟", "password": "2468"})
+        token = re.search(r'name="csrf" value="([^"]+)"', http.get(f"{central.url}/staff/requests").text).group(1)
+        r = http.post(f"{central.url}/staff/requests/{request_id}",
+                      data={"csrf": token, "action": "schedule", "date": "2030-01-15", "time": "09:30"})
+        assert "已改为“已安排”" in r.text
+        worker.pull("service_requests")
+    go_home(app)
+    tap(app.screen("home").tile("home_service"))
+    hs = app.screen("home_service")
+    wait_until(lambda: hs.page == "menu", what="the chooser")
+    tap(hs.choice("我的申请"))
+    wait_until(lambda: app.nav.current == "login", what="identity first")
+    app.screen("login").accept(who)
+    wait_until(lambda: app.nav.current == "home_service" and hs.page == "mine" and hs.ids.cards.children
+               and app.background.pending == 0, what="我的申请")
+    card = next(c for c in hs.ids.cards.children if c.view.reference == sub.reference)
+    assert "已安排：1月15日 09:30，工作人员张*" in card.ids.status.text
+    assert card.can_cancel and card.ids.cancel.parent is not None  # still open: the resident may cancel

@@ -83,3 +83,11 @@ def test_every_sample_builds():
 def test_text_size_is_bounded():
     with pytest.raises(ValueError):
         R.Text("x", size=5)
+
+
+def test_service_request_slip_has_the_reference_documents_and_a_qr_but_no_door_number():
+    r = sample("service_request")
+    texts = r.texts()
+    assert "PK7QRX3M" in texts and "代办失业保险金申领" in texts and "· 解除或终止劳动合同证明" in texts
+    assert any(t.endswith("/requests/PK7QRX3M") for t in texts)
+    assert "张* · 120104********1234" in texts and not any("室" in t for t in texts)

@@ -78,6 +78,13 @@ def test_ticket_urls(classifier, url):
     assert r.kind is ScanKind.TICKET and r.ref == TICKET_ID and r.accepted
 
 
+def test_request_url_gives_the_reference_in_upper_case(classifier):
+    r = classifier.classify(f"{CENTRAL}/requests/hk7qrx3m")
+    assert r.kind is ScanKind.REQUEST and r.ref == "HK7QRX3M" and r.accepted
+    cfg = load_config(env={})
+    assert ScanClassifier.from_config(cfg).classify(cfg.service_request_url("PK7QRX3M")).ref == "PK7QRX3M"
+
+
 def test_job_url(classifier):
     r = classifier.classify(f"{CENTRAL}/jobs/V-2024-0001")
     assert r.kind is ScanKind.JOB and r.ref == "V-2024-0001"
