@@ -115,14 +115,16 @@ def test_call_both_ways_then_hang_up(side, service, browser, central, kiosk_stor
         if side == "kiosk":
             # mute: the advisor keeps receiving packets, but no sound energy arrives
             e0 = _counters(page)["audioEnergy"]
-            _pause(1.5)
-            assert _counters(page)["audioEnergy"] > e0, "the tone never reached the advisor"
+            _pause(2.0)
+            loud = _counters(page)["audioEnergy"] - e0
+            assert loud > 0, "the tone never reached the advisor"
             call.set_muted(True)
-            _pause(1.0)
+            _pause(1.0)  # what was already on its way
             e1, p1 = _counters(page)["audioEnergy"], _counters(page)["audioPackets"]
-            _pause(1.5)
+            _pause(2.0)
             after = _counters(page)
-            assert after["audioPackets"] > p1 and after["audioEnergy"] - e1 < 1e-6
+            assert after["audioPackets"] > p1, "muting must not stop the audio stream"
+            assert after["audioEnergy"] - e1 < loud / 50, "sound still arrives while muted"
             call.set_muted(False)
             call.hang_up()
             want = "hung_up"
