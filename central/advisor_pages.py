@@ -115,7 +115,7 @@ function render(){
  else{idle.style.display='flex';idle.textContent=c.state==='accepted'?'正在等待居民端连接…':'正在建立视频连接…';}
 }
 T.sample=function(){if(!pc)return Promise.resolve(T);return pc.getStats().then(function(st){st.forEach(function(s){
- if(s.type==='inbound-rtp'){if(s.kind==='audio')T.audioPackets=s.packetsReceived||0;if(s.kind==='video')T.videoPackets=s.packetsReceived||0;}});
+ if(s.type==='inbound-rtp'){if(s.kind==='audio'){T.audioPackets=s.packetsReceived||0;T.audioEnergy=s.totalAudioEnergy||0;}if(s.kind==='video')T.videoPackets=s.packetsReceived||0;}});
  return T;});};
 function tick(){
  $('timer').textContent=timerStart?fmt((Date.now()-timerStart)/1000):'00:00';
