@@ -73,7 +73,7 @@ def test_topics_show_advisors_online_and_the_wait(app, consult):
     consult.availabilities["技能培训"] = CLOSED
     screen = open_topics(app)
     assert [b.topic for b in reversed(screen.ids.topics.children)] == list(consult.topics)
-    assert screen.topic_button("求职指导").status == "3 位指导师在线，2 人在等，预计等待约 4 分钟"
+    assert screen.topic_button("求职指导").status == "3 位指导师在线，2 人在等\n预计等待约 4 分钟"
     assert screen.topic_button("技能培训").status == "现在不在视频咨询服务时间"
     assert screen.topic_button("政策咨询").needs_id and not screen.topic_button("求职指导").needs_id
 
