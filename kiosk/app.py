@@ -327,6 +327,7 @@ class KioskApp(App):
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call)
         self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
         self.services.callbacks = CallbackDesk(self.store, self.outbox_cipher, cfg.station.id)
+        self.visits.on_end(self.services.callbacks.forget)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
