@@ -57,7 +57,7 @@ def _central(db_url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("central did not start")
 
 
-def _window():  # noqa: ANN202
+def _window(width: int, height: int):  # noqa: ANN202
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -65,8 +65,8 @@ def _window():  # noqa: ANN202
         os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     from kivy.config import Config
 
-    Config.set("graphics", "width", "1080")
-    Config.set("graphics", "height", "1920")
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
     Config.set("graphics", "maxfps", "30")
     Config.set("kivy", "log_level", "warning")
     from kivy.base import EventLoop, runTouchApp
@@ -74,10 +74,13 @@ def _window():  # noqa: ANN202
 
     from kiosk.widgets.video_view import VideoView
 
-    view = VideoView(size_hint=(None, None), size=(1080, 810), pos=(0, 1110))
+    view = VideoView(size_hint=(None, None), size=(width, width * 3 // 4), pos=(0, height - width * 3 // 4))
     Window.add_widget(view)
     runTouchApp(embedded=True)
     return view, EventLoop
+
+
+LOOP_TURNS = [0]
 
 
 def _spin(event_loop, seconds: float, each_second=None) -> None:  # noqa: ANN001
@@ -86,6 +89,7 @@ def _spin(event_loop, seconds: float, each_second=None) -> None:  # noqa: ANN001
     tick = time.monotonic() + 1
     while time.monotonic() < end:
         event_loop.idle()
+        LOOP_TURNS[0] += 1
         if each_second and time.monotonic() >= tick:
             tick += 1
             each_second()
@@ -96,6 +100,7 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--seconds", type=float, default=20.0, help="measured call time")
     ap.add_argument("--warmup", type=float, default=4.0, help="call time before measuring (the encoders ramp up)")
     ap.add_argument("--idle-seconds", type=float, default=6.0, help="idle baseline before the call")
+    ap.add_argument("--window", default="1080x1920", help="the kiosk window (default: the portrait screen)")
     args = ap.parse_args(argv)
 
     import psutil
@@ -108,7 +113,18 @@ def main(argv: list[str]) -> dict:
     from kiosk.video.service import ConsultService
 
     load_start = os.getloadavg()[0]
-    view, event_loop = _window()
+    w, _, h = args.window.partition("x")
+    view, event_loop = _window(int(w), int(h))
+    blits: list[float] = []
+    blit = view._blit
+
+    def timed_blit(*a) -> None:  # noqa: ANN002
+        t = time.perf_counter()
+        blit(*a)
+        blits.append((time.perf_counter() - t) * 1000)
+
+    view._blit = timed_blit
+    view._trigger = __import__("kivy.clock", fromlist=["Clock"]).Clock.create_trigger(timed_blit, 0)
     import logging
 
     # Kivy leaves the root logger at DEBUG; aiortc logs every RTP packet there
@@ -138,7 +154,15 @@ def main(argv: list[str]) -> dict:
             _say(f"idle baseline: {args.idle_seconds:.0f} s of the kiosk window with no call ...")
             proc.cpu_percent(None)
             idle_cpu: list[float] = []
-            _spin(event_loop, args.idle_seconds, lambda: idle_cpu.append(proc.cpu_percent(None)))
+            idle_turns: list[int] = []
+
+            def idle_sample() -> None:
+                idle_cpu.append(proc.cpu_percent(None))
+                idle_turns.append(LOOP_TURNS[0])
+                LOOP_TURNS[0] = 0
+
+            LOOP_TURNS[0] = 0
+            _spin(event_loop, args.idle_seconds, idle_sample)
             with sync_playwright() as pw:
                 browser = harness.launch(pw)
                 page = harness.advisor_login(browser, url, ADVISOR, PASSWORD)
@@ -159,10 +183,17 @@ def main(argv: list[str]) -> dict:
                 t0 = time.monotonic()
                 measure_from = time.time()
 
+                turns: list[int] = []
+                blits.clear()
+
                 def sample() -> None:
                     got, drawn = call.video_frames_received, view.frames_rendered
                     samples.append((proc.cpu_percent(None), got - last[0], drawn - last[1], time.monotonic()))
                     last[:] = [got, drawn]
+                    turns.append(LOOP_TURNS[0])
+                    LOOP_TURNS[0] = 0
+
+                LOOP_TURNS[0] = 0
 
                 _spin(event_loop, args.seconds, sample)
                 measured = time.monotonic() - t0
@@ -191,6 +222,10 @@ def main(argv: list[str]) -> dict:
         "cpu_percent": round(statistics.median(cpu), 1),
         "idle_cpu_percent": round(statistics.median(idle_cpu), 1) if idle_cpu else None,
         "cpu_cores": psutil.cpu_count(),
+        # the Kivy main loop's turns per second (maxfps 30) in the call and idle, and one blit's cost
+        "ui_loop_fps": statistics.median(turns) if turns else None,
+        "idle_ui_loop_fps": statistics.median(idle_turns) if idle_turns else None,
+        "blit_ms": round(statistics.median(blits), 2) if blits else None,
         "advisor_fps_rendered_mean": round(browser_frames / (measured + args.warmup), 1),
         "seconds": round(measured, 1),
         "resolution": "640x480",

@@ -9,14 +9,14 @@ from central.consult import OUTCOMES
 from central.staff_pages import CSS as STAFF_CSS, page
 
 CSS = STAFF_CSS + """
-.adv{display:grid;grid-template-columns:minmax(0,13fr) minmax(0,7fr);gap:16px;padding:14px 18px;align-items:start}
+.adv{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px;padding:14px 18px;align-items:start}
 .status{display:flex;gap:10px;flex-wrap:wrap;margin-bottom:12px}
 .status button{flex:1 1 120px;min-height:60px;font-size:22px;font-weight:700;border-radius:12px;border:2px solid #0b4f8a;
  background:#fff;color:#0b4f8a;cursor:pointer;font-family:inherit}
 .status button.on{background:#0b4f8a;color:#fff}
 .status button#s-break.on{background:#d98a00;border-color:#d98a00}
 .stage{position:relative;background:#10161f;border-radius:14px;aspect-ratio:4/3;overflow:hidden;
- max-height:calc(100vh - 250px);width:100%}
+ max-height:calc(100vh - 330px);width:100%}
 #msg{margin:0 0 10px;min-height:0}
 #msg:empty{display:none}
 .stage video#remote{width:100%;height:100%;object-fit:contain;background:#10161f}
@@ -35,8 +35,12 @@ CSS = STAFF_CSS + """
 .callbar button:disabled{background:#c5ccd5}
 .wl{width:100%;border-collapse:collapse}
 .wl td,.wl th{border:none;border-top:1px solid #e3e8ef;padding:8px 6px;text-align:left;white-space:normal;font-size:18px}
-.wl th{background:none;color:#5a6878;font-weight:400;font-size:16px}
-.wl button{min-height:46px;font-size:18px;padding:6px 14px;border-radius:10px;border:1px solid #1b8a3a;background:#fff;
+.wl th{background:none;color:#5a6878;font-weight:400;font-size:16px;white-space:nowrap}
+.wl td.w{white-space:nowrap}
+.wl button:disabled{border-color:#c5ccd5;color:#9aa5b1;cursor:not-allowed}
+.wl td:last-child{width:1%;text-align:right}
+.wl td.none{width:auto;text-align:left}
+.wl button{white-space:nowrap;min-height:46px;font-size:18px;padding:6px 14px;border-radius:10px;border:1px solid #1b8a3a;background:#fff;
  color:#1b8a3a;cursor:pointer;font-family:inherit}
 #b-next{width:100%;min-height:70px;font-size:25px;font-weight:700;border:none;border-radius:14px;background:#1b8a3a;color:#fff;
  cursor:pointer;font-family:inherit;margin-bottom:10px}
@@ -47,7 +51,9 @@ CSS = STAFF_CSS + """
 .outcome textarea{min-height:80px}
 .outcome button{margin-top:12px;min-height:54px;width:100%;font-size:21px;border:none;border-radius:12px;background:#0b4f8a;
  color:#fff;cursor:pointer;font-family:inherit}
-@media (max-width:980px){.adv{grid-template-columns:1fr}}
+#local{display:none}
+#local.on{display:block}
+@media (max-width:980px){.adv{grid-template-columns:1fr}.adv section:last-child{order:-1}}
 """
 
 
@@ -97,7 +103,7 @@ function render(){
  $('wcount').textContent=rows.length?('（'+rows.length+' 人）'):'';
  if(!rows.length){var tr=el('tr');var td=el('td','目前没有居民在等候','none');td.colSpan=4;tr.appendChild(td);wl.appendChild(tr);}
  rows.forEach(function(r){var tr=el('tr');tr.appendChild(el('td',r.station));tr.appendChild(el('td',r.topic+(r.identified?' · 已核验身份':'')));
-  tr.appendChild(el('td',waited(r.waiting_s)));var td=el('td');var b=el('button','接听');b.type='button';b.disabled=!!call||state.status==='break';
+  tr.appendChild(el('td',waited(r.waiting_s),'w'));var td=el('td');var b=el('button','接听');b.type='button';b.disabled=!!call||state.status==='break';
   b.addEventListener('click',function(){accept(r.id);});td.appendChild(b);tr.appendChild(td);wl.appendChild(tr);});
  $('b-next').disabled=!!call||!rows.length||state.status==='break';
  $('b-end').disabled=!call;$('b-mute').disabled=!call;
@@ -105,11 +111,11 @@ function render(){
  $('who').textContent=c?(c.station+' · '+c.topic):'';
  var idle=$('idle');
  if(!c){idle.style.display='flex';idle.textContent=state.status==='break'?'小休中：居民看不到您在线':'接听后，居民的画面显示在这里';}
- else if(c.state==='connected'&&T.framesRendered>0){idle.style.display='none';}
+ else if(c.state==='connected'&&T.framesRendered>0){idle.style.display='none';if($('msg').className==='ok'&&$('msg').textContent.indexOf('正在连接')>=0)msg('');}
  else{idle.style.display='flex';idle.textContent=c.state==='accepted'?'正在等待居民端连接…':'正在建立视频连接…';}
 }
 T.sample=function(){if(!pc)return Promise.resolve(T);return pc.getStats().then(function(st){st.forEach(function(s){
- if(s.type==='inbound-rtp'){if(s.kind==='audio')T.audioPackets=s.packetsReceived||0;if(s.kind==='video')T.videoPackets=s.packetsReceived||0;}});
+ if(s.type==='inbound-rtp'){if(s.kind==='audio'){T.audioPackets=s.packetsReceived||0;T.audioEnergy=s.totalAudioEnergy||0;}if(s.kind==='video')T.videoPackets=s.packetsReceived||0;}});
  return T;});};
 function tick(){
  $('timer').textContent=timerStart?fmt((Date.now()-timerStart)/1000):'00:00';
@@ -147,7 +153,7 @@ function showOutcome(on,id){$('outcome').style.display=on?'block':'none';if(id)$
 function closePc(){if(pc){try{pc.close();}catch(e){}pc=null;}$('remote').srcObject=null;}
 function media(){
  if(localStream)return Promise.resolve(localStream);
- return navigator.mediaDevices.getUserMedia({video:{width:640,height:480},audio:true}).then(function(s){localStream=s;$('local').srcObject=s;return s;});
+ return navigator.mediaDevices.getUserMedia({video:{width:640,height:480},audio:true}).then(function(s){localStream=s;$('local').srcObject=s;$('local').classList.add('on');return s;});
 }
 function countFrames(v){
  if(!v.requestVideoFrameCallback)return;

@@ -16,7 +16,10 @@ class VideoLoop:
     def __init__(self, name: str = "video") -> None:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{name}-http")
+        # aiortc encodes in the default executor; blocking HTTP (long-polls) gets its own, so a
+        # held request never delays a frame
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{name}-codec")
+        self.http_executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{name}-http")
         self.loop.set_default_executor(self._executor)
         self._thread.start()
 
@@ -53,5 +56,6 @@ class VideoLoop:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout)
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self.http_executor.shutdown(wait=False, cancel_futures=True)
         if not self._thread.is_alive():
             self.loop.close()

@@ -134,7 +134,7 @@ class ConsultSession:
             log.exception("consultation listener failed")
 
     async def _http(self, fn: Callable, *args):  # noqa: ANN202
-        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._loop.http_executor, fn, *args)
 
     async def _run(self) -> None:
         sig = self.service.signaling

@@ -82,6 +82,7 @@ class Recorder(ConsultListener):
         self.stats: list[dict] = []
         self.remote = 0
         self.last_size = (0, 0)
+        self.sizes: set[tuple[int, int]] = set()
         self.local = 0
         self.view = view
 
@@ -94,6 +95,7 @@ class Recorder(ConsultListener):
     def on_remote_frame(self, frame) -> None:  # noqa: ANN001
         self.remote += 1
         self.last_size = (frame.width, frame.height)
+        self.sizes.add(self.last_size)
         if self.view is not None:
             self.view.push(frame)
 

@@ -43,6 +43,11 @@ def video_view(kiosk_app):
     pump(1)
 
 
+def _pause(seconds: float) -> None:
+    t0 = time.monotonic()
+    wait_until(lambda: time.monotonic() - t0 >= seconds, timeout=seconds + 5, what="time to pass")
+
+
 def _counters(page) -> dict:  # noqa: ANN001
     return harness.counters(page)
 
@@ -59,22 +64,25 @@ def _start_call(service, browser, central, view):  # noqa: ANN001, ANN202
 
 
 def _assert_media_both_ways(page, rec, call, view) -> None:  # noqa: ANN001
+    """Media keeps arriving, both ways, in every second of several: counts must grow in each
+    one-second window (rates depend on the machine's load, so they belong to ``bench video``)."""
     page.wait_for_function("window.__consult.framesRendered > 0 && window.__consult.audioPackets > 0", timeout=15000)
-    before = _counters(page)
-    kv, ka, kr = call.video_frames_received, call.audio_frames_received, view.frames_rendered
-    t0 = time.monotonic()
-    wait_until(lambda: time.monotonic() - t0 >= MEDIA_S, timeout=MEDIA_S + 5, what="media for a few seconds")
-    after = _counters(page)
-    # advisor → kiosk: the fake camera runs at about 20 fps, audio frames are 20 ms
-    assert call.video_frames_received - kv >= 5 * MEDIA_S, "the kiosk received too few video frames"
-    assert call.audio_frames_received - ka >= 20 * MEDIA_S, "the kiosk received too few audio frames"
-    assert view.frames_rendered - kr >= 3 * MEDIA_S, "the kiosk drew too few frames into its texture"
+    wait_until(lambda: view.frames_rendered > 0, timeout=15, what="the first frame in the texture")
+    drawn0 = view.frames_rendered
+    prev = (call.video_frames_received, call.audio_frames_received, _counters(page))
+    for second in range(int(MEDIA_S)):
+        _pause(1.0)
+        now = (call.video_frames_received, call.audio_frames_received, _counters(page))
+        # advisor → kiosk: decoded video frames and audio frames
+        assert now[0] > prev[0], f"no advisor video reached the kiosk in second {second + 1}"
+        assert now[1] > prev[1], f"no advisor audio reached the kiosk in second {second + 1}"
+        # kiosk → advisor: frames the browser rendered (requestVideoFrameCallback), audio packets
+        assert now[2]["framesRendered"] > prev[2]["framesRendered"], f"no kiosk video shown in second {second + 1}"
+        assert now[2]["audioPackets"] > prev[2]["audioPackets"], f"no kiosk audio received in second {second + 1}"
+        prev = now
+    assert view.frames_rendered - drawn0 >= MEDIA_S / 2, "the kiosk drew too few frames into its texture"
     # the browser's encoder starts small and adapts: the texture follows the frames' size
-    assert view.texture is not None and tuple(view.texture.size) == rec.last_size and rec.last_size[0] >= 320
-    # kiosk → advisor: frames the browser actually rendered, and audio packets it received
-    assert after["framesRendered"] - before["framesRendered"] >= 5 * MEDIA_S
-    assert after["audioPackets"] - before["audioPackets"] >= 20 * MEDIA_S
-    assert after["videoPackets"] > before["videoPackets"]
+    assert view.texture is not None and tuple(view.texture.size) in rec.sizes and view.texture.size[0] >= 320
     assert rec.local > 0, "the kiosk's own picture never reached the listener"
 
 
@@ -105,6 +113,19 @@ def test_call_both_ways_then_hang_up(side, service, browser, central, kiosk_stor
             Path(keep).mkdir(parents=True, exist_ok=True)
             shutil.copy(shot, Path(keep) / shot.name)
         if side == "kiosk":
+            # mute: the advisor keeps receiving packets, but no sound energy arrives
+            e0 = _counters(page)["audioEnergy"]
+            _pause(2.0)
+            loud = _counters(page)["audioEnergy"] - e0
+            assert loud > 0, "the tone never reached the advisor"
+            call.set_muted(True)
+            _pause(1.0)  # what was already on its way
+            e1, p1 = _counters(page)["audioEnergy"], _counters(page)["audioPackets"]
+            _pause(2.0)
+            after = _counters(page)
+            assert after["audioPackets"] > p1, "muting must not stop the audio stream"
+            assert after["audioEnergy"] - e1 < loud / 50, "sound still arrives while muted"
+            call.set_muted(False)
             call.hang_up()
             want = "hung_up"
         else:
