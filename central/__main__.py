@@ -28,7 +28,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from central.app import create_app
 
-    app = create_app(_db(args))
+    import json
+
+    try:
+        ice = json.loads(args.ice_servers or "[]")
+        if not isinstance(ice, list) or not all(isinstance(x, dict) and "urls" in x for x in ice):
+            raise ValueError("a JSON list of {\"urls\": …, \"username\": …, \"credential\": …}")
+    except ValueError as e:
+        print(f"--ice-servers: {e}", file=sys.stderr)
+        return 2
+    app = create_app(_db(args), ice_servers=ice)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
                 access_log=not args.quiet)
     return 0
@@ -137,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--ice-servers", default=os.environ.get("CENTRAL_ICE_SERVERS", ""),
+                   help="STUN/TURN servers for the advisor console's browsers, as JSON "
+                        "(default $CENTRAL_ICE_SERVERS), e.g. '[{\"urls\": \"stun:turn.example.cn:3478\"}]'")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("seed", help="fill the feeds with the demo data")
     p.add_argument("--vacancies", type=int, default=2000)

@@ -9,7 +9,6 @@ lazily, whenever a request or the pool is read: no timer thread, any worker may 
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone

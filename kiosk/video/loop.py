@@ -20,6 +20,8 @@ class VideoLoop:
         # held request never delays a frame
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{name}-codec")
         self.http_executor = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{name}-http")
+        #: one thread converts received frames to RGB for the screen, in order, off the loop
+        self.convert_executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-rgb")
         self.loop.set_default_executor(self._executor)
         self._thread.start()
 
@@ -57,5 +59,6 @@ class VideoLoop:
         self._thread.join(timeout)
         self._executor.shutdown(wait=False, cancel_futures=True)
         self.http_executor.shutdown(wait=False, cancel_futures=True)
+        self.convert_executor.shutdown(wait=False, cancel_futures=True)
         if not self._thread.is_alive():
             self.loop.close()

@@ -314,6 +314,7 @@ class ConsultSession:
     async def _receive_video(self, track) -> None:  # noqa: ANN001
         from aiortc.mediastreams import MediaStreamError
 
+        converting = None
         while True:
             try:
                 frame = await track.recv()
@@ -324,10 +325,19 @@ class ConsultSession:
             self.frame_times.append(now)
             if len(self.frame_times) > 300:
                 del self.frame_times[:100]
-            try:
-                self.listener.on_remote_frame(RemoteFrame(frame.width, frame.height, rgb_bytes(frame), now))
-            except Exception:  # noqa: BLE001
-                log.exception("remote frame not delivered")
+            if converting is not None and not converting.done():
+                continue  # the screen shows only the latest frame: never queue conversions up
+            converting = asyncio.get_running_loop().run_in_executor(
+                self._loop.convert_executor, self._deliver, frame, now)
+
+    def _deliver(self, frame, received: float) -> None:  # noqa: ANN001
+        """On the conversion thread: the frame as rgb24 to the listener."""
+        if self._finished:
+            return
+        try:
+            self.listener.on_remote_frame(RemoteFrame(frame.width, frame.height, rgb_bytes(frame), received))
+        except Exception:  # noqa: BLE001
+            log.exception("remote frame not delivered")
 
     async def _receive_audio(self, track) -> None:  # noqa: ANN001
         from aiortc.mediastreams import MediaStreamError

@@ -12,6 +12,7 @@ import requests
 from sqlalchemy import func, select
 
 from central import consult
+from central.consult import ConsultRequest
 from central.__main__ import main as central_main
 from central.models import ServiceRecord, StationConfig
 from kiosk.sync import protocol as p
@@ -183,3 +184,32 @@ def test_add_advisor_command(tmp_path, capsys):
     assert "at least 4" in capsys.readouterr().err
     assert central_main(["--db", db, "add-advisor", "li", "--password", "efgh"]) == 0
     assert "updated advisor li" in capsys.readouterr().out
+
+
+def test_estimate_learns_from_recent_calls(central):
+    from datetime import timedelta
+
+    now = consult._now()
+    with central.db.session() as s:
+        for minutes in (4, 6):  # two finished calls: 5 minutes on average
+            s.add(ConsultRequest(id=str(uuid.uuid4()), kiosk_id=KIOSK, station_id=STATION, pool="tianjin", topic="其他",
+                                 state="ended", version=3, created_at=now - timedelta(hours=1),
+                                 connected_at=now - timedelta(minutes=30), ended_at=now - timedelta(minutes=30 - minutes)))
+    adv = AdvisorHttp.login(central.url)
+    k = kiosk(central)
+    k.create("其他", False)
+    second = k.create("其他", False)  # replaces the first: one request per kiosk at a time
+    assert second.position == 1 and second.estimated_wait_s == 0
+    other = kiosk(central, "other-kiosk", "other-secret-0123456789").create("其他", False)
+    assert (other.position, other.estimated_wait_s) == (2, 300)
+    adv.post("accept")
+    assert kiosk(central, "other-kiosk", "other-secret-0123456789").status(other.id).estimated_wait_s == 150
+
+
+def test_five_wrong_passwords_lock_the_advisor(central):
+    s = requests.Session()
+    for _ in range(5):
+        r = s.post(central.url + "/advisor/login", data={"login": ADVISOR[0], "password": "nope"}, allow_redirects=False)
+        assert r.status_code == 401
+    r = s.post(central.url + "/advisor/login", data={"login": ADVISOR[0], "password": ADVISOR[1]}, allow_redirects=False)
+    assert r.status_code == 401 and "稍后再试" in r.text

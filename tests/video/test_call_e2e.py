@@ -84,6 +84,10 @@ def _assert_media_both_ways(page, rec, call, view) -> None:  # noqa: ANN001
     # the browser's encoder starts small and adapts: the texture follows the frames' size
     assert view.texture is not None and tuple(view.texture.size) in rec.sizes and view.texture.size[0] >= 320
     assert rec.local > 0, "the kiosk's own picture never reached the listener"
+    wait_until(lambda: rec.stats, timeout=10, what="call statistics")
+    st = rec.stats[-1]
+    assert set(st) == {"rtt_ms", "loss_pct", "fps_received", "quality"} and st["quality"] in ("good", "fair", "poor")
+    assert st["rtt_ms"] is not None and st["fps_received"] > 0
 
 
 def _assert_one_ended(central, store, call_id: str, reason: str) -> None:  # noqa: ANN001
