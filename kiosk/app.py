@@ -346,6 +346,7 @@ class KioskApp(App):
         self.services.home_services = HomeServiceDesk(self.store, self.outbox_cipher, cfg.station.id, cfg.station.district,
                                                       cfg.station.street, lambda: self.services.queue.now())
         self.services.callbacks = CallbackDesk(self.store, self.outbox_cipher, cfg.station.id)
+        self.visits.on_end(self.services.callbacks.forget)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),

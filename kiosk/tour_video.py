@@ -136,7 +136,6 @@ def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # 
         call.emit(ConsultState.IN_CALL)
         yield lambda: not screen.notice
         tap(screen.ids.hang_up)
-        ended = app.screen("consult_ended")
         yield lambda: nav.current == "consult_ended"
         yield 0.4
         tour.shot(f"{orient}-03u-consult-ended")
@@ -165,7 +164,6 @@ def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # 
         yield lambda: form.step == "done" and bg.pending == 0
         yield 0.4
         tour.shot(f"{orient}-03y-callback-done")
-        del ended
         yield from tour.next_visit()
     finally:
         app.services.consult = before

@@ -64,6 +64,11 @@ class CallbackDesk:
         #: form id → what that form's submit produced (only this process's forms; nothing personal)
         self._done: dict[str, CallbackRequested] = {}
 
+    def forget(self) -> None:
+        """The visit ended: not even the masked numbers of its forms stay in memory."""
+        with self._lock:
+            self._done.clear()
+
     def request(self, form_id: str, topic: str, phone: str, person_key: str | None = None) -> CallbackRequested:
         """Store the request (once per ``form_id``) and return its reference number."""
         from kiosk.store.outbox import add_event

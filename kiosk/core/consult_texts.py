@@ -37,8 +37,9 @@ def wait_text(estimated_wait_s: int | None) -> str:
 
 
 def availability_text(open_: bool, advisors_online: int, waiting: int, estimated_wait_s: int | None,
-                      reason: str = "") -> str:
-    """One line for a topic: whether advisors are online and how long the wait is."""
+                      reason: str = "", two_lines: bool = False) -> str:
+    """Whether advisors are online and how long the wait is; ``two_lines`` puts the wait on a
+    line of its own (narrow cards: Kivy would otherwise break the line inside "2 人")."""
     if not open_:
         return {
             "closed": "现在不在视频咨询服务时间",
@@ -46,13 +47,11 @@ def availability_text(open_: bool, advisors_online: int, waiting: int, estimated
         }.get(reason, "现在没有指导师在线")
     if advisors_online <= 0:
         return "现在没有指导师在线"
-    parts = [f"{advisors_online} 位指导师在线"]
-    if waiting > 0:
-        parts.append(f"{waiting} 人在等")
+    who = f"{advisors_online} 位指导师在线" + (f"，{waiting} 人在等" if waiting > 0 else "")
     wait = wait_text(estimated_wait_s)
-    if wait:
-        parts.append(wait)
-    return "，".join(parts)
+    if not wait:
+        return who
+    return f"{who}\n{wait}" if two_lines else f"{who}，{wait}"
 
 
 def queue_text(position: int, estimated_wait_s: int | None) -> str:

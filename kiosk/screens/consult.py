@@ -25,8 +25,8 @@ class TopicButton(ButtonBehavior, BoxLayout):
     needs_id = BooleanProperty(False)
 
 
-def describe(a: Availability) -> str:
-    return availability_text(a.open, a.advisors_online, a.waiting, a.estimated_wait_s, a.reason)
+def describe(a: Availability, two_lines: bool = False) -> str:
+    return availability_text(a.open, a.advisors_online, a.waiting, a.estimated_wait_s, a.reason, two_lines)
 
 
 def back_to(screen: KioskScreen, name: str) -> None:
@@ -74,7 +74,7 @@ class ConsultTopicScreen(KioskScreen):
         for b in self.ids.topics.children:
             a = found.get(b.topic)
             if a is not None:
-                b.status = describe(a)
+                b.status = describe(a, two_lines=True)
                 b.status_color = theme.GOOD if a.open and a.advisors_online > 0 else theme.ACCENT
 
     def topic_button(self, topic: str) -> TopicButton:

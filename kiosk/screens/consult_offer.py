@@ -18,8 +18,6 @@ from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by consult_offer.kv
 from kiosk.widgets.visibility import set_shown
 
-OFFER_DETAIL = "您可以预约到驿站当面咨询，或者留下电话，请指导师给您回电话。"
-
 
 def offer_title(reason: str) -> str:
     if reason in ("closed", "no_advisor", "unreachable", ""):

@@ -73,7 +73,7 @@ def test_topics_show_advisors_online_and_the_wait(app, consult):
     consult.availabilities["技能培训"] = CLOSED
     screen = open_topics(app)
     assert [b.topic for b in reversed(screen.ids.topics.children)] == list(consult.topics)
-    assert screen.topic_button("求职指导").status == "3 位指导师在线，2 人在等，预计等待约 4 分钟"
+    assert screen.topic_button("求职指导").status == "3 位指导师在线，2 人在等\n预计等待约 4 分钟"
     assert screen.topic_button("技能培训").status == "现在不在视频咨询服务时间"
     assert screen.topic_button("政策咨询").needs_id and not screen.topic_button("求职指导").needs_id
 
@@ -392,3 +392,42 @@ def test_logging_out_during_a_call_hangs_up_and_forgets_it(app, consult):
     wait_until(lambda: call.hung_up == 1, what="the call hung up")
     assert app.nav.current == "attract" and app.identity_text == ""
     assert app.screen("consult_call").live is None
+
+
+def test_call_back_form_refuses_a_wrong_number_and_keeps_it_when_saving_fails(app, consult):
+    from kiosk.store.outbox import OutboxKeyError
+
+    consult.availabilities["其他"] = NO_ADVISOR
+    before = len(_callback_events(app))
+    open_topics(app)
+    choose(app, "其他")
+    tap(app.screen("consult_offer").ids.callback)
+    form = app.screen("consult_callback")
+    for d in "23812345678":
+        tap(next(k for k in form.ids.phone.children if k.text == d))
+    tap(form.ids.next)
+    assert form.step == "phone" and "以 1 开头" in form.ids.error.text
+    for _ in range(11):
+        tap(next(k for k in form.ids.phone.children if k.text == "删除"))
+    for d in PHONE:
+        tap(next(k for k in form.ids.phone.children if k.text == d))
+    assert form.ids.error.text == ""
+    tap(form.ids.next)
+    desk = app.services.callbacks
+    real_cipher = desk.cipher
+
+    def broken():
+        raise OutboxKeyError("the outbox key is unreadable")
+
+    desk.cipher = broken
+    try:
+        tap(form.ids.submit)
+        wait_until(lambda: not form.submitting and app.background.pending == 0, what="the failed submit")
+    finally:
+        desk.cipher = real_cipher
+    assert form.step == "consent" and "没有保存" in form.ids.consent_error.text
+    assert form.ids.phone.value == PHONE  # nothing typed is lost: the resident can try again
+    assert len(_callback_events(app)) == before
+    tap(form.ids.submit)
+    wait_until(lambda: form.step == "done", what="the second try")
+    assert len(_callback_events(app)) == before + 1

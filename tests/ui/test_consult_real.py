@@ -4,6 +4,9 @@ console (over HTTP, or in headless Chromium with a fake camera for a call with m
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -110,6 +113,13 @@ def test_a_real_call_on_the_call_screen_ended_by_the_advisor(app, real, central)
                        timeout=30, what="the advisor's and the resident's pictures")
             wait_until(lambda: call.quality_text != "", timeout=20, what="the network quality")
             wait_until(lambda: call.timer_text >= "00:02", timeout=20, what="the call timer")
+            keep = os.environ.get("VIDEO_SCREENSHOTS")
+            if keep:  # the call screen in a real call, to look at
+                from kivy.core.window import Window
+
+                Path(keep).mkdir(parents=True, exist_ok=True)
+                real_path = Window.screenshot(name=str(Path(keep) / "kiosk-call-screen-real.png"))
+                os.replace(real_path, Path(keep) / "kiosk-call-screen-real.png")
             tap(call.ids.mute)
             wait_until(lambda: call.muted, what="muted")
             page.click("#b-end")

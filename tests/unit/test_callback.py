@@ -43,6 +43,8 @@ def test_the_same_form_submitted_twice_is_stored_once(desk, store):
     assert len(_events(store)) == 1
     other = d.request("form-3", "求职指导", PHONE)
     assert other.reference != first.reference and len(_events(store)) == 2
+    d.forget()  # the visit ended
+    assert d._done == {}
 
 
 @pytest.mark.parametrize("phone", ["", "1381234567", "23812345678", "138123456789", "1381234567a", "12812345678"])

@@ -26,6 +26,8 @@ def test_availability_lines():
     assert availability_text(False, 0, 0, None, "no_advisor") == "现在没有指导师在线"
     assert availability_text(False, 0, 0, None, "unreachable") == "暂时连不上视频咨询服务"
     assert availability_text(True, 0, 0, None) == "现在没有指导师在线"
+    assert availability_text(True, 3, 2, 240, two_lines=True) == "3 位指导师在线，2 人在等\n预计等待约 4 分钟"
+    assert availability_text(True, 2, 0, None, two_lines=True) == "2 位指导师在线"
 
 
 def test_timer_and_quality():
