@@ -11,12 +11,7 @@ from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.sim.escpos_printer import Image, Interpreter, QRCode, draw
 from kiosk.fonts import missing_glyphs, pil_font
-
-
-def _decode_all(img) -> list[str]:
-    import zxingcpp
-
-    return sorted(r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode)
+from tests.qrcodes import qr_texts
 
 
 @pytest.mark.parametrize("profile", ["generic-gb18030", "pos58-clone"])  # native GS ( k, and the raster fallback
@@ -28,7 +23,7 @@ def test_the_qr_in_the_rendered_png_decodes_to_the_url(profile, tmp_path):
     interp.feed(render(sample("ticket"), p).data)
     path = tmp_path / "ticket.png"
     draw(interp.pages()[0], p.dots).save(path)
-    assert _decode_all(PImage.open(path)) == [f"https://jy.example.tj.cn/tickets/{TICKET.id}"]
+    assert qr_texts(PImage.open(path)) == [f"https://jy.example.tj.cn/tickets/{TICKET.id}"]
     kinds = {type(e) for e in interp.pages()[0].elements}
     assert (QRCode in kinds) == p.native_qr and (Image in kinds) != p.native_qr
 
@@ -39,7 +34,7 @@ def test_every_qr_of_a_58mm_shortlist_decodes(tmp_path):
     interp.feed(render(sample("shortlist"), p).data)
     img = draw(interp.receipts[0], p.dots)
     assert img.width == 384 + 32
-    assert _decode_all(img) == sorted(job_url(v.id) for v in VACANCIES)
+    assert qr_texts(img) == sorted(job_url(v.id) for v in VACANCIES)
 
 
 def test_text_decodes_in_chinese_mode_only():

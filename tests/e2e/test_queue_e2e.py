@@ -38,6 +38,7 @@ from central.staff_auth import add_staff
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until
 from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
 from tests.sync.faultproxy import FaultProxy
+from tests.qrcodes import qr_texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -170,12 +171,6 @@ def _at_central(central, fn):
         return fn(s)
 
 
-def _qrs(img) -> list[str]:
-    import zxingcpp
-
-    return [r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode]
-
-
 def _take_ticket(app, code: str, shots: Path, name: str):
     """A resident's touches: attract → home → 排队取号 → the service; returns the ticket screen."""
     fresh_visit(app)
@@ -239,7 +234,7 @@ def test_ticket_printed_called_from_the_console_banner_on_the_kiosk(linked, cent
     assert t.display_number in sim.receipts[-1].text()
     img = sim.image(-1)
     img.save(shots / "1-printed-ticket.png")
-    assert _qrs(img) == [url]
+    assert qr_texts(img) == [url]
 
     _sync_until(app, lambda: _at_central(central, lambda s: s.get(QueueTicket, t.id) is not None),
                 "the ticket at central")
@@ -273,7 +268,7 @@ def test_out_of_paper_ticket_on_screen_failure_reported_to_central(linked, centr
         _shot(screen.ids.qr, qr_png)
         from PIL import Image
 
-        assert _qrs(Image.open(qr_png)) == [app.kiosk_config.ticket_url(t.id)]
+        assert qr_texts(Image.open(qr_png)) == [app.kiosk_config.ticket_url(t.id)]
         assert len(sim.receipts) == before
     finally:
         sim.faults.discard("paper_out")

@@ -9,13 +9,13 @@ import re
 from datetime import date
 
 import pytest
-import zxingcpp
 from sqlalchemy import func, select
 
 from kiosk.core.identity import Resident, check_char
 from kiosk.store.models import OutboxEvent, ServiceRequest
 from kiosk.store.outbox import read_payload
 from tests.appfixture import beijing, go_home, tap, wait_until
+from tests.qrcodes import qr_texts
 
 WEDNESDAY = date(2030, 1, 9)
 YOUNG = "12010119900101001"
@@ -69,10 +69,6 @@ def _address(hs, building: str, unit: str, room: str) -> None:
     _type(hs, room)
 
 
-def _qrs(img) -> list[str]:
-    return sorted(r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode)
-
-
 def test_home_visit_by_touch_with_eligibility_back_print_and_rating(at_wednesday):
     app = at_wednesday
     sim = app.printer_simulator
@@ -118,7 +114,7 @@ def test_home_visit_by_touch_with_eligibility_back_print_and_rating(at_wednesday
     slip = sim.receipts[-1].text()
     assert ref in slip and "职业指导" in slip and "1月10日（周四）下午" in slip and "120101********" in slip
     assert YOUNG not in slip and PHONE not in slip and "502" not in slip  # masked identity, no door number
-    assert _qrs(sim.image(-1)) == [app.kiosk_config.service_request_url(ref)]
+    assert qr_texts(sim.image(-1)) == [app.kiosk_config.service_request_url(ref)]
     with app.store.read() as s:
         row = s.scalar(select(ServiceRequest).where(ServiceRequest.reference == ref))
         ev = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "home_visit.requested")

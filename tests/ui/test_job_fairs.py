@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import zxingcpp
 from sqlalchemy import select
 
 from kiosk.core.queue import utc_now
@@ -12,10 +11,7 @@ from kiosk.screens.job_fairs import EMPTY, RATED_FAIR
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload
 from tests.appfixture import go_home, pump, tap, wait_until
-
-
-def _qrs(img) -> list[str]:
-    return sorted(r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode)
+from tests.qrcodes import qr_texts
 
 
 def open_fairs(app):
@@ -32,7 +28,7 @@ def open_first_fair(app):
     pump(3)
     tap(max(screen.ids.rv.layout_manager.children, key=lambda w: w.y))
     detail = app.screen("job_fair_detail")
-    wait_until(lambda: app.nav.current == "job_fair_detail" and detail.fair is not None, what="the fair")
+    wait_until(lambda: app.nav.current == "job_fair_detail" and detail.item is not None, what="the fair")
     return detail
 
 
@@ -54,7 +50,7 @@ def test_upcoming_fairs_nearest_first_past_hidden_online_last(app):
 def test_print_a_fair_with_its_qr_then_rate_it_once(app):
     sim = app.printer_simulator
     detail = open_first_fair(app)
-    fair = detail.fair
+    fair = detail.item
     assert detail.qr_data == app.kiosk_config.fair_url(fair.id)
     assert detail.rating.parent is None  # no rating before a service was completed
     before = len(sim.receipts)
@@ -63,7 +59,7 @@ def test_print_a_fair_with_its_qr_then_rate_it_once(app):
                what=f"the printed fair ({detail.print_status!r})")
     text = sim.receipts[-1].text()
     assert fair.title in text and fair.venue in text and fair.when_text in text
-    assert _qrs(sim.image(-1)) == [app.kiosk_config.fair_url(fair.id)]
+    assert qr_texts(sim.image(-1)) == [app.kiosk_config.fair_url(fair.id)]
     bar = detail.rating
     assert bar.parent is not None
     with app.store.read() as s:
@@ -91,7 +87,7 @@ def test_out_of_paper_says_so_and_shows_the_qr(app):
                    what="the print outcome")
         assert "缺纸" in detail.print_status and "二维码" in detail.print_status
         assert len(sim.receipts) == before
-        assert detail.ids.qr.data == app.kiosk_config.fair_url(detail.fair.id) and detail.ids.qr.texture is not None
+        assert detail.ids.qr.data == app.kiosk_config.fair_url(detail.item.id) and detail.ids.qr.texture is not None
         assert detail.ids.scroll.scroll_y == 0  # scrolled to the QR
         assert detail.rating.parent is None  # nothing was completed, nothing to rate
         assert not detail.ids.print_button.disabled  # can try again once paper is in
@@ -133,4 +129,4 @@ def test_idle_timeout_on_the_detail_forgets_it(app):
     app.idle.check()
     pump(2)
     assert app.nav.current == "attract"
-    assert detail.fair is None and detail.qr_data == "" and app.screen("job_fairs").ids.rv.data == []
+    assert detail.item is None and detail.qr_data == "" and app.screen("job_fairs").ids.rv.data == []

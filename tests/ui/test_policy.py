@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import zxingcpp
 from sqlalchemy import select
 
 from kiosk.screens.policy import RATED_GUIDE
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload
 from tests.appfixture import go_home, pump, tap, wait_until
-
-
-def _qrs(img) -> list[str]:
-    return sorted(r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode)
+from tests.qrcodes import qr_texts
 
 
 def open_catalogue(app):
@@ -41,7 +37,7 @@ def open_first(app, screen):
     pump(3)
     tap(max(screen.ids.rv.layout_manager.children, key=lambda w: w.y))
     detail = app.screen("policy_detail")
-    wait_until(lambda: app.nav.current == "policy_detail" and detail.service is not None, what="the guide")
+    wait_until(lambda: app.nav.current == "policy_detail" and detail.item is not None, what="the guide")
     return detail
 
 
@@ -74,7 +70,7 @@ def test_print_the_guide_with_its_qr_and_rate_it(app):
     type_letters(app, screen, "sydj")
     tap(screen.ids.keyboard_done)
     detail = open_first(app, screen)
-    v = detail.service
+    v = detail.item
     assert v.name == "失业登记"
     assert "居民身份证" in detail.ids.materials.body and v.audience in detail.ids.audience.body
     before = len(sim.receipts)
@@ -83,7 +79,7 @@ def test_print_the_guide_with_its_qr_and_rate_it(app):
                what=f"the printed guide ({detail.print_status!r})")
     text = sim.receipts[-1].text()
     assert "失业登记" in text and "办理材料" in text and "居民身份证或社会保障卡" in text and "办理地点" in text
-    assert _qrs(sim.image(-1)) == [app.kiosk_config.service_url(v.id)]
+    assert qr_texts(sim.image(-1)) == [app.kiosk_config.service_url(v.id)]
     tap(next(b for b in detail.rating.ids.buttons.children if b.text == "满意"))
     wait_until(lambda: app.background.pending == 0, what="rating saved")
     with app.store.read() as s:
@@ -103,7 +99,7 @@ def test_out_of_paper_says_so_and_shows_the_qr(app):
                    what="the print outcome")
         assert "缺纸" in detail.print_status and "二维码" in detail.print_status
         assert len(sim.receipts) == before and detail.rating.parent is None
-        assert detail.ids.qr.data == app.kiosk_config.service_url(detail.service.id)
+        assert detail.ids.qr.data == app.kiosk_config.service_url(detail.item.id)
     finally:
         sim.faults.discard("paper_out")
 

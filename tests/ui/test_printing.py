@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import zxingcpp
 
 from tests.appfixture import first_row, open_list, tap, wait_until
-
-
-def _qrs(img) -> list[str]:
-    return sorted(r.text for r in zxingcpp.read_barcodes(img) if r.format == zxingcpp.BarcodeFormat.QRCode)
+from tests.qrcodes import qr_texts
 
 
 def _open_detail(app, index: int = 0):
@@ -29,7 +25,7 @@ def test_print_one_vacancy_with_its_qr(app):
                what=f"the printed vacancy ({app.toast.text!r})")
     text = sim.receipts[-1].text()
     assert detail.vacancy.title in text and detail.vacancy.employer in text
-    assert _qrs(sim.image(-1)) == [app.kiosk_config.job_url(detail.vacancy.id)]
+    assert qr_texts(sim.image(-1)) == [app.kiosk_config.job_url(detail.vacancy.id)]
 
 
 def test_print_the_shortlist_with_a_qr_per_job_and_fall_back_when_the_cover_is_open(app):
@@ -47,7 +43,7 @@ def test_print_the_shortlist_with_a_qr_per_job_and_fall_back_when_the_cover_is_o
     tap(shortlist.ids.print_all)
     wait_until(lambda: len(sim.receipts) == before + 1 and "打印完成" in app.toast.text, timeout=20,
                what=f"the printed shortlist ({app.toast.text!r})")
-    assert _qrs(sim.image(-1)) == sorted(app.kiosk_config.job_url(v) for v in ids)
+    assert qr_texts(sim.image(-1)) == sorted(app.kiosk_config.job_url(v) for v in ids)
     sim.faults.add("cover_open")
     try:
         wait_until(lambda: not shortlist.ids.print_all.disabled, what="the button back")
