@@ -170,7 +170,7 @@ class Tour:
         self.shot(f"{orient}-03o-job-fairs")
         tap(max(fairs.ids.rv.layout_manager.children, key=lambda w: w.y))
         fair = app.screen("job_fair_detail")
-        yield lambda: nav.current == "job_fair_detail" and fair.fair is not None
+        yield lambda: nav.current == "job_fair_detail" and fair.item is not None
         yield 0.5
         self.shot(f"{orient}-03p-job-fair-detail")
         tap(fair.ids.print_button)
@@ -210,7 +210,7 @@ class Tour:
         yield 0.3
         tap(max(policy.ids.rv.layout_manager.children, key=lambda w: w.y))
         guide = app.screen("policy_detail")
-        yield lambda: nav.current == "policy_detail" and guide.service is not None
+        yield lambda: nav.current == "policy_detail" and guide.item is not None
         yield 0.5
         self.shot(f"{orient}-03t-policy-detail")
         tap(guide.ids.print_button)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.core.catalogue import ServiceView, to_row
+from kiosk.core.printing import PrintOutcome
 from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.screens.printable_detail import PrintableDetailScreen
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by the .kv
-from kiosk.widgets.visibility import set_shown
 
 TYPE_DEBOUNCE_S = 0.25
 #: the service name of a 好差评 rating given after a printed guide
@@ -89,68 +90,24 @@ class PolicyListScreen(KioskScreen):
         self.keyboard_open = False
 
 
-class PolicyDetailScreen(KioskScreen):
-    service: ServiceView | None = ObjectProperty(None, allownone=True)
-    service_id = StringProperty("")
-    qr_data = StringProperty("")
-    message = StringProperty("")
-    print_status = StringProperty("")
-    printing = BooleanProperty(False)
-
-    def on_kv_post(self, base_widget) -> None:
-        self.rating = self.ids.rating.__self__  # ids are weak proxies, and a hidden bar leaves the tree
-        set_shown(self.rating, False)
+class PolicyDetailScreen(PrintableDetailScreen):
+    loading_text = "正在读取办事指南…"
+    gone_text = "这项服务的信息已更新，请返回重新选择"
+    printed_text = "打印完成，请取走办事指南"
+    rated_service = RATED_GUIDE
 
     def set_params(self, service_id: str = "", **_params) -> None:
-        if service_id != self.service_id:
-            self.reset()
-        self.service_id = service_id
+        self.open_item(service_id)
 
-    def activate(self) -> None:
-        if self.service_id and (self.service is None or self.service.id != self.service_id):
-            self.message = "正在读取办事指南…"
-            self.services.background.submit(self.services.catalogue.get, self.service_id, on_done=self._show,
-                                            on_error=lambda _e: self._show(None))
-        self.ids.scroll.scroll_y = 1
+    def fetch(self, item_id: str) -> ServiceView | None:
+        return self.services.catalogue.get(item_id)
 
-    def _show(self, view: ServiceView | None) -> None:
-        if view is None:
-            self.message = "这项服务的信息已更新，请返回重新选择"
-            return
-        self.message = ""
-        self.service = view
-        self.qr_data = self.services.config.service_url(view.id)
+    def print_job(self, view: ServiceView) -> PrintOutcome:
+        return self.services.printing.catalogue_service(view)
 
-    def print_guide(self) -> None:
-        if self.service is None or self.printing:
-            return
-        self.printing = True
-        self.print_status = "正在打印…"
-        self.services.background.submit(self.services.printing.catalogue_service, self.service,
-                                        on_done=self._printed, on_error=lambda _e: self._printed(None))
+    def qr_for(self, view: ServiceView) -> str:
+        return self.services.config.service_url(view.id)
 
-    def _printed(self, outcome) -> None:
-        self.printing = False
-        if outcome is not None and outcome.printed:
-            self.print_status = "打印完成，请取走办事指南"
-            set_shown(self.rating, True)
-            self.ask_rating(self.rating, RATED_GUIDE)
-        else:
-            reason = outcome.message if outcome is not None else "暂时不能打印"
-            self.print_status = reason + "。可以用手机扫描上面的二维码"
-            self.ids.scroll.scroll_y = 0  # the QR is at the end of the page
-
-    def reset(self) -> None:
-        self.service = None
-        self.service_id = ""
-        self.qr_data = ""
-        self.message = ""
-        self.print_status = ""
-        self.printing = False
-        if hasattr(self, "rating"):
-            set_shown(self.rating, False)
-        if "scroll" in self.ids:
-            self.ids.scroll.scroll_y = 1
 
 
 load_kv(__file__)
