@@ -114,6 +114,9 @@ class ConsultService:
             session.cancel()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Idempotent: Kivy may dispatch the app's on_stop more than once."""
+        if self._stopped:
+            return
         self._stopped = True
         with self._lock:
             session = self.current
