@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import service_requests, tickets
+from central import callbacks, service_requests, tickets
 from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
 from kiosk.sync import protocol as p
 
@@ -37,6 +37,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "proxy.cancelled": ("reference",),
     "consult.requested": ("topic", "call_id"),
     "consult.ended": ("topic", "call_id", "outcome"),
+    "consult.callback_requested": ("reference", "topic", "phone", "consent"),
 }
 
 
@@ -89,6 +90,8 @@ def _reason(ev: p.EventIn) -> str:
         return "feedback score must be 1 to 5"
     if ev.type.startswith(("home_visit.", "proxy.")):
         return service_requests.payload_problem(ev.type, ev.payload)
+    if ev.type == callbacks.EVENT_TYPE:
+        return callbacks.payload_problem(ev.payload)
     return ""
 
 
@@ -110,6 +113,8 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         tickets.on_kiosk_step(s, kiosk.station_id, ev.type, ev.payload)
     elif ev.type == "consult.ended":
         _consult_ended(s, kiosk, ev)
+    elif ev.type == callbacks.EVENT_TYPE:
+        callbacks.on_requested(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "service.rendered":
         pl = ev.payload
         ticket_id = str(pl.get("ticket_id", ""))[:36]
