@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from central import advisor_pages as pages, consult
+from central import advisor_pages as pages, callbacks, consult
 from central.db import Database
 from central.events import storable
 from central.models import StationConfig
@@ -223,9 +223,74 @@ def _state(s, adv: consult.Advisor) -> dict:  # noqa: ANN001
     call = consult.current_call(s, adv)
     last = consult.last_call(s, adv)
     return {"name": adv.display_name, "pool": adv.pool, "status": adv.status,
+            "callbacks_open": len(callbacks.for_pool(s, adv.pool)[0]),
             "waiting": consult.waiting_list(s, adv),
             "call": consult.call_view(call, _station_name(s, call.station_id)) if call else None,
             "last": consult.call_view(last, _station_name(s, last.station_id)) if last else None}
+
+
+# --- 回电申请 -------------------------------------------------------------------------------------
+# A page of its own (opened from the console in a new tab, so the video console stays online),
+# plain form posts with the session's CSRF token. Reading it does not count as the console polling.
+
+def _advisor(s, sess: AdvisorSession) -> consult.Advisor | None:  # noqa: ANN001
+    adv = s.get(consult.Advisor, sess.advisor_id)
+    return adv if adv is not None and adv.enabled else None
+
+
+def _callbacks_html(request: Request, sess: AdvisorSession, *, message: str = "", error: str = "",
+                    status: int = 200) -> Response:
+    with _db(request).session() as s:
+        adv = _advisor(s, sess)
+        if adv is None:
+            return RedirectResponse("/advisor/login", status_code=303)
+        open_rows, closed = callbacks.for_pool(s, adv.pool)
+        return _html(pages.callbacks_page(name=adv.display_name, pool=adv.pool, csrf=_csrf(request, sess),
+                                          open_rows=open_rows, closed=closed, stations=callbacks.station_names(s),
+                                          message=message, error=error), status)
+
+
+_DONE_RE = re.compile(r"^(HD-[A-Z0-9]{4,10})\.(done|unreachable)$")
+
+
+@router.get("/callbacks")
+def callbacks_list(request: Request, done: str = "") -> Response:
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/advisor/login", status_code=303)
+    m = _DONE_RE.match(done[:40])
+    message = f"{m.group(1)} 已标记为“{callbacks.STATUS_NAMES[m.group(2)]}”" if m else ""
+    return _callbacks_html(request, sess, message=message)
+
+
+@router.post("/callbacks/{request_id}")
+async def callbacks_handle(request: Request, request_id: str) -> Response:
+    sess = _session(request)
+    if sess is None:
+        return RedirectResponse("/advisor/login?expired=1", status_code=303)
+    body = await request.body()
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
+    if not _same_origin(request) or not _csrf_ok(request, sess, form.get("csrf")):
+        return await run_in_threadpool(lambda: _callbacks_html(
+            request, sess, error="请求来源不对，请刷新页面后再试", status=403))
+    note = form.get("note", "")[:500]
+    if not _UUID.match(request_id) or not storable(note):
+        return await run_in_threadpool(lambda: _callbacks_html(request, sess, error="没有找到这个回电申请", status=404))
+
+    def do() -> Response:
+        try:
+            with _db(request).session() as s:
+                adv = _advisor(s, sess)
+                if adv is None:
+                    return RedirectResponse("/advisor/login", status_code=303)
+                row = callbacks.handle(s, adv.pool, adv.id, adv.display_name, request_id,
+                                       form.get("action", ""), note)
+                ref, status = row.reference, row.status
+        except callbacks.Refused as e:
+            return _callbacks_html(request, sess, error=e.message, status=e.status)
+        return RedirectResponse(f"/advisor/callbacks?done={ref}.{status}", status_code=303)
+
+    return await run_in_threadpool(do)
 
 
 def _need_login() -> JSONResponse:

@@ -3,9 +3,12 @@ no plug-in, nothing from outside. Values from kiosks (station, topic) are set wi
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
+from central.callbacks import NOTE_MAX, STATUS_NAMES, CallbackRow, local
 from central.consult import OUTCOMES
+from kiosk.core.privacy import mask_phone
 from central.staff_pages import CSS as STAFF_CSS, page
 
 CSS = STAFF_CSS + """
@@ -54,6 +57,23 @@ CSS = STAFF_CSS + """
 #local{display:none}
 #local.on{display:block}
 @media (max-width:980px){.adv{grid-template-columns:1fr}.adv section:last-child{order:-1}}
+header a .count{display:inline-block;min-width:26px;margin-left:6px;padding:0 7px;border-radius:13px;background:#d98a00;
+ font-weight:700;text-align:center}
+header a .count:empty{display:none}
+.cb{padding:14px 18px;display:grid;gap:16px}
+.cb h2 small{font-weight:400;color:#5a6878;font-size:17px}
+.cb .wl td{vertical-align:middle}
+.cb .wl td:last-child{width:auto;text-align:left}
+.cb .phone{font-size:24px;font-weight:700;letter-spacing:1px;color:#0b4f8a;text-decoration:none;white-space:nowrap}
+.cb .ref{color:#5a6878;font-size:16px;white-space:nowrap}
+.cb form.act{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:0}
+.cb form.act input{flex:1 1 180px;min-height:46px;font-size:17px;padding:6px 10px;border:1px solid #b8c4d2;border-radius:10px;
+ font-family:inherit}
+.cb form.act button.unreach{border-color:#b03a2e;color:#b03a2e}
+.cb form.act button.done{background:#1b8a3a;color:#fff}
+.badge.st-done{background:#d3f3dc;color:#17672f}
+.badge.st-unreachable{background:#fde2c8;color:#9a4a00}
+#msg.ok,#msg.err{padding:10px 14px;border-radius:10px;font-size:19px}
 """
 
 
@@ -98,6 +118,7 @@ function waited(s){return s<60?s+' 秒':Math.floor(s/60)+' 分 '+(s%60)+' 秒';}
 function render(){
  if(!state)return;
  ['available','busy','break'].forEach(function(k){$('s-'+k).classList.toggle('on',state.status===k);});
+ $('cb-count').textContent=state.callbacks_open?String(state.callbacks_open):'';
  var wl=$('waiting');wl.textContent='';
  var rows=state.waiting||[];
  $('wcount').textContent=rows.length?('（'+rows.length+' 人）'):'';
@@ -202,7 +223,8 @@ def console_page(*, name: str, pool: str, csrf: str, ice_json: str, outcomes_jso
     body = f"""<div id="offline" role="alert">与中心服务器的连接断开了，正在重新连接…</div>
 <header><span class="brand">津彩e就业 · 远程视频咨询</span>
 <span class="where">顾问 <b>{escape(name)}</b> · 咨询组 {escape(pool)}</span>
-<span class="who"><form method="post" action="/advisor/logout" style="margin:0"><input type="hidden" name="csrf" value="{escape(csrf)}">
+<span class="who"><a href="/advisor/callbacks" target="_blank" rel="noopener" id="callbacks-link">回电申请<span id="cb-count" class="count"></span></a>
+<form method="post" action="/advisor/logout" style="margin:0"><input type="hidden" name="csrf" value="{escape(csrf)}">
 <button class="link" type="submit">退出</button></form></span></header>
 <div class="adv">
 <section>
@@ -232,4 +254,55 @@ def console_page(*, name: str, pool: str, csrf: str, ice_json: str, outcomes_jso
     return advisor_page(f"顾问工作台 · {name}", body, head=head)
 
 
-__all__ = ["login_page", "console_page", "OUTCOMES"]
+def _when(at: datetime) -> str:
+    return local(at).strftime("%m-%d %H:%M")
+
+
+def _phone(digits: str) -> str:
+    return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+
+
+def callbacks_page(*, name: str, pool: str, csrf: str, open_rows: list[CallbackRow], closed: list[CallbackRow],
+                   stations: dict[str, str], message: str = "", error: str = "") -> str:
+    """回电申请: the pool's open call-back requests, oldest first, each with the number to dial and
+    the two outcomes; below, those handled today (the number masked: nobody needs it any more)."""
+    tok = escape(csrf)
+    rows = []
+    for r in open_rows:
+        rows.append(f"""<tr id="cb-{escape(r.id)}"><td class="w">{_when(r.requested_at)}</td>
+<td>{escape(stations.get(r.station_id, r.station_id))}</td><td>{escape(r.topic)}</td>
+<td><a class="phone" href="tel:{escape(r.phone)}">{escape(_phone(r.phone))}</a><div class="ref">{escape(r.reference)}</div></td>
+<td><form class="act" method="post" action="/advisor/callbacks/{escape(r.id)}">
+<input type="hidden" name="csrf" value="{tok}">
+<input name="note" maxlength="{NOTE_MAX}" placeholder="备注（联系不上时必填）" aria-label="备注">
+<button type="submit" name="action" value="done" class="done">已回电</button>
+<button type="submit" name="action" value="unreachable" class="unreach">联系不上</button></form></td></tr>""")
+    if not rows:
+        rows.append('<tr><td class="none" colspan="5">目前没有待回电的申请</td></tr>')
+    done = []
+    for r in closed:
+        done.append(f"""<tr><td class="w">{_when(r.handled_at) if r.handled_at else ""}</td>
+<td>{escape(stations.get(r.station_id, r.station_id))}</td><td>{escape(r.topic)}</td>
+<td class="w">{escape(mask_phone(r.phone))}<div class="ref">{escape(r.reference)}</div></td>
+<td><span class="badge st-{escape(r.status)}">{escape(STATUS_NAMES[r.status])}</span> {escape(r.advisor_name)}
+{f'<div class="ref">{escape(r.note)}</div>' if r.note else ""}</td></tr>""")
+    if not done:
+        done.append('<tr><td class="none" colspan="5">今天还没有处理过的申请</td></tr>')
+    note = (f'<div id="msg" class="ok" role="status">{escape(message)}</div>' if message else
+            f'<div id="msg" class="err" role="alert">{escape(error)}</div>' if error else "")
+    body = f"""<header><span class="brand">津彩e就业 · 回电申请</span>
+<span class="where">顾问 <b>{escape(name)}</b> · 咨询组 {escape(pool)}</span>
+<span class="who"><a href="/advisor/callbacks" id="refresh">刷新</a></span></header>
+<div class="cb">{note}
+<div class="card"><h2>待回电<small>（{len(open_rows)} 条，最早的在前）</small></h2>
+<table class="wl"><thead><tr><th>申请时间</th><th>驿站</th><th>咨询事项</th><th>回电号码</th><th></th></tr></thead>
+<tbody id="open">{"".join(rows)}</tbody></table>
+<p class="note">请拨打上面的号码。号码只用于给居民回电，不要抄录或转给他人；备注里不要写居民的电话、身份证号。</p></div>
+<div class="card"><h2>今天已处理<small>（{len(closed)} 条）</small></h2>
+<table class="wl"><thead><tr><th>处理时间</th><th>驿站</th><th>咨询事项</th><th>号码</th><th>结果</th></tr></thead>
+<tbody id="closed">{"".join(done)}</tbody></table></div>
+</div>"""
+    return advisor_page(f"回电申请 · {name}", body)
+
+
+__all__ = ["login_page", "console_page", "callbacks_page", "OUTCOMES"]
