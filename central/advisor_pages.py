@@ -63,17 +63,20 @@ header a .count:empty{display:none}
 .cb{padding:14px 18px;display:grid;gap:16px}
 .cb h2 small{font-weight:400;color:#5a6878;font-size:17px}
 .cb .wl td{vertical-align:middle}
+.cb .wl td.st{min-width:7em}
+.cb .wl td.tp{white-space:nowrap}
 .cb .wl td:last-child{width:auto;text-align:left}
 .cb .phone{font-size:24px;font-weight:700;letter-spacing:1px;color:#0b4f8a;text-decoration:none;white-space:nowrap}
+@media (max-width:900px){.cb .phone{font-size:21px;letter-spacing:0}.cb .wl td,.cb .wl th{padding:8px 4px}}
 .cb .ref{color:#5a6878;font-size:16px;white-space:nowrap}
 .cb form.act{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:0}
-.cb form.act input{flex:1 1 180px;min-height:46px;font-size:17px;padding:6px 10px;border:1px solid #b8c4d2;border-radius:10px;
+.cb form.act input{flex:1 1 150px;min-height:46px;font-size:17px;padding:6px 10px;border:1px solid #b8c4d2;border-radius:10px;
  font-family:inherit}
 .cb form.act button.unreach{border-color:#b03a2e;color:#b03a2e}
 .cb form.act button.done{background:#1b8a3a;color:#fff}
 .badge.st-done{background:#d3f3dc;color:#17672f}
 .badge.st-unreachable{background:#fde2c8;color:#9a4a00}
-#msg.ok,#msg.err{padding:10px 14px;border-radius:10px;font-size:19px}
+.cb #msg{margin:0;min-height:0;padding:10px 14px;border-radius:10px;font-size:19px}
 """
 
 
@@ -270,7 +273,7 @@ def callbacks_page(*, name: str, pool: str, csrf: str, open_rows: list[CallbackR
     rows = []
     for r in open_rows:
         rows.append(f"""<tr id="cb-{escape(r.id)}"><td class="w">{_when(r.requested_at)}</td>
-<td>{escape(stations.get(r.station_id, r.station_id))}</td><td>{escape(r.topic)}</td>
+<td class="st">{escape(stations.get(r.station_id, r.station_id))}</td><td class="tp">{escape(r.topic)}</td>
 <td><a class="phone" href="tel:{escape(r.phone)}">{escape(_phone(r.phone))}</a><div class="ref">{escape(r.reference)}</div></td>
 <td><form class="act" method="post" action="/advisor/callbacks/{escape(r.id)}">
 <input type="hidden" name="csrf" value="{tok}">
@@ -282,7 +285,7 @@ def callbacks_page(*, name: str, pool: str, csrf: str, open_rows: list[CallbackR
     done = []
     for r in closed:
         done.append(f"""<tr><td class="w">{_when(r.handled_at) if r.handled_at else ""}</td>
-<td>{escape(stations.get(r.station_id, r.station_id))}</td><td>{escape(r.topic)}</td>
+<td class="st">{escape(stations.get(r.station_id, r.station_id))}</td><td class="tp">{escape(r.topic)}</td>
 <td class="w">{escape(mask_phone(r.phone))}<div class="ref">{escape(r.reference)}</div></td>
 <td><span class="badge st-{escape(r.status)}">{escape(STATUS_NAMES[r.status])}</span> {escape(r.advisor_name)}
 {f'<div class="ref">{escape(r.note)}</div>' if r.note else ""}</td></tr>""")
