@@ -122,6 +122,7 @@ def linked(kiosk_app, central, proxy):
         for k, v in saved["settings"].items():
             app.store.set_setting(k, v or "")
         app.printer_simulator.faults.clear()
+        app.printer.check_status()  # back to "ok" now, not at the next 30 s poll
         app.banner.hide()
         app.end_visit()
 
@@ -272,6 +273,7 @@ def test_out_of_paper_ticket_on_screen_failure_reported_to_central(linked, centr
         assert len(sim.receipts) == before
     finally:
         sim.faults.discard("paper_out")
+        app.printer.check_status()  # back to "ok" now, not at the next 30 s poll
 
     def reported(s) -> bool:
         failed = s.scalar(select(func.count()).select_from(Event).where(Event.type == "ticket.print_failed",

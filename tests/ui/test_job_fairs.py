@@ -93,6 +93,7 @@ def test_out_of_paper_says_so_and_shows_the_qr(app):
         assert not detail.ids.print_button.disabled  # can try again once paper is in
     finally:
         sim.faults.discard("paper_out")
+        app.printer.check_status()  # back to "ok" now, not at the next 30 s poll
 
 
 def test_no_upcoming_fair_gives_a_clear_empty_state(app):

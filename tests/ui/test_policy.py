@@ -102,6 +102,7 @@ def test_out_of_paper_says_so_and_shows_the_qr(app):
         assert detail.ids.qr.data == app.kiosk_config.service_url(detail.item.id)
     finally:
         sim.faults.discard("paper_out")
+        app.printer.check_status()  # back to "ok" now, not at the next 30 s poll
 
 
 def test_back_keeps_the_search_and_home_clears_nothing_personal(app):

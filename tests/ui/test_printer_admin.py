@@ -35,6 +35,7 @@ def tap_action(app, admin, label: str) -> None:
 
 def test_staff_see_the_printer_and_print_a_test_page(app):
     assert app.printer_simulator is not None and app.services.printer is app.printer
+    app.background.submit(app.printer.check_status)  # ask now rather than wait for the next poll
     wait_until(lambda: app.printer.state is PrinterState.OK, what="the virtual printer answering")
     admin = _open_admin(app)
     section = next(s for s in admin.sections if s.title == "打印机")

@@ -53,3 +53,4 @@ def test_print_the_shortlist_with_a_qr_per_job_and_fall_back_when_the_cover_is_o
         assert "二维码都在屏幕上" in app.toast.text
     finally:
         sim.faults.discard("cover_open")
+        app.printer.check_status()  # back to "ok" now, not at the next 30 s poll

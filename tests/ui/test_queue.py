@@ -153,3 +153,4 @@ def test_out_of_paper_shows_the_ticket_on_screen_and_records_the_failure(app, qu
         assert app.printer.failed >= 1  # reported in the heartbeat
     finally:
         sim.faults.discard("paper_out")
+        app.printer.check_status()  # back to "ok" now, not at the next 30 s poll
