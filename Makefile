@@ -29,7 +29,7 @@ run: setup
 	@$(PY) -m kiosk run $(if $(XVFB),--xvfb,)
 
 test: setup
-	@PY=$(PY) scripts/run-tests $(PYTEST_ARGS)
+	@$(XVFB_RUN) $(PY) -m pytest $(PYTEST_ARGS)
 
 tour: setup
 	@$(XVFB_RUN) $(PY) -m kiosk run --tour tour
