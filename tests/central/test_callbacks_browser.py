@@ -4,34 +4,24 @@ a temporary directory, or to $ADVISOR_SCREENSHOTS when set."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from central.callbacks import CallbackRow
 from tests.central.test_callbacks import ADVISOR, STATION_NAME, central, kiosk_store, request_call_back  # noqa: F401
+from tests.browser import chromium, keep_screenshots, needs_chromium
 from tests.sync.conftest import make_worker
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/system-packages.txt)"),
+    needs_chromium,
 ]
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -39,11 +29,7 @@ def shots(tmp_path):
     d = tmp_path / "shots"
     d.mkdir()
     yield d
-    keep = os.environ.get("ADVISOR_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        for f in d.iterdir():
-            shutil.copy(f, Path(keep) / f.name)
+    keep_screenshots(d, "ADVISOR_SCREENSHOTS")
 
 
 def test_advisor_marks_a_call_back_done_in_the_browser(central, kiosk_store, browser, shots):  # noqa: F811

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import queue
-import shutil
 import time
 from datetime import time as dtime
 from pathlib import Path
@@ -25,27 +23,21 @@ from central.models import ServiceRecord, StationConfig
 from central.queue_models import QueueTicket
 from central.staff_auth import add_staff
 from central.tickets import RECALL_DEBOUNCE_S
+from tests.browser import chromium, keep_screenshots, needs_chromium
 from tests.sync.centralserver import STATION, running_central
 from tests.sync.conftest import make_client
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/system-packages.txt)"),
+    needs_chromium,
 ]
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CALL_DEADLINE_S = 2.0
 
 
 @pytest.fixture
 def playwright_browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture
@@ -53,11 +45,7 @@ def shots(tmp_path):
     d = tmp_path / "shots"
     d.mkdir()
     yield d
-    keep = os.environ.get("STAFF_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        for f in d.iterdir():
-            shutil.copy(f, Path(keep) / f.name)
+    keep_screenshots(d, "STAFF_SCREENSHOTS")
 
 
 class Kiosk:

@@ -21,8 +21,6 @@ Screenshots go to $E2E_SCREENSHOTS when set.
 from __future__ import annotations
 
 import copy
-import os
-import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -36,12 +34,11 @@ from central.queue_models import QueueTicket
 from central.seed import DEFAULT_PRIORITY, DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until
+from tests.browser import chromium, keep_screenshots, needs_chromium
 from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
 from tests.sync.faultproxy import FaultProxy
 from tests.qrcodes import qr_texts
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}]
 #: central's list for the station: the built-in services open all day, without 创业服务
 SERVICES = [{**copy.deepcopy(s), "hours": ALL_DAY} for s in DEFAULT_SERVICES if s["code"] != "entrepreneurship"]
@@ -49,7 +46,7 @@ SETTINGS = ("central.config", "central.config_etag", "central.calls_after")
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/system-packages.txt)"),
+    needs_chromium,
 ]
 
 
@@ -57,11 +54,7 @@ pytestmark = [
 def shots(tmp_path_factory):
     d = tmp_path_factory.mktemp("e2e-shots")
     yield d
-    keep = os.environ.get("E2E_SCREENSHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        for f in d.iterdir():
-            shutil.copy(f, Path(keep) / f.name)
+    keep_screenshots(d, "E2E_SCREENSHOTS")
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +122,8 @@ def linked(kiosk_app, central, proxy):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")

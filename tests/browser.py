@@ -1,0 +1,39 @@
+"""Debian's chromium driven by Playwright, for the staff, advisor and end-to-end tests (never a
+downloaded browser), and the screenshots those tests keep when asked to."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: root in a container needs --no-sandbox; the rest keeps the browser off a network there is none of
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
+                                    reason="Debian's chromium is not installed (scripts/system-packages.txt)")
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Chromium for the length of the block."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def keep_screenshots(d: Path, env_var: str) -> None:
+    """Copy the screenshots in ``d`` to the directory ``$env_var`` names, if it is set."""
+    keep = os.environ.get(env_var)
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for f in d.iterdir():
+            shutil.copy(f, Path(keep) / f.name)
