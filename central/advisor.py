@@ -17,7 +17,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,13 +28,13 @@ from central.db import Database
 from central.events import storable
 from central.models import StationConfig
 from central.staff_auth import server_secret
+from central.web import NO_STORE, html_page, same_origin
 
 log = logging.getLogger("central.advisor")
 
 COOKIE = "jincai_advisor"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SESSION_HOURS = 12
-NO_STORE = {"Cache-Control": "no-store"}
 router = APIRouter(prefix="/advisor", include_in_schema=False)
 
 
@@ -93,18 +93,6 @@ def _csrf_ok(request: Request, sess: AdvisorSession, sent: str | None) -> bool:
     return bool(sent) and hmac.compare_digest(sent, _csrf(request, sess))
 
 
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers={**NO_STORE, "X-Frame-Options": "DENY",
-                                                           "Referrer-Policy": "same-origin"})
-
-
 def _json(body: dict, status: int = 200) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=NO_STORE)
 
@@ -113,7 +101,7 @@ def _json(body: dict, status: int = 200) -> JSONResponse:
 
 @router.get("/login")
 def login_form(expired: str = "") -> HTMLResponse:
-    return _html(pages.login_page(error="登录已过期，请重新登录" if expired else ""))
+    return html_page(pages.login_page(error="登录已过期，请重新登录" if expired else ""))
 
 
 @router.post("/login")
@@ -121,10 +109,10 @@ async def login_submit(request: Request) -> Response:
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
     name, password = form.get("login", "").strip()[:40], form.get("password", "")[:200]
-    if not _same_origin(request):
-        return _html(pages.login_page(login=name, error="请从本系统的登录页登录"), 403)
+    if not same_origin(request):
+        return html_page(pages.login_page(login=name, error="请从本系统的登录页登录"), 403)
     if not (name and password) or not storable(name):
-        return _html(pages.login_page(login="", error="请填写账号和密码"), 400)
+        return html_page(pages.login_page(login="", error="请填写账号和密码"), 400)
 
     def do() -> int | str:
         with _db(request).session() as s:
@@ -139,7 +127,7 @@ async def login_submit(request: Request) -> Response:
     got = await run_in_threadpool(do)
     if isinstance(got, str):
         log.info("advisor login refused")
-        return _html(pages.login_page(login=name, error=got), 401)
+        return html_page(pages.login_page(login=name, error=got), 401)
     resp = RedirectResponse("/advisor/", status_code=303)
     resp.set_cookie(COOKIE, make_cookie(_key(request), got), max_age=SESSION_HOURS * 3600, httponly=True,
                     samesite="strict", secure=request.url.scheme == "https", path="/advisor")
@@ -165,7 +153,7 @@ async def logout(request: Request) -> Response:
     sent = (parse_qs(body.decode("utf-8", "replace")[:2000]).get("csrf") or [""])[0]
     if sess is not None:
         if not _csrf_ok(request, sess, sent or request.headers.get("x-csrf-token")):
-            return _html(pages.advisor_page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
+            return html_page(pages.advisor_page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
         await run_in_threadpool(_go_offline, _db(request), sess.advisor_id)
     resp = RedirectResponse("/advisor/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/advisor")
@@ -204,7 +192,7 @@ def console(request: Request) -> Response:
         if adv is None:
             return RedirectResponse("/advisor/login", status_code=303)
         name, pool = adv.display_name, adv.pool
-    return _html(pages.console_page(name=name, pool=pool, csrf=_csrf(request, sess),
+    return html_page(pages.console_page(name=name, pool=pool, csrf=_csrf(request, sess),
                                     ice_json=json.dumps(ice_servers(request), ensure_ascii=False),
                                     outcomes_json=json.dumps(consult.OUTCOMES, ensure_ascii=False)))
 
@@ -238,14 +226,14 @@ def _advisor(s, sess: AdvisorSession) -> consult.Advisor | None:  # noqa: ANN001
     return adv if adv is not None and adv.enabled else None
 
 
-def _callbacks_html(request: Request, sess: AdvisorSession, *, message: str = "", error: str = "",
+def _callbackshtml_page(request: Request, sess: AdvisorSession, *, message: str = "", error: str = "",
                     status: int = 200) -> Response:
     with _db(request).session() as s:
         adv = _advisor(s, sess)
         if adv is None:
             return RedirectResponse("/advisor/login", status_code=303)
         open_rows, closed = callbacks.for_pool(s, adv.pool)
-        return _html(pages.callbacks_page(name=adv.display_name, pool=adv.pool, csrf=_csrf(request, sess),
+        return html_page(pages.callbacks_page(name=adv.display_name, pool=adv.pool, csrf=_csrf(request, sess),
                                           open_rows=open_rows, closed=closed, stations=callbacks.station_names(s),
                                           message=message, error=error), status)
 
@@ -260,7 +248,7 @@ def callbacks_list(request: Request, done: str = "") -> Response:
         return RedirectResponse("/advisor/login", status_code=303)
     m = _DONE_RE.match(done[:40])
     message = f"{m.group(1)} 已标记为“{callbacks.STATUS_NAMES[m.group(2)]}”" if m else ""
-    return _callbacks_html(request, sess, message=message)
+    return _callbackshtml_page(request, sess, message=message)
 
 
 @router.post("/callbacks/{request_id}")
@@ -270,12 +258,12 @@ async def callbacks_handle(request: Request, request_id: str) -> Response:
         return RedirectResponse("/advisor/login?expired=1", status_code=303)
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
-    if not _same_origin(request) or not _csrf_ok(request, sess, form.get("csrf")):
-        return await run_in_threadpool(lambda: _callbacks_html(
+    if not same_origin(request) or not _csrf_ok(request, sess, form.get("csrf")):
+        return await run_in_threadpool(lambda: _callbackshtml_page(
             request, sess, error="请求来源不对，请刷新页面后再试", status=403))
     note = form.get("note", "")[:500]
     if not _UUID.match(request_id) or not storable(note):
-        return await run_in_threadpool(lambda: _callbacks_html(request, sess, error="没有找到这个回电申请", status=404))
+        return await run_in_threadpool(lambda: _callbackshtml_page(request, sess, error="没有找到这个回电申请", status=404))
 
     def do() -> Response:
         try:
@@ -287,7 +275,7 @@ async def callbacks_handle(request: Request, request_id: str) -> Response:
                                        form.get("action", ""), note)
                 ref, status = row.reference, row.status
         except callbacks.Refused as e:
-            return _callbacks_html(request, sess, error=e.message, status=e.status)
+            return _callbackshtml_page(request, sess, error=e.message, status=e.status)
         return RedirectResponse(f"/advisor/callbacks?done={ref}.{status}", status_code=303)
 
     return await run_in_threadpool(do)
@@ -336,7 +324,7 @@ async def api_action(request: Request, action: str, request_id: str = "") -> JSO
     sess = _session(request)
     if sess is None:
         return _need_login()
-    if not _same_origin(request) or not _csrf_ok(request, sess, request.headers.get("x-csrf-token")):
+    if not same_origin(request) or not _csrf_ok(request, sess, request.headers.get("x-csrf-token")):
         return _json({"error": "csrf", "message": "请求来源不对，请刷新页面后再试"}, 403)
     if action not in ACTIONS:
         return _json({"error": "not_found", "message": f"没有这个操作：{action[:40]}"}, 404)

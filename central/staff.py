@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -16,11 +16,11 @@ from sqlalchemy import select
 from central import staff_auth as auth, staff_pages as pages, staff_stats, tickets
 from central.db import Database
 from central.models import StationConfig
+from central.web import NO_STORE, html_page, same_origin
 
 log = logging.getLogger("central.staff")
 
 COOKIE = "jincai_staff"
-NO_STORE = {"Cache-Control": "no-store"}
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 #: the resident's page a ticket's QR opens: ``/tickets/{id}`` (the id is a random UUID; nothing personal shown)
@@ -32,8 +32,8 @@ def ticket_status(ticket_id: str, request: Request) -> HTMLResponse:
     with _db(request).session() as s:
         view = tickets.status_view(s, ticket_id[:36])
     if view is None:
-        return _html(pages.ticket_page(None), 404)
-    return _html(pages.ticket_page(view))
+        return html_page(pages.ticket_page(None), 404)
+    return html_page(pages.ticket_page(view))
 
 
 def _db(request: Request) -> Database:
@@ -52,22 +52,10 @@ def _session(request: Request) -> auth.StaffSession | None:
     return auth.read_cookie(_key(request), request.cookies.get(COOKIE))
 
 
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
 def _stations(db: Database) -> list[tuple[str, str]]:
     with db.session() as s:
         rows = s.execute(select(StationConfig.station_id, StationConfig.config).order_by(StationConfig.station_id)).all()
     return [(sid, str((cfg or {}).get("name") or sid)) for sid, cfg in rows]
-
-
-def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers={**NO_STORE, "X-Frame-Options": "DENY",
-                                                           "Referrer-Policy": "same-origin"})
 
 
 # --- login ------------------------------------------------------------------------------------
@@ -75,7 +63,7 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
 @router.get("/login")
 def login_form(request: Request, station: str = "", counter: str = "", expired: str = "") -> HTMLResponse:
     error = "登录已过期，请重新登录" if expired else ""
-    return _html(pages.login_page(_stations(_db(request)), station=station[:40], counter=counter[:20], error=error))
+    return html_page(pages.login_page(_stations(_db(request)), station=station[:40], counter=counter[:20], error=error))
 
 
 @router.post("/login")
@@ -87,10 +75,10 @@ async def login_submit(request: Request) -> Response:
     db = _db(request)
 
     def again(message: str, status: int = 400) -> HTMLResponse:
-        return _html(pages.login_page(_stations(db), station=station, counter=counter, name=name, error=message),
+        return html_page(pages.login_page(_stations(db), station=station, counter=counter, name=name, error=message),
                      status)
 
-    if not _same_origin(request):
+    if not same_origin(request):
         return again("请从本系统的登录页登录", 403)
     if not (station and counter and name and password):
         return again("请填写驿站、窗口号、姓名和密码")
@@ -122,7 +110,7 @@ async def logout(request: Request) -> Response:
     body = await request.body()
     sent = (parse_qs(body.decode("utf-8", "replace")[:2000]).get("csrf") or [""])[0]
     if sess is not None and not auth.csrf_ok(_key(request), sess, sent or request.headers.get("x-csrf-token")):
-        return _html(pages.page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
+        return html_page(pages.page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
     resp = RedirectResponse(f"/staff/login?{urlencode({'station': sess.station_id, 'counter': sess.counter})}"
                             if sess else "/staff/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/staff")
@@ -138,7 +126,7 @@ def console(request: Request) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     with _db(request).session() as s:
         name = tickets.station_name(s, sess.station_id)
-    return _html(pages.console_page(station_name=name, counter=sess.counter, staff_name=sess.name,
+    return html_page(pages.console_page(station_name=name, counter=sess.counter, staff_name=sess.name,
                                     csrf=auth.csrf_token(_key(request), sess)))
 
 
@@ -171,7 +159,7 @@ async def api_action(action: str, request: Request) -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
-    if not _same_origin(request) or not auth.csrf_ok(_key(request), sess, request.headers.get("x-csrf-token")):
+    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, request.headers.get("x-csrf-token")):
         return JSONResponse({"error": "csrf", "message": "请求来源不对，请刷新页面后再试"}, status_code=403)
     if action not in ACTIONS:
         return JSONResponse({"error": "not_found", "message": f"没有这个操作：{action[:40]}"}, status_code=404)
@@ -255,7 +243,7 @@ def requests_list(request: Request, msg: str = "", err: str = "") -> Response:
         rows = service_requests.station_requests(s, sess.station_id)
         page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
                                         csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
-    return _html(page_html)
+    return html_page(page_html)
 
 
 @router.post("/requests/{request_id}")
@@ -271,8 +259,8 @@ async def requests_change(request_id: str, request: Request) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
-    if not _same_origin(request) or not auth.csrf_ok(_key(request), sess, form.get("csrf")):
-        return _html(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
+    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, form.get("csrf")):
+        return html_page(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
     if not auth.account_enabled(_db(request), sess.user_id):
         return RedirectResponse("/staff/login", status_code=303)
     when = None
@@ -341,7 +329,7 @@ def stats(request: Request, station: str = "") -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     sess, d1, d2, scope, rows = got
     params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": scope} if scope and sess.is_admin else {})}
-    return _html(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
+    return html_page(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
                                   station=scope or "", stations=_stations(_db(request)) if sess.is_admin else [],
                                   admin=sess.is_admin, csv_href="/staff/stats.csv?" + urlencode(params)))
 
