@@ -168,15 +168,8 @@ class Tour:
         yield lambda: nav.current == "job_fairs" and bool(fairs.ids.rv.data) and bg.pending == 0
         yield 0.5
         self.shot(f"{orient}-03o-job-fairs")
-        tap(max(fairs.ids.rv.layout_manager.children, key=lambda w: w.y))
-        fair = app.screen("job_fair_detail")
-        yield lambda: nav.current == "job_fair_detail" and fair.item is not None
-        yield 0.5
-        self.shot(f"{orient}-03p-job-fair-detail")
-        tap(fair.ids.print_button)
-        yield lambda: fair.print_status.startswith("打印完成") and bg.pending == 0
-        yield 0.5
-        self.shot(f"{orient}-03q-job-fair-printed")
+        yield from self.open_top_row_and_print(fairs, "job_fair_detail", f"{orient}-03p-job-fair-detail",
+                                               f"{orient}-03q-job-fair-printed")
         # the empty state: every fair is over two months from now
         clock = app.services.queue.clock
         app.services.queue.clock = lambda: clock() + timedelta(days=60)
@@ -208,18 +201,26 @@ class Tour:
         self.shot(f"{orient}-03s-policy-search")
         tap(policy.ids.keyboard_done)
         yield 0.3
-        tap(max(policy.ids.rv.layout_manager.children, key=lambda w: w.y))
-        guide = app.screen("policy_detail")
-        yield lambda: nav.current == "policy_detail" and guide.item is not None
-        yield 0.5
-        self.shot(f"{orient}-03t-policy-detail")
-        tap(guide.ids.print_button)
-        yield lambda: guide.print_status.startswith("打印完成") and bg.pending == 0
-        yield 0.3
-        guide.ids.scroll.scroll_y = 0
-        yield 0.5
-        self.shot(f"{orient}-03u-policy-printed")
+        yield from self.open_top_row_and_print(policy, "policy_detail", f"{orient}-03t-policy-detail",
+                                               f"{orient}-03u-policy-printed")
         yield from self.next_visit()
+
+    def open_top_row_and_print(self, listing, detail_name: str, detail_shot: str,
+                               printed_shot: str) -> Iterator[float | Callable[[], bool]]:
+        """A list's top row → its printable detail page → printed, the page scrolled to its QR."""
+        nav, bg = self.app.nav, self.app.background
+        tap(max(listing.ids.rv.layout_manager.children, key=lambda w: w.y))
+        detail = self.app.screen(detail_name)
+        yield lambda: nav.current == detail_name and detail.item is not None
+        yield 0.5
+        self.shot(detail_shot)
+        tap(detail.ids.print_button)
+        yield lambda: detail.print_status.startswith("打印完成") and bg.pending == 0
+        yield 0.3
+        detail.ids.scroll.scroll_y = 0
+        yield 0.5
+        self.shot(printed_shot)
+
     def home_service(self, orient: str) -> Iterator[float | Callable[[], bool]]:
         """上门·代办: a home visit by a resident under 60 (who declares a group), a proxy request
         with its documents, the one-open-request page, 我的申请 and a scanned confirmation."""
