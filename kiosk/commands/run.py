@@ -53,6 +53,9 @@ def _lock(data_dir: Path):
     return f
 
 
+FEEDS_SEEDED = "demo.feeds_seeded"
+
+
 def open_and_seed(cfg):
     """Open the database (migrating it) and, in the demo, seed it the first time."""
     from kiosk.progress import Progress
@@ -65,10 +68,13 @@ def open_and_seed(cfg):
         print(f"First start of the demo: seeding {cfg.demo.seed_vacancies} vacancies ...", file=sys.stderr)
         seed_demo(store, cfg.demo.seed_vacancies, seed=cfg.demo.seed, station=cfg.station,
                   progress=Progress("seeding vacancies"))
-    elif cfg.demo.enabled:
+        store.set_setting(FEEDS_SEEDED, "1")  # seed_demo fills every feed table
+    elif cfg.demo.enabled and not store.get_setting(FEEDS_SEEDED):
+        # a demo database from before job fairs and the catalogue: once, since the check loads the ORM
         from kiosk.store.seed import seed_missing_feeds
 
         seed_missing_feeds(store)
+        store.set_setting(FEEDS_SEEDED, "1")
     return store
 
 
