@@ -304,8 +304,6 @@ class KioskApp(App):
         self._start_scanner()
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
-        if self.services.consult is not None:  # aiortc loads on the video thread, after the first frames
-            Clock.schedule_once(lambda _dt: self.services.consult.warm_up(), 5.0)
 
     def load_kv(self, filename: str | None = None) -> bool:
         return False  # each screen loads its own .kv
@@ -354,7 +352,6 @@ class KioskApp(App):
         )
         self.link.load_stored_config()
         self.services.diagnostics.add(self.link.section())
-        self.services.consult = self._build_consult()
         self.manager.add_widget(AttractScreen(name=IDLE_SCREEN, services=self.services))
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
@@ -376,6 +373,13 @@ class KioskApp(App):
         root.add_widget(self.banner)
         Window.bind(on_flip=self._first_flip)
         return root
+
+    def _install_consult(self, _dt: float = 0) -> None:
+        """After the first frame: the consultation's HTTP client and service; aiortc itself loads
+        on the video thread a few seconds later still."""
+        consult = self.services.consult = self._build_consult()
+        if consult is not None:
+            Clock.schedule_once(lambda _dt: consult.warm_up(), 5.0)
 
     def _build_consult(self):  # noqa: ANN202
         """The video consultation (None when ``[video] enabled = false``). With central not
@@ -479,6 +483,7 @@ class KioskApp(App):
         if self.manager.current == IDLE_SCREEN and self.manager.current_screen.ids.brand.texture is not None:
             Window.unbind(on_flip=self._first_flip)
             Clock.schedule_once(self.ensure_screens, 0.1)
+            Clock.schedule_once(self._install_consult, 0.1)
             cb, self._on_first_frame = self._on_first_frame, None
             if cb:
                 cb()
