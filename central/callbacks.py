@@ -15,11 +15,11 @@ import logging
 import re
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from central.consult import DEFAULT_POOL
-from central.models import Base, StationConfig
+from central.models import NOTE_MAX, TOPIC_MAX, CallbackRow, StationConfig
 from kiosk.core.privacy import redact
 from kiosk.core.queue import STATION_TZ
 
@@ -31,8 +31,6 @@ STATUS_NAMES = {"open": "待回电", "done": "已回电", "unreachable": "联系
 ACTIONS = {"done": "done", "unreachable": "unreachable"}
 REFERENCE_RE = re.compile(r"^HD-[A-Z0-9]{4,10}$")
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
-TOPIC_MAX = 40
-NOTE_MAX = 200
 LIST_LIMIT = 500
 
 
@@ -43,25 +41,6 @@ class Refused(ValueError):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-class CallbackRow(Base):
-    __tablename__ = "consult_callbacks"
-
-    #: the kiosk's event id: one row per event, however often it is pushed
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    reference: Mapped[str] = mapped_column(String(16), index=True)
-    station_id: Mapped[str] = mapped_column(String(40), index=True)
-    topic: Mapped[str] = mapped_column(String(TOPIC_MAX))
-    phone: Mapped[str] = mapped_column(String(11))
-    person_key: Mapped[str] = mapped_column(String(64), default="")
-    requested_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
-    advisor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    advisor_name: Mapped[str] = mapped_column(String(40), default="")
-    handled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 def _now() -> datetime:

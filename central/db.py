@@ -25,11 +25,6 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def create_all(self) -> None:
-        import central.callbacks  # noqa: F401  (call-back requests)
-        import central.consult  # noqa: F401  (video consultation tables)
-        import central.queue_models  # noqa: F401  (the staff side's tables)
-        import central.service_requests  # noqa: F401  (home visits and proxy service)
-
         Base.metadata.create_all(self.engine)
 
     @contextmanager

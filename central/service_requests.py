@@ -14,11 +14,11 @@ import logging
 import re
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Date, DateTime, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from central import feeds
-from central.models import Base
+from central.models import ServiceRequestRow
 from kiosk.core.privacy import mask_name, redact
 
 log = logging.getLogger("central.requests")
@@ -40,29 +40,6 @@ REFERENCE_RE = re.compile(r"^[A-Z0-9]{4,12}$")
 
 class Refused(ValueError):
     """A change staff cannot make; the message is for them."""
-
-
-class ServiceRequestRow(Base):
-    __tablename__ = "service_requests"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    reference: Mapped[str] = mapped_column(String(12), unique=True)
-    event_id: Mapped[str] = mapped_column(String(36))
-    station_id: Mapped[str] = mapped_column(String(40), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
-    person_key: Mapped[str] = mapped_column(String(64), default="")
-    window_day: Mapped[date] = mapped_column(Date)
-    window_half: Mapped[str] = mapped_column(String(2))
-    reason: Mapped[str] = mapped_column(String(40))
-    #: what the resident gave (ID number, name, phone, street and detail, declared situation)
-    details: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="submitted")
-    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    staff: Mapped[str] = mapped_column(String(40), default="")
-    note: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
-    updated_by: Mapped[str] = mapped_column(String(40), default="")
 
 
 def _now() -> datetime:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central.db import Database
 from central.models import Setting
-from central.queue_models import StaffUser
+from central.models import StaffUser
 
 SECRET_KEY = "staff.session_secret"
 SESSION_HOURS = 12

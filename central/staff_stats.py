@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.models import StationConfig
-from central.queue_models import QueueTicket
+from central.models import QueueTicket
 from central.tickets import service_names, station_name
 
 MAX_DAYS = 366

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from central import calls
 from central.models import Event, ServiceRecord, StationConfig
-from central.queue_models import Counter, QueueTicket, StaffAction
+from central.models import Counter, QueueTicket, StaffAction
 from kiosk.core.queue import (DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, OTHER_GROUP,
                               PRIORITY_NOTE_MAX, STATION_TZ)
 

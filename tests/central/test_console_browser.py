@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from central.models import ServiceRecord, StationConfig
-from central.queue_models import QueueTicket
+from central.models import QueueTicket
 from central.staff_auth import add_staff
 from central.tickets import RECALL_DEBOUNCE_S
 from tests.browser import chromium, keep_screenshots, needs_chromium

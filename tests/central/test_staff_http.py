@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from central.__main__ import main as central_main
 from central.app import create_app
 from central.models import CallRecord, ServiceRecord
-from central.queue_models import StaffUser
+from central.models import StaffUser
 from central.staff_auth import add_staff, check_password, hash_password
 from central.tickets import utcnow
 from tests.central.conftest import STATION, issue

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from central import tickets
 from central.models import CallRecord, Event, ServiceRecord
-from central.queue_models import QueueTicket, StaffAction
+from central.models import QueueTicket, StaffAction
 from tests.central.conftest import STATION, issue, minutes
 
 T0 = datetime(2026, 11, 25, 2, 0)  # 10:00 in Tianjin

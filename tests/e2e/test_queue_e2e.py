@@ -30,7 +30,7 @@ import requests
 from sqlalchemy import func, select
 
 from central.models import Event, Kiosk, ServiceRecord, StationConfig
-from central.queue_models import QueueTicket
+from central.models import QueueTicket
 from central.seed import DEFAULT_PRIORITY, DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from central.models import ServiceRecord
-from central.queue_models import QueueTicket
+from central.models import QueueTicket
 from kiosk.core.counter import CounterDesk
 from kiosk.core.queue import Person, QueueBook
 from kiosk.store.models import OutboxEvent

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from central.models import Base
+from central.models.base import Base
 
 #: ticket states; ``transferred`` tickets live on as a new waiting ticket of another service
 STATUSES = ("waiting", "called", "serving", "done", "no_show", "transferred")

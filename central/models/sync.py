@@ -1,15 +1,13 @@
-"""Tables of the central service; the same definitions run on SQLite and PostgreSQL."""
+"""Tables of the sync protocol: kiosks, nonces, feeds, events, service records, config, calls."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    pass
+from central.models.base import Base
 
 
 class Kiosk(Base):

@@ -1,0 +1,27 @@
+"""Every table of the central service, one module per area; the same definitions run on SQLite and
+PostgreSQL. Import from here (``from central.models import Kiosk``): importing the package registers
+every table on ``Base.metadata``."""
+
+from central.models.base import Base
+from central.models.callbacks import NOTE_MAX, TOPIC_MAX, CallbackRow
+from central.models.consult import FINISHED, Advisor, ConsultRequest
+from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, StaffUser
+from central.models.service_requests import ServiceRequestRow
+from central.models.sync import (
+                                 CallClock,
+                                 CallRecord,
+                                 Event,
+                                 FeedClock,
+                                 FeedItem,
+                                 Kiosk,
+                                 Nonce,
+                                 RejectedEvent,
+                                 ServiceRecord,
+                                 Setting,
+                                 StationConfig,
+)
+
+__all__ = ["Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "STATUSES",
+           "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
+           "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
+           "StationConfig"]
