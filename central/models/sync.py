@@ -97,6 +97,9 @@ class ServiceRecord(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     person_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     outcome: Mapped[str] = mapped_column(String(20), default="served")
+    #: where the service was rendered (central.ledger.CHANNELS) and how identity was proven (IDENTITIES)
+    channel: Mapped[str] = mapped_column(String(8), default="counter")
+    identity: Mapped[str] = mapped_column(String(8), default="none")
 
 
 class RejectedEvent(Base):
