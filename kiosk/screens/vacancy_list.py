@@ -14,8 +14,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk.core.search import Scope, SearchQuery, Sort, make_query
-from kiosk.core.vacancies import JOB_TYPES, to_row
+from kiosk.domain.search import Scope, SearchQuery, Sort, make_query
+from kiosk.domain.vacancy_views import JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import Chip
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from kiosk.core.receipt_samples import STATION, sample
+from kiosk.domain.receipt_samples import STATION, sample
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.printer.service import (

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from kiosk.core import receipts as R
+from kiosk.domain import receipts as R
 from kiosk.devices.printer.profile import PrinterProfile
 from kiosk.devices.printer.render import ASB_OFF, RenderedJob, render
 from kiosk.devices.printer.status import CAN_PRINT, FAULTS, PrinterState, StatusReport, query
