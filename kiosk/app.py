@@ -161,7 +161,7 @@ class KioskApp(App):
     def _start_printer(self) -> None:
         """The receipt printer (in the demo a virtual one, its receipts drawn as PNG into the data
         directory); jobs go through ``services.printer.print_receipt`` on the background worker."""
-        from kiosk.devices.printer.service import printer_section
+        from kiosk.core.printer_records import PrintJournal, printer_section
         from kiosk.devices.printer.setup import build_printer
 
         self.printer = self.printer_simulator = None
@@ -175,6 +175,7 @@ class KioskApp(App):
         if self.printer is None:
             return
         self.services.printer = self.printer
+        self.printer.listeners.append(PrintJournal(self.store))
         self.printer.start()
         self.services.diagnostics.add(printer_section(self.printer, self.kiosk_config.station))
 
