@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kiosk.domain.geo import describe_distance, distance_m, walking_minutes
-from kiosk.domain.search import Scope, SearchQuery, Station, make_query
+from kiosk.domain.search import Profile, Recommendation, Scope, SearchQuery, Station, make_query
 from kiosk.domain.vacancy_views import VacancyView
 from kiosk.domain.wages import salary_text
 
@@ -55,6 +55,12 @@ class VacancyService:
         from kiosk.store.search import search
 
         return search(self.store, query, self.station, today=today, limit=limit, offset=offset)
+
+    def recommend(self, profile: Profile, limit: int = 30, today: date | None = None) -> list[Recommendation]:
+        """为你推荐: vacancies ranked for a registration profile, each with the reasons it is shown."""
+        from kiosk.store.search import recommend
+
+        return recommend(self.store, profile, self.station, today=today, limit=limit)
 
     def counts(self, today: date | None = None) -> tuple[int, int]:
         """(open vacancies in the city, open vacancies inside the station's circle)."""

@@ -138,15 +138,13 @@ class VacancyListScreen(KioskScreen):
 
     def recommend(self) -> None:
         """为你推荐: vacancies ranked for the registration profile, each saying why."""
-        from kiosk.store.search import recommend
-
         self._generation += 1
         gen = self._generation
         vac = self.services.vacancies
         profile = self.services.visits.current.profile
         self.loading = True
         self.summary = "正在为您挑选岗位…"
-        self.services.background.submit(lambda: recommend(vac.store, profile, vac.station, limit=30),
+        self.services.background.submit(lambda: vac.recommend(profile, limit=30),
                                         on_done=lambda recs: self._show_recommendations(gen, recs),
                                         on_error=self._failed)
 
