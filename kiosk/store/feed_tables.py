@@ -15,8 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 
-from kiosk.store.models import (Announcement, CatalogueService, FeedCursor, JobFair, ServiceRequestStatus, Station,
-                                Vacancy)
+from kiosk.store.models import (
+    Announcement,
+    CatalogueService,
+    FeedCursor,
+    JobFair,
+    ServiceRequestStatus,
+    Station,
+    Vacancy,
+)
 
 if TYPE_CHECKING:
     from kiosk.store.engine import Store
