@@ -33,7 +33,7 @@ def _raster_bytes(data: bytes, profile) -> int:
 
 
 def sizes(width: int) -> dict:
-    from kiosk.core.receipt_samples import sample
+    from kiosk.domain.receipt_samples import sample
     from kiosk.devices.printer.profile import make_profile
     from kiosk.devices.printer.render import render
 
@@ -55,7 +55,7 @@ def sizes(width: int) -> dict:
 
 
 def timing(runs: int, kind: str, tcp: bool = False) -> dict:
-    from kiosk.core.receipt_samples import sample
+    from kiosk.domain.receipt_samples import sample
     from kiosk.devices.printer.profile import make_profile
     from kiosk.devices.printer.service import PrinterService
     from kiosk.devices.printer.transports.network import NetworkTransport

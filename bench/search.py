@@ -70,7 +70,7 @@ def main(argv: list[str]) -> dict:
     import sqlite3
 
     from kiosk.config import load_config
-    from kiosk.progress import Progress
+    from kiosk.domain.progress import Progress
     from kiosk.store import search as S
     from kiosk.store.engine import open_store
     from kiosk.store.seed import seed_demo
@@ -141,8 +141,8 @@ def measure(path: str, repeat: int, today_iso: str) -> dict:
     import psutil
 
     from kiosk.config import load_config
-    from kiosk.core.search import Station, make_query
-    from kiosk.progress import Progress
+    from kiosk.domain.search import Station, make_query
+    from kiosk.domain.progress import Progress
     from kiosk.store import search as S
     from kiosk.store.engine import open_store
 

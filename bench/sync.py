@@ -83,7 +83,7 @@ def _worker(store, url: str, page_size: int):
 
 def _paged(url: str, db_path: str, page_size: int, run: int, total: int) -> dict:
     """One initial pull into an empty database, in a fresh process (so its RSS is its own)."""
-    from kiosk.progress import Progress
+    from kiosk.domain.progress import Progress
     from kiosk.store.engine import open_store
     from kiosk.store.search import refresh_index
 

@@ -107,7 +107,7 @@ def main(argv: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
     from kiosk.config import VideoConfig
-    from kiosk.core.consult import ConsultListener, ConsultState
+    from kiosk.domain.consult import ConsultListener, ConsultState
     from kiosk.sync.client import CentralClient
     from kiosk.video import harness
     from kiosk.video.service import ConsultService

@@ -12,7 +12,7 @@ from central.db import DEFAULT_URL, Database
 
 
 def _progress(label: str):  # noqa: ANN202
-    from kiosk.progress import Progress
+    from kiosk.domain.progress import Progress
 
     return Progress(label)
 

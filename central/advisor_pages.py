@@ -8,7 +8,7 @@ from html import escape
 
 from central.callbacks import NOTE_MAX, STATUS_NAMES, CallbackRow, local
 from central.consult import OUTCOMES
-from kiosk.core.privacy import mask_phone
+from kiosk.domain.privacy import mask_phone
 from central.staff_pages import CSS as STAFF_CSS, page
 
 CSS = STAFF_CSS + """

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from central.consult import DEFAULT_POOL
 from central.models import NOTE_MAX, TOPIC_MAX, CallbackRow, StationConfig
-from kiosk.core.privacy import redact
-from kiosk.core.queue import STATION_TZ
+from kiosk.domain.privacy import redact
+from kiosk.domain.queue_rules import STATION_TZ
 
 log = logging.getLogger("central.callbacks")
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from central import feeds
 from central.db import Database
-from kiosk.core.demodata import _pinyin_fns
+from kiosk.domain.demodata import _pinyin_fns
 from kiosk.sync.protocol import ITEM_MODELS
 
 BATCH = 1000

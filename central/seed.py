@@ -8,8 +8,8 @@ from datetime import date
 from central import feeds
 from central.db import Database
 from central.models import StationConfig
-from kiosk.core import demodata
-from kiosk.core.queue import DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, Hours
+from kiosk.domain import demodata
+from kiosk.domain.queue_rules import DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, Hours
 
 BATCH = 2000
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from central import feeds
 from central.models import ServiceRequestRow
-from kiosk.core.privacy import mask_name, redact
+from kiosk.domain.privacy import mask_name, redact
 
 log = logging.getLogger("central.requests")
 

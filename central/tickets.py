@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from central import calls
 from central.models import Event, ServiceRecord, StationConfig
 from central.models import Counter, QueueTicket, StaffAction
-from kiosk.core.queue import (DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, OTHER_GROUP,
-                              PRIORITY_NOTE_MAX, STATION_TZ)
+from kiosk.domain.queue_rules import (DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, OTHER_GROUP,
+                                      PRIORITY_NOTE_MAX, STATION_TZ)
 
 CURRENT = ("called", "serving")
 #: a second 重呼 within this many seconds is the same click twice, not a second call

@@ -20,7 +20,7 @@ from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
 from kiosk.background import Background
 from kiosk.config import KioskConfig
-from kiosk.core.calls import Call, RecentCalls, announcement_text
+from kiosk.domain.calls import Call, RecentCalls, announcement_text
 from kiosk.central_link import CentralLink
 from kiosk.core.appointments import AppointmentDesk
 from kiosk.core.callback import CallbackDesk
@@ -36,7 +36,7 @@ from kiosk.core.stations import StationService
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.jobfairs import JobFairService
 from kiosk.core.session import VisitManager
-from kiosk.core.search import Station
+from kiosk.domain.search import Station
 from kiosk.core.vacancies import VacancyService
 from kiosk.fonts import FontPair
 from kiosk.idle import IdleWatcher
@@ -161,7 +161,7 @@ class KioskApp(App):
     def _start_printer(self) -> None:
         """The receipt printer (in the demo a virtual one, its receipts drawn as PNG into the data
         directory); jobs go through ``services.printer.print_receipt`` on the background worker."""
-        from kiosk.devices.printer.service import printer_section
+        from kiosk.core.printer_records import PrintJournal, printer_section
         from kiosk.devices.printer.setup import build_printer
 
         self.printer = self.printer_simulator = None
@@ -175,12 +175,13 @@ class KioskApp(App):
         if self.printer is None:
             return
         self.services.printer = self.printer
+        self.printer.listeners.append(PrintJournal(self.store))
         self.printer.start()
         self.services.diagnostics.add(printer_section(self.printer, self.kiosk_config.station))
 
     def _card_read(self, who) -> None:
         """A card was laid on the reader: it logs the resident in, wherever they are."""
-        from kiosk.core.identity import Resident
+        from kiosk.domain.identity import Resident
 
         if self.manager.current == IDLE_SCREEN:
             return  # nobody is using the kiosk: a card left from before is ignored
@@ -201,7 +202,7 @@ class KioskApp(App):
 
     def _start_scanner(self) -> None:
         """The QR scanner (the simulator in the demo) on its own thread: e-SSC codes log in, tickets show their place."""
-        from kiosk.core.scans import ScanClassifier
+        from kiosk.domain.scans import ScanClassifier
 
         dev = self.kiosk_config.devices.scanner
         self.scanner_simulator = None
@@ -249,7 +250,7 @@ class KioskApp(App):
 
     def _test_scan(self) -> str:
         """Staff test (runs on a worker thread): the next scan is shown here, not used to log in."""
-        from kiosk.core.scans import TEST_CODE, ScanClassifier
+        from kiosk.domain.scans import TEST_CODE, ScanClassifier
 
         sim = self.scanner_simulator
         code = self.scanner.capture_next(timeout_s=15, then=(lambda: sim.scan(TEST_CODE)) if sim else None)
@@ -262,7 +263,8 @@ class KioskApp(App):
 
     def _scanned(self, result) -> None:
         """A code was scanned (on the main thread): what happens depends on what it is."""
-        from kiosk.core.scans import ScanKind, ticket_message
+        from kiosk.core.queue import ticket_message
+        from kiosk.domain.scans import ScanKind
 
         self.idle.watcher.poke()
         if result.kind is ScanKind.TEST:

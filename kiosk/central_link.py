@@ -9,8 +9,8 @@ import logging
 from collections.abc import Callable
 
 from kiosk.config import KioskConfig
-from kiosk.core.calls import Call
-from kiosk.core.connectivity import status_line, when
+from kiosk.domain.calls import Call
+from kiosk.domain.connectivity import status_line, when
 from kiosk.core.diagnostics import Section, StatusRow
 from kiosk.store.engine import Store
 from kiosk.store.outbox import OutboxCipher
@@ -128,7 +128,7 @@ def note_central_call(store: Store, ticket_id: str, counter: str, called_at) -> 
     unreachable later) neither calls it again nor loses which number the counter has."""
     from sqlalchemy import update
 
-    from kiosk.core.queue import STATION_TZ
+    from kiosk.domain.queue_rules import STATION_TZ
     from kiosk.store.models import Ticket
 
     local = called_at.astimezone(STATION_TZ).replace(tzinfo=None) if called_at.tzinfo else called_at

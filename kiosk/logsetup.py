@@ -1,4 +1,4 @@
-"""Logging set-up. Personal data never reaches a log: see kiosk.core.privacy for the filter."""
+"""Logging set-up. Personal data never reaches a log: see kiosk.domain.privacy for the filter."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def setup_logging(verbose: bool = False) -> None:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from kiosk.core.privacy import RedactingFilter
+    from kiosk.domain.privacy import RedactingFilter
 
     for h in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in h.filters):

@@ -10,10 +10,10 @@ if TYPE_CHECKING:
     from kiosk.background import Background
     from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.callback import CallbackDesk
-    from kiosk.core.calls import RecentCalls
+    from kiosk.domain.calls import RecentCalls
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.jobfairs import JobFairService
-    from kiosk.core.consult import ConsultCalls
+    from kiosk.domain.consult import ConsultCalls
     from kiosk.core.counter import CounterDesk
     from kiosk.config import KioskConfig
     from kiosk.core.diagnostics import Diagnostics

@@ -22,8 +22,8 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import theme
-from kiosk.core.calls import Call
-from kiosk.core.identity import check_char
+from kiosk.domain.calls import Call
+from kiosk.domain.identity import check_char
 from kiosk.fonts import missing_glyphs
 from kiosk.widgets.touch import SimulatedTouch, tap
 
@@ -38,7 +38,7 @@ STEP_TIMEOUT_S = 20.0
 
 def opening_time() -> datetime:
     """10:00 in Beijing on the next weekday (UTC), when every demo service is open."""
-    from kiosk.core.queue import STATION_TZ
+    from kiosk.domain.queue_rules import STATION_TZ
 
     day = datetime.now(STATION_TZ).date() + timedelta(days=1)
     while day.weekday() >= 5:
@@ -224,7 +224,7 @@ class Tour:
     def home_service(self, orient: str) -> Iterator[float | Callable[[], bool]]:
         """上门·代办: a home visit by a resident under 60 (who declares a group), a proxy request
         with its documents, the one-open-request page, 我的申请 and a scanned confirmation."""
-        from kiosk.core.identity import Resident
+        from kiosk.domain.identity import Resident
 
         app, nav, bg = self.app, self.app.nav, self.app.background
         tap(app.screen("home").tile("home_service"))
@@ -429,7 +429,7 @@ class Tour:
             yield lambda: bool(booking.ids.slots.children) and bg.pending == 0
             yield 0.3
             self.shot(f"{orient}-03l-appointment-times")
-            from kiosk.core.identity import Resident
+            from kiosk.domain.identity import Resident
 
             app.visits.set_identity(Resident("11010519491231002X", datetime(1949, 12, 31).date()))
             tap(next(b for b in reversed(booking.ids.slots.children) if not b.disabled))

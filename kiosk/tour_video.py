@@ -1,7 +1,7 @@
 """The video consultation in the screens tour.
 
 The tour has no advisor: ``TourAdvisors`` plays the advisors' side of the ConsultCalls protocol
-(kiosk/core/consult.py) and the walk feeds the screens what a call would: queue places, states,
+(kiosk/domain/consult.py) and the walk feeds the screens what a call would: queue places, states,
 network statistics, and synthetic frames (a figure for the advisor, another for the resident),
 so the layout of every consultation screen can be looked at in both orientations. A real call
 with a real advisor is in tests/ui/test_consult_real.py.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
-from kiosk.core.consult import DEFAULT_TOPICS, Availability, ConsultListener, ConsultState, RemoteFrame
+from kiosk.domain.consult import DEFAULT_TOPICS, Availability, ConsultListener, ConsultState, RemoteFrame
 
 W, H = 640, 480
 PHONE = "13812345678"
@@ -88,7 +88,7 @@ class TourAdvisors:
 
 def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # noqa: ANN001
     """The consultation screens, one after the other, shot in this orientation."""
-    from kiosk.core.calls import Call
+    from kiosk.domain.calls import Call
     from kiosk.widgets.touch import tap
 
     app, nav, bg = tour.app, tour.app.nav, tour.app.background

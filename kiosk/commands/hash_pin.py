@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(_args: argparse.Namespace) -> int:
-    from kiosk.core.adminpin import hash_pin
+    from kiosk.domain.adminpin import hash_pin
 
     pin = getpass.getpass("staff PIN (digits): ") if sys.stdin.isatty() else sys.stdin.readline().strip()
     if not pin.isdigit() or not 4 <= len(pin) <= 12:

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
-    from kiosk.core.receipt_samples import sample
+    from kiosk.domain.receipt_samples import sample
     from kiosk.devices.printer.profile import ProfileError, make_profile
     from kiosk.devices.printer.render import render
 

@@ -58,7 +58,7 @@ FEEDS_SEEDED = "demo.feeds_seeded"
 
 def open_and_seed(cfg):
     """Open the database (migrating it) and, in the demo, seed it the first time."""
-    from kiosk.progress import Progress
+    from kiosk.domain.progress import Progress
     from kiosk.store.engine import open_store
 
     store = open_store(cfg.database_path)

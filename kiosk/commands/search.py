@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
-    from kiosk.core.search import Station, make_query
+    from kiosk.domain.search import Station, make_query
     from kiosk.errors import KioskError
     from kiosk.store.engine import open_store
     from kiosk.store.search import search

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
-    from kiosk.progress import Progress
+    from kiosk.domain.progress import Progress
     from kiosk.store.engine import open_store
     from kiosk.store.seed import seed_demo
 

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kiosk.commands.run import _lock
     from kiosk.config import load_config
-    from kiosk.progress import Progress
+    from kiosk.domain.progress import Progress
     from kiosk.store.engine import open_store
     from kiosk.store.outbox import OutboxCipher
     from kiosk.sync import make_worker, pusher

@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kiosk.core.queue import QueueBook, QueueService
+from kiosk.domain.queue_rules import QueueService
+from kiosk.core.queue import QueueBook
 
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read aloud at a counter
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.core.appointments import REFERENCE_ALPHABET
-from kiosk.core.privacy import mask_phone
+from kiosk.domain.privacy import mask_phone
 
 if TYPE_CHECKING:
     from kiosk.store.engine import Store

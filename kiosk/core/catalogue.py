@@ -1,6 +1,6 @@
 """政策与服务: the catalogue of public employment services, and its search.
 
-Matching follows the vacancy search's rule (``kiosk.core.search``): the typed text is split into
+Matching follows the vacancy search's rule (``kiosk.domain.search``): the typed text is split into
 terms and every term must be a substring of the name, category or summary, or (Latin terms) of
 the name's pinyin initials or full pinyin: ``sy`` finds 失业登记, ``dj`` 就业登记 and 失业登记,
 ``补贴`` every subsidy.
@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.core import pinyin
-from kiosk.core.search import TermKind, parse_terms
+from kiosk.domain import pinyin
+from kiosk.domain.search import TermKind, parse_terms
 
 if TYPE_CHECKING:
     from kiosk.store.engine import Store

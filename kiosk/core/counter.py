@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.core.calls import Call
-from kiosk.core.queue import STATION_TZ, QueueBook
+from kiosk.domain.calls import Call
+from kiosk.domain.queue_rules import STATION_TZ
+from kiosk.core.queue import QueueBook
 
 
 def _iso(local: datetime | None) -> str | None:
@@ -99,7 +100,7 @@ class CounterDesk:
         the resident's health or status, so its event is encrypted in the outbox."""
         from sqlalchemy import update
 
-        from kiosk.core.queue import OTHER_GROUP, PRIORITY_NOTE_MAX
+        from kiosk.domain.queue_rules import OTHER_GROUP, PRIORITY_NOTE_MAX
         from kiosk.store.models import Ticket
 
         note = " ".join(note.split())

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from kiosk.core import tianjin
+from kiosk.domain import tianjin
 from kiosk.core.appointments import REFERENCE_ALPHABET
 
 if TYPE_CHECKING:
-    from kiosk.core.identity import Resident
+    from kiosk.domain.identity import Resident
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.core.identity import Resident
-    from kiosk.core.vacancies import VacancyView
+    from kiosk.domain.identity import Resident
+    from kiosk.domain.vacancy_views import VacancyView
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
 

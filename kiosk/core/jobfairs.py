@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kiosk.core.geo import describe_distance, distance_m
+from kiosk.domain.geo import describe_distance, distance_m
 
 if TYPE_CHECKING:
-    from kiosk.core.search import Station
+    from kiosk.domain.search import Station
     from kiosk.store.engine import Store
 
 WEEKDAYS = "一二三四五六日"

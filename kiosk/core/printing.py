@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.core import receipts
+from kiosk.domain import receipts
 
 NO_PRINTER = "本机暂时不能打印。请看屏幕上的信息，或用手机扫码保存"
 

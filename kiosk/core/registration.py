@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from kiosk.core import tianjin
-from kiosk.core.search import Profile
+from kiosk.domain import tianjin
+from kiosk.domain.search import Profile
 
 if TYPE_CHECKING:
-    from kiosk.core.identity import Resident
+    from kiosk.domain.identity import Resident
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
 

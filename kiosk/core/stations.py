@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.core.geo import describe_distance, distance_m
+from kiosk.domain.geo import describe_distance, distance_m
 
 if TYPE_CHECKING:
-    from kiosk.core.search import Station
+    from kiosk.domain.search import Station
     from kiosk.store.engine import Store
 
 KIND_NAMES = {"street": "街道驿站", "township": "乡镇驿站", "park": "园区驿站", "university": "高校驿站"}

@@ -1,58 +1,27 @@
 """Vacancies as residents see them: search results as list rows, and one vacancy in full.
 
-Finding vacancies is the search engine's job (``kiosk.core.search`` for the query,
+Finding vacancies is the search engine's job (``kiosk.domain.search`` for the query,
 ``kiosk.store.search`` for the index); this module turns what it finds into what a screen
 shows. Expired and withdrawn vacancies are never returned.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kiosk.core.geo import describe_distance, distance_m, walking_minutes
-from kiosk.core.search import Hit, Scope, SearchQuery, Station, make_query
-from kiosk.core.wages import salary_text
+from kiosk.domain.geo import describe_distance, distance_m, walking_minutes
+from kiosk.domain.search import Profile, Recommendation, Scope, SearchQuery, Station, make_query
+from kiosk.domain.vacancy_views import VacancyView
+from kiosk.domain.wages import salary_text
 
 if TYPE_CHECKING:
     from kiosk.store.engine import Store
     from kiosk.store.models import Vacancy
     from kiosk.store.search import SearchResult
 
-#: The kinds of job a vacancy can be; 公益性岗位 are public-welfare posts for residents in difficulty.
-JOB_TYPES = ("全职", "兼职", "公益性岗位", "实习")
-
 # SQLAlchemy, the models and the index are imported inside the methods: they run on worker
 # threads, and keeping them out of start-up lets the attract screen appear sooner.
-
-
-@dataclass(frozen=True)
-class VacancyView:
-    id: str
-    title: str
-    category: str
-    employer: str
-    employer_intro: str
-    district: str
-    street: str
-    address: str
-    salary: str
-    job_type: str
-    headcount: int
-    education: str
-    experience: str
-    age_range: str
-    work_hours: str
-    requirements: str
-    benefits: str
-    contact: str
-    posted_on: date
-    expires_on: date
-    distance_m: float
-    walking_minutes: int
-    distance_text: str
-    in_circle: bool
 
 
 def to_view(v: Vacancy, station: Station) -> VacancyView:
@@ -67,19 +36,6 @@ def to_view(v: Vacancy, station: Station) -> VacancyView:
         distance_m=d, walking_minutes=walking_minutes(d), distance_text=describe_distance(d),
         in_circle=d <= station.radius_m,
     )
-
-
-def to_row(hit: Hit, station: Station) -> dict:
-    """The RecycleView row for a search hit. Every key the row widget uses is always present."""
-    return {
-        "vacancy_id": hit.id,
-        "title": hit.title,
-        "salary": hit.salary_text,
-        "employer": hit.employer,
-        "place": f"{hit.distance_text} · {hit.district}",
-        "job_type": hit.job_type,
-        "in_circle": hit.distance_m <= station.radius_m,
-    }
 
 
 class VacancyService:
@@ -99,6 +55,12 @@ class VacancyService:
         from kiosk.store.search import search
 
         return search(self.store, query, self.station, today=today, limit=limit, offset=offset)
+
+    def recommend(self, profile: Profile, limit: int = 30, today: date | None = None) -> list[Recommendation]:
+        """为你推荐: vacancies ranked for a registration profile, each with the reasons it is shown."""
+        from kiosk.store.search import recommend
+
+        return recommend(self.store, profile, self.station, today=today, limit=limit)
 
     def counts(self, today: date | None = None) -> tuple[int, int]:
         """(open vacancies in the city, open vacancies inside the station's circle)."""

@@ -11,7 +11,7 @@ from kivy.clock import Clock
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk import theme
-from kiosk.core.adminpin import PinGate
+from kiosk.domain.adminpin import PinGate
 from kiosk.core.diagnostics import SectionSnapshot
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, KLabel, KTitle

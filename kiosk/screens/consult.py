@@ -12,8 +12,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import theme
-from kiosk.core.consult import Availability
-from kiosk.core.consult_texts import TOPIC_HINTS, availability_text
+from kiosk.domain.consult import Availability
+from kiosk.domain.consult_texts import TOPIC_HINTS, availability_text
 from kiosk.screens.base import KioskScreen, load_kv
 
 

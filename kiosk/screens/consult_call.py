@@ -21,8 +21,8 @@ from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk import theme
-from kiosk.core.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame
-from kiosk.core.consult_texts import (ANSWERED_TEXT, CONNECTING_TEXT, RECONNECTING_TEXT, duration_text, ending,
+from kiosk.domain.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame
+from kiosk.domain.consult_texts import (ANSWERED_TEXT, CONNECTING_TEXT, RECONNECTING_TEXT, duration_text, ending,
                                       quality, queue_text)
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by consult_call.kv
@@ -30,7 +30,7 @@ from kiosk.widgets.video_view import VideoView  # noqa: F401 - used by consult_c
 from kiosk.widgets.visibility import set_shown
 
 if TYPE_CHECKING:
-    from kiosk.core.consult import ConsultCall, ConsultCalls
+    from kiosk.domain.consult import ConsultCall, ConsultCalls
     from kiosk.services import Services
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import uuid
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.callback import CallbackRefused, CallbackRequested, check_phone, consent_text
-from kiosk.core.consult_texts import availability_text, ending
-from kiosk.core.privacy import mask_phone
+from kiosk.domain.consult_texts import availability_text, ending
+from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by consult_offer.kv
 from kiosk.widgets.visibility import set_shown

@@ -24,7 +24,7 @@ from kiosk.core.home_services import (
     already_open_message,
     eligible_by_age,
 )
-from kiosk.core.privacy import mask_phone
+from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton
 from kiosk.widgets.dialog import ConfirmDialog

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.core.identity import InvalidIdNumber, Resident, resident_from_keyed
+from kiosk.domain.identity import InvalidIdNumber, Resident, resident_from_keyed
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by login.kv
 

@@ -6,7 +6,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.core.queue import Decision, IssuedTicket, Refusal, ServiceStatus
+from kiosk.domain.queue_rules import Decision, IssuedTicket, Refusal, ServiceStatus
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.dialog import ConfirmDialog
 

@@ -6,7 +6,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core.printing import NO_PRINTER, PrintOutcome
-from kiosk.core.vacancies import VacancyView
+from kiosk.domain.vacancy_views import VacancyView
 from kiosk.screens.base import KioskScreen, load_kv
 
 

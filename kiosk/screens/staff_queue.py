@@ -14,7 +14,7 @@ from kivy.uix.modalview import ModalView
 
 from kiosk import theme
 from kiosk.core.counter import CounterError, CounterTicket
-from kiosk.core.queue import OTHER_GROUP
+from kiosk.domain.queue_rules import OTHER_GROUP
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton
 

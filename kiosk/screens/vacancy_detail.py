@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.core.vacancies import VacancyView
+from kiosk.domain.vacancy_views import VacancyView
 from kiosk.screens.base import KioskScreen, load_kv
 
 

@@ -14,8 +14,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk.core.search import Scope, SearchQuery, Sort, make_query
-from kiosk.core.vacancies import JOB_TYPES, to_row
+from kiosk.domain.search import Scope, SearchQuery, Sort, make_query
+from kiosk.domain.vacancy_views import JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import Chip
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
@@ -138,15 +138,13 @@ class VacancyListScreen(KioskScreen):
 
     def recommend(self) -> None:
         """为你推荐: vacancies ranked for the registration profile, each saying why."""
-        from kiosk.store.search import recommend
-
         self._generation += 1
         gen = self._generation
         vac = self.services.vacancies
         profile = self.services.visits.current.profile
         self.loading = True
         self.summary = "正在为您挑选岗位…"
-        self.services.background.submit(lambda: recommend(vac.store, profile, vac.station, limit=30),
+        self.services.background.submit(lambda: vac.recommend(profile, limit=30),
                                         on_done=lambda recs: self._show_recommendations(gen, recs),
                                         on_error=self._failed)
 

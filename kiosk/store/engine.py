@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from kiosk.store.feed_tables import FeedTables
+    from kiosk.store.outbox import OutboxQueue
+
 log = logging.getLogger(__name__)
 
 #: Newest migration in kiosk/store/migrations/versions; a test keeps the two equal.
@@ -72,6 +75,20 @@ class Store:
         """A session for reads (no transaction management needed by the caller)."""
         self.engine
         return self._sessions()
+
+    @property
+    def feeds(self) -> FeedTables:
+        """The tables the feeds from central fill (for the sync worker)."""
+        from kiosk.store.feed_tables import FeedTables
+
+        return FeedTables(self)
+
+    @property
+    def outbox(self) -> OutboxQueue:
+        """The outbox as the sync worker drains it."""
+        from kiosk.store.outbox import OutboxQueue
+
+        return OutboxQueue(self)
 
     def get_setting(self, key: str, default: str = "") -> str:
         if self._engine is None and self.path is not None:

@@ -11,6 +11,7 @@ has accepted them.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from datetime import datetime, timezone
@@ -19,6 +20,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from kiosk.store.engine import Store
+
+log = logging.getLogger(__name__)
 
 KEY_FILE = "outbox.key"
 NONCE_BYTES = 12
@@ -81,3 +86,84 @@ def read_payload(event, cipher: OutboxCipher | None) -> dict:
     """The payload of a stored OutboxEvent (decrypting it if needed)."""
     data = cipher.open(event.id, event.payload) if event.encrypted else event.payload
     return json.loads(data)
+
+
+class OutboxQueue:
+    """The outbox as the sync worker (``kiosk.sync.pusher``) drains it: pending events in ``seq``
+    order, and each one's fate once central has answered."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def pending_count(self) -> int:
+        from sqlalchemy import func, select
+
+        from kiosk.store.models import OutboxEvent
+
+        with self.store.read() as s:
+            return s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.state == "pending")) or 0
+
+    def oldest_pending_age_s(self) -> float:
+        from sqlalchemy import func, select
+
+        from kiosk.store.models import OutboxEvent
+
+        with self.store.read() as s:
+            oldest = s.scalar(select(func.min(OutboxEvent.occurred_at)).where(OutboxEvent.state == "pending"))
+        return max(0.0, (_utc_naive() - oldest).total_seconds()) if oldest else 0.0
+
+    def pending(self, cipher: OutboxCipher | None, size: int) -> tuple[list[dict], list[str]]:
+        """The next pending events as dicts (id, seq, type, occurred_at in UTC, payload), and the
+        ids of those whose payload cannot be read (they are not sent)."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import OutboxEvent
+
+        events, unreadable = [], []
+        with self.store.read() as s:
+            rows = s.scalars(select(OutboxEvent).where(OutboxEvent.state == "pending").order_by(OutboxEvent.seq)
+                             .limit(size)).all()
+            for ev in rows:
+                try:
+                    payload = read_payload(ev, cipher)
+                except Exception as e:  # noqa: BLE001 - a damaged payload must not stop the others
+                    log.error("outbox event %s (%s) cannot be read: %s", ev.id, ev.type, type(e).__name__)
+                    unreadable.append(ev.id)
+                    continue
+                events.append({"id": ev.id, "seq": ev.seq, "type": ev.type,
+                               "occurred_at": ev.occurred_at.replace(tzinfo=timezone.utc), "payload": payload})
+        return events, unreadable
+
+    def record(self, results: dict[str, tuple[str, str]], unreadable: list[str]) -> tuple[int, int]:
+        """Record central's answers (event id → (status, reason)): accepted or duplicate → sent (a
+        personal payload is purged), rejected → kept for staff with the reason; unreadable events
+        are rejected locally. Returns (sent, rejected)."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import OutboxEvent
+
+        sent = rejected = 0
+        now = _utc_naive()
+        with self.store.session() as s:
+            for ev_id in unreadable:
+                ev = s.scalar(select(OutboxEvent).where(OutboxEvent.id == ev_id))
+                ev.state, ev.last_error = "rejected", "本机无法解密（密钥损坏或被替换）"
+                rejected += 1
+            for ev_id, (status, reason) in results.items():
+                ev = s.scalar(select(OutboxEvent).where(OutboxEvent.id == ev_id))
+                if ev is None or ev.state != "pending":
+                    continue
+                ev.attempts += 1
+                if status == "rejected":
+                    ev.state, ev.last_error = "rejected", reason[:200]
+                    rejected += 1
+                else:
+                    ev.state, ev.sent_at, ev.last_error = "sent", now, ""
+                    if ev.encrypted:
+                        ev.payload = b""  # purged: the central system holds it now
+                    sent += 1
+        return sent, rejected
+
+
+def _utc_naive() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

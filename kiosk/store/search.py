@@ -1,4 +1,4 @@
-"""The vacancy search index and the executor of ``kiosk.core.search`` queries.
+"""The vacancy search index and the executor of ``kiosk.domain.search`` queries.
 
 Index (migration 0003): ``search_docs`` + two FTS5 tables over it. Terms of 3+ characters go
 to the trigram index; 1- and 2-character terms to the 1-and-2-gram index (``"保洁"``, ``"工"``),
@@ -38,8 +38,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
-from kiosk.core import geo, pinyin
-from kiosk.core.search import (
+from kiosk.domain import geo, pinyin
+from kiosk.domain.search import (
     HOURS_PER_MONTH,
     PINYIN_FIELDS,
     TEXT_FIELDS,
@@ -58,7 +58,7 @@ from kiosk.core.search import (
     make_query,
     rank_recommendations,
 )
-from kiosk.core.geo import EARTH_RADIUS_M
+from kiosk.domain.geo import EARTH_RADIUS_M
 from kiosk.store.engine import Store
 
 INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
@@ -108,7 +108,7 @@ def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, p
     """The searchable fields of one vacancy.
 
     The feed's pinyin columns hold three space-separated words (title, employer, category);
-    when they are missing or malformed the kiosk computes them (``kiosk.core.pinyin``).
+    when they are missing or malformed the kiosk computes them (``kiosk.domain.pinyin``).
     """
     ini = (pinyin_initials or "").lower().split()
     ful = (pinyin_full or "").lower().split()
@@ -284,7 +284,7 @@ def _monthly_sql(col: str, p: str = "v.") -> str:
 
 
 def _distance_sql() -> str:
-    # The same haversine as kiosk.core.geo.distance_m, operation for operation, so a vacancy
+    # The same haversine as kiosk.domain.geo.distance_m, operation for operation, so a vacancy
     # on the edge of the circle is in or out exactly as the Python function says.
     return (f"(2 * {EARTH_RADIUS_M!r} * asin(min(1.0, sqrt("
             "pow(sin((radians(v.lat) - :p1) / 2), 2) "
@@ -326,7 +326,7 @@ def _filters(query: SearchQuery, station: Station, today: date, params: dict, di
 
 
 def _order_sql(sort: Sort, tiered: bool = True) -> str:
-    """ORDER BY over the columns of _select (kiosk.core.search.sort_key). Without terms every
+    """ORDER BY over the columns of _select (kiosk.domain.search.sort_key). Without terms every
     tier is 0; leaving it out lets a distance sort read the distance index in order."""
     tier = "tier, " if tiered else ""
     if sort is Sort.SALARY:
@@ -338,7 +338,7 @@ def _order_sql(sort: Sort, tiered: bool = True) -> str:
 
 def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str) -> list[str]:
     """Per term, SQL true when it is a substring of one of its fields; ``cols`` maps a field
-    name to its SQL (the ASCII-case-insensitive rule of kiosk.core.search)."""
+    name to its SQL (the ASCII-case-insensitive rule of kiosk.domain.search)."""
     conds = []
     for i, t in enumerate(terms):
         params[f"{key}{i}"] = t.text
@@ -348,7 +348,7 @@ def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: st
 
 
 def _tier(terms: Sequence[Term], params: dict, cols: dict[str, str]) -> str:
-    """0 when every term is in the title or its pinyin (kiosk.core.search.title_tier)."""
+    """0 when every term is in the title or its pinyin (kiosk.domain.search.title_tier)."""
     if not terms:
         return "0"
     title_cols = {k: v for k, v in cols.items() if k.startswith("title")}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, insert
 
 from kiosk.config import StationConfig
-from kiosk.core import demodata
+from kiosk.domain import demodata
 from kiosk.store.engine import Store
 from kiosk.store.models import Announcement, CatalogueService, JobFair, Station, Vacancy
 

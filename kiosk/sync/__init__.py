@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
-    from kiosk.store.engine import Store
-    from kiosk.store.outbox import OutboxCipher
+    from kiosk.sync.ports import PayloadCipher, SyncStore
     from kiosk.sync.worker import SyncWorker
 
 
-def make_worker(cfg: KioskConfig, store: Store, cipher: OutboxCipher | None, **kw: Any) -> SyncWorker:
+def make_worker(cfg: KioskConfig, store: SyncStore, cipher: PayloadCipher | None, **kw: Any) -> SyncWorker:
     """The sync worker for this kiosk's config (central URL, kiosk id and secret, timeouts)."""
     from kiosk.sync.client import CentralClient
     from kiosk.sync.worker import SyncWorker

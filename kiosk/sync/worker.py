@@ -17,11 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-from kiosk.store.engine import Store
-from kiosk.store.outbox import OutboxCipher
 from kiosk.sync import feeds, protocol as p, pusher
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import BadReply, CentralClient, CursorExpired, NotModified, Refused, SyncError, Unavailable
+from kiosk.sync.ports import PayloadCipher, SyncStore
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +50,8 @@ class SyncStatus:
 
 
 class SyncWorker:
-    def __init__(self, store: Store, client: CentralClient, cipher: OutboxCipher | None, *, station_id: str,
-                 interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 2000,
+    def __init__(self, store: SyncStore, client: CentralClient, cipher: PayloadCipher | None, *,
+                 station_id: str, interval_s: float = 30.0, heartbeat_s: float = 60.0, page_size: int = 2000,
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
                  on_page: Callable[[str, int], None] | None = None,
@@ -106,9 +105,7 @@ class SyncWorker:
             pulled = {feed: self.pull(feed) for feed in self.feeds}
             if pulled.get("vacancies"):
                 # here, on the sync thread, so that a resident's next search does not pay for it
-                from kiosk.store.search import refresh_index
-
-                refresh_index(self.store)
+                self.store.feeds.refresh_index()
             if time.monotonic() - self._last_heartbeat >= self.heartbeat_s or self._last_heartbeat == 0:
                 if "reload_config" in self.heartbeat().commands:
                     self._config_due = True
@@ -256,8 +253,8 @@ class SyncWorker:
 class CallsListener:
     """Long-polls the station's calls and hands each to ``on_call`` (from this thread)."""
 
-    def __init__(self, store: Store, client: CentralClient, station_id: str, on_call: Callable[[p.Call], None],
-                 wait_s: float = 25.0, backoff: Backoff | None = None) -> None:
+    def __init__(self, store: SyncStore, client: CentralClient, station_id: str,
+                 on_call: Callable[[p.Call], None], wait_s: float = 25.0, backoff: Backoff | None = None) -> None:
         self.store = store
         self.client = client
         self.station_id = station_id

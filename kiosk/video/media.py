@@ -20,7 +20,7 @@ from array import array
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from kiosk.core.consult import RemoteFrame
+from kiosk.domain.consult import RemoteFrame
 
 log = logging.getLogger(__name__)
 

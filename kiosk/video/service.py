@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from kiosk.config import VideoConfig
-from kiosk.core.consult import FINISHED, Availability, ConsultListener
+from kiosk.domain.consult import FINISHED, Availability, ConsultListener
 from kiosk.sync.client import CentralClient, Refused, SyncError
 from kiosk.video.loop import VideoLoop
 from kiosk.video.signaling import Signaling

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kiosk.core.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame, network_quality
+from kiosk.domain.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame, network_quality
 from kiosk.video.media import rgb_bytes
 from kiosk.sync.client import BadReply, Refused, SyncError, Unavailable
 
@@ -52,7 +52,7 @@ class _Finished(Exception):
 
 
 class ConsultSession:
-    """Implements ``kiosk.core.consult.ConsultCall``. Public methods may be called from any thread."""
+    """Implements ``kiosk.domain.consult.ConsultCall``. Public methods may be called from any thread."""
 
     def __init__(self, service: ConsultService, topic: str, person_key: str | None, listener: ConsultListener) -> None:
         self.service = service

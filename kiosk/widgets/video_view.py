@@ -15,7 +15,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.widget import Widget
 
-from kiosk.core.consult import RemoteFrame
+from kiosk.domain.consult import RemoteFrame
 
 
 class VideoView(Widget):

@@ -52,7 +52,8 @@ class Kiosk:
     """A kiosk of the station: issues tickets into its outbox, pushes them, listens for calls."""
 
     def __init__(self, store, url: str) -> None:
-        from kiosk.core.queue import QueueBook, QueueService
+        from kiosk.domain.queue_rules import QueueService
+        from kiosk.core.queue import QueueBook
         from kiosk.store.outbox import OutboxCipher, add_event
         from kiosk.sync.worker import CallsListener
 
@@ -68,7 +69,7 @@ class Kiosk:
         self.listener = CallsListener(store, make_client(url), STATION, self.calls.put, wait_s=2)
 
     def issue(self, code: str, person_key: str | None = None):
-        from kiosk.core.queue import IssuedTicket, Person
+        from kiosk.domain.queue_rules import IssuedTicket, Person
 
         t = self.book.issue(code, Person(person_key) if person_key else None, confirmed=True)
         assert isinstance(t, IssuedTicket), t
@@ -288,7 +289,7 @@ def test_home_visit_follow_up_in_the_browser(tmp_path, shots, playwright_browser
     from datetime import date, datetime
 
     from kiosk.core.home_services import Address, Draft, HomeServiceDesk, Window
-    from kiosk.core.identity import Resident, check_char
+    from kiosk.domain.identity import Resident, check_char
     from kiosk.store.engine import open_store
     from kiosk.store.outbox import OutboxCipher
     from tests.sync.conftest import make_worker

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.receipt_samples import job_url, sample, TICKET, VACANCIES
+from kiosk.domain.receipt_samples import job_url, sample, TICKET, VACANCIES
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.sim.escpos_printer import Image, Interpreter, QRCode, draw

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.identity import check_char
+from kiosk.domain.identity import check_char
 from kiosk.devices.idcard import (
     BadChecksum,
     BadLength,

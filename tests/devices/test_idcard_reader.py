@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kiosk.core.identity import check_char
+from kiosk.domain.identity import check_char
 from kiosk.devices.idcard import BadChecksum, FrameError
 from kiosk.devices.idcard.reader import IdCardReader, ReaderTimeout
 from kiosk.devices.idcard.text_block import resident_block

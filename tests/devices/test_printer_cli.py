@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.receipt_samples import sample
+from kiosk.domain.receipt_samples import sample
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.sim.escpos_printer import Interpreter

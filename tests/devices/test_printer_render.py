@@ -7,8 +7,8 @@ import tempfile
 
 import pytest
 
-from kiosk.core import receipts as R
-from kiosk.core.receipt_samples import KINDS, sample
+from kiosk.domain import receipts as R
+from kiosk.domain.receipt_samples import KINDS, sample
 from kiosk.devices.printer.profile import PROFILES, ProfileError, make_profile
 from kiosk.devices.printer.render import encode, native_qr, qr_matrix, qr_modules, render
 from kiosk.devices.sim.escpos_printer import Interpreter, Line

@@ -1,18 +1,18 @@
-"""The printer service against the virtual printer: every fault, every job recorded, never a
-failed job reported as printed."""
+"""The printer service against the virtual printer: every fault, every job recorded (through the
+journal listening to it), never a failed job reported as printed."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from kiosk.core.receipt_samples import STATION, sample
+from kiosk.core.printer_records import PrintJournal, printer_section
+from kiosk.domain.receipt_samples import STATION, sample
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
-from kiosk.devices.printer.service import (
-    Outcome, PaperRoll, PrinterListener, PrinterService, printer_section, store_roll)
+from kiosk.devices.printer.service import Outcome, PaperRoll, PrinterListener, PrinterService, settings_roll
 from kiosk.devices.printer.status import PrinterState
 from kiosk.devices.printer.transports.file import FileTransport
 from kiosk.devices.printer.transports.network import NetworkTransport
@@ -28,6 +28,11 @@ def jobs(store) -> list[tuple[str, str, int]]:
         return [(j.kind, j.outcome, j.bytes_sent) for j in s.scalars(select(PrintJob).order_by(PrintJob.created_at))]
 
 
+def journaled(svc: PrinterService, store) -> PrinterService:
+    svc.listeners.append(PrintJournal(store))
+    return svc
+
+
 @pytest.fixture(params=["pty", "tcp"])
 def rig(request, store):
     sim = VirtualPrinter(pty=request.param == "pty", tcp=request.param == "tcp")
@@ -37,7 +42,7 @@ def rig(request, store):
         s = where["sim"]
         return SerialTransport(s.port) if s.port else NetworkTransport("127.0.0.1", s.tcp_port, timeout_s=2)
 
-    svc = PrinterService(link, make_profile(FAST), store, status_timeout_s=0.3)
+    svc = journaled(PrinterService(link, make_profile(FAST), store, status_timeout_s=0.3), store)
     yield sim, svc, where
     svc.stop()
     where["sim"].close()
@@ -113,7 +118,7 @@ def test_paper_near_end_still_prints_and_is_shown_to_staff(rig):
 def test_a_printer_that_never_answers_status_is_unknown_and_the_roll_counter_stands_in(tmp_path, store):
     out = tmp_path / "lp0"
     profile = make_profile({"profile": "no-status", "roll_length_mm": 300, "near_end_mm": 100, **FAST})
-    svc = PrinterService(lambda: FileTransport(str(out)), profile, store)
+    svc = journaled(PrinterService(lambda: FileTransport(str(out)), profile, store), store)
     first = svc.print_receipt(sample("ticket"))  # about 128 mm
     assert first.outcome is Outcome.UNKNOWN and not first.printed and first.fallback
     assert out.read_bytes() == render(sample("ticket"), profile).data
@@ -131,19 +136,20 @@ def test_a_printer_that_never_answers_status_is_unknown_and_the_roll_counter_sta
 
 def test_the_roll_counter_survives_a_restart_and_resets_when_paper_comes_back(rig, store):
     sim, svc, _ = rig
-    svc.roll = store_roll(store, svc.profile)
+    svc.roll = settings_roll(store, svc.profile)
     svc.print_receipt(sample("ticket"))
     used = svc.roll.used_mm
-    assert used > 100 and store_roll(store, svc.profile).used_mm == pytest.approx(used, abs=0.1)
+    assert used > 100 and settings_roll(store, svc.profile).used_mm == pytest.approx(used, abs=0.1)
     sim.faults.add("paper_out")
     assert svc.check_status() is PrinterState.PAPER_OUT
     sim.faults.clear()  # staff put a new roll in
     assert svc.check_status() is PrinterState.OK
-    assert svc.roll.used_mm == 0 and store_roll(store, svc.profile).used_mm == 0
+    assert svc.roll.used_mm == 0 and settings_roll(store, svc.profile).used_mm == 0
 
 
 def test_a_missing_printer_is_unplugged_not_ok(store):
-    svc = PrinterService(lambda: SerialTransport("/dev/nonexistent-printer"), make_profile(FAST), store)
+    svc = journaled(PrinterService(lambda: SerialTransport("/dev/nonexistent-printer"), make_profile(FAST), store),
+                    store)
     assert svc.check_status() is PrinterState.UNKNOWN and not svc.connected
     r = svc.print_receipt(sample("ticket"))
     assert r.outcome is Outcome.UNPLUGGED and not r.printed
@@ -169,6 +175,32 @@ def test_listeners_hear_state_changes_and_finished_jobs(rig):
     sim.faults.add("cover_open")
     svc.print_receipt(sample("notice"))
     assert heard == [PrinterState.OK, Outcome.PRINTED, PrinterState.COVER_OPEN, Outcome.COVER_OPEN]
+
+
+def test_the_service_writes_no_rows_and_tells_listeners_when_a_job_starts_and_ends(rig, store):
+    sim, svc, _ = rig
+    svc.listeners.clear()
+    heard: list = []
+
+    class Log(PrinterListener):
+        def on_print_started(self, job_id, kind, ref):
+            heard.append(("started", job_id, kind, sim.receipts == []))
+
+        def on_print_finished(self, result):
+            heard.append(("finished", result.job_id, result.kind, result.printed))
+
+    svc.listeners.append(Log())
+    r = svc.print_receipt(sample("ticket"))
+    assert sim.wait_for_receipts(1)
+    assert heard == [("started", r.job_id, "ticket", True), ("finished", r.job_id, "ticket", True)]
+    assert jobs(store) == []
+
+
+def test_a_journal_that_cannot_write_does_not_stop_the_print(rig, store):
+    sim, svc, _ = rig
+    with store.session() as s:
+        s.execute(text(f"DROP TABLE {PrintJob.__tablename__}"))  # every journal write now fails
+    assert svc.print_receipt(sample("ticket")).printed and sim.wait_for_receipts(1)
 
 
 def test_jobs_from_two_threads_are_printed_one_after_the_other(rig):

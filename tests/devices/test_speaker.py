@@ -10,7 +10,7 @@ import wave
 
 import pytest
 
-from kiosk.core.calls import Call, announcement_text
+from kiosk.domain.calls import Call, announcement_text
 from kiosk.devices.speaker import Speaker, write_chime
 
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, text, update
 
-from kiosk.core import demodata, geo
-from kiosk.core.search import (
+from kiosk.domain import demodata, geo
+from kiosk.domain.search import (
     Profile,
     Scope,
     SearchQuery,
@@ -43,7 +43,7 @@ def fields_of(row: dict) -> dict[str, str]:
 
 
 def reference(rows: list[dict], q: SearchQuery, station: Station, today: date = TODAY) -> list[str]:
-    """Brute force: the matching rule of kiosk.core.search, row by row, in Python."""
+    """Brute force: the matching rule of kiosk.domain.search, row by row, in Python."""
     out = []
     for r in rows:
         if r["status"] != "open" or r["expires_on"] < today:

@@ -3,7 +3,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from kiosk.config import load_config
-from kiosk.core import demodata, tianjin
+from kiosk.domain import demodata, tianjin
 from kiosk.store.models import Announcement, Station, Vacancy
 from kiosk.store.seed import seed_demo
 

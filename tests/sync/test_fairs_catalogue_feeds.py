@@ -12,7 +12,7 @@ from central.models import FeedItem
 from central.seed import seed
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.jobfairs import JobFairService
-from kiosk.core.search import Station
+from kiosk.domain.search import Station
 from kiosk.store.models import CatalogueService, JobFair
 from kiosk.sync import feeds, protocol as p
 from tests.sync.conftest import make_worker

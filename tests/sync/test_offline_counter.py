@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from central.models import ServiceRecord
 from central.models import QueueTicket
 from kiosk.core.counter import CounterDesk
-from kiosk.core.queue import Person, QueueBook
+from kiosk.domain.queue_rules import Person
+from kiosk.core.queue import QueueBook
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import add_event
 from tests.sync.conftest import make_worker

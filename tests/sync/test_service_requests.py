@@ -22,7 +22,7 @@ from central.models import Event, FeedItem
 from central.service_requests import ServiceRequestRow
 from central.staff_auth import add_staff
 from kiosk.core.home_services import Address, Draft, HomeServiceDesk, Window
-from kiosk.core.identity import Resident, check_char
+from kiosk.domain.identity import Resident, check_char
 from kiosk.store.outbox import OutboxCipher
 from kiosk.sync import pusher
 from kiosk.sync.client import SyncError

@@ -1,5 +1,5 @@
 """A stand-in for the remote consultation service (the advisors' side), following the
-ConsultCalls protocol of kiosk/core/consult.py. It stands in for the service only: the screens,
+ConsultCalls protocol of kiosk/domain/consult.py. It stands in for the service only: the screens,
 the relay and the navigation under test are the real ones. Reports come from a background
 thread, as the real service's do, so the screens' hop to the main thread is exercised."""
 
@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 
-from kiosk.core.consult import DEFAULT_TOPICS, Availability, ConsultListener, ConsultState, RemoteFrame
+from kiosk.domain.consult import DEFAULT_TOPICS, Availability, ConsultListener, ConsultState, RemoteFrame
 
 OPEN = Availability(open=True, advisors_online=3, waiting=2, estimated_wait_s=240)
 CLOSED = Availability(open=False, advisors_online=0, waiting=0, estimated_wait_s=None, reason="closed")

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from kiosk.core.identity import Resident
+from kiosk.domain.identity import Resident
 from kiosk.store.models import Appointment, OutboxEvent
 from tests.appfixture import beijing, go_home, pump, tap, wait_until
 
@@ -48,7 +48,7 @@ def test_book_a_time_after_identity_and_consent_and_print_the_slip(app):
         tap(screen.ids.finish)
         assert app.nav.current == "attract" and screen.booked is None
     finally:
-        from kiosk.core.queue import utc_now
+        from kiosk.domain.queue_rules import utc_now
 
         app.services.queue.clock = utc_now
 
@@ -78,7 +78,7 @@ def _bookings(app) -> tuple[int, int]:
 
 
 def test_refusing_consent_books_nothing_and_back_walks_out(app):
-    from kiosk.core.queue import utc_now
+    from kiosk.domain.queue_rules import utc_now
 
     try:
         before = _bookings(app)
@@ -97,7 +97,7 @@ def test_refusing_consent_books_nothing_and_back_walks_out(app):
 
 
 def test_idle_timeout_with_the_consent_open_books_nothing_and_closes_it(app):
-    from kiosk.core.queue import utc_now
+    from kiosk.domain.queue_rules import utc_now
 
     try:
         before = _bookings(app)
@@ -116,7 +116,7 @@ def test_idle_timeout_with_the_consent_open_books_nothing_and_closes_it(app):
 
 
 def test_booked_while_central_is_unreachable_arrives_later_exactly_once(app):
-    from kiosk.core.queue import utc_now
+    from kiosk.domain.queue_rules import utc_now
     from tests.ui.central_later import deliver_later
 
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from kiosk.core.calls import Call
+from kiosk.domain.calls import Call
 from tests.appfixture import go_home, pump, tap, wait_until
 
 

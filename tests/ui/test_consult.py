@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from kiosk.core.consult import ConsultState
-from kiosk.core.identity import Resident, check_char
+from kiosk.domain.consult import ConsultState
+from kiosk.domain.identity import Resident, check_char
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload
 from tests.appfixture import go_home, pump, tap, wait_until
@@ -316,7 +316,7 @@ def test_service_that_cannot_start_a_call_offers_the_alternatives(app, consult):
 def test_call_banner_does_not_cover_the_call_controls(app, consult):
     from kivy.core.window import Window
 
-    from kiosk.core.calls import Call
+    from kiosk.domain.calls import Call
 
     call = to_call(app, consult)
     screen = app.screen("consult_call")

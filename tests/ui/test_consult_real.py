@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from central import consult as central_consult
 from central.consult import ConsultRequest
-from kiosk.core.consult import ConsultState
+from kiosk.domain.consult import ConsultState
 from tests.appfixture import go_home, pump, tap, wait_until
 from tests.sync.centralserver import running_central
 from tests.video.conftest import ADVISOR, AdvisorHttp, make_service

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.core.identity import Resident, check_char
+from kiosk.domain.identity import Resident, check_char
 from kiosk.store.models import OutboxEvent, ServiceRequest
 from kiosk.store.outbox import read_payload
 from tests.appfixture import beijing, go_home, tap, wait_until
@@ -27,7 +27,7 @@ PHONE = "13912345678"
 def at_wednesday(app):
     app.services.queue.clock = lambda: beijing(WEDNESDAY, 10)
     yield app
-    from kiosk.core.queue import utc_now
+    from kiosk.domain.queue_rules import utc_now
 
     app.services.queue.clock = utc_now
 
@@ -208,7 +208,7 @@ def test_cancel_and_idle_timeout_mid_form_keep_nothing(at_wednesday):
 def test_scanning_the_printed_qr_shows_the_status(at_wednesday):
     app = at_wednesday
     from kiosk.core.home_services import Address, Draft, Window
-    from kiosk.core.scans import ScanClassifier, ScanKind
+    from kiosk.domain.scans import ScanClassifier, ScanKind
 
     desk = app.services.home_services
     who = Resident("12010119560315002" + check_char("12010119560315002"), date(1956, 3, 15))

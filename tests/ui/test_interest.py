@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from kiosk.core.identity import Resident
+from kiosk.domain.identity import Resident
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload
 from tests.appfixture import first_row, open_list, tap, wait_until

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kiosk.core.queue import utc_now
+from kiosk.domain.queue_rules import utc_now
 from kiosk.screens.job_fairs import EMPTY, RATED_FAIR
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core.identity import check_char
+from kiosk.domain.identity import check_char
 from tests.appfixture import go_home, pump, tap, wait_until
 
 

@@ -8,7 +8,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from kiosk.core.identity import check_char
+from kiosk.domain.identity import check_char
 from tests.appfixture import beijing, go_home, tap, wait_until
 
 NUMBER = "12010419660823004"
@@ -86,7 +86,7 @@ def test_full_visit_leaves_no_personal_data_in_clear(app, caplog, tmp_path):
     hs.show_mine()
     wait_until(lambda: hs.page == "mine" and hs.ids.cards.children and app.background.pending == 0, what="我的申请")
     app.end_visit()
-    from kiosk.core.queue import utc_now
+    from kiosk.domain.queue_rules import utc_now
 
     app.services.queue.clock = utc_now
 

@@ -18,7 +18,7 @@ def queue_screen(app):
     screen = app.screen("queue_services")
     wait_until(lambda: app.nav.current == "queue_services" and len(screen.ids.rows.children) == 7, what="services")
     yield screen
-    from kiosk.core.queue import utc_now
+    from kiosk.domain.queue_rules import utc_now
 
     app.services.queue.clock = utc_now
     if getattr(screen, "dialog", None) and screen.dialog.parent:
@@ -55,7 +55,7 @@ def test_long_queue_asks_before_issuing(app, queue_screen):
 
 
 def test_identity_required_service_asks_for_identity_then_issues(app, queue_screen):
-    from kiosk.core.identity import check_char
+    from kiosk.domain.identity import check_char
 
     tap(queue_screen.row("job_registration"))
     login = app.screen("login")
@@ -73,7 +73,7 @@ def test_identity_required_service_asks_for_identity_then_issues(app, queue_scre
 
 
 def test_identity_from_the_visit_is_used(app, queue_screen):
-    from kiosk.core.identity import Resident
+    from kiosk.domain.identity import Resident
 
     app.visits.set_identity(Resident("110105195003030000", date(1950, 3, 3)))
     tap(queue_screen.row("job_registration"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk.core.identity import Resident, check_char
+from kiosk.domain.identity import Resident, check_char
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload
 from tests.appfixture import go_home, pump, tap, wait_until

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.core.identity import check_char
-from kiosk.core.scans import UNKNOWN_MESSAGE, demo_essc_payload
+from kiosk.domain.identity import check_char
+from kiosk.domain.scans import UNKNOWN_MESSAGE, demo_essc_payload
 from tests.appfixture import go_home, tap, wait_until
 
 FIRST17 = "12010419800101123"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core.search import Scope, make_query
+from kiosk.domain.search import Scope, make_query
 from tests.appfixture import open_list, pump, tap, wait_until
 
 

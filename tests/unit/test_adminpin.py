@@ -1,7 +1,7 @@
 import subprocess
 import sys
 
-from kiosk.core.adminpin import PinGate, hash_pin
+from kiosk.domain.adminpin import PinGate, hash_pin
 
 
 def test_right_pin_opens_wrong_pins_lock_out():

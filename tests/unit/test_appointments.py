@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.core.appointments import AppointmentDesk, BookingRefused
-from kiosk.core.identity import Resident
+from kiosk.domain.identity import Resident
 from kiosk.core.queue import QueueBook
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import OutboxCipher, add_event, read_payload

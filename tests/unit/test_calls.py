@@ -1,4 +1,4 @@
-from kiosk.core.calls import Call, RecentCalls, announcement_text, spoken_number
+from kiosk.domain.calls import Call, RecentCalls, announcement_text, spoken_number
 
 
 def test_numbers_are_spoken_digit_by_digit():

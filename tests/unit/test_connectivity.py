@@ -1,7 +1,7 @@
 from datetime import datetime
 
-from kiosk.core.connectivity import status_line, when
-from kiosk.core.queue import STATION_TZ as BEIJING
+from kiosk.domain.connectivity import status_line, when
+from kiosk.domain.queue_rules import STATION_TZ as BEIJING
 
 
 def test_when_shows_beijing_time_and_the_day_if_not_today():

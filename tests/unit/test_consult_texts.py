@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.consult_texts import (availability_text, duration_text, ending, minutes, quality, queue_text,
+from kiosk.domain.consult_texts import (availability_text, duration_text, ending, minutes, quality, queue_text,
                                       wait_text)
 
 

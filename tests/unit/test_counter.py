@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.core.counter import CounterDesk, CounterError
-from kiosk.core.queue import Person, QueueBook
+from kiosk.domain.queue_rules import Person
+from kiosk.core.queue import QueueBook
 from kiosk.store.models import OutboxEvent, Ticket
 from kiosk.store.outbox import add_event, read_payload
 from tests.unit.test_queue import Clock, local
@@ -87,7 +88,7 @@ def test_no_show_is_not_a_service_record(desk, store):
 
 
 def test_staff_mark_moves_a_ticket_ahead_of_non_priority_ones_and_its_status_follows(store, tmp_path):
-    from kiosk.core.scans import ticket_message
+    from kiosk.core.queue import ticket_message
     from kiosk.store.outbox import OutboxCipher
 
     cipher = OutboxCipher.from_data_dir(tmp_path)

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import insert
 
-from kiosk.core import demodata, receipts
+from kiosk.domain import demodata, receipts
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.jobfairs import JobFairService, when_text
-from kiosk.core.search import Station
+from kiosk.domain.search import Station
 from kiosk.store.models import CatalogueService, JobFair
 from kiosk.sync import protocol as p
 

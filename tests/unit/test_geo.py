@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk.core.geo import circle_radius_m, describe_distance, distance_m, walking_minutes
+from kiosk.domain.geo import circle_radius_m, describe_distance, distance_m, walking_minutes
 
 
 def test_distance_known_pair():

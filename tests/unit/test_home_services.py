@@ -21,7 +21,7 @@ from kiosk.core.home_services import (
     windows,
     working_days,
 )
-from kiosk.core.identity import Resident, check_char
+from kiosk.domain.identity import Resident, check_char
 from kiosk.store.models import OutboxEvent, ServiceRequest, ServiceRequestStatus
 from kiosk.store.outbox import OutboxCipher, read_payload
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.core import pinyin
+from kiosk.domain import pinyin
 
 
 def test_initials_and_full_pinyin() -> None:
@@ -31,7 +31,7 @@ def test_agrees_with_pypinyin_character_by_character() -> None:
 
 
 def test_does_not_import_pypinyin_or_its_phrase_dictionary() -> None:
-    code = ("import sys; from kiosk.core import pinyin; pinyin.full('保洁'); "
+    code = ("import sys; from kiosk.domain import pinyin; pinyin.full('保洁'); "
             "print('pypinyin' in sys.modules)")
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)

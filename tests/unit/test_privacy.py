@@ -1,6 +1,6 @@
 import logging
 
-from kiosk.core.privacy import RedactingFilter, mask_id_number, mask_name, mask_phone, redact
+from kiosk.domain.privacy import RedactingFilter, mask_id_number, mask_name, mask_phone, redact
 
 
 def test_masks():

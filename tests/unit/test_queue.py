@@ -7,16 +7,16 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from kiosk.core.privacy import person_key
-from kiosk.core.queue import (
+from kiosk.domain.privacy import person_key
+from kiosk.domain.queue_rules import (
     DEFAULT_SERVICES,
     IssuedTicket,
     Person,
-    QueueBook,
     QueuePolicy,
     QueueService,
     Refusal,
 )
+from kiosk.core.queue import QueueBook
 from kiosk.store.models import OutboxEvent, Ticket
 
 UTC = timezone.utc

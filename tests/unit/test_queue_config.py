@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 
 from central.seed import DEFAULT_PRIORITY, DEFAULT_SERVICES
-from kiosk.core.queue import (
+from kiosk.domain.queue_rules import (
     BUILT_IN,
     DEFAULT_SERVICES as BUILT_IN_SERVICES,
     IssuedTicket,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import receipts as R
-from kiosk.core.receipt_samples import KINDS, STATION, TICKET, VACANCIES, job_url, sample
+from kiosk.domain import receipts as R
+from kiosk.domain.receipt_samples import KINDS, STATION, TICKET, VACANCIES, job_url, sample
 
 WHEN = datetime(2025, 3, 18, 9, 42)
 

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kiosk.config import load_config
-from kiosk.core.identity import check_char
-from kiosk.core.scans import (
+from kiosk.domain.identity import check_char
+from kiosk.core.queue import ticket_message
+from kiosk.domain.scans import (
     ESSC_INVALID_MESSAGE,
     ESSC_UNAVAILABLE_MESSAGE,
     UNKNOWN_MESSAGE,
@@ -17,7 +18,6 @@ from kiosk.core.scans import (
     ScanKind,
     demo_essc_payload,
     demo_essc_resolver,
-    ticket_message,
     url_pattern,
 )
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk.core.search import (
+from kiosk.domain.search import (
     Hit,
     Profile,
     Scope,
@@ -26,7 +26,7 @@ from kiosk.core.search import (
     text_matches,
     title_tier,
 )
-from kiosk.core import geo
+from kiosk.domain import geo
 
 H, L = TermKind.HANZI, TermKind.LATIN
 

@@ -2,7 +2,7 @@ from datetime import date
 
 from kiosk.config import load_config
 from kiosk.core.stations import StationService, to_row
-from kiosk.core.search import Station
+from kiosk.domain.search import Station
 from kiosk.store.seed import seed_demo
 
 

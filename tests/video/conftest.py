@@ -14,7 +14,7 @@ import requests
 
 from central import consult
 from kiosk.config import VideoConfig
-from kiosk.core.consult import ConsultListener, ConsultState
+from kiosk.domain.consult import ConsultListener, ConsultState
 from kiosk.sync.client import CentralClient
 from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
 

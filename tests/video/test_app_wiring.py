@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from central.consult import ConsultRequest
-from kiosk.core.consult import ConsultCall, ConsultCalls, ConsultState
+from kiosk.domain.consult import ConsultCall, ConsultCalls, ConsultState
 from kiosk.sync.client import CentralClient
 from kiosk.video.signaling import Signaling
 from tests.appfixture import fresh_visit, wait_until

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from central.consult import ConsultRequest
 from central.models import Event, ServiceRecord
-from kiosk.core.consult import ConsultState
+from kiosk.domain.consult import ConsultState
 from kiosk.sync.client import CentralClient
 from kiosk.sync.pusher import push_all
 from kiosk.video import harness

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from central.consult import ConsultRequest
 from central.models import Event
-from kiosk.core.consult import ConsultState
+from kiosk.domain.consult import ConsultState
 from kiosk.sync.client import CentralClient
 from kiosk.sync.pusher import push_all
 from kiosk.video import harness

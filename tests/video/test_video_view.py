@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from kiosk.core.consult import RemoteFrame, network_quality
+from kiosk.domain.consult import RemoteFrame, network_quality
 from tests.appfixture import pump, wait_until
 
 pytestmark = pytest.mark.ui

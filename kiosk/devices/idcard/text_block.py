@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from kiosk.core.identity import InvalidIdNumber, validate_id_number
-from kiosk.core.privacy import mask_id_number
+from kiosk.domain.identity import InvalidIdNumber, validate_id_number
+from kiosk.domain.privacy import mask_id_number
 
 TEXT_BLOCK = 256
 LONG_TERM = "长期"

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kiosk.core import receipts as R
+from kiosk.domain import receipts as R
 from kiosk.devices.printer.profile import DOTS_PER_MM, PrinterProfile
 
 ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"

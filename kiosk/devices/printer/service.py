@@ -1,5 +1,5 @@
 """The receipt printer as the kiosk uses it: one job at a time, status before and after, every
-job recorded, and a result the screen can act on.
+job reported to the listeners, and a result the screen can act on.
 
 ``print_receipt`` blocks for the whole job (status, bytes, the time the paper takes, status
 again), so the app calls it through its background worker, never on the Kivy main thread.
@@ -15,6 +15,11 @@ that is not printed.
 For printers that do not answer, a paper-roll counter estimates the paper used (from the
 rendered length of each job) against the configured roll length; staff reset it after changing
 the roll, and a printer that reported paper out and then paper present resets it by itself.
+
+The service writes no database rows: it tells its listeners (``PrinterListener``) when a job
+starts and how it ended, and reports its state as plain values (``PrinterHealth``). The kiosk's
+journal of print jobs and the staff screen's section are built from those in
+``kiosk.core.printer_records``.
 """
 
 from __future__ import annotations
@@ -27,16 +32,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from kiosk.core import receipts as R
+from kiosk.domain import receipts as R
 from kiosk.devices.printer.profile import PrinterProfile
 from kiosk.devices.printer.render import ASB_OFF, RenderedJob, render
 from kiosk.devices.printer.status import CAN_PRINT, FAULTS, PrinterState, StatusReport, query
 from kiosk.devices.printer.transports import LinkGone, Transport
-
-if TYPE_CHECKING:
-    from kiosk.store.engine import Store
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +104,37 @@ class PrinterListener:
     def on_printer_state(self, state: PrinterState, detail: str) -> None:
         pass
 
+    def on_print_started(self, job_id: str, kind: str, ref: str) -> None:
+        """A job is about to be sent (called before any byte goes out)."""
+
     def on_print_finished(self, result: PrintResult) -> None:
         pass
+
+
+@dataclass(frozen=True)
+class PrinterHealth:
+    """The printer's state as plain values, for the staff screen and the heartbeat."""
+
+    state: PrinterState
+    connected: bool
+    description: str
+    profile: PrinterProfile
+    answers_status: bool
+    roll_remaining_mm: float
+    roll_length_mm: float
+    roll_estimate: PrinterState
+    printed: int
+    failed: int
+    last_result: PrintResult | None
+    last_error: str
+
+
+class Settings(Protocol):
+    """Where the roll counter is kept between restarts (the kiosk's settings table)."""
+
+    def get_setting(self, key: str, default: str = "") -> str: ...
+
+    def set_setting(self, key: str, value: str) -> None: ...
 
 
 class PaperRoll:
@@ -140,33 +171,28 @@ class PaperRoll:
         self._save(0.0)
 
 
-def store_roll(store: Store, profile: PrinterProfile) -> PaperRoll:
-    """A roll counter kept in the kiosk database (settings table)."""
+def settings_roll(settings: Settings, profile: PrinterProfile) -> PaperRoll:
+    """A roll counter kept in the kiosk's settings."""
 
     def load() -> float:
-        return float(store.get_setting(ROLL_SETTING, "0") or 0)
+        return float(settings.get_setting(ROLL_SETTING, "0") or 0)
 
     def save(mm: float) -> None:
         try:
-            store.set_setting(ROLL_SETTING, f"{mm:.1f}")
+            settings.set_setting(ROLL_SETTING, f"{mm:.1f}")
         except Exception as e:  # noqa: BLE001 - a counter that cannot be saved must not fail a print
             log.warning("cannot save the paper-roll counter: %s", e)
 
     return PaperRoll(profile.roll_length_mm, profile.near_end_mm, load, save)
 
 
-def utc_naive() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 class PrinterService:
     def __init__(self, open_transport: Callable[[], Transport], profile: PrinterProfile,
-                 store: Store | None = None, roll: PaperRoll | None = None, status_timeout_s: float = 0.5,
+                 settings: Settings | None = None, roll: PaperRoll | None = None, status_timeout_s: float = 0.5,
                  poll_s: float = 30.0, description: str = "") -> None:
         self._open_transport = open_transport
         self.profile = profile
-        self.store = store
-        self.roll = roll or (store_roll(store, profile) if store is not None else
+        self.roll = roll or (settings_roll(settings, profile) if settings is not None else
                              PaperRoll(profile.roll_length_mm, profile.near_end_mm))
         self.status_timeout_s = status_timeout_s
         self.poll_s = poll_s
@@ -221,11 +247,19 @@ class PrinterService:
             self.roll.reset()
         if old is not state:
             log.info("printer state %s -> %s %s", old, state, detail)
-            for li in list(self.listeners):
-                try:
-                    li.on_printer_state(state, detail)
-                except Exception:  # noqa: BLE001 - a broken listener must not stop the printer
-                    log.exception("printer listener failed")
+            self._tell("on_printer_state", state, detail)
+
+    def health(self) -> PrinterHealth:
+        return PrinterHealth(self.state, self.connected, self.description, self.profile, self.answers_status,
+                             self.roll.remaining_mm, self.roll.length_mm, self.roll.estimate, self.printed,
+                             self.failed, self.last_result, self.last_error)
+
+    def _tell(self, callback: str, *args: object) -> None:
+        for li in list(self.listeners):
+            try:
+                getattr(li, callback)(*args)
+            except Exception:  # noqa: BLE001 - a broken listener must not stop the printer
+                log.exception("printer listener failed")
 
     def check_status(self) -> PrinterState:
         """Ask the printer now (opening the link if needed). Never raises."""
@@ -241,10 +275,10 @@ class PrinterService:
 
     # -- jobs --------------------------------------------------------------------------------
     def print_receipt(self, receipt: R.Receipt) -> PrintResult:
-        """Print one receipt (blocking; run it off the main thread) and record how it went."""
+        """Print one receipt (blocking; run it off the main thread) and tell the listeners how it went."""
         job = render(receipt, self.profile)
         job_id = str(uuid.uuid4())
-        self._record_start(job_id, receipt)
+        self._tell("on_print_started", job_id, receipt.kind, receipt.ref)
         with self._lock:
             outcome, detail, sent = self._run(job)
         result = PrintResult(job_id, receipt.kind, outcome, detail, sent, self.state)
@@ -253,14 +287,9 @@ class PrinterService:
             self.printed += 1
         else:
             self.failed += 1
-        self._record_end(result)
         log.info("print job %s (%s): %s, %d bytes%s", job_id[:8], receipt.kind, outcome, sent,
                  f" ({detail})" if detail else "")
-        for li in list(self.listeners):
-            try:
-                li.on_print_finished(result)
-            except Exception:  # noqa: BLE001
-                log.exception("printer listener failed")
+        self._tell("on_print_finished", result)
         return result
 
     def _run(self, job: RenderedJob) -> tuple[Outcome, str, int]:
@@ -300,36 +329,6 @@ class PrinterService:
             self._set_state(PrinterState.UNKNOWN, "not taking data")
             return Outcome.OFFLINE, f"{type(e).__name__}: {e}"[:200], sent
 
-    def _record_start(self, job_id: str, receipt: R.Receipt) -> None:
-        if self.store is None:
-            return
-        from kiosk.store.models import PrintJob
-
-        try:
-            with self.store.session() as s:
-                s.add(PrintJob(id=job_id, kind=receipt.kind[:20], ref=receipt.ref[:40], created_at=utc_naive(),
-                               outcome="pending", detail="", bytes_sent=0))
-        except Exception:  # noqa: BLE001 - the resident still gets the paper; the log says what broke
-            log.exception("cannot record print job %s", job_id[:8])
-
-    def _record_end(self, r: PrintResult) -> None:
-        if self.store is None:
-            return
-        from kiosk.store.models import PrintJob
-
-        try:
-            with self.store.session() as s:
-                job = s.get(PrintJob, r.job_id)
-                if job is None:
-                    job = PrintJob(id=r.job_id, kind=r.kind[:20], ref="", created_at=utc_naive())
-                    s.add(job)
-                job.outcome = str(r.outcome)
-                job.detail = r.detail[:200]
-                job.bytes_sent = r.bytes_sent
-                job.finished_at = utc_naive()
-        except Exception:  # noqa: BLE001 - the result still goes to the screen
-            log.exception("cannot record the end of print job %s", r.job_id[:8])
-
     # -- staff actions -----------------------------------------------------------------------
     def reset_roll(self) -> str:
         self.roll.reset()
@@ -366,33 +365,3 @@ class PrinterService:
         while not self._stop.is_set():
             self.check_status()
             self._stop.wait(self.poll_s)
-
-
-def printer_section(service: PrinterService, station) -> object:
-    """The staff screen's 打印机 section: state, link, roll, jobs, and the two staff actions."""
-    from kiosk.core.diagnostics import Section, StatusRow
-
-    def rows() -> list[StatusRow]:
-        s, p, roll = service, service.profile, service.roll
-        state_ok = s.state in CAN_PRINT
-        rows = [
-            StatusRow("状态", s.state.label if s.connected or s.state is not PrinterState.UNKNOWN else "无法连接",
-                      state_ok),
-            StatusRow("连接", s.description or "未连接"),
-            StatusRow("配置", f"{p.name} · {p.paper_width_mm} mm · {p.encoding.upper()} · "
-                            f"{'原生二维码' if p.native_qr else '图像二维码'} · "
-                            f"{'能' if s.answers_status else '不能'}回报状态"),
-            StatusRow("纸卷剩余（估计）", f"约 {roll.remaining_mm / 1000:.1f} 米 / {roll.length_mm / 1000:.0f} 米",
-                      roll.estimate is PrinterState.OK),
-            StatusRow("本次开机打印", f"成功 {s.printed} · 未成功 {s.failed}"),
-        ]
-        if s.last_result is not None:
-            rows.append(StatusRow("最近一次", f"{s.last_result.kind}：{s.last_result.outcome}",
-                                  s.last_result.printed))
-        rows.append(StatusRow("最近错误", s.last_error or "无"))
-        return rows
-
-    return Section("打印机", rows, {
-        "测试打印": lambda: service.test_print(station),
-        "换纸后重置纸卷计数": service.reset_roll,
-    })

@@ -7,19 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.devices.printer.profile import make_profile
-from kiosk.devices.printer.service import PrinterService
+from kiosk.devices.printer.service import PrinterService, Settings
 
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig
     from kiosk.devices.sim.escpos_printer import VirtualPrinter
-    from kiosk.store.engine import Store
 
 
-def build_printer(cfg: DeviceConfig, store: Store | None, png_dir: Path | None = None,
+def build_printer(cfg: DeviceConfig, settings: Settings | None, png_dir: Path | None = None,
                   ) -> tuple[PrinterService | None, VirtualPrinter | None]:
     """The printer service (not started) and, for ``backend = "simulated"``, the virtual printer.
 
     ``backend = "none"`` (or an empty backend) means the kiosk has no printer: (None, None).
+    ``settings`` keeps the paper-roll counter across restarts (the store's settings table).
     """
     if cfg.backend in ("", "none"):
         return None, None
@@ -31,14 +31,14 @@ def build_printer(cfg: DeviceConfig, store: Store | None, png_dir: Path | None =
 
         sim = VirtualPrinter(profile.paper_width_mm, out_dir=png_dir)
         port = sim.port
-        service = PrinterService(lambda: SerialTransport(port, cfg.baudrate), profile, store,
+        service = PrinterService(lambda: SerialTransport(port, cfg.baudrate), profile, settings,
                                  status_timeout_s=float(cfg.options.get("status_timeout_s", 0.5)),
                                  description=f"模拟打印机 {port}")
         return service, sim
     from kiosk.devices.printer.transports import make_transport
 
     make_transport(cfg)  # a wrong backend or port is reported at start, not at the first job
-    service = PrinterService(lambda: make_transport(cfg), profile, store,
+    service = PrinterService(lambda: make_transport(cfg), profile, settings,
                              status_timeout_s=float(cfg.options.get("status_timeout_s", 0.5)),
                              poll_s=float(cfg.options.get("poll_s", 30.0)))
     return service, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from kiosk.core.identity import check_char
+from kiosk.domain.identity import check_char
 from kiosk.devices.idcard.text_block import resident_block
 
 NAMES = ("张建国", "李秀英", "王淑芬", "刘德福", "陈桂兰", "杨志强", "赵玉珍", "黄国华")

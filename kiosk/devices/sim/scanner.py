@@ -21,8 +21,8 @@ import time
 import tty
 from pathlib import Path
 
-from kiosk.core.identity import check_char
-from kiosk.core.scans import demo_essc_payload
+from kiosk.domain.identity import check_char
+from kiosk.domain.scans import demo_essc_payload
 
 SUFFIXES = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n"}
 

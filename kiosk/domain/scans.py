@@ -31,13 +31,9 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
-from kiosk.core.identity import InvalidIdNumber, Resident, validate_id_number
-
-if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
-    from kiosk.store.engine import Store
+from kiosk.domain.identity import InvalidIdNumber, Resident, validate_id_number
 
 ESSC_PREFIX = "ESSC1:"
 DEMO_TOKEN_PREFIX = "DEMO-"
@@ -132,7 +128,8 @@ class ScanClassifier:
         self._today = today
 
     @classmethod
-    def from_config(cls, config: KioskConfig) -> ScanClassifier:
+    def from_config(cls, config: Any) -> ScanClassifier:
+        """The classifier for a ``KioskConfig`` (not imported here: the domain knows no settings files)."""
         resolver = demo_essc_resolver if config.demo.enabled else no_essc_resolver
         return cls(config.ticket_url_template, config.job_url_template, config.central.url, resolver,
                    request_url_template=config.service_request_url_template)
@@ -164,35 +161,3 @@ class ScanClassifier:
             # the reason ("校验不通过" …) names no digits, so it may go to the staff log
             return ScanResult(ScanKind.ESSC, message=ESSC_INVALID_MESSAGE, detail=f"e-SSC number refused: {e}")
         return ScanResult(ScanKind.ESSC, resident=Resident(valid, born, source="qr"))
-
-
-def ticket_message(store: Store, ticket_id: str, today: date) -> str:
-    """Where a scanned ticket stands, for the resident holding it."""
-    from sqlalchemy import and_, func, or_, select
-
-    from kiosk.store.models import Ticket
-
-    with store.read() as s:
-        t = s.get(Ticket, ticket_id)
-        if t is None:
-            return "没有找到这张小票，它可能不是本站打印的。请咨询工作人员"
-        number = f"{t.prefix}{t.number:03d}"
-        if t.day != today:
-            return f"{number} 是 {t.day.month} 月 {t.day.day} 日的号，已经过期。如需办理，请重新取号"
-        if t.status == "done":
-            return f"{number} 已经办理完毕"
-        if t.status == "called":
-            where = f"请到 {t.counter} 号窗口" if t.counter else "请到窗口办理"
-            return f"{number} 已经叫到，{where}"
-        if t.status != "waiting":
-            return f"{number} 已过号或已取消，请咨询工作人员"
-        earlier = and_(Ticket.priority == t.priority,
-                       or_(Ticket.issued_at < t.issued_at, and_(Ticket.issued_at == t.issued_at, Ticket.number < t.number)))
-        # priority tickets (older residents, those staff marked) are called before the others, each
-        # kind in the order the counters call it: the earlier taken first
-        ahead_of_it = earlier if t.priority else or_(Ticket.priority.is_(True), earlier)
-        ahead = s.scalar(select(func.count()).select_from(Ticket).where(
-            Ticket.day == t.day, Ticket.service_code == t.service_code, Ticket.status == "waiting", ahead_of_it)) or 0
-        if ahead == 0:
-            return f"{number} 正在等候，下一个就到您，请留意叫号"
-        return f"{number} 正在等候，前面还有 {ahead} 人，请留意叫号"

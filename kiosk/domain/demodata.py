@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from kiosk.core import tianjin
-from kiosk.core.vacancies import JOB_TYPES
+from kiosk.domain import tianjin
+from kiosk.domain.vacancy_views import JOB_TYPES
 
 # category: (industry suffix for employer names, [(title, monthly salary band low, high)])
 OCCUPATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]] = {
@@ -309,7 +309,7 @@ def job_fairs(today: date | None = None) -> list[dict]:
 
 def services(today: date | None = None) -> list[dict]:
     """The service catalogue (政策与服务) with pinyin of each name, as the producer computes it."""
-    from kiosk.core.catalogue_data import CATALOGUE
+    from kiosk.domain.catalogue_data import CATALOGUE
 
     today = today or date.today()
     now = datetime.combine(today, time(6, 0))

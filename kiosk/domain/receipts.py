@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from kiosk.core.privacy import redact
+from kiosk.domain.privacy import redact
 
 Align = Literal["left", "center", "right"]
 MAX_SIZE = 4

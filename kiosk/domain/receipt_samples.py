@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.core import receipts as R
-from kiosk.core.geo import describe_distance, walking_minutes
-from kiosk.core.queue import STATION_TZ, IssuedTicket
-from kiosk.core.vacancies import VacancyView
+from kiosk.domain import receipts as R
+from kiosk.domain.geo import describe_distance, walking_minutes
+from kiosk.domain.queue_rules import STATION_TZ, IssuedTicket
+from kiosk.domain.vacancy_views import VacancyView
 
 KINDS = ("ticket", "vacancy", "shortlist", "appointment", "service_request", "notice")
 PRINTED_AT = datetime(2025, 3, 18, 9, 42, tzinfo=STATION_TZ)

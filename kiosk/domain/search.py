@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from kiosk.core import geo
-from kiosk.core.wages import salary_text
+from kiosk.domain import geo
+from kiosk.domain.wages import salary_text
 
 #: Monthly equivalent of an hourly wage: 21.75 working days x 8 hours (the legal standard).
 HOURS_PER_MONTH = 174

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from kiosk.core.privacy import mask_id_number, mask_name, person_key
-from kiosk.core.queue import Person
+from kiosk.domain.privacy import mask_id_number, mask_name, person_key
+from kiosk.domain.queue_rules import Person
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"

@@ -1,0 +1,104 @@
+"""The tables the feeds from central fill, as the sync worker (``kiosk.sync.feeds``) uses them.
+
+Sync checks each page against the protocol and hands over plain rows; here they are applied in
+one transaction together with the feed's cursor. An older version never overwrites a newer one,
+so a replayed page changes nothing. After ``410 cursor_expired`` every row is marked (version 0)
+and the feed pulled from the start; rows still marked when the full pull ends are the ones the
+server no longer has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select, update
+
+from kiosk.store.models import (
+    Announcement,
+    CatalogueService,
+    FeedCursor,
+    JobFair,
+    ServiceRequestStatus,
+    Station,
+    Vacancy,
+)
+
+if TYPE_CHECKING:
+    from kiosk.store.engine import Store
+
+TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement, "job_fairs": JobFair,
+          "services": CatalogueService, "service_requests": ServiceRequestStatus}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sql_value(v: Any) -> Any:
+    """The text SQLAlchemy's SQLite types store."""
+    if isinstance(v, datetime):
+        return v.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def _upsert_sql(feed: str) -> tuple[str, list[str]]:
+    cols = [c.name for c in TABLES[feed].__table__.columns]
+    table = TABLES[feed].__tablename__
+    sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
+            f"ON CONFLICT (id) DO UPDATE SET {sets} WHERE {table}.version < excluded.version"), cols
+
+
+class FeedTables:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def cursor(self, feed: str) -> str | None:
+        with self.store.read() as s:
+            row = s.get(FeedCursor, feed)
+            return row.cursor if row and row.cursor else None
+
+    def apply(self, feed: str, rows: list[dict], deleted: Iterable[tuple[str, int]], cursor: str) -> tuple[int, int]:
+        """Upsert ``rows`` (column dicts with ``version``), delete ``(id, version)`` pairs and store
+        the cursor, in one transaction; returns (rows upserted, rows deleted)."""
+        table = TABLES[feed].__table__
+        sql, cols = _upsert_sql(feed)
+        with self.store.session() as s:
+            if rows:
+                # plain executemany: the per-row parameter processing of an ORM/Core statement costs
+                # more than the insert itself at 1,000 rows a page
+                s.connection().exec_driver_sql(sql, [tuple(_sql_value(r.get(c)) for c in cols) for r in rows])
+            gone = 0
+            for row_id, version in deleted:
+                gone += s.execute(delete(table).where(table.c.id == row_id, table.c.version < version)).rowcount
+            s.merge(FeedCursor(feed=feed, cursor=cursor, updated_at=_now()))
+        return len(rows), gone
+
+    def start_refetch(self, feed: str) -> None:
+        """After 410: forget the cursor and mark every row as not yet seen again (one transaction)."""
+        table = TABLES[feed].__table__
+        with self.store.session() as s:
+            s.execute(update(table).values(version=0))
+            s.merge(FeedCursor(feed=feed, cursor="", updated_at=_now()))
+
+    def finish_refetch(self, feed: str) -> int:
+        """The full pull is done: rows still unseen were deleted on the server meanwhile."""
+        table = TABLES[feed].__table__
+        with self.store.session() as s:
+            return s.execute(delete(table).where(table.c.version == 0)).rowcount
+
+    def snapshot(self, feed: str) -> dict[str, int]:
+        """id → version of every local row."""
+        table = TABLES[feed].__table__
+        with self.store.read() as s:
+            return dict(s.execute(select(table.c.id, table.c.version)).all())
+
+    def refresh_index(self) -> None:
+        """Bring the search index up to date after the vacancies changed."""
+        from kiosk.store.search import refresh_index
+
+        refresh_index(self.store)
