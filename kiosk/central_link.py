@@ -39,6 +39,12 @@ class CentralLink:
     def enabled(self) -> bool:
         return self.cfg.central.enabled and bool(self.cfg.central.kiosk_id and self.cfg.central.secret)
 
+    def clock_offset_s(self) -> float:
+        """Central's clock minus ours in seconds, as the sync client measured it on central's last
+        reply (0 until central has answered). The station's day and ticket numbers follow it."""
+        worker = self.worker
+        return worker.client.clock_offset_s if worker is not None else 0.0
+
     def load_stored_config(self) -> None:
         """Apply the station config central sent last time (kept in the database), if any; the
         built-in one stays when there is none or it cannot be used."""

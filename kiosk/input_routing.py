@@ -56,7 +56,7 @@ class Route:
         return self == Route()
 
 
-def resident_from_card(card: Any) -> Resident:  # noqa: ANN401 - an idcard Identity (devices layer)
+def resident_from_card(card: Any) -> Resident:
     """The resident a laid card identifies (source "card")."""
     from kiosk.core.identity import Resident
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig
+    from kiosk.core.diagnostics import Section
 
 #: a backend value that means "this kiosk has no such device"
 NO_DEVICE = ("", "none")
@@ -51,3 +52,11 @@ def needs_port(kind: str, cfg: DeviceConfig) -> str:
     if not cfg.port:
         raise ValueError(f"devices.{kind}.port: the {cfg.backend} backend needs a port (e.g. /dev/ttyUSB0)")
     return cfg.port
+
+
+def config_error_section(title: str, error: Exception) -> Section:
+    """The staff screen's section for a device the config names wrongly: the kiosk runs on
+    without it, and staff see why."""
+    from kiosk.core.diagnostics import Section, StatusRow
+
+    return Section(title, lambda: [StatusRow("配置错误", str(error), False)])

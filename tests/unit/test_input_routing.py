@@ -10,10 +10,23 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.core.identity import Resident, check_char
-from kiosk.core.scans import ESSC_INVALID_MESSAGE, TEST_CODE, UNKNOWN_MESSAGE, ScanClassifier, demo_essc_payload
+from kiosk.core.scans import (
+    ESSC_INVALID_MESSAGE,
+    TEST_CODE,
+    UNKNOWN_MESSAGE,
+    ScanClassifier,
+    demo_essc_payload,
+)
 from kiosk.devices.idcard.text_block import Identity
-from kiosk.input_routing import (CARD_READ, ESSC_READ, SCANNER_WORKS, Route, resident_from_card, route_card,
-                                 route_scan)
+from kiosk.input_routing import (
+    CARD_READ,
+    ESSC_READ,
+    SCANNER_WORKS,
+    Route,
+    resident_from_card,
+    route_card,
+    route_scan,
+)
 
 NUMBER = "12010419800101123" + check_char("12010419800101123")
 CFG = load_config(env={})
