@@ -25,8 +25,12 @@ from kiosk.core.calls import Call, announcement_text
 from kiosk.core.diagnostics import Section
 from kiosk.core.scans import ScanClassifier, ScanResult, ticket_message
 from kiosk.core.session import VisitManager
+from kiosk.devices import speaker_setup
+from kiosk.devices.idcard import setup as idcard_setup
 from kiosk.devices.idcard.setup import CardReader, build_card_reader
+from kiosk.devices.printer import setup as printer_setup
 from kiosk.devices.registry import config_error_section
+from kiosk.devices.scanner import setup as scanner_setup
 from kiosk.devices.scanner.setup import Scanner, build_scanner
 from kiosk.devices.speaker_setup import build_speaker
 from kiosk.fonts import FontPair
@@ -169,18 +173,18 @@ class KioskApp(App):
         """Every device the config names, built (not started) by its kind's backend registry.
         A device the config names wrongly is left out; the staff screen says why."""
         from kiosk.devices.printer.service import printer_section
-        from kiosk.devices.printer.setup import build_printer
 
         cfg = self.kiosk_config
         devices = cfg.devices
         ui = Clock.schedule_once
-        self.speaker = (self._device("语音播报", lambda: build_speaker(devices.speaker))
+        self.speaker = (self._device(speaker_setup.TITLE, lambda: build_speaker(devices.speaker))
                         or build_speaker(DeviceConfig(backend="none")))
-        self.reader = self._device("身份证读卡器", lambda: build_card_reader(
+        self.reader = self._device(idcard_setup.TITLE, lambda: build_card_reader(
             devices.idcard,
             on_card=lambda card, _photo: self._card_laid(card),
             on_refused=lambda msg: ui(lambda _dt: self.toast.show(msg), 0)))
-        printer = self._device("打印机", lambda: build_printer(devices.printer, self.store, cfg.data_path / "printed"))
+        printer = self._device(printer_setup.TITLE, lambda: printer_setup.build_printer(
+            devices.printer, self.store, cfg.data_path / "printed"))
         self.printer, self.printer_simulator = printer or (None, None)
         classifier = ScanClassifier.from_config(cfg)
 
@@ -188,7 +192,7 @@ class KioskApp(App):
             result = classifier.classify(code)
             ui(lambda _dt: self._scanned(result), 0)
 
-        self.qr_scanner = self._device("扫码器", lambda: build_scanner(
+        self.qr_scanner = self._device(scanner_setup.TITLE, lambda: build_scanner(
             devices.scanner, on_scan=on_scan, on_refused=lambda msg: ui(lambda _dt: self.toast.show(msg), 0),
             kind_of=lambda code: classifier.classify(code).kind.value))
         if self.reader is not None:

@@ -15,6 +15,8 @@ from kiosk.devices.speaker import Speaker
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig
 
+#: the speaker's name on the staff screen (a configuration error is shown under it)
+TITLE = "语音播报"
 REGISTRY: dict[str, str] = {
     "espeak-ng": "kiosk.devices.speaker_setup:espeak_ng",
 }

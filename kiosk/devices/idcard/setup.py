@@ -23,6 +23,8 @@ REGISTRY: dict[str, str] = {
     "simulated": "kiosk.devices.idcard.setup:simulated",
     "serial": "kiosk.devices.idcard.setup:serial",
 }
+#: the reader's section on the staff screen
+TITLE = "身份证读卡器"
 TEST_READ_S = 15
 STATES = {"ok": "正常", "offline": "无响应，正在重连"}
 
@@ -68,7 +70,7 @@ class CardReader:
 
     def section(self) -> Section:
         r = self.service
-        return Section("身份证读卡器", lambda: [
+        return Section(TITLE, lambda: [
             StatusRow("状态", STATES.get(r.state, "启动中"), r.state == "ok"),
             StatusRow("本次开机读卡次数", str(r.reads)),
             StatusRow("最近错误", r.last_error or "无"),

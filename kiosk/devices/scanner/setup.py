@@ -24,6 +24,8 @@ REGISTRY: dict[str, str] = {
     "serial": "kiosk.devices.scanner.setup:serial",
     "evdev": "kiosk.devices.scanner.setup:evdev",
 }
+#: the scanner's section on the staff screen
+TITLE = "扫码器"
 TEST_SCAN_S = 15
 STATES = {"ok": "正常", "offline": "无响应，正在重连"}
 #: what the staff test says a code was, by ``ScanKind`` value
@@ -82,7 +84,7 @@ class Scanner:
 
     def section(self) -> Section:
         s = self.service
-        return Section("扫码器", lambda: [
+        return Section(TITLE, lambda: [
             StatusRow("状态", STATES.get(s.state, "启动中"), s.state == "ok"),
             StatusRow("本次开机扫码次数", str(s.scans)),
             StatusRow("重复扫码（已忽略）", str(s.duplicates)),
