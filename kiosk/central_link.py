@@ -11,7 +11,7 @@ from collections.abc import Callable
 from kiosk.config import KioskConfig
 from kiosk.domain.calls import Call
 from kiosk.domain.connectivity import status_line, when
-from kiosk.core.diagnostics import Section, StatusRow
+from kiosk.domain.status import Section, StatusRow
 from kiosk.store.engine import Store
 from kiosk.store.outbox import OutboxCipher
 
@@ -38,6 +38,12 @@ class CentralLink:
     @property
     def enabled(self) -> bool:
         return self.cfg.central.enabled and bool(self.cfg.central.kiosk_id and self.cfg.central.secret)
+
+    def clock_offset_s(self) -> float:
+        """Central's clock minus ours in seconds, as the sync client measured it on central's last
+        reply (0 until central has answered). The station's day and ticket numbers follow it."""
+        worker = self.worker
+        return worker.client.clock_offset_s if worker is not None else 0.0
 
     def load_stored_config(self) -> None:
         """Apply the station config central sent last time (kept in the database), if any; the

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from kiosk.core.diagnostics import Section, StatusRow
+from kiosk.domain.status import Section, StatusRow
 from kiosk.devices.printer.service import PrinterListener, PrintResult
 from kiosk.devices.printer.status import CAN_PRINT, PrinterState
 

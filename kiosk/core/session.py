@@ -11,6 +11,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.domain.queue_rules import Person
 
 
 @dataclass
@@ -37,10 +41,15 @@ class ShortlistFull(Exception):
 
 
 class VisitManager:
-    """Owns the current Visit; ``end()`` replaces it with a fresh one and tells the listeners."""
+    """Owns the current Visit; ``end()`` replaces it with a fresh one and tells the listeners.
 
-    def __init__(self) -> None:
+    ``person_key_secret`` is the city-wide key of the statistics hash: the visit hands out the
+    resident's keyed hash (``person_key``), so no screen ever handles the secret itself.
+    """
+
+    def __init__(self, person_key_secret: str = "") -> None:
         self.current = Visit()
+        self._person_secret = person_key_secret.encode()
         self._listeners: list[Callable[[], None]] = []
         self._identity_listeners: list[Callable[[object | None], None]] = []
 
@@ -54,6 +63,16 @@ class VisitManager:
         self.current.identity = identity
         for cb in list(self._identity_listeners):
             cb(identity)
+
+    def person(self) -> Person | None:
+        """The logged-in resident as the queue sees them (keyed hash, birth date, groups), or None."""
+        who = self.current.identity
+        return who.person(self._person_secret) if who is not None else None
+
+    def person_key(self) -> str | None:
+        """The logged-in resident's statistics key (an HMAC of the ID number), or None."""
+        person = self.person()
+        return person.key if person is not None else None
 
     def view_vacancy(self, vacancy_id: str) -> None:
         self.current.selected_vacancy = vacancy_id

@@ -12,7 +12,7 @@ from kivy.properties import ListProperty, StringProperty
 
 from kiosk import theme
 from kiosk.domain.adminpin import PinGate
-from kiosk.core.diagnostics import SectionSnapshot
+from kiosk.domain.status import SectionSnapshot
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, KLabel, KTitle
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by admin.kv

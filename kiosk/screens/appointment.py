@@ -128,7 +128,7 @@ class AppointmentScreen(KioskScreen):
 
     def _book(self, starts_at: datetime) -> None:
         who = self.services.visits.current.identity
-        key = who.person(self.services.config.central.person_key_secret.encode()).key
+        key = self.services.visits.person_key()
         self.message = "正在预约…"
         self.services.background.submit(self.services.appointments.book, who, key, self.service_code, starts_at,
                                         on_done=self._booked, on_error=self._refused)

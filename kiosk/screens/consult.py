@@ -153,8 +153,7 @@ class ConsultConsentScreen(KioskScreen):
         self.availability_line = describe(a)
 
     def agree(self) -> None:
-        who = self.services.visits.current.identity
-        key = who.person(self.services.config.central.person_key_secret.encode()).key if who is not None else None
+        key = self.services.visits.person_key()
         self.services.nav.go("consult_wait", clear_history=True, topic=self.topic, person_key=key)
 
     def decline(self) -> None:

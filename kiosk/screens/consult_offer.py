@@ -96,8 +96,7 @@ class CallbackScreen(KioskScreen):
     def submit(self) -> None:
         if self.submitting or self.step != "consent":
             return
-        who = self.services.visits.current.identity
-        key = who.person(self.services.config.central.person_key_secret.encode()).key if who is not None else None
+        key = self.services.visits.person_key()
         self.submitting = True
         self.services.background.submit(self.services.callbacks.request, self._form_id, self.topic,
                                         self.ids.phone.value, key, on_done=self._done, on_error=self._failed)

@@ -196,9 +196,8 @@ class HomeServiceScreen(KioskScreen):
                                         on_done=lambda existing: self._begin(kind, existing),
                                         on_error=self._failed)
 
-    def _person_key(self) -> str:
-        who = self.services.visits.current.identity
-        return who.person(self.services.config.central.person_key_secret.encode()).key
+    def _person_key(self) -> str | None:
+        return self.services.visits.person_key()
 
     def _begin(self, kind: str, existing: RequestView | None) -> None:
         self.submitting = False

@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kiosk.domain.identity import InvalidIdNumber, Resident, resident_from_keyed
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by login.kv
+from kiosk.widgets.visibility import set_shown
 
 
 def grouped(number: str) -> str:
@@ -24,6 +25,11 @@ class LoginScreen(KioskScreen):
     error = BooleanProperty(False)
     purpose = StringProperty("")
     grouped = staticmethod(grouped)
+
+    def on_kv_post(self, base_widget) -> None:
+        # the demo's card and e-SSC buttons exist only with developer controls on
+        self._demo_controls = self.ids.demo_controls.__self__
+        set_shown(self._demo_controls, self.services.config.demo.developer_controls)
 
     def set_params(self, next: str = "home", next_params: dict | None = None, purpose: str = "", **_p) -> None:
         self._next = next

@@ -14,6 +14,7 @@ from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.printable_detail import PrintableDetailScreen
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by the .kv
+from kiosk.widgets.visibility import set_shown
 
 TYPE_DEBOUNCE_S = 0.25
 #: the service name of a 好差评 rating given after a printed guide
@@ -43,6 +44,19 @@ class PolicyListScreen(KioskScreen):
         self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), TYPE_DEBOUNCE_S)
         self.ids.keyboard.bind(value=self._typed)
         self._generation = 0
+        # strong references: ids are weak, and these parts leave the tree while hidden
+        self._keyboard_panel = self.ids.keyboard_panel.__self__
+        self._clear_button = self.ids.clear_button.__self__
+        set_shown(self._keyboard_panel, self.keyboard_open)
+        set_shown(self._clear_button, bool(self.query_text))
+
+    def on_keyboard_open(self, _inst, shown: bool) -> None:
+        if hasattr(self, "_keyboard_panel"):
+            set_shown(self._keyboard_panel, shown)
+
+    def on_query_text(self, _inst, text: str) -> None:
+        if hasattr(self, "_clear_button"):
+            set_shown(self._clear_button, bool(text))
 
     def activate(self) -> None:
         if not self.ids.rv.data:

@@ -62,8 +62,7 @@ class QueueServicesScreen(KioskScreen):
 
     def choose(self, code: str, confirmed: bool = False) -> None:
         queue = self.services.queue
-        resident = self.services.visits.current.identity
-        person = resident.person(self.services.config.central.person_key_secret.encode()) if resident else None
+        person = self.services.visits.person()
         self.services.background.submit(queue.issue, code, person, confirmed,
                                         on_done=lambda result: self._issued(code, result))
 

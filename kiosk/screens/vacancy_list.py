@@ -19,6 +19,7 @@ from kiosk.domain.vacancy_views import JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import Chip
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
+from kiosk.widgets.visibility import set_shown
 
 PAGE = 50
 TYPE_DEBOUNCE_S = 0.35
@@ -112,6 +113,19 @@ class VacancyListScreen(KioskScreen):
             chip.bind(on_release=self._popular)
             self.ids.popular.add_widget(chip)
         self._generation = 0
+        # strong references: ids are weak, and these parts leave the tree while hidden
+        self._keyboard_panel = self.ids.keyboard_panel.__self__
+        self._recommended = self.ids.recommended.__self__
+        set_shown(self._keyboard_panel, self.keyboard_open)
+        set_shown(self._recommended, self.has_profile)
+
+    def on_keyboard_open(self, _inst, shown: bool) -> None:
+        if hasattr(self, "_keyboard_panel"):
+            set_shown(self._keyboard_panel, shown)
+
+    def on_has_profile(self, _inst, shown: bool) -> None:
+        if hasattr(self, "_recommended"):
+            set_shown(self._recommended, shown)
 
     def on_filters(self, _inst, f: dict) -> None:
         d = self.default_filters()

@@ -85,10 +85,11 @@ def test_register_then_see_recommendations(app):
     rows = listing.ids.rv.data
     assert "为您推荐" in listing.summary
     assert any("符合您想做的" in r["place"] for r in rows[:5])
-    assert listing.ids.recommended.state == "down"
+    assert listing.ids.recommended.state == "down" and listing.ids.recommended.parent is not None
     app.end_visit()
     pump()
     assert app.visits.current.profile is None and not listing.has_profile and reg.step == 0
+    assert listing.ids.recommended.parent is None  # no profile: the chip leaves the tree, not just the eye
 
 
 def test_idle_timeout_mid_form_forgets_the_answers(app):

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.service import PrinterService, Settings
 
+#: the printer's section on the staff screen (``printer_section`` shows it under this title)
+TITLE = "打印机"
+
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig
     from kiosk.devices.sim.escpos_printer import VirtualPrinter
