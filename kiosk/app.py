@@ -257,6 +257,7 @@ class KioskApp(App):
             return "15 秒内没有收到扫码。请检查扫码器连接、波特率和结束符（CR/LF）设置"
         kind = ScanClassifier.from_config(self.kiosk_config).classify(code).kind
         names = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "request": "上门·代办申请码",
+                 "appointment": "预约确认码",
                  "test": "测试码", "unknown": "未知码"}
         return f"扫码器正常：收到{names[kind.value]}（{len(code)} 个字符）"
 
@@ -289,6 +290,27 @@ class KioskApp(App):
             if self.manager.current == IDLE_SCREEN:
                 self.nav.go("home", clear_history=True)
             self.nav.go("home_service", reference=result.ref)
+        elif result.kind is ScanKind.APPOINTMENT:
+            self.toast.show("正在签到…")
+            self.background.submit(self.services.appointments.check_in, result.ref, on_done=self._checked_in,
+                                   on_error=self._check_in_failed)
+
+    def _checked_in(self, outcome) -> None:  # noqa: ANN001 - appointments.CheckedIn
+        """A scanned appointment was checked in at central: its priority ticket, or why there is none."""
+        if outcome.ticket is not None:
+            if self.manager.current == IDLE_SCREEN:
+                self.nav.go("home", clear_history=True)
+            self.nav.go("queue_ticket", ticket=outcome.ticket)
+        self.toast.show(outcome.message)
+
+    def _check_in_failed(self, e: BaseException) -> None:
+        from kiosk.core.appointments import BookingRefused
+
+        if isinstance(e, BookingRefused):
+            self.toast.show(str(e))
+        else:
+            log.warning("appointment check-in failed: %s", type(e).__name__)
+            self.toast.show("现在连不上预约系统，无法签到。请取号，或向工作人员出示预约号")
 
     def demo_scan_essc(self) -> None:
         """Developer control of the demo: scan a generated e-social-security-card code."""
@@ -336,7 +358,8 @@ class KioskApp(App):
         self.services.diagnostics.add(store_section(self.store, cfg))
         self.services.printing = PrintDesk(self.store, cfg, lambda: self.services.printer)
         self.services.counter = CounterDesk(self.services.queue, add_event, self.on_call, cipher=self.outbox_cipher)
-        self.services.appointments = AppointmentDesk(self.store, self.services.queue, self.outbox_cipher, cfg.station.id)
+        self.services.appointments = AppointmentDesk(self._appointment_book, self.store, self.services.queue,
+                                                     self.outbox_cipher, cfg.station.id)
         # fair times are Tianjin wall-clock times: the queue's corrected station clock, without the zone
         self.services.job_fairs = JobFairService(self.store, origin,
                                                  lambda: self.services.queue.now().replace(tzinfo=None))
@@ -401,6 +424,25 @@ class KioskApp(App):
         consult = ConsultService(cfg.video, client, self.store, cfg.station.id)
         self.visits.on_end(consult.end_all)  # logout and the idle wipe end any call or place in line
         return consult
+
+    def _appointment_book(self):  # noqa: ANN202
+        """Where bookings go: central, through the link's signed client; the demo's in-memory
+        stand-in when the demo runs without central; None (cannot book) otherwise."""
+        worker = getattr(self.link, "worker", None)
+        if worker is not None:
+            from kiosk.sync.appointments import CentralAppointments
+
+            current = getattr(self, "_central_appointments", None)
+            if current is None or current.client is not worker.client:
+                current = self._central_appointments = CentralAppointments(worker.client)
+            return current
+        if self.kiosk_config.demo.enabled and not self.link.enabled:
+            if getattr(self, "_demo_appointments", None) is None:
+                from kiosk.core.appointment_demo import DemoAppointments
+
+                self._demo_appointments = DemoAppointments(self.services.queue)
+            return self._demo_appointments
+        return None
 
     def _device_health(self) -> dict:
         """Device states for the heartbeat (no personal data)."""
