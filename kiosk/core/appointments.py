@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read aloud at a counter
 #: 128 random bits, hex: the QR stays small, and a scanner's upper-casing does not change it
 TOKEN_BYTES = 16
+#: why a checked-in resident's ticket comes first, as the counters see it
+PRIORITY_REASON = "预约"
 UNAVAILABLE_MESSAGE = "现在连不上预约系统，暂时不能预约"
 #: how identity was proven at the kiosk (Resident.source) → the protocol's word
 IDENTITY = {"card": "idcard", "qr": "essc", "keyed": "typed"}
@@ -168,7 +170,7 @@ class AppointmentDesk:
         if c.state == "not_today":
             return CheckedIn(f"您预约的是 {when} 的{c.service_name}，请在当天来签到")
         person = Person(c.person_key) if c.person_key else None
-        issued = self.queue.issue(c.service, person, confirmed=True, priority=True)
+        issued = self.queue.issue(c.service, person, confirmed=True, priority=True, reason=PRIORITY_REASON)
         if isinstance(issued, Decision):
             if c.state == "already":
                 return CheckedIn(f"预约 {c.reference} 已经签到过了。{issued.message}")

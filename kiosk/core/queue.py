@@ -400,11 +400,12 @@ class QueueBook:
         return Decision(True, None, "", ahead, wait)
 
     def issue(self, code: str, person: Person | None = None, confirmed: bool = False,
-              priority: bool = False) -> IssuedTicket | Decision:
+              priority: bool = False, reason: str = "") -> IssuedTicket | Decision:
         """Commit a new ticket (and its event). Returns the ticket, or the Decision refusing it.
 
         ``priority``: called before the others whatever the person's age (a kept appointment);
-        such a ticket is not counted against the daily quota, since its place was booked."""
+        such a ticket is not counted against the daily quota, since its place was booked.
+        ``reason`` (e.g. 预约) goes up with the ticket, so the counters see why it comes first."""
         from sqlalchemy import func, select
 
         from kiosk.store.models import Ticket
@@ -429,6 +430,6 @@ class QueueBook:
                 self.emit(s, "ticket.issued", {
                     "ticket_id": ticket.id, "service": code, "number": issued.display_number, "day": day.isoformat(),
                     "issued_at": now.isoformat(), "priority": priority, "person_key": ticket.person_key,
-                    "people_ahead": decision.people_ahead,
+                    "people_ahead": decision.people_ahead, **({"priority_group": reason[:20]} if reason else {}),
                 })
             return issued

@@ -93,6 +93,9 @@ def test_check_in_on_the_day_issues_a_priority_ticket_once(desk, queue):
     done = desk.check_in(b.token.upper())  # a scanner may upper-case the code
     assert isinstance(done.ticket, IssuedTicket) and done.ticket.priority and not walk_in.priority
     assert done.ticket.people_ahead == 0 and "优先取号" in done.message
+    with queue.store.read() as s:
+        issued = [read_payload(e, None) for e in s.scalars(select(OutboxEvent).where(OutboxEvent.type == "ticket.issued"))]
+    assert [e.get("priority_group") for e in issued] == [None, "预约"]  # the counters see why it comes first
     again = desk.check_in(b.token)
     assert again.ticket is None and "已经签到过" in again.message
     with pytest.raises(BookingRefused):
