@@ -302,8 +302,10 @@ def staff_mark(s: Session, station_id: str, appointment_id: str, action: str, ve
     if action not in STAFF_ACTIONS:
         raise Refused(400, "invalid_request", "没有这个操作")
     row = s.get(AppointmentRow, appointment_id)
-    if row is None or row.station_id != station_id:
+    if row is None:
         raise Refused(404, "not_found", "没有找到这个预约")
+    if row.station_id != station_id:
+        raise Refused(403, "forbidden", "这个预约不属于本驿站，不能修改")
     if row.version != version:
         raise Stale()
     if action == "arrived":

@@ -274,6 +274,10 @@ async def staff_mark(appointment_id: str, request: Request) -> Response:
         return RedirectResponse("/staff/appointments?" + urlencode({**back, "msg": "已被他人更新，请看最新状态", "err": "1"}),
                                 status_code=303)
     except appts.Refused as e:
+        if e.status == 403:
+            log.warning("staff %s of station %s tried to change another station's appointment", sess.user_id,
+                        sess.station_id)
+            return html_page(staff_pages.page("今日预约", f"<p>{escape(e.message)}</p>"), 403)
         log.info("appointment change refused at station %s: %s", sess.station_id, e.code)
         return RedirectResponse("/staff/appointments?" + urlencode({**back, "msg": e.message, "err": "1"}),
                                 status_code=303)

@@ -110,6 +110,11 @@ def test_phone_page_shows_the_booking_and_cancels_it_after_a_confirmation(centra
     layout = page.evaluate(LAYOUT_JS)
     assert layout["overflow"] <= 0 and layout["minFont"] >= 16 and layout["minTarget"] >= 44, layout
     page.screenshot(path=str(shots / "phone-booked-360.png"), full_page=True)
+    page.set_viewport_size({"width": 414, "height": 896})
+    layout = page.evaluate(LAYOUT_JS)
+    assert layout["overflow"] <= 0 and layout["minFont"] >= 16 and layout["minTarget"] >= 44, layout
+    page.screenshot(path=str(shots / "phone-booked-414.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 640})
 
     page.click("#cancel")
     page.wait_for_selector("#confirm")
@@ -187,6 +192,18 @@ def test_staff_mark_arrived_and_no_show_and_a_stale_change_is_refused(central, b
         other.wait_for_selector("#flash:not(.err)")
         assert other.get_attribute(f"#appt-{b.reference}", "data-status") == "arrived"
         page.screenshot(path=str(shots / "staff-desktop-after.png"), full_page=True)
+        # a booking of another station cannot be changed from this one, whatever the form says
+        with central.db.session() as s:
+            elsewhere = s.get(AppointmentRow, third)
+            elsewhere.station_id = "TJ-OTHER-01"
+        csrf = page.get_attribute("input[name=csrf]", "value")
+        r = page.request.post(f"{central.url}/staff/appointments/{third}", headers={"Origin": central.url},
+                              form={"csrf": csrf, "action": "arrived", "version": "1"})
+        assert r.status == 403 and "不属于本驿站" in r.text()
+        with central.db.session() as s:
+            elsewhere = s.get(AppointmentRow, third)
+            assert elsewhere.status == "booked"
+            elsewhere.station_id = STATION
     finally:
         ctx.close()
         ctx2.close()
