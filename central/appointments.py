@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from central import ledger
-from central.models import AppointmentRow, AppointmentSlotRow, StationConfig
+from central.models import APPOINTMENT_STATUSES, AppointmentRow, AppointmentSlotRow, StationConfig
 from kiosk.core.queue import STATION_TZ, QueueConfigError, QueueService, setup_from_config
 from kiosk.sync import protocol as p
 
@@ -125,7 +125,8 @@ def free_slots(s: Session, station_id: str, code: str, first: date, days: int,
         raise Refused(404, "not_found", f"station {station_id} takes no bookings for {code!r}")
     r = rules(s, station_id)
     now = now or local_now()
-    last = min(first + timedelta(days=days - 1), now.date() + timedelta(days=r.days_ahead))
+    horizon = now.date() + timedelta(days=r.days_ahead)
+    last = min(first + timedelta(days=days - 1), horizon) if first <= horizon else first - timedelta(days=1)
     starts: list[datetime] = []
     day = max(first, now.date())
     while day <= last:
@@ -327,8 +328,6 @@ def staff_mark(s: Session, station_id: str, appointment_id: str, action: str, ve
 
 
 def p_status(status: str) -> str:
-    from central.models import APPOINTMENT_STATUSES
-
     return APPOINTMENT_STATUSES.get(status, status)
 
 

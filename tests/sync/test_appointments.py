@@ -187,6 +187,9 @@ def test_malformed_requests_get_a_4xx(central):
     import requests
 
     client = make_client(central.url)
+    far = client.call("GET", BASE + "/slots", p.AppointmentSlots,
+                      params={"service": "career_guidance", "from": "9999-12-31", "days": 31})[0]
+    assert far.slots == []  # beyond the days offered: nothing, and no date arithmetic past the calendar
     for params in ({"service": "career_guidance", "days": 0}, {"service": "career_guidance", "from": "not-a-day"},
                    {"service": "x" * 41}):
         with pytest.raises(Refused) as e:
