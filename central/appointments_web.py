@@ -21,7 +21,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from central import appointment_phone as phone, appointments as appts, staff_auth as auth, staff_pages, tickets
+from central import appointment_phone as phone
+from central import appointments as appts
+from central import staff_auth as auth
+from central import staff_pages, tickets
 from central.db import Database
 from central.models import APPOINTMENT_STATUSES, AppointmentRow, FeedItem, StationConfig
 from central.staff import _key, _session

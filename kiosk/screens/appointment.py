@@ -40,7 +40,10 @@ class AppointmentScreen(KioskScreen):
     qr_data = StringProperty("")
     print_status = StringProperty("")
     _resume: tuple[str, str] | None = None
-    _availability: dict[date, list[Slot]] = {}
+
+    def __init__(self, **kwargs) -> None:
+        self._availability: dict[date, list[Slot]] = {}
+        super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget) -> None:
         # strong references: ids are weak, and the panels leave the tree while hidden

@@ -8,8 +8,15 @@ import hashlib
 import logging
 from datetime import date
 
-from kiosk.core.appointments import Booked, BookingRefused, BookingRequest, BookingUnavailable, CheckIn, Slot
-from kiosk.core.appointments import booked_message
+from kiosk.core.appointments import (
+    Booked,
+    BookingRefused,
+    BookingRequest,
+    BookingUnavailable,
+    CheckIn,
+    Slot,
+    booked_message,
+)
 from kiosk.sync import protocol as p
 from kiosk.sync.client import CentralClient, Refused, SyncError, Unavailable
 

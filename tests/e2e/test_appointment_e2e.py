@@ -141,7 +141,7 @@ def _book(app, shots: Path, name: str):
 def test_booked_at_the_kiosk_cancelled_on_the_phone_free_again_at_the_kiosk(linked, central, browser, shots):
     app = linked
     sim = app.printer_simulator
-    screen, booked, before = _book(app, shots, "1")
+    _, booked, before = _book(app, shots, "1")
     assert before.endswith("余 2 位")
     img = sim.image(-1)
     img.save(shots / "1-printed-confirmation.png")

@@ -74,7 +74,8 @@ def test_two_kiosks_race_for_the_last_place_exactly_one_wins(central):
         barrier = threading.Barrier(2)
         outcomes: list[object] = [None, None]
 
-        def attempt(i: int) -> None:
+        def attempt(i: int, at: datetime = at, round_: int = round_, barrier: threading.Barrier = barrier,
+                    outcomes: list = outcomes) -> None:
             req, _ = request(at, 10 * round_ + i)
             barrier.wait()
             try:
