@@ -36,6 +36,7 @@ log = logging.getLogger("central.appointments")
 public_router = APIRouter(include_in_schema=False)
 staff_router = APIRouter(prefix="/staff", include_in_schema=False)
 
+MAX_FORM_BYTES = 2000
 TOKEN_RE = re.compile(r"^[0-9a-fA-F]{32,64}$")
 #: what a personal phone page answers with: never cached, never indexed, the token never leaks in a Referer
 PHONE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer",
@@ -134,8 +135,11 @@ async def cancel_submit(token: str, request: Request) -> Response:
     if found is None:
         return _phone(phone.not_found_page(), 404)
     token = token.lower()
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_FORM_BYTES:  # refused before it is read
+        return _phone(phone.refused_page("请求内容太长。请回到预约页面再试。"), 413)
     raw = await request.body()
-    if len(raw) > 2000:
+    if len(raw) > MAX_FORM_BYTES:
         return _phone(phone.refused_page("请求内容太长。请回到预约页面再试。"), 413)
     sent = (parse_qs(raw.decode("utf-8", "replace")).get("csrf") or [""])[0]
     if not _from_the_page(request) or not hmac.compare_digest(sent, _csrf(_key(request), token)):

@@ -145,6 +145,8 @@ def test_phone_page_shows_the_booking_and_cancels_it_after_a_confirmation(centra
     assert r.status_code == 200 and "已经取消了" in r.text  # a second cancel: answered, nothing changes
     r = requests.post(f"{central.url}/appointments/{'f' * 32}/cancel", data={"csrf": "x"}, timeout=10)
     assert r.status_code == 404
+    r = requests.post(f"{url}/cancel", data={"csrf": "x" * 5000}, timeout=10)
+    assert r.status_code == 413 and "太长" in r.text
 
 
 def _login(browser, central, name: str, password: str, width: int):
