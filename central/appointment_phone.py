@@ -36,6 +36,7 @@ dt{color:#5a6878}dd{margin:0}
 .button.plain{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a}
 form{margin:0}
 a{color:#0b5cad}
+p,.msg,dd{text-wrap:pretty}
 """
 
 WEEKDAYS = "一二三四五六日"
@@ -88,8 +89,8 @@ def appointment_page(v: AppointmentView, cancel_href: str, message: str = "", ki
     msg = f'<div class="msg {kind}" id="msg" role="status">{escape(message)}</div>' if message else ""
     action = (f'<div class="actions"><a class="button plain" id="cancel" href="{escape(cancel_href)}">取消预约</a></div>'
               if v.can_cancel else "")
-    note = ("请提前 10 分钟到驿站，在自助机上扫描预约单的二维码签到，或向工作人员出示预约号。"
-            if v.status == "booked" else "")
+    note = {"booked": "请提前 10 分钟到驿站，在自助机上扫描预约单的二维码签到，或向工作人员出示预约号。",
+            "cancelled": "如需办理，请到驿站重新预约或取号。"}.get(v.status, "")
     return _page(f"{v.service_name} · 我的预约", f'{msg}<div class="card">{_details(v)}{action}'
                  f'{f"<p class=note>{note}</p>" if note else ""}</div>')
 

@@ -157,7 +157,7 @@ async def cancel_submit(token: str, request: Request) -> Response:
     changed, view = await run_in_threadpool(do)
     if changed:
         log.info("appointment %s cancelled from its phone page", view.reference)
-        return _phone(phone.appointment_page(view, "", "预约已取消。这个时间已经让给其他居民。", "ok"))
+        return _phone(phone.appointment_page(view, "", "预约已取消，名额已让给其他居民。", "ok"))
     return _phone(phone.appointment_page(view, "", _not_cancellable(view), "warn"))
 
 
