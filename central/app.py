@@ -21,6 +21,8 @@ from central.errors import ApiError
 from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, StationConfig
 from central.advisor import router as advisor_router
+from central.appointments_api import router as appointments_router
+from central.appointments_web import public_router as appointment_page_router, staff_router as appointments_staff_router
 from central.consult_api import router as consult_router
 from central.staff import public_router as ticket_router, router as staff_router
 from kiosk.sync import protocol as p
@@ -42,6 +44,9 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAP
     app.include_router(ticket_router)  # /tickets/{id}: where a ticket stands, for the QR on it
     app.include_router(advisor_router)  # the video advisor console under /advisor/
     app.include_router(consult_router)  # the kiosk's consultation signaling under /api/v1/consult/
+    app.include_router(appointments_router)  # the kiosk's bookings under /api/v1/appointments
+    app.include_router(appointments_staff_router)  # 今日预约 under /staff/appointments
+    app.include_router(appointment_page_router)  # /appointments/{token}: the resident's phone page
 
     @app.middleware("http")
     async def server_time(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import callbacks, service_requests, tickets
+from central import appointments, callbacks, service_requests, tickets
 from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
 from kiosk.sync import protocol as p
 
@@ -38,6 +38,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "consult.requested": ("topic", "call_id"),
     "consult.ended": ("topic", "call_id", "outcome"),
     "consult.callback_requested": ("reference", "topic", "phone", "consent"),
+    "appointment.abandoned": ("appointment_id",),
 }
 
 
@@ -113,6 +114,8 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         tickets.on_kiosk_step(s, kiosk.station_id, ev.type, ev.payload)
     elif ev.type == "consult.ended":
         _consult_ended(s, kiosk, ev)
+    elif ev.type == "appointment.abandoned":
+        appointments.on_abandoned(s, kiosk.station_id, ev.payload)
     elif ev.type == callbacks.EVENT_TYPE:
         callbacks.on_requested(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "service.rendered":

@@ -91,6 +91,7 @@ def on_ticket_issued(s: Session, station_id: str, event_id: str, occurred_at: da
         id=ticket_id, station_id=station_id, service=str(payload["service"])[:40],
         number=str(payload["number"])[:12], day=_parse_day(payload.get("day")) or local_day(issued_at),
         issued_at=issued_at, priority=bool(payload.get("priority")),
+        priority_group=str(payload.get("priority_group") or "")[:20],
         person_key=str(payload["person_key"])[:64] if payload.get("person_key") else None,
         status="waiting", counter="", staff="", recalls=0, services_delivered=[], source_event_id=event_id,
     ))

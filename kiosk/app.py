@@ -139,6 +139,7 @@ class KioskApp(App):
         self.services = build_services(
             cfg, self.store, visits=self.visits, background=self.background, nav=self.nav,
             end_visit=self.end_visit, cipher=self.outbox_cipher, on_call=self.on_call, clock_offset_s=self.link.clock_offset_s,
+            appointment_book=self._appointment_book,
             printer=self.printer, consult=consult,
         )
         if consult is not None:
@@ -282,8 +283,28 @@ class KioskApp(App):
         if route.ticket:
             today = self.services.queue.now().date()
             self.background.submit(ticket_message, self.store, route.ticket, today, on_done=self.toast.show)
+        if route.check_in:
+            self.background.submit(self.services.appointments.check_in, route.check_in, on_done=self._checked_in,
+                                   on_error=self._check_in_failed)
         if route.toast:
             self.toast.show(route.toast)
+
+    def _checked_in(self, outcome) -> None:  # noqa: ANN001 - appointments.CheckedIn
+        """A scanned appointment was checked in at central: its priority ticket, or why there is none."""
+        if outcome.ticket is not None:
+            if self.manager.current == IDLE_SCREEN:
+                self.nav.go("home", clear_history=True)
+            self.nav.go("queue_ticket", ticket=outcome.ticket)
+        self.toast.show(outcome.message)
+
+    def _check_in_failed(self, e: BaseException) -> None:
+        from kiosk.domain.bookings import BookingRefused
+
+        if isinstance(e, BookingRefused):
+            self.toast.show(str(e))
+        else:
+            log.warning("appointment check-in failed: %s", type(e).__name__)
+            self.toast.show("现在连不上预约系统，无法签到。请取号，或向工作人员出示预约号")
 
     def demo_lay_card(self) -> None:
         """Developer control of the demo: lay a generated card on the simulated reader."""
@@ -303,6 +324,25 @@ class KioskApp(App):
         consult = self.services.consult
         if consult is not None and hasattr(consult, "install") and consult.install() is not None:
             Clock.schedule_once(lambda _dt: consult.warm_up(), 5.0)
+
+    def _appointment_book(self):  # noqa: ANN202
+        """Where bookings go: central, through the link's signed client; the demo's in-memory
+        stand-in when the demo runs without central; None (cannot book) otherwise."""
+        worker = getattr(self.link, "worker", None)
+        if worker is not None:
+            from kiosk.sync.appointments import CentralAppointments
+
+            current = getattr(self, "_central_appointments", None)
+            if current is None or current.client is not worker.client:
+                current = self._central_appointments = CentralAppointments(worker.client)
+            return current
+        if self.kiosk_config.demo.enabled and not self.link.enabled:
+            if getattr(self, "_demo_appointments", None) is None:
+                from kiosk.core.appointment_demo import DemoAppointments
+
+                self._demo_appointments = DemoAppointments(self.services.queue)
+            return self._demo_appointments
+        return None
 
     def _device_health(self) -> dict:
         """Device states for the heartbeat (no personal data)."""

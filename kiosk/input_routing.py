@@ -31,6 +31,7 @@ LOGIN_SCREEN = "login"
 CARD_READ = "已读取身份证"
 ESSC_READ = "已读取电子社保卡"
 SCANNER_WORKS = "扫码器工作正常"
+CHECKING_IN = "正在签到…"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Route:
     params: dict[str, Any] = field(default_factory=dict)
     #: show this ticket's place in the line (a database look-up: on a worker)
     ticket: str = ""
+    #: check in this appointment (by its scanned code) at central (on a worker)
+    check_in: str = ""
     #: a short message for the resident
     toast: str = ""
 
@@ -90,4 +93,6 @@ def route_scan(current: str, result: ScanResult) -> Route:
         return Route(start_visit=idle, open="vacancy_detail", params={"vacancy_id": result.ref})
     if result.kind is ScanKind.REQUEST:
         return Route(start_visit=idle, open="home_service", params={"reference": result.ref})
+    if result.kind is ScanKind.APPOINTMENT:
+        return Route(check_in=result.ref, toast=CHECKING_IN)
     return Route()

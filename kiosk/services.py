@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.background import Background
@@ -72,7 +72,8 @@ class Services:
 
 def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, background: Background,
                    nav: Navigator, end_visit: Callable[[], None], cipher: Callable[[], OutboxCipher],
-                   on_call: Callable[[Call], None], clock_offset_s: Callable[[], float], printer: PrinterService | None,
+                   on_call: Callable[[Call], None], clock_offset_s: Callable[[], float],
+                   appointment_book: Callable[[], Any], printer: PrinterService | None,
                    consult: ConsultCalls | None, clock: Callable[[], datetime] | None = None) -> Services:
     """Every service, wired. The station's clock (``clock``, the system's UTC time by default)
     is corrected by central's: the queue's day and numbers, fair times and request dates all
@@ -122,7 +123,7 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
         printer=printer,
         printing=PrintDesk(store, cfg, lambda: services.printer),
         counter=CounterDesk(queue, add_event, on_call, cipher=cipher),
-        appointments=AppointmentDesk(store, queue, cipher, station.id),
+        appointments=AppointmentDesk(appointment_book, store, queue, cipher, station.id),
         # fair times are Tianjin wall-clock times: the queue's corrected station clock, without the zone
         job_fairs=JobFairService(store, origin, lambda: queue.now().replace(tzinfo=None)),
         catalogue=Catalogue(store),

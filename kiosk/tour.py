@@ -442,6 +442,17 @@ class Tour:
             self.shot(f"{orient}-03n-appointment-done")
             yield from self.next_visit()
 
+            tap(app.screen("home").tile("booking"))  # central unreachable: a ticket or a call-back instead
+            yield lambda: nav.current == "appointment" and bool(booking.ids.services.children)
+            desk = app.services.appointments
+            saved_backend, desk.backend = desk.backend, lambda: None
+            booking.choose_service("career_guidance")
+            yield lambda: booking.step == "offline" and bg.pending == 0
+            desk.backend = saved_backend
+            yield 0.3
+            self.shot(f"{orient}-03o-appointment-offline")
+            yield from self.next_visit()
+
             yield from self.home_service(orient)
             yield from self.next_visit()
             from kiosk.tour_video import consult_walk

@@ -2,6 +2,7 @@
 PostgreSQL. Import from here (``from central.models import Kiosk``): importing the package registers
 every table on ``Base.metadata``."""
 
+from central.models.appointments import APPOINTMENT_STATUSES, AppointmentRow, AppointmentSlotRow
 from central.models.base import Base
 from central.models.callbacks import NOTE_MAX, TOPIC_MAX, CallbackRow
 from central.models.consult import FINISHED, Advisor, ConsultRequest
@@ -22,7 +23,7 @@ from central.models.sync import (
                                  StationConfig,
 )
 
-__all__ = ["Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
+__all__ = ["APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
            "StationConfig"]

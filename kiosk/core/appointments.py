@@ -1,59 +1,48 @@
-"""预约服务: booking a time at the station's counter for a service.
+"""预约服务: booking a time at the station's counter for a service. The slots are central's.
 
-Slots are the service's opening hours cut into ``slot_minutes`` pieces, each taking
-``capacity`` residents, over the next ``days_ahead`` days; a slot closer than ``lead_minutes``
-is no longer offered. A resident holds at most one future booking per service. The booking and
-its encrypted ``appointment.requested`` event commit together, before anything is printed.
+Every kiosk of a station asks central for the free slots and books there, so two kiosks can
+never hand out the same last place (central takes it with one conditional update). Booking is
+therefore online: when central cannot be reached the kiosk says it cannot book now and offers a
+queue ticket or a call-back instead (docs/ARCHITECTURE.md, 预约服务). Nothing of the booking is
+kept on the kiosk's disk.
+
+A booking carries an id and a phone-page token that the kiosk generates: the id makes a retry
+after a lost reply answer the same booking, and the token (128 random bits, only its SHA-256
+goes to central) is what the confirmation's QR holds. If the kiosk gives up waiting for
+central's answer it writes an ``appointment.abandoned`` outbox event, so a booking central did
+make without the resident ever seeing it is cancelled as soon as the event arrives.
+
+Checking in: the resident scans the confirmation's QR at a kiosk of the station; central marks
+the booking arrived, and the kiosk issues a priority ticket for the booked service (called
+before walk-ins, like residents of 60 and over).
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from kiosk.domain.queue_rules import QueueService
 from kiosk.core.queue import QueueBook
+from kiosk.domain.bookings import (IDENTITY, PRIORITY_REASON, TOKEN_BYTES, AppointmentBook, Booked, BookingRequest,
+                                   BookingUnavailable, CheckedIn, Slot)
+from kiosk.domain.queue_rules import Decision, Person, QueueService
 
-REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read aloud at a counter
-
-
-@dataclass(frozen=True)
-class Slot:
-    starts_at: datetime  # station-local wall clock
-    capacity: int
-    booked: int
-
-    @property
-    def left(self) -> int:
-        return max(0, self.capacity - self.booked)
-
-
-@dataclass(frozen=True)
-class Booked:
-    id: str
-    reference: str
-    service_code: str
-    service_name: str
-    starts_at: datetime
-
-
-class BookingRefused(ValueError):
-    """Why a booking was not made; the message is for the resident."""
+if TYPE_CHECKING:
+    from kiosk.domain.identity import Resident
 
 
 class AppointmentDesk:
-    def __init__(self, store, queue: QueueBook, cipher, station_id: str, *, slot_minutes: int = 30,  # noqa: ANN001
-                 capacity: int = 2, days_ahead: int = 7, lead_minutes: int = 60) -> None:
+    def __init__(self, backend: Callable[[], AppointmentBook | None], store, queue: QueueBook,  # noqa: ANN001
+                 cipher, station_id: str, *, days_ahead: int = 7) -> None:
+        self.backend = backend
         self.store = store
         self.queue = queue
         self.cipher = cipher
         self.station_id = station_id
-        self.slot_minutes = slot_minutes
-        self.capacity = capacity
         self.days_ahead = days_ahead
-        self.lead_minutes = lead_minutes
 
     @property
     def services(self) -> list[QueueService]:
@@ -62,73 +51,55 @@ class AppointmentDesk:
     def _now(self) -> datetime:
         return self.queue.now().replace(tzinfo=None)
 
-    def _starts(self, service: QueueService, day: date) -> list[datetime]:
-        out = []
-        step = timedelta(minutes=self.slot_minutes)
-        for a, b in service.hours.get(day.weekday(), ()):
-            t = datetime.combine(day, a)
-            while t + step <= datetime.combine(day, b):
-                out.append(t)
-                t += step
-        return out
+    def _book(self) -> AppointmentBook:
+        book = self.backend()
+        if book is None:
+            raise BookingUnavailable("central is not configured")
+        return book
 
-    def days(self, code: str) -> list[date]:
-        """Days with at least one slot still offered, from today on."""
+    def availability(self, code: str) -> dict[date, list[Slot]]:
+        """Central's slots of the service by day, from today, days with no slot left out."""
         today = self._now().date()
-        return [d for d in (today + timedelta(days=i) for i in range(self.days_ahead + 1))
-                if any(slot.left for slot in self.slots(code, d))]
+        by_day: dict[date, list[Slot]] = {}
+        for slot in self._book().slots(code, today, self.days_ahead + 1):
+            by_day.setdefault(slot.starts_at.date(), []).append(slot)
+        return {d: s for d, s in sorted(by_day.items()) if any(x.left for x in s)}
 
-    def slots(self, code: str, day: date) -> list[Slot]:
-        from sqlalchemy import func, select
+    def book(self, resident: Resident, person_key: str, code: str, starts_at: datetime) -> Booked:
+        """Book the slot at central for the resident; BookingRefused (why) or BookingUnavailable."""
+        request = BookingRequest(
+            id=str(uuid.uuid4()), service=code, starts_at=starts_at, token=secrets.token_hex(TOKEN_BYTES),
+            person_key=person_key, id_number=resident.id_number, name=resident.name,
+            identity=IDENTITY.get(resident.source, "typed"))
+        book = self._book()
+        try:
+            return book.book(request)
+        except BookingUnavailable:
+            self._abandon(request.id)
+            raise
 
-        from kiosk.store.models import Appointment
-
-        service = self.queue.services[code]
-        earliest = self._now() + timedelta(minutes=self.lead_minutes)
-        starts = [t for t in self._starts(service, day) if t >= earliest]
-        if not starts:
-            return []
-        with self.store.read() as s:
-            counts = dict(s.execute(
-                select(Appointment.starts_at, func.count()).where(
-                    Appointment.service_code == code, Appointment.status == "booked",
-                    Appointment.starts_at >= starts[0], Appointment.starts_at <= starts[-1])
-                .group_by(Appointment.starts_at)).all())
-        return [Slot(t, self.capacity, counts.get(t, 0)) for t in starts]
-
-    def book(self, resident, person_key: str, code: str, starts_at: datetime) -> Booked:  # noqa: ANN001
-        """Book the slot for the resident, or raise BookingRefused saying why."""
-        from sqlalchemy import func, select
-
-        from kiosk.store.models import Appointment
+    def _abandon(self, booking_id: str) -> None:
         from kiosk.store.outbox import add_event
 
-        service = self.queue.services.get(code)
-        if service is None:
-            raise BookingRefused("没有这项服务")
-        if starts_at not in self._starts(service, starts_at.date()):
-            raise BookingRefused("这个时间不能预约，请另选时间")
-        if starts_at < self._now() + timedelta(minutes=self.lead_minutes):
-            raise BookingRefused("这个时间已经过了或太近，请另选时间")
         with self.store.session() as s:
-            held = s.scalar(select(Appointment).where(
-                Appointment.person_key == person_key, Appointment.service_code == code,
-                Appointment.status == "booked", Appointment.starts_at >= self._now()))
-            if held is not None:
-                raise BookingRefused(f"您已预约{service.name}（{held.starts_at:%m月%d日 %H:%M}，预约号 {held.reference}），"
-                                     "如需改期请到服务窗口办理")
-            taken = s.scalar(select(func.count()).select_from(Appointment).where(
-                Appointment.service_code == code, Appointment.starts_at == starts_at,
-                Appointment.status == "booked")) or 0
-            if taken >= self.capacity:
-                raise BookingRefused("这个时间刚刚约满了，请另选时间")
-            booking_id = str(uuid.uuid4())
-            reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
-            s.add(Appointment(id=booking_id, service_code=code, starts_at=starts_at, reference=reference,
-                              person_key=person_key, status="booked", created_at=self._now()))
-            add_event(s, "appointment.requested", {
-                "station_id": self.station_id, "appointment_id": booking_id, "reference": reference,
-                "service": code, "starts_at": starts_at.isoformat(), "id_number": resident.id_number,
-                "person_key": person_key, "consent": True,
-            }, cipher=self.cipher(), personal=True)
-        return Booked(booking_id, reference, code, service.name, starts_at)
+            add_event(s, "appointment.abandoned", {"station_id": self.station_id, "appointment_id": booking_id})
+
+    def check_in(self, token: str) -> CheckedIn:
+        """A scanned confirmation: checked in at central, then a priority ticket for the service."""
+        c = self._book().check_in(token)
+        when = f"{c.starts_at.month}月{c.starts_at.day}日 {c.starts_at:%H:%M}"
+        if c.state == "other_station":
+            return CheckedIn(f"预约 {c.reference} 不是本驿站的预约，请到预约的驿站签到")
+        if c.state == "cancelled":
+            return CheckedIn(f"预约 {c.reference} 已经取消了。如需办理，请取号或重新预约")
+        if c.state == "not_today":
+            return CheckedIn(f"您预约的是 {when} 的{c.service_name}，请在当天来签到")
+        person = Person(c.person_key) if c.person_key else None
+        issued = self.queue.issue(c.service, person, confirmed=True, priority=True, reason=PRIORITY_REASON)
+        if isinstance(issued, Decision):
+            if c.state == "already":
+                return CheckedIn(f"预约 {c.reference} 已经签到过了。{issued.message}")
+            return CheckedIn(f"预约 {c.reference} 已签到，但现在不能取号：{issued.message}")
+        return CheckedIn(f"预约已签到（{c.service_name} {c.starts_at:%H:%M}），已为您优先取号", issued)
+
+

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.core.appointments import REFERENCE_ALPHABET
+from kiosk.domain.bookings import REFERENCE_ALPHABET
 from kiosk.domain.privacy import mask_phone
 
 if TYPE_CHECKING:

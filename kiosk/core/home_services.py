@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from kiosk.domain import tianjin
-from kiosk.core.appointments import REFERENCE_ALPHABET
+from kiosk.domain.bookings import REFERENCE_ALPHABET
 
 if TYPE_CHECKING:
     from kiosk.domain.identity import Resident

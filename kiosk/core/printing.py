@@ -78,8 +78,9 @@ class PrintDesk:
         """The booking confirmation (``appointments.Booked``), with a QR to it."""
         a = receipts.Appointment(booked.id, booked.service_name, booked.starts_at, self.config.station.address or
                                  self.config.station.name, booked.reference, identity,
-                                 ("请提前 10 分钟到驿站，向工作人员出示预约号", "不能前来请到服务窗口取消"))
-        return self._print(receipts.appointment(a, self.config.station, self.config.appointment_url(booked.id),
+                                 ("请提前 10 分钟到驿站，在自助机扫描本单二维码签到，优先取号",
+                                  "不能前来请用手机扫码取消预约"))
+        return self._print(receipts.appointment(a, self.config.station, self.config.appointment_url(booked.token),
                                                 now or datetime.now()))
 
     def job_fair(self, f, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001

@@ -162,7 +162,8 @@ class QueueBook:
         with self.store.read() as s:
             return self._check(s, code, person, confirmed)
 
-    def _check(self, s: Session, code: str, person: Person | None, confirmed: bool) -> Decision:
+    def _check(self, s: Session, code: str, person: Person | None, confirmed: bool,
+               priority: bool = False) -> Decision:
         service = self.services.get(code)
         if service is None:
             return Decision(False, Refusal.UNKNOWN_SERVICE, "没有这项服务，请咨询工作人员")
@@ -172,7 +173,7 @@ class QueueBook:
         if not self.is_open(service, now):
             return Decision(False, Refusal.CLOSED, f"“{service.name}”现在不在办理时间。办理时间：{self.hours_text(service)}")
         day = self._day(s, now)
-        if self._issued_today(s, service, day) >= service.daily_quota:
+        if not priority and self._issued_today(s, service, day) >= service.daily_quota:
             return Decision(False, Refusal.QUOTA_EXHAUSTED,
                             f"“{service.name}”今天的号已经取完了（每天 {service.daily_quota} 个），请明天再来或预约办理")
         if service.identity_required and person is None:
@@ -180,7 +181,7 @@ class QueueBook:
         if person is not None and self._issued_today(s, service, day, person.key) >= service.per_person_daily_limit:
             return Decision(False, Refusal.PERSON_LIMIT,
                             f"您今天已经取过“{service.name}”的号了，请留意叫号；如号码已过，请咨询工作人员")
-        priority = self.policy.is_priority(person, now.date())
+        priority = priority or self.policy.is_priority(person, now.date())
         ahead = self._waiting(s, service, day, priority_only=priority)
         wait = self._wait(s, service, ahead)
         if ahead >= service.ask_when_ahead and not confirmed:
@@ -188,14 +189,19 @@ class QueueBook:
                             f"前面还有 {ahead} 人，预计等候约 {wait} 分钟。还要取号吗？", ahead, wait)
         return Decision(True, None, "", ahead, wait)
 
-    def issue(self, code: str, person: Person | None = None, confirmed: bool = False) -> IssuedTicket | Decision:
-        """Commit a new ticket (and its event). Returns the ticket, or the Decision refusing it."""
+    def issue(self, code: str, person: Person | None = None, confirmed: bool = False,
+              priority: bool = False, reason: str = "") -> IssuedTicket | Decision:
+        """Commit a new ticket (and its event). Returns the ticket, or the Decision refusing it.
+
+        ``priority``: called before the others whatever the person's age (a kept appointment);
+        such a ticket is not counted against the daily quota, since its place was booked.
+        ``reason`` (e.g. 预约) goes up with the ticket, so the counters see why it comes first."""
         from sqlalchemy import func, select
 
         from kiosk.store.models import Ticket
 
         with self.store.session() as s:
-            decision = self._check(s, code, person, confirmed)
+            decision = self._check(s, code, person, confirmed, priority)
             if not decision.allowed:
                 return decision
             service = self.services[code]
@@ -203,7 +209,7 @@ class QueueBook:
             day = self._day(s, now)
             last = s.scalar(select(func.max(Ticket.number)).where(Ticket.day == day, Ticket.prefix == service.prefix))
             number = (last or 0) + 1
-            priority = self.policy.is_priority(person, now.date())
+            priority = priority or self.policy.is_priority(person, now.date())
             ticket = Ticket(id=str(uuid.uuid4()), service_code=code, prefix=service.prefix, number=number, day=day,
                             issued_at=now.replace(tzinfo=None), status="waiting", priority=priority,
                             person_key=person.key if person else None)
@@ -214,7 +220,7 @@ class QueueBook:
                 self.emit(s, "ticket.issued", {
                     "ticket_id": ticket.id, "service": code, "number": issued.display_number, "day": day.isoformat(),
                     "issued_at": now.isoformat(), "priority": priority, "person_key": ticket.person_key,
-                    "people_ahead": decision.people_ahead,
+                    "people_ahead": decision.people_ahead, **({"priority_group": reason[:20]} if reason else {}),
                 })
             return issued
 

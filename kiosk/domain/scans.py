@@ -15,6 +15,9 @@ Residents hold three kinds of codes under the scanner:
   opens the vacancy.
 - **a request QR**, printed on a home-visit or proxy confirmation:
   ``config.service_request_url(reference)``. Scanning it shows where the request stands.
+- **an appointment QR**, printed on a booking confirmation: ``config.appointment_url(token)``
+  (the phone page's capability token). Scanning it on the day checks the resident in: central
+  marks the booking arrived and the kiosk issues a priority ticket for the service.
 
 Anything else is unknown, and the resident is told so in plain words. Matching is tolerant of
 what scanners do to URLs: upper case, http for https, a trailing slash, a query string.
@@ -50,6 +53,7 @@ class ScanKind(enum.Enum):
     TICKET = "ticket"
     JOB = "job"
     REQUEST = "request"
+    APPOINTMENT = "appointment"
     TEST = "test"
     UNKNOWN = "unknown"
 
@@ -98,6 +102,7 @@ def no_essc_resolver(_token: str) -> str:
     raise EsscUnavailable("no e-SSC resolver is configured on this kiosk")
 
 
+APPOINTMENT_TOKEN = re.compile(r"[0-9a-fA-F]{32,64}")
 _ID = r"(?P<id>[A-Za-z0-9][A-Za-z0-9._~-]{0,63})"
 
 
@@ -120,8 +125,10 @@ def url_pattern(template: str, central_url: str) -> re.Pattern[str]:
 class ScanClassifier:
     def __init__(self, ticket_url_template: str, job_url_template: str, central_url: str,
                  resolve_essc: EsscResolver = no_essc_resolver, today: Callable[[], date] | None = None,
-                 request_url_template: str = "{central_url}/requests/{id}") -> None:
+                 request_url_template: str = "{central_url}/requests/{id}",
+                 appointment_url_template: str = "{central_url}/appointments/{id}") -> None:
         self._ticket = url_pattern(ticket_url_template, central_url)
+        self._appointment = url_pattern(appointment_url_template, central_url)
         self._job = url_pattern(job_url_template, central_url)
         self._request = url_pattern(request_url_template, central_url)
         self._resolve = resolve_essc
@@ -132,7 +139,8 @@ class ScanClassifier:
         """The classifier for a ``KioskConfig`` (not imported here: the domain knows no settings files)."""
         resolver = demo_essc_resolver if config.demo.enabled else no_essc_resolver
         return cls(config.ticket_url_template, config.job_url_template, config.central.url, resolver,
-                   request_url_template=config.service_request_url_template)
+                   request_url_template=config.service_request_url_template,
+                   appointment_url_template=config.appointment_url_template)
 
     def classify(self, text: str) -> ScanResult:
         code = text.strip()
@@ -144,6 +152,8 @@ class ScanClassifier:
             return ScanResult(ScanKind.TICKET, m["id"].lower())  # ticket ids are UUIDs: case does not matter
         if m := self._job.fullmatch(code):
             return ScanResult(ScanKind.JOB, m["id"])
+        if (m := self._appointment.fullmatch(code)) and APPOINTMENT_TOKEN.fullmatch(m["id"]):
+            return ScanResult(ScanKind.APPOINTMENT, m["id"].lower())  # hex: a scanner's case does not matter
         if m := self._request.fullmatch(code):
             return ScanResult(ScanKind.REQUEST, m["id"].upper())  # references are upper case
         return ScanResult(ScanKind.UNKNOWN, message=UNKNOWN_MESSAGE, detail=f"unknown code of {len(code)} chars")

@@ -1,21 +1,26 @@
 """预约服务: choose a service, a day and a time; identity and consent; a reference and a slip.
 
 Three steps on one screen: services → times → done. Booking needs identity: the screen sends
-the resident to the identity screen and comes back to the chosen time.
+the resident to the identity screen and comes back to the chosen time. The slots are central's
+(one request per service: every day's slots at once); when central cannot be reached the fourth
+panel, ``offline``, says so and offers a queue ticket or a call-back instead.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk import theme
-from kiosk.core.appointments import Booked, BookingRefused, Slot
+from kiosk.domain.bookings import UNAVAILABLE_MESSAGE, Booked, BookingRefused, BookingUnavailable, Slot
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton
 from kiosk.widgets.dialog import ConfirmDialog
 from kiosk.widgets.visibility import set_shown
+
+log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
 
@@ -26,7 +31,7 @@ def day_label(d: date, today: date) -> str:
 
 
 class AppointmentScreen(KioskScreen):
-    step = StringProperty("service")  # service | time | done
+    step = StringProperty("service")  # service | time | done | offline
     service_code = StringProperty("")
     service_name = StringProperty("")
     message = StringProperty("")
@@ -36,9 +41,13 @@ class AppointmentScreen(KioskScreen):
     print_status = StringProperty("")
     _resume: tuple[str, str] | None = None
 
+    def __init__(self, **kwargs) -> None:
+        self._availability: dict[date, list[Slot]] = {}
+        super().__init__(**kwargs)
+
     def on_kv_post(self, base_widget) -> None:
         # strong references: ids are weak, and the panels leave the tree while hidden
-        self._panels = {name: self.ids[name + "_panel"].__self__ for name in ("service", "time", "done")}
+        self._panels = {name: self.ids[name + "_panel"].__self__ for name in ("service", "time", "done", "offline")}
         self.on_step(self, self.step)
 
     def on_step(self, _inst, step: str) -> None:
@@ -55,7 +64,7 @@ class AppointmentScreen(KioskScreen):
             self._resume = None
             self.choose_service(code)
             self.confirm(datetime.fromisoformat(slot))
-        elif self.step != "done":
+        elif self.step not in ("done", "offline"):
             self.show_services()
 
     # -- step 1: the service
@@ -68,37 +77,39 @@ class AppointmentScreen(KioskScreen):
             b.bind(on_release=lambda _b, code=svc.code: self.choose_service(code))
             box.add_widget(b)
 
-    def choose_service(self, code: str) -> None:
+    def choose_service(self, code: str, keep_day: date | None = None) -> None:
         desk = self.services.appointments
         self.service_code = code
         self.service_name = desk.queue.services[code].name
         self.step, self.message = "time", "正在查询可以预约的时间…"
         self.ids.days.clear_widgets()
         self.ids.slots.clear_widgets()
-        self.services.background.submit(desk.days, code, on_done=self._show_days)
+        self.services.background.submit(desk.availability, code,
+                                        on_done=lambda avail: self._show_days(avail, keep_day),
+                                        on_error=self._failed)
 
     # -- step 2: the day and the time
-    def _show_days(self, days: list[date]) -> None:
+    def _show_days(self, availability: dict[date, list[Slot]], keep_day: date | None = None) -> None:
+        self._availability = availability
         box = self.ids.days
         box.clear_widgets()
-        if not days:
+        if not availability:
             self.message = f"{self.service_name}最近 7 天都约满了，请直接取号或到服务窗口咨询"
             return
         today = self.services.appointments.queue.now().date()
-        for d in days:
+        for d in availability:
             b = BigButton(text=day_label(d, today), font_size=34, halign="center")
             b.day = d
             b.bind(on_release=lambda btn: self.choose_day(btn.day))
             box.add_widget(b)
-        self.choose_day(days[0])
+        self.choose_day(keep_day if keep_day in availability else next(iter(availability)))
 
     def choose_day(self, d: date) -> None:
         self.day = d
         for b in self.ids.days.children:
             b.bg_color = theme.BRAND if b.day == d else theme.DISABLED
         self.message = f"{self.service_name} · {d.month}月{d.day}日：请选一个时间"
-        self.services.background.submit(self.services.appointments.slots, self.service_code, d,
-                                        on_done=self._show_slots)
+        self._show_slots(self._availability.get(d, []))
 
     def _show_slots(self, slots: list[Slot]) -> None:
         box = self.ids.slots
@@ -134,14 +145,29 @@ class AppointmentScreen(KioskScreen):
                                         on_done=self._booked, on_error=self._refused)
 
     def _refused(self, e: BaseException) -> None:
-        self.message = str(e) if isinstance(e, BookingRefused) else "暂时不能预约，请到服务窗口办理"
-        if self.day is not None:
-            self.choose_day(self.day)
+        if not isinstance(e, BookingRefused):
+            self._failed(e)
+            return
+        day = self.day
+        self.choose_service(self.service_code, keep_day=day)  # central's slots again: this one may be full now
+        self.message = str(e)
+
+    def _failed(self, e: BaseException) -> None:
+        """Central cannot be asked (or answered nonsense): no booking now; a ticket or a call-back instead."""
+        if not isinstance(e, BookingUnavailable):
+            log.warning("appointment step failed: %s", type(e).__name__)
+        self.step, self.message = "offline", UNAVAILABLE_MESSAGE
+
+    def take_ticket(self) -> None:
+        self.go("queue_services")
+
+    def ask_callback(self) -> None:
+        self.go("consult_callback", topic="预约服务")
 
     def _booked(self, booked: Booked) -> None:
         self.booked = booked
         self.step = "done"
-        self.qr_data = self.services.config.appointment_url(booked.id)
+        self.qr_data = self.services.config.appointment_url(booked.token)
         self.message = "预约成功"
         self.print_status = "正在打印预约确认单…"
         who = self.services.visits.current.identity
@@ -156,6 +182,7 @@ class AppointmentScreen(KioskScreen):
         self.step, self.message = "service", ""
         self.service_code = self.service_name = ""
         self.day = None
+        self._availability = {}
         self.booked = None
         self.qr_data = self.print_status = ""
         self._resume = None

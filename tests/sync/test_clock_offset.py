@@ -67,6 +67,7 @@ def test_a_kiosk_a_day_behind_numbers_tickets_on_centrals_day(central, kiosk_sto
     services = build_services(
         cfg, kiosk_store, visits=VisitManager(), background=None, nav=None, end_visit=lambda: None,
         cipher=lambda: OutboxCipher.from_data_dir(tmp_path), on_call=lambda _call: None, clock_offset_s=link.clock_offset_s,
+        appointment_book=lambda: None,
         printer=None, consult=None, clock=lambda: utc_now() + timedelta(seconds=SKEW_S))
     queue = services.queue
     queue.configure(QueueSetup((QueueService("any", "综合服务", "A", ALWAYS_OPEN),), QueuePolicy()))

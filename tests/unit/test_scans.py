@@ -156,3 +156,10 @@ def test_priority_ticket_counts_only_earlier_priority_tickets(store):
     add_ticket(store, 1)
     mine = add_ticket(store, 2, priority=True)
     assert ticket_message(store, mine, today) == "C002 正在等候，下一个就到您，请留意叫号"
+
+
+def test_appointment_url_gives_the_token_in_lower_case_and_a_reference_alone_is_unknown(classifier):
+    token = "0123456789abcdef0123456789ABCDEF"
+    r = classifier.classify(f"{CENTRAL}/appointments/{token}".upper().replace("HTTPS", "http"))
+    assert (r.kind, r.ref) == (ScanKind.APPOINTMENT, token.lower())
+    assert classifier.classify(f"{CENTRAL}/appointments/YKX6JFH").kind is ScanKind.UNKNOWN

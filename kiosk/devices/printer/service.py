@@ -27,7 +27,6 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -30,6 +30,7 @@ TEST_SCAN_S = 15
 STATES = {"ok": "正常", "offline": "无响应，正在重连"}
 #: what the staff test says a code was, by ``ScanKind`` value
 KIND_NAMES = {"essc": "电子社保卡码", "ticket": "排队小票码", "job": "岗位码", "request": "上门·代办申请码",
+              "appointment": "预约确认码",
               "test": "测试码", "unknown": "未知码"}
 
 
