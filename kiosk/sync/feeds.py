@@ -16,12 +16,13 @@ from pydantic import ValidationError
 from sqlalchemy import delete, select, update
 
 from kiosk.store.engine import Store
-from kiosk.store.models import (Announcement, CatalogueService, FeedCursor, JobFair, ServiceRequestStatus, Station,
-                                Vacancy)
+from kiosk.store.models import (Announcement, CatalogueService, FeedCursor, InterestStatus, JobFair,
+                                ServiceRequestStatus, Station, Vacancy)
 from kiosk.sync import protocol as p
 
 TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement, "job_fairs": JobFair,
-          "services": CatalogueService, "service_requests": ServiceRequestStatus}
+          "services": CatalogueService, "service_requests": ServiceRequestStatus,
+          "interests": InterestStatus}
 
 
 class InvalidPage(ValueError):
