@@ -160,17 +160,20 @@ def login_page(stations: list[tuple[str, str]], *, station: str = "", counter: s
     if 0 < len(stations) <= 300:
         opts = "".join(f'<option value="{escape(sid)}"{" selected" if sid == station else ""}>'
                        f'{escape(sname)}（{escape(sid)}）</option>' for sid, sname in stations)
-        station_field = f'<select name="station" id="station" required><option value="">请选择驿站</option>{opts}</select>'
+        admin = f'<option value="-"{" selected" if station == "-" else ""}>区/市管理员（不属于驿站）</option>'
+        station_field = (f'<select name="station" id="station" required><option value="">请选择驿站</option>{opts}'
+                         f'{admin}</select>')
     else:
-        station_field = f'<input name="station" id="station" required value="{escape(station)}" placeholder="驿站编号">'
+        station_field = (f'<input name="station" id="station" required value="{escape(station)}" '
+                         f'placeholder="驿站编号（区/市管理员填 -）">')
     err = f'<div class="error" role="alert">{escape(error)}</div>' if error else ""
     body = f"""<header><span class="brand">津彩e就业 · 窗口工作台</span></header>
 <div class="narrow"><div class="card">
 <h2>工作人员登录</h2>{err}
 <form class="form" method="post" action="/staff/login" autocomplete="off">
 <label for="station">驿站</label>{station_field}
-<label for="counter">窗口号</label>
-<input name="counter" id="counter" required maxlength="20" value="{escape(counter)}" inputmode="numeric" placeholder="例如 2">
+<label for="counter">窗口号（只用后台时可不填）</label>
+<input name="counter" id="counter" maxlength="20" value="{escape(counter)}" inputmode="numeric" placeholder="例如 2">
 <label for="name">姓名</label>
 <input name="name" id="name" required maxlength="40" value="{escape(name)}">
 <label for="password">密码</label>
@@ -318,7 +321,7 @@ def console_page(*, station_name: str, counter: str, staff_name: str, csrf: str)
     body = f"""<div id="offline" role="alert">与中心服务器的连接断开了，正在重新连接…</div>
 <header><span class="brand">津彩e就业 · 窗口工作台</span>
 <span class="where">{escape(station_name)} · <b>{escape(counter)} 号窗口</b></span>
-<span class="who"><span>{escape(staff_name)}</span><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a>
+<span class="who"><span>{escape(staff_name)}</span><a href="/staff/interests">后台</a><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a>
 <form method="post" action="/staff/logout" style="margin:0"><input type="hidden" name="csrf" value="{escape(csrf)}">
 <button class="link" type="submit">退出</button></form></span></header>
 <main>
