@@ -117,10 +117,11 @@ def _interests_html(request: Request, sess: auth.StaffSession, station: str, sta
                     error: bool = False) -> str:
     mine, choices = _scope_choices(request, sess)
     shown = [station] if station in mine else mine
+    viewer = _viewer(request, sess)
     with _db(request).session() as s:
         rows = interests.listing(s, shown, status)
         back = "/staff/interests?" + pages.query(station=station if station in mine else "", status=status)
-        return pages.interests_page(_viewer(request, sess), rows, names=dict(choices), stations=choices,
+        return pages.interests_page(viewer, rows, names=dict(choices), stations=choices,
                                     station=station if station in mine else "", status=status,
                                     can_act=lambda sid: scope.may_act(sess, sid), back=back, flash=flash, error=error)
 
@@ -203,10 +204,11 @@ def _registrations_html(request: Request, sess: auth.StaffSession, q: dict[str, 
     group = q.get("group", "") if q.get("group", "") in registrations.GROUPS else ""
     need = q.get("need", "") if q.get("need", "") in registrations.NEEDS else ""
     followup = q.get("followup", "") if q.get("followup", "") in ("pending", "done") else ""
+    viewer = _viewer(request, sess)
     with _db(request).session() as s:
         rows = registrations.listing(s, [station] if station else mine, group=group, need=need, followup=followup)
         back = "/staff/registrations?" + pages.query(station=station, group=group, need=need, followup=followup)
-        return pages.registrations_page(_viewer(request, sess), rows, names=dict(choices), stations=choices,
+        return pages.registrations_page(viewer, rows, names=dict(choices), stations=choices,
                                         station=station, group=group, need=need, followup=followup,
                                         can_act=lambda sid: scope.may_act(sess, sid), back=back, flash=flash,
                                         error=error)
@@ -273,6 +275,7 @@ def _ratings_html(request: Request, sess: auth.StaffSession, station: str, only_
     mine, choices = _scope_choices(request, sess)
     station = station if station in mine else ""
     shown = [station] if station else mine
+    viewer = _viewer(request, sess)
     with _db(request).session() as s:
         rows = ratings.listing(s, shown, only_bad=only_bad)
         names: dict[str, str] = {}
@@ -280,7 +283,7 @@ def _ratings_html(request: Request, sess: auth.StaffSession, station: str, only_
             names.update(service_names(s, sid))
         today = local_day(datetime.now(timezone.utc).replace(tzinfo=None))
         back = "/staff/ratings?" + pages.query(station=station, bad="1" if only_bad else "")
-        return pages.ratings_page(_viewer(request, sess), rows, names=dict(choices), services=names, stations=choices,
+        return pages.ratings_page(viewer, rows, names=dict(choices), services=names, stations=choices,
                                   station=station, only_bad=only_bad, today=today,
                                   can_act=lambda sid: scope.may_act(sess, sid), back=back, flash=flash, error=error)
 
