@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,23 +24,58 @@ STATUS_NAMES = {"new": "已提交，等待驿站联系", "contacted": "驿站已
                 "interview": "已安排面试", "hired": "已录用", "failed": "未成功"}
 
 
+OPEN_STATUSES = frozenset({"new", "contacted", "referred", "interview"})
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """When an interest was taken, as 我的申请 labels it (the place a request's window goes)."""
+
+    label: str
+
+
 @dataclass(frozen=True)
 class InterestView:
-    """One interest as 我的申请 shows it (the job and where it stands; nothing personal)."""
+    """One interest as 我的申请 shows it (the job and where it stands; nothing personal). It reads
+    like a ``home_services.RequestView`` (kind_name, reason, reference, window.label, status_text),
+    so one card shows both."""
 
     id: str
     title: str
     employer: str
     created_at: datetime
     status: str
+    kind: str = "interest"
 
     @property
     def reference(self) -> str:
+        """The 登记编号 printed on the slip."""
         return self.id.replace("-", "")[:8].upper()
 
     @property
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def status_text(self) -> str:
+        return self.status_name
+
+    @property
+    def kind_name(self) -> str:
+        return "投递意向"
+
+    @property
+    def reason(self) -> str:
+        return f"{self.title}（{self.employer}）" if self.employer else self.title
+
+    @property
+    def window(self) -> Submitted:
+        local = self.created_at + timedelta(hours=8)  # created_at is naive UTC; stations keep Beijing time
+        return Submitted(f"{local.month}月{local.day}日提交")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 class InterestDesk:
