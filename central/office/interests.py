@@ -102,7 +102,8 @@ def move(s: Session, interest_id: str, to: str, note: str, version: int, by: str
     if to not in NEXT.get(row.status, ()):
         raise Refused(f"这条意向现在是“{INTEREST_STATUSES[row.status]}”，不能改为“{INTEREST_STATUSES[to]}”")
     now = _now()
-    compare_and_set(s, Interest, row.id, version, {"status": to, "note": note.strip()[:200], "updated_at": now,
+    compare_and_set(s, Interest, row.id, version, {"status": to, "note": note.strip()[:200] or row.note,
+                                                   "updated_at": now,
                                                    "updated_by": by[:40]})
     row = s.get(Interest, interest_id)
     if to in SERVICES:

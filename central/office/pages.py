@@ -21,7 +21,7 @@ nav.office{display:flex;flex-wrap:wrap;gap:6px;background:#0a426f;padding:6px 18
 nav.office a{color:#fff;text-decoration:none;font-size:18px;padding:8px 14px;border-radius:8px;min-height:44px;
  display:inline-flex;align-items:center}
 nav.office a[aria-current=page]{background:#fff;color:#0a426f;font-weight:700}
-.office-main{padding:14px 18px}
+main.office-main{display:block;padding:14px 18px}
 .office-main h1{font-size:24px;margin:4px 0 12px}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px}
 @media (max-width:900px){.cards{grid-template-columns:1fr}}
@@ -32,7 +32,7 @@ nav.office a[aria-current=page]{background:#fff;color:#0a426f;font-weight:700}
 .item.closed{opacity:.75}
 .item.overdue{border:3px solid #c0392b;background:#fff6f5}
 .item form{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin-top:8px;padding-top:8px;border-top:1px solid #e3e8ef}
-.item form label{display:flex;flex-direction:column;font-size:16px;gap:2px;flex:1 1 200px}
+.item form label{display:flex;flex-direction:column;font-size:16px;gap:2px}
 .item form .checks{flex:1 1 100%;display:flex;flex-wrap:wrap;gap:4px 14px}
 .item form .checks label{flex:0 0 auto;flex-direction:row;align-items:center;gap:6px;font-size:17px;min-height:40px}
 .item form .checks input{width:22px;height:22px}
@@ -41,7 +41,8 @@ nav.office a[aria-current=page]{background:#fff;color:#0a426f;font-weight:700}
 .item textarea{min-height:64px;resize:vertical}
 .item button,.reveal{font-size:18px;padding:8px 16px;border-radius:10px;border:none;color:#fff;cursor:pointer;
  min-height:48px;font-family:inherit;background:#0b4f8a}
-.reveal{background:#fff;color:#0b5cad;border:1px solid #0b5cad;padding:4px 12px;min-height:40px;font-size:16px;margin-left:8px}
+.item .reveal{background:#fff;color:#0b5cad;border:1px solid #0b5cad;padding:2px 12px;min-height:36px;font-size:16px;
+ margin-left:10px;vertical-align:middle}
 .item .to-failed{background:#b03a2e}.item .to-hired{background:#1b8a3a}
 .badge.s-new,.badge.f-pending,.badge.r-open{background:#fff1b8;color:#7a5a00}
 .badge.s-contacted,.badge.s-referred,.badge.s-interview{background:#dbe9fb;color:#0b4f8a}
@@ -55,6 +56,9 @@ nav.office a[aria-current=page]{background:#fff;color:#0a426f;font-weight:700}
 .summary b{display:block;font-size:26px;color:#0b4f8a}.summary span{font-size:15px;color:#5a6878}
 .summary .warn b{color:#c0392b}
 td.l,th.l{text-align:left}
+main.office-main th,main.office-main td.l{white-space:normal}
+#rollup td.l{min-width:9em}
+.item form label{flex:1 1 100%}
 tr.off td{color:#8592a3}
 .acct form{display:inline}
 .acct button{font-size:16px;padding:6px 12px;border-radius:8px;border:1px solid #0b5cad;background:#fff;color:#0b5cad;
@@ -336,7 +340,7 @@ def ratings_page(v: Viewer, rows, *, names: dict[str, str], services: dict[str, 
 # --- 账号与审计 -----------------------------------------------------------------------------------
 
 def accounts_page(v: Viewer, users, *, names: dict[str, str], stations: Sequence[tuple[str, str]],  # noqa: ANN001
-                  districts: Sequence[str], flash: str = "", error: bool = False) -> str:
+                  districts: Sequence[str], me: int, flash: str = "", error: bool = False) -> str:
     from central.staff_auth import ROLES
 
     rows = []
@@ -344,16 +348,17 @@ def accounts_page(v: Viewer, users, *, names: dict[str, str], stations: Sequence
         role = "city" if u.role == "admin" else u.role
         scope = (names.get(u.station_id, u.station_id) if role == "staff" else u.district if role == "district"
                  else "全市")
+        if role != "staff" and u.station_id:
+            scope += f"（所属 {names.get(u.station_id, u.station_id)}）"
         action = "disable" if u.enabled else "enable"
-        button = (f'<form method="post" action="/staff/accounts/{u.id}/{action}">'
+        button = "本人" if u.id == me else (f'<form method="post" action="/staff/accounts/{u.id}/{action}">'
                   f'<input type="hidden" name="csrf" value="{escape(v.csrf)}">'
                   f'<button type="submit" class="{"off" if u.enabled else ""}">{"停用" if u.enabled else "启用"}</button></form>')
         rows.append(f'<tr class="{"" if u.enabled else "off"}" data-user="{escape(u.name)}"><td class="l">{escape(u.name)}</td>'
                     f'<td class="l">{escape(ROLES.get(role, role))}</td><td class="l">{escape(scope or "")}</td>'
-                    f'<td class="l">{escape(names.get(u.station_id, u.station_id) or "—")}</td>'
                     f'<td>{"启用" if u.enabled else "已停用"}</td><td class="acct">{button}</td></tr>')
     table = ('<div class="tablewrap"><table id="accounts"><thead><tr><th class="l">姓名</th><th class="l">角色</th>'
-             '<th class="l">范围</th><th class="l">所属驿站</th><th>状态</th><th>操作</th></tr></thead>'
+             '<th class="l">范围</th><th>状态</th><th>操作</th></tr></thead>'
              f'<tbody>{"".join(rows)}</tbody></table></div>')
     form = f"""<div class="card" style="margin-top:16px"><h2>新建账号 / 重设密码</h2>
 <form class="newacct" method="post" action="/staff/accounts"><input type="hidden" name="csrf" value="{escape(v.csrf)}">

@@ -341,7 +341,7 @@ def _accounts_html(request: Request, sess: auth.StaffSession, *, flash: str = ""
         users = list(s.scalars(select(StaffUser).order_by(StaffUser.role.desc(), StaffUser.station_id, StaffUser.name)))
         districts = sorted({d for d in scope.station_districts(s).values() if d})
     return pages.accounts_page(_viewer(request, sess), users, names=dict(stations), stations=stations,
-                               districts=districts, flash=flash, error=error)
+                               districts=districts, me=sess.user_id, flash=flash, error=error)
 
 
 @router.get("/accounts")
