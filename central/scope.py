@@ -6,8 +6,9 @@
 
 Reading follows ``stations_in_scope``. Changing a record (a status move, a follow-up) and seeing
 a full phone or ID number belong to the record's own station: ``may_act`` (an administrator
-reads; the station's staff act). A station's district comes from its config (``district``) or,
-failing that, from the ``stations`` feed the kiosks get.
+reads; the station's staff act). A station's district comes from the city's station registry, the
+``stations`` feed the kiosks get (not from the station config, whose reply to kiosks is a strict
+schema); a station with a config but no registry entry belongs to no district.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ def station_districts(s: Session) -> dict[str, str]:
     for sid, data in s.execute(select(FeedItem.id, FeedItem.data).where(FeedItem.feed == "stations",
                                                                        FeedItem.deleted.is_(False))):
         out[sid] = str((data or {}).get("district") or "")
-    for sid, cfg in s.execute(select(StationConfig.station_id, StationConfig.config)):
-        out[sid] = str((cfg or {}).get("district") or out.get(sid, ""))
+    for sid in s.scalars(select(StationConfig.station_id)):
+        out.setdefault(sid, "")
     return out
 
 

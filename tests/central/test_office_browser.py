@@ -17,6 +17,7 @@ from central.models import AuditEntry, Interest, Rating, Registration, StationCo
 from central.office import interests, ratings, registrations
 from central.staff_auth import add_staff
 from central.tickets import utcnow
+from tests.central.office_data import in_district
 from tests.browser import chromium, keep_screenshots, needs_chromium
 from tests.sync.centralserver import STATION, running_central
 
@@ -46,7 +47,9 @@ def central(tmp_path):
         with c.db.session() as s:
             for sid, name in ((STATION, "和平区南市街就业驿站"), (OTHER, "和平区劝业场街就业驿站")):
                 row = s.get(StationConfig, sid)
-                row.config = {**row.config, "name": name, "district": "和平区"}
+                row.config = {**row.config, "name": name}
+        in_district(c.db, STATION, "和平区南市街就业驿站", "和平区")
+        in_district(c.db, OTHER, "和平区劝业场街就业驿站", "和平区")
         add_staff(c.db, STATION, "王芳", "2468")
         add_staff(c.db, STATION, "李强", "1357")
         add_staff(c.db, OTHER, "赵六", "1357")

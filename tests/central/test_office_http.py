@@ -19,6 +19,7 @@ from central.scope import stations_in_scope
 from central.staff_auth import StaffSession, add_staff
 from central.tickets import utcnow
 from tests.central.conftest import STATION
+from tests.central.office_data import in_district
 
 OTHER = "TJ-OTHER-01"
 FAR = "TJ-FAR-01"
@@ -28,10 +29,10 @@ NOW = datetime(2026, 3, 2, 2, 0)  # a Monday, 10:00 in Tianjin
 @pytest.fixture
 def office_db(db):
     with db.session() as s:
-        for sid, district in ((STATION, "和平区"), (OTHER, "和平区")):
-            row = s.get(StationConfig, sid)
-            row.config = {**row.config, "district": district}
-        s.add(StationConfig(station_id=FAR, version=1, config={"name": "远处驿站", "district": "蓟州区"}))
+        s.add(StationConfig(station_id=FAR, version=1, config={"name": "远处驿站"}))
+    in_district(db, STATION, "南市街就业驿站", "和平区")
+    in_district(db, OTHER, "另一驿站", "和平区")
+    in_district(db, FAR, "远处驿站", "蓟州区")
     add_staff(db, STATION, "王芳", "2468")
     add_staff(db, OTHER, "赵六", "1357")
     add_staff(db, "", "和平区管理员", "5555", role="district", district="和平区")
