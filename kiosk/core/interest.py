@@ -65,6 +65,11 @@ class InterestView:
         return "投递意向"
 
     @property
+    def reference_label(self) -> str:
+        """What the printed slip calls the reference."""
+        return "登记编号"
+
+    @property
     def reason(self) -> str:
         return f"{self.title}（{self.employer}）" if self.employer else self.title
 

@@ -10,13 +10,15 @@ Chromium, moves the interest to 已联系 and 已推荐, follows the registratio
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from kiosk.core.identity import Resident, check_char
-from tests.appfixture import first_row, go_home, open_list, tap, wait_until
+from tests.appfixture import first_row, go_home, open_list, pump, tap, wait_until
 from tests.browser import chromium, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -131,4 +133,9 @@ def test_interest_registration_and_rating_from_kiosk_to_staff_and_back(app, tmp_
     assert "已推荐给用人单位" in card.ids.status.text and vacancy.title in card.view.reason
     assert not card.can_cancel and card.ids.cancel.parent is None
     assert "等待面试通知" not in card.ids.status.text  # staff notes stay on central
+    keep = os.environ.get("OFFICE_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        pump(3)
+        hs.export_to_png(str(Path(keep) / "kiosk-my-requests-interest.png"))
     _end_visit(app)
