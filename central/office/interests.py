@@ -51,6 +51,10 @@ def feed_item(row: Interest) -> dict:
 
 
 def publish(s: Session, row: Interest) -> None:
+    """Put the interest's status on the feed: kiosks only list interests taken at a kiosk (one
+    from the phone page has its own status page), so only those are published."""
+    if row.channel != "kiosk":
+        return
     s.flush()
     feeds.put(s, FEED, [feed_item(row)])
 

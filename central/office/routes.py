@@ -378,8 +378,7 @@ async def accounts_save(request: Request) -> Response:
                  "a station staff": "驿站工作人员要选择驿站", "a district admin": "区管理员要选择区"}
         text = next((v for k, v in words.items() if str(e).startswith(k)), str(e))
         return html_page(_accounts_html(request, sess, flash=text, error=True), 400)
-    log.info("account %s %s by city administrator %s", "added" if new else "updated", name and "(name kept out)",
-             sess.user_id)
+    log.info("account %s (role %s) by city administrator %s", "added" if new else "updated", role, sess.user_id)
     return _after("/staff/accounts", f"已{'新建' if new else '更新'}账号 {name}")
 
 
