@@ -248,11 +248,17 @@ def requests_list(request: Request, msg: str = "", err: str = "") -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
+    from central import scope
+
+    names = dict(_stations(_db(request)))
     with _db(request).session() as s:
-        name = tickets.station_name(s, sess.station_id)
-        rows = service_requests.station_requests(s, sess.station_id)
+        name = tickets.station_name(s, sess.station_id) if sess.station_id else "区/市管理员"
+        mine = scope.stations_in_scope(s, sess)
+        rows = service_requests.station_requests(s, mine)
         page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
-                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
+                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err),
+                                        own_station=sess.station_id,
+                                        names=names if len(mine) > 1 else None)
     return html_page(page_html)
 
 
@@ -273,6 +279,13 @@ async def requests_change(request_id: str, request: Request) -> Response:
         return html_page(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
     if not auth.account_enabled(_db(request), sess.user_id):
         return RedirectResponse("/staff/login", status_code=303)
+    from central.models import ServiceRequestRow
+    from central.office.routes import _record_station, _refuse_other_station
+
+    owner = await run_in_threadpool(_record_station, request, ServiceRequestRow, request_id)
+    if owner is not None and owner != sess.station_id:
+        return await run_in_threadpool(_refuse_other_station, request, sess, "service_request", request_id[:36],
+                                       owner, f"上门/代办 {form.get('action', '')[:10]}")
     when = None
     if form.get("date") and form.get("time"):
         try:

@@ -435,7 +435,8 @@ def ticket_page(view: dict | None) -> str:
 <div class="line" id="line">{escape(line)}</div>
 <p class="note">本页每 20 秒自动刷新。</p></div></div>"""
     return page(f"{view['number']} · 排队进度", body, head='<meta http-equiv="refresh" content="20">')
-def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service_requests.ServiceRequestRow
+def _req_card(r, csrf: str, staff_name: str, can_act: bool = True,  # noqa: ANN001 - a ServiceRequestRow
+              station: str = "") -> str:
     from central.service_requests import ACTIONS, KINDS, OPEN, STATUS_NAMES
 
     d = r.details or {}
@@ -460,11 +461,15 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in rows)
     hidden = f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
     action = f"/staff/requests/{escape(r.id)}"
+    if station:
+        rows.insert(0, ("驿站", station))
     forms = []
-    if r.status in ACTIONS["accept"][0]:
+    if not can_act:
+        pass
+    elif r.status in ACTIONS["accept"][0]:
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="accept">'
                      '<button class="b-accept" type="submit">受理</button></form>')
-    if r.status in ACTIONS["schedule"][0]:
+    if can_act and r.status in ACTIONS["schedule"][0]:
         default_time = (f"{r.scheduled_at:%H:%M}" if r.scheduled_at
                         else "09:30" if r.window_half == "am" else "14:30")
         default_day = (r.scheduled_at.date() if r.scheduled_at else r.window_day).isoformat()
@@ -475,10 +480,10 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
             f'<label>工作人员<input name="staff" maxlength="20" value="{escape(r.staff or staff_name)}"></label>'
             '<label>备注<input name="note" maxlength="60" placeholder="可不填"></label>'
             '<button class="b-schedule" type="submit">安排</button></form>')
-    if r.status in ACTIONS["done"][0]:
+    if can_act and r.status in ACTIONS["done"][0]:
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="done">'
                      '<button class="b-done" type="submit">已完成</button></form>')
-    if r.status in ACTIONS["refuse"][0]:
+    if can_act and r.status in ACTIONS["refuse"][0]:
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="refuse">'
                      '<label>原因（居民可见）<input name="note" maxlength="60" required></label>'
                      '<button class="b-refuse" type="submit">无法办理</button></form>')
@@ -491,8 +496,12 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
 
 
 def requests_page(*, rows, station_name: str, staff_name: str, csrf: str, message: str = "",
-                  error: bool = False) -> str:
-    cards = "".join(_req_card(r, csrf, staff_name) for r in rows) or '<p class="none">还没有上门服务或代理服务的申请。</p>'
+                  error: bool = False, own_station: str | None = None, names: dict[str, str] | None = None) -> str:
+    """``own_station``: the signed-in account's station, the only one whose requests it may change
+    (None: every row is its own); ``names``: station names, shown on each card when given."""
+    cards = "".join(_req_card(r, csrf, staff_name, own_station is None or r.station_id == own_station,
+                              (names or {}).get(r.station_id, r.station_id) if names else "")
+                    for r in rows) or '<p class="none">还没有上门服务或代理服务的申请。</p>'
     flash = f'<div class="flash{" err" if error else ""}" id="flash" role="status">{escape(message)}</div>' if message else ""
     body = f"""<header><span class="brand">津彩e就业 · 上门服务 / 代理服务</span>
 <span class="where">{escape(station_name)}</span>

@@ -84,7 +84,7 @@ document.addEventListener('click',function(ev){var b=ev.target.closest('button.r
 #: the back office's sections: (path, title, who sees it: staff / admin / city)
 SECTIONS = (("/staff/interests", "意向", "all"), ("/staff/registrations", "登记与需求", "all"),
             ("/staff/registrations/rollup", "登记汇总", "admin"), ("/staff/ratings", "好差评", "all"),
-            ("/staff/requests", "上门/代办", "station"), ("/staff/stats", "统计", "all"),
+            ("/staff/requests", "上门/代办", "all"), ("/staff/stats", "统计", "all"),
             ("/staff/accounts", "账号", "city"), ("/staff/audit", "审计日志", "city"))
 
 
@@ -379,7 +379,7 @@ def audit_page(v: Viewer, rows, *, names: dict[str, str], action: str, user: str
             f'{_options([("", "全部")] + list(AUDIT_ACTIONS.items()), action)}</select></label>'
             f'<label>工作人员<input name="user" value="{escape(user)}" maxlength="40"></label>'
             '<button type="submit">筛选</button></form>')
-    kinds = {"interest": "投递意向", "registration": "登记", "rating": "评价"}
+    kinds = {"interest": "投递意向", "registration": "登记", "rating": "评价", "service_request": "上门/代办"}
     body = "".join(
         f'<tr><td class="l">{escape(local(r.at))}</td><td class="l">{escape(r.user_name)}</td>'
         f'<td class="l">{escape(names.get(r.user_station, r.user_station) or "—")}</td>'

@@ -283,3 +283,39 @@ def test_cli_roles_and_disable(tmp_path, capsys):
         row = s.scalars(select(StaffUser)).one()
         assert (row.role, row.district, row.enabled, row.session_gen) == ("district", "和平区", False, 1)
     db.dispose()
+
+
+def _home_visit(db, station: str, reference: str) -> str:
+    from central import service_requests
+
+    rid = str(uuid.uuid4())
+    with db.session() as s:
+        service_requests.on_requested(s, station, str(uuid.uuid4()), {
+            "request_id": rid, "reference": reference, "kind": "home_visit", "id_number": "120101194901011234",
+            "window_day": "2030-01-15", "window_half": "am", "reason": "失业登记", "name": "周敏", "phone": "13900000000"})
+    return rid
+
+
+def test_home_visits_follow_the_scope_and_refuse_other_stations(office_db, client):
+    mine = _home_visit(office_db, STATION, "HAAAA111")
+    theirs = _home_visit(office_db, OTHER, "HBBBB222")
+    _home_visit(office_db, FAR, "HCCCC333")
+    login(client)
+    page = client.get("/staff/requests")
+    assert "HAAAA111" in page.text and "HBBBB222" not in page.text
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    r = client.post(f"/staff/requests/{theirs}", data={"csrf": token, "action": "accept"})
+    assert r.status_code == 403
+    r = client.post(f"/staff/requests/{mine}", data={"csrf": token, "action": "accept"}, follow_redirects=False)
+    assert r.status_code == 303
+    with office_db.session() as s:
+        from central.models import ServiceRequestRow
+
+        assert s.get(ServiceRequestRow, theirs).status == "submitted" and s.get(ServiceRequestRow, mine).status == "accepted"
+        assert s.scalars(select(AuditEntry.record_type).where(AuditEntry.action == "refused_change")).all() == [
+            "service_request"]
+    admin = TestClient(client.app, base_url="http://127.0.0.1")
+    login(admin, "和平区管理员", "5555", station="-")
+    page = admin.get("/staff/requests").text
+    assert "HAAAA111" in page and "HBBBB222" in page and "HCCCC333" not in page
+    assert 'name="action"' not in page  # administrators read; the station acts
