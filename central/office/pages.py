@@ -306,9 +306,9 @@ def ratings_page(v: Viewer, rows, *, names: dict[str, str], services: dict[str, 
     for r in rows:
         late_ = overdue(r, today)
         svc = services.get(r.service, r.service) or "（未注明业务）"
-        badges = f'<span class="badge bad">差评</span>' if r.bad else ""
+        badges = '<span class="badge bad">差评</span>' if r.bad else ""
         if r.followup == "open":
-            badges += (f'<span class="badge late">已超期</span>' if late_ else '<span class="badge r-open">待回访</span>')
+            badges += ('<span class="badge late">已超期</span>' if late_ else '<span class="badge r-open">待回访</span>')
         elif r.followup == "answered":
             badges += '<span class="badge r-answered">已回访</span>'
         dl = [("评分", f'<span class="stars" aria-label="{r.score} 分">{"★" * r.score}{"☆" * (5 - r.score)}</span> '

@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from central import scope, staff_auth as auth
+from central import scope
+from central import staff_auth as auth
 from central.models import Interest, Rating, Registration, StaffUser, StationConfig
 from central.office import audit, interests, pages, ratings, registrations
 from central.office.changes import Refused

@@ -17,8 +17,8 @@ from central.models import AuditEntry, Interest, Rating, Registration, StationCo
 from central.office import interests, ratings, registrations
 from central.staff_auth import add_staff
 from central.tickets import utcnow
-from tests.central.office_data import in_district
 from tests.browser import chromium, keep_screenshots, needs_chromium
+from tests.central.office_data import in_district
 from tests.sync.centralserver import STATION, running_central
 
 pytestmark = [pytest.mark.browser, needs_chromium]

@@ -41,7 +41,7 @@ def test_events_become_rows_once_and_status_comes_back(central, kiosk_store):
     client = make_client(central.url)
     events = _events()
     batch = p.EventBatch(events=[p.EventIn(**e) for e in events])
-    def post():  # noqa: ANN202
+    def post() -> list[str]:
         reply, _ = client.call("POST", p.PREFIX + "/events", p.EventBatchReply, body=batch)
         return [r.status for r in reply.results]
 
