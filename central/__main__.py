@@ -1,4 +1,4 @@
-"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, add-advisor."""
+"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, disable-staff, add-advisor."""
 
 from __future__ import annotations
 
@@ -106,13 +106,33 @@ def cmd_add_staff(args: argparse.Namespace) -> int:
         if password != getpass.getpass("again: "):
             print("the two passwords differ", file=sys.stderr)
             return 2
+    role = "city" if args.admin else args.role
     try:
-        new = add_staff(_db(args), args.station, args.name, password, role="admin" if args.admin else "staff")
+        new = add_staff(_db(args), args.station, args.name, password, role=role, district=args.district)
     except ValueError as e:
         print(str(e), file=sys.stderr)
         return 2
-    print(f"{'added' if new else 'updated'} {'admin' if args.admin else 'staff'} {args.name} of station "
-          f"{args.station}; log in at /staff/login")
+    where = (f"of station {args.station}" if role == "staff" else f"of district {args.district}" if role == "district"
+             else "of the city")
+    print(f"{'added' if new else 'updated'} {role} {args.name} {where}; log in at /staff/login"
+          + ("" if args.station else " (station: 区/市管理员)"))
+    return 0
+
+
+def cmd_disable_staff(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from central.models import StaffUser
+    from central.staff_auth import set_enabled
+
+    db = _db(args)
+    with db.session() as s:
+        uid = s.scalar(select(StaffUser.id).where(StaffUser.station_id == args.station, StaffUser.name == args.name))
+    if uid is None:
+        print(f"no account {args.name} of station {args.station or '(none)'}", file=sys.stderr)
+        return 2
+    set_enabled(db, uid, args.enable)
+    print(f"{'enabled' if args.enable else 'disabled'} {args.name}" + ("" if args.enable else "; its sessions ended"))
     return 0
 
 
@@ -174,11 +194,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--service", default="")
     p.set_defaults(func=cmd_call)
     p = sub.add_parser("add-staff", help="add a staff account for the counter console (or set a new password)")
-    p.add_argument("--station", required=True)
+    p.add_argument("--station", default="", help="the station (required for --role staff; an administrator "
+                                                 "may have none)")
     p.add_argument("--name", required=True, help="the name staff log in with")
     p.add_argument("--password", help="the password or PIN (asked for when omitted; or $STAFF_PASSWORD)")
-    p.add_argument("--admin", action="store_true", help="may see every station's statistics")
+    p.add_argument("--role", choices=("staff", "district", "city"), default="staff",
+                   help="staff: their station; district: the district's stations; city: every station, plus "
+                        "accounts and the audit log (default %(default)s)")
+    p.add_argument("--district", default="", help="the district of a --role district account, e.g. 和平区")
+    p.add_argument("--admin", action="store_true", help="the older name of --role city")
     p.set_defaults(func=cmd_add_staff)
+    p = sub.add_parser("disable-staff", help="disable a console account (ends its sessions at once)")
+    p.add_argument("--station", default="", help="the account's station (none for an administrator)")
+    p.add_argument("--name", required=True)
+    p.add_argument("--enable", action="store_true", help="enable it again instead")
+    p.set_defaults(func=cmd_disable_staff)
     p = sub.add_parser("add-advisor", help="add a video-consultation advisor (or set a new password / pool)")
     p.add_argument("login", help="the name the advisor logs in with")
     p.add_argument("--pool", default="tianjin", help="the advisor pool (stations use config consult_pool; "

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from central import appointments, callbacks, service_requests, tickets
+from central.office import interests, ratings, registrations
 from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
 from kiosk.sync import protocol as p
 
@@ -118,6 +119,12 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         appointments.on_abandoned(s, kiosk.station_id, ev.payload)
     elif ev.type == callbacks.EVENT_TYPE:
         callbacks.on_requested(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
+    elif ev.type == "interest.expressed":
+        interests.on_expressed(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
+    elif ev.type == "registration.submitted":
+        registrations.on_submitted(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
+    elif ev.type == "feedback.given":
+        ratings.on_given(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "service.rendered":
         pl = ev.payload
         ticket_id = str(pl.get("ticket_id", ""))[:36]

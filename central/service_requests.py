@@ -106,9 +106,11 @@ def on_cancelled(s: Session, station_id: str, pl: dict) -> None:
     _publish(s, row)
 
 
-def station_requests(s: Session, station_id: str, limit: int = 200) -> list[ServiceRequestRow]:
-    """Open requests first (earliest window first), then the latest closed ones."""
-    rows = list(s.scalars(select(ServiceRequestRow).where(ServiceRequestRow.station_id == station_id)
+def station_requests(s: Session, station_id: str | list[str], limit: int = 200) -> list[ServiceRequestRow]:
+    """Open requests first (earliest window first), then the latest closed ones; of one station or
+    of a list of them (an administrator's scope)."""
+    stations = [station_id] if isinstance(station_id, str) else station_id
+    rows = list(s.scalars(select(ServiceRequestRow).where(ServiceRequestRow.station_id.in_(stations))
                           .order_by(ServiceRequestRow.created_at.desc()).limit(limit)))
     return sorted(rows, key=lambda r: (r.status not in OPEN, (r.window_day, r.window_half) if r.status in OPEN
                                        else (date.max, ""), -r.created_at.timestamp()))

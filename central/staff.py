@@ -21,6 +21,8 @@ from central.web import NO_STORE, html_page, same_origin
 log = logging.getLogger("central.staff")
 
 COOKIE = "jincai_staff"
+#: what the login form's station field says for a district or city administrator without a station
+ADMIN_STATION = "-"
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 #: the resident's page a ticket's QR opens: ``/tickets/{id}`` (the id is a random UUID; nothing personal shown)
@@ -49,7 +51,9 @@ def _key(request: Request) -> bytes:
 
 
 def _session(request: Request) -> auth.StaffSession | None:
-    return auth.read_cookie(_key(request), request.cookies.get(COOKIE))
+    """The signed-in account as it stands now: None when not signed in, or when the account was
+    disabled or its sessions ended since the cookie was made (``auth.check_session``)."""
+    return auth.check_session(_db(request), auth.read_cookie(_key(request), request.cookies.get(COOKIE)))
 
 
 def _stations(db: Database) -> list[tuple[str, str]]:
@@ -71,6 +75,7 @@ async def login_submit(request: Request) -> Response:
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
     station, counter = form.get("station", "").strip()[:40], form.get("counter", "").strip()[:20]
+    account_station = "" if station == ADMIN_STATION else station
     name, password = form.get("name", "").strip()[:40], form.get("password", "")[:200]
     db = _db(request)
 
@@ -80,18 +85,21 @@ async def login_submit(request: Request) -> Response:
 
     if not same_origin(request):
         return again("请从本系统的登录页登录", 403)
-    if not (station and counter and name and password):
-        return again("请填写驿站、窗口号、姓名和密码")
+    if not (station and name and password):
+        return again("请填写驿站、姓名和密码")
     from starlette.concurrency import run_in_threadpool
 
     try:
-        user = await run_in_threadpool(auth.login, db, station, name, password)
+        user = await run_in_threadpool(auth.login, db, account_station, name, password)
     except auth.LoginFailed as e:
         log.info("staff login refused: station %s counter %s", station, counter)
         return again(str(e), 401)
-    await run_in_threadpool(_open_counter, db, station, counter, user.name)
+    if not user.station_id:
+        counter = ""  # an administrator without a station has no counter
+    if counter:
+        await run_in_threadpool(_open_counter, db, station, counter, user.name)
     cookie = auth.make_cookie(_key(request), user, counter)
-    resp = RedirectResponse("/staff/", status_code=303)
+    resp = RedirectResponse("/staff/" if counter else "/staff/interests", status_code=303)
     resp.set_cookie(COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600, httponly=True, samesite="strict",
                     secure=request.url.scheme == "https", path="/staff")
     log.info("staff %s logged in at station %s counter %s", user.id, station, counter)
@@ -124,6 +132,8 @@ def console(request: Request) -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
+    if not sess.counter:
+        return RedirectResponse("/staff/interests", status_code=303)
     with _db(request).session() as s:
         name = tickets.station_name(s, sess.station_id)
     return html_page(pages.console_page(station_name=name, counter=sess.counter, staff_name=sess.name,
@@ -238,11 +248,17 @@ def requests_list(request: Request, msg: str = "", err: str = "") -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
+    from central import scope
+
+    names = dict(_stations(_db(request)))
     with _db(request).session() as s:
-        name = tickets.station_name(s, sess.station_id)
-        rows = service_requests.station_requests(s, sess.station_id)
+        name = tickets.station_name(s, sess.station_id) if sess.station_id else "区/市管理员"
+        mine = scope.stations_in_scope(s, sess)
+        rows = service_requests.station_requests(s, mine)
         page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
-                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
+                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err),
+                                        own_station=sess.station_id,
+                                        names=names if len(mine) > 1 else None)
     return html_page(page_html)
 
 
@@ -263,6 +279,13 @@ async def requests_change(request_id: str, request: Request) -> Response:
         return html_page(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
     if not auth.account_enabled(_db(request), sess.user_id):
         return RedirectResponse("/staff/login", status_code=303)
+    from central.models import ServiceRequestRow
+    from central.office.routes import _record_station, _refuse_other_station
+
+    owner = await run_in_threadpool(_record_station, request, ServiceRequestRow, request_id)
+    if owner is not None and owner != sess.station_id:
+        return await run_in_threadpool(_refuse_other_station, request, sess, "service_request", request_id[:36],
+                                       owner, f"上门/代办 {form.get('action', '')[:10]}")
     when = None
     if form.get("date") and form.get("time"):
         try:
@@ -304,9 +327,16 @@ def _range(first: str, last: str) -> tuple[date, date]:
     return d1, d2
 
 
-def _stats_scope(sess: auth.StaffSession, station: str) -> str | None:
-    """Staff see their own station; an admin account sees one or all."""
-    return (station or None) if sess.is_admin else sess.station_id
+def _stats_scope(s, sess: auth.StaffSession, station: str) -> str | list[str] | None:  # noqa: ANN001
+    """Staff see their own station; a district administrator one or all of the district's; a city
+    administrator one or all (None: every station, including ones central has no config for)."""
+    from central import scope
+
+    if station:
+        return station if scope.in_scope(s, sess, station) else sess.station_id or []
+    if scope.is_city(sess):
+        return None
+    return scope.stations_in_scope(s, sess)
 
 
 def _stats_request(request: Request, station: str):  # noqa: ANN202
@@ -316,8 +346,8 @@ def _stats_request(request: Request, station: str):  # noqa: ANN202
         return None
     q = request.query_params
     d1, d2 = _range(q.get("from", ""), q.get("to", ""))
-    scope = _stats_scope(sess, station[:40])
     with _db(request).session() as s:
+        scope = _stats_scope(s, sess, station[:40])
         rows = staff_stats.table(s, d1, d2, scope)
     return sess, d1, d2, scope, rows
 
@@ -328,9 +358,15 @@ def stats(request: Request, station: str = "") -> Response:
     if got is None:
         return RedirectResponse("/staff/login", status_code=303)
     sess, d1, d2, scope, rows = got
-    params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": scope} if scope and sess.is_admin else {})}
+    one = scope if isinstance(scope, str) else ""
+    params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": one} if one and sess.is_admin else {})}
+    with _db(request).session() as s:
+        from central import scope as scopes
+
+        mine = set(scopes.stations_in_scope(s, sess))
     return html_page(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
-                                  station=scope or "", stations=_stations(_db(request)) if sess.is_admin else [],
+                                  station=one, stations=[x for x in _stations(_db(request)) if x[0] in mine]
+                                  if sess.is_admin else [],
                                   admin=sess.is_admin, csv_href="/staff/stats.csv?" + urlencode(params)))
 
 
@@ -340,7 +376,7 @@ def stats_csv(request: Request, station: str = "") -> Response:
     if got is None:
         return RedirectResponse("/staff/login", status_code=303)
     sess, d1, d2, scope, rows = got
-    name = f"jincai-stats-{scope or 'all'}-{d1:%Y%m%d}-{d2:%Y%m%d}.csv"
+    name = f"jincai-stats-{scope if isinstance(scope, str) else 'all'}-{d1:%Y%m%d}-{d2:%Y%m%d}.csv"
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     return Response(staff_stats.to_csv(rows), media_type="text/csv; charset=utf-8",
                     headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'})

@@ -2,8 +2,10 @@
 
 * Passwords (or PINs) are kept as salted scrypt hashes. Five wrong passwords in a row lock the
   account for five minutes.
-* The session is a signed cookie (HMAC-SHA256) holding the account, station, counter and expiry:
-  nothing is kept in the process, so any worker can check it. The signing key is created once and
+* The session is a signed cookie (HMAC-SHA256) holding the account, station, counter, expiry and
+  the account's session generation. Every request reads the account row (``check_session``):
+  a disabled account, or one whose generation moved on (disabled, password set), has no session,
+  and the role and scope come from the row, so a change of role takes effect at the next click. The signing key is created once and
   kept in the ``settings`` table, shared by every worker.
 * Every state-changing request must carry the session's CSRF token in ``X-CSRF-Token`` (derived
   from the cookie with the same key); the cookie itself is ``SameSite=Strict`` and ``HttpOnly``.
@@ -56,24 +58,57 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
-def add_staff(db: Database, station_id: str, name: str, password: str, *, role: str = "staff") -> bool:
-    """Add an account, or set a new password for an existing one (which also unlocks it).
-    Returns True if the account is new."""
+ROLES = {"staff": "驿站工作人员", "district": "区管理员", "city": "市管理员"}
+
+
+def check_account(station_id: str, name: str, password: str, role: str, district: str) -> str:
+    """The role to store (an older "admin" becomes "city"), or ValueError saying what is wrong."""
+    role = "city" if role == "admin" else role
+    if role not in ROLES:
+        raise ValueError("role is staff, district or city")
     if len(password) < 4:
         raise ValueError("the password must have at least 4 characters")
-    if not name.strip() or len(name) > 40 or not station_id.strip():
-        raise ValueError("give the station and a name of at most 40 characters")
-    if role not in ("staff", "admin"):
-        raise ValueError("role is staff or admin")
+    if not name.strip() or len(name) > 40 or len(station_id) > 40 or len(district) > 20:
+        raise ValueError("give a name of at most 40 characters")
+    if role == "staff" and not station_id.strip():
+        raise ValueError("a station staff account needs its station")
+    if role == "district" and not district.strip():
+        raise ValueError("a district administrator needs the district")
+    return role
+
+
+def add_staff(db: Database, station_id: str, name: str, password: str, *, role: str = "staff",
+              district: str = "") -> bool:
+    """Add an account, or set a new password (and role) for an existing one, which also unlocks it
+    and ends its open sessions. Returns True if the account is new. ``station_id`` may be "" for a
+    district or city administrator; ``role`` "admin" (the older name) is stored as "city"."""
+    role = check_account(station_id, name, password, role, district)
+    station_id, name, district = station_id.strip(), name.strip(), district.strip()
     with db.session() as s:
         row = s.scalars(select(StaffUser).where(StaffUser.station_id == station_id, StaffUser.name == name)).first()
         if row is None:
-            s.add(StaffUser(station_id=station_id, name=name.strip(), password_hash=hash_password(password),
-                            role=role, enabled=True, failed_logins=0, created_at=_now()))
+            s.add(StaffUser(station_id=station_id, name=name, password_hash=hash_password(password),
+                            role=role, district=district, enabled=True, failed_logins=0, session_gen=0,
+                            created_at=_now()))
             return True
-        row.password_hash, row.role, row.enabled = hash_password(password), role, True
+        row.password_hash, row.role, row.district, row.enabled = hash_password(password), role, district, True
         row.failed_logins, row.locked_until = 0, None
+        row.session_gen = (row.session_gen or 0) + 1
         return False
+
+
+def set_enabled(db: Database, user_id: int, enabled: bool) -> StaffUser | None:
+    """Enable or disable an account; disabling ends every session it has open."""
+    with db.session() as s:
+        row = s.get(StaffUser, user_id, with_for_update=True)
+        if row is None:
+            return None
+        if row.enabled and not enabled:
+            row.session_gen = (row.session_gen or 0) + 1
+        row.enabled = enabled
+        s.flush()
+        s.expunge(row)
+        return row
 
 
 class LoginFailed(Exception):
@@ -127,10 +162,13 @@ class StaffSession:
     role: str
     expires: float
     token: str  # the raw cookie value
+    gen: int = 0
+    district: str = ""
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        """A district or city administrator (sees more than one station)."""
+        return self.role in ("district", "city", "admin")
 
 
 def _b64(data: bytes) -> str:
@@ -143,7 +181,8 @@ def _unb64(text: str) -> bytes:
 
 def make_cookie(key: bytes, user: StaffUser, counter: str, *, hours: float = SESSION_HOURS) -> str:
     body = _b64(json.dumps({"u": user.id, "n": user.name, "s": user.station_id, "c": counter, "r": user.role,
-                            "e": int(time.time() + hours * 3600), "j": secrets.token_hex(8)},
+                            "e": int(time.time() + hours * 3600), "j": secrets.token_hex(8),
+                            "g": user.session_gen or 0},
                            ensure_ascii=False, separators=(",", ":")).encode())
     sig = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
     return f"{body}.{sig}"
@@ -158,7 +197,8 @@ def read_cookie(key: bytes, value: str | None) -> StaffSession | None:
         return None
     try:
         d = json.loads(_unb64(body))
-        sess = StaffSession(int(d["u"]), str(d["n"]), str(d["s"]), str(d["c"]), str(d["r"]), float(d["e"]), value)
+        sess = StaffSession(int(d["u"]), str(d["n"]), str(d["s"]), str(d["c"]), str(d["r"]), float(d["e"]), value,
+                            int(d.get("g", 0)))
     except (ValueError, KeyError, TypeError):
         return None
     return sess if sess.expires > time.time() else None
@@ -170,6 +210,21 @@ def csrf_token(key: bytes, sess: StaffSession) -> str:
 
 def csrf_ok(key: bytes, sess: StaffSession, sent: str | None) -> bool:
     return bool(sent) and hmac.compare_digest(sent, csrf_token(key, sess))
+
+
+def check_session(db: Database, sess: StaffSession | None) -> StaffSession | None:
+    """The session as the account stands now (role, station, district from its row), or None when
+    the account is gone, disabled, or its sessions were ended since this cookie was made."""
+    if sess is None:
+        return None
+    from dataclasses import replace
+
+    with db.session() as s:
+        row = s.get(StaffUser, sess.user_id)
+        if row is None or not row.enabled or (row.session_gen or 0) != sess.gen:
+            return None
+        role = "city" if row.role == "admin" else row.role
+        return replace(sess, name=row.name, station_id=row.station_id, role=role, district=row.district or "")
 
 
 def account_enabled(db: Database, user_id: int) -> bool:

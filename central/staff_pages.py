@@ -160,17 +160,20 @@ def login_page(stations: list[tuple[str, str]], *, station: str = "", counter: s
     if 0 < len(stations) <= 300:
         opts = "".join(f'<option value="{escape(sid)}"{" selected" if sid == station else ""}>'
                        f'{escape(sname)}（{escape(sid)}）</option>' for sid, sname in stations)
-        station_field = f'<select name="station" id="station" required><option value="">请选择驿站</option>{opts}</select>'
+        admin = f'<option value="-"{" selected" if station == "-" else ""}>区/市管理员（不属于驿站）</option>'
+        station_field = (f'<select name="station" id="station" required><option value="">请选择驿站</option>{opts}'
+                         f'{admin}</select>')
     else:
-        station_field = f'<input name="station" id="station" required value="{escape(station)}" placeholder="驿站编号">'
+        station_field = (f'<input name="station" id="station" required value="{escape(station)}" '
+                         f'placeholder="驿站编号（区/市管理员填 -）">')
     err = f'<div class="error" role="alert">{escape(error)}</div>' if error else ""
     body = f"""<header><span class="brand">津彩e就业 · 窗口工作台</span></header>
 <div class="narrow"><div class="card">
 <h2>工作人员登录</h2>{err}
 <form class="form" method="post" action="/staff/login" autocomplete="off">
 <label for="station">驿站</label>{station_field}
-<label for="counter">窗口号</label>
-<input name="counter" id="counter" required maxlength="20" value="{escape(counter)}" inputmode="numeric" placeholder="例如 2">
+<label for="counter">窗口号（只用后台时可不填）</label>
+<input name="counter" id="counter" maxlength="20" value="{escape(counter)}" inputmode="numeric" placeholder="例如 2">
 <label for="name">姓名</label>
 <input name="name" id="name" required maxlength="40" value="{escape(name)}">
 <label for="password">密码</label>
@@ -318,7 +321,7 @@ def console_page(*, station_name: str, counter: str, staff_name: str, csrf: str)
     body = f"""<div id="offline" role="alert">与中心服务器的连接断开了，正在重新连接…</div>
 <header><span class="brand">津彩e就业 · 窗口工作台</span>
 <span class="where">{escape(station_name)} · <b>{escape(counter)} 号窗口</b></span>
-<span class="who"><span>{escape(staff_name)}</span><a href="/staff/appointments">今日预约</a><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a>
+<span class="who"><span>{escape(staff_name)}</span><a href="/staff/appointments">今日预约</a><a href="/staff/interests">后台</a><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a>
 <form method="post" action="/staff/logout" style="margin:0"><input type="hidden" name="csrf" value="{escape(csrf)}">
 <button class="link" type="submit">退出</button></form></span></header>
 <main>
@@ -432,7 +435,8 @@ def ticket_page(view: dict | None) -> str:
 <div class="line" id="line">{escape(line)}</div>
 <p class="note">本页每 20 秒自动刷新。</p></div></div>"""
     return page(f"{view['number']} · 排队进度", body, head='<meta http-equiv="refresh" content="20">')
-def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service_requests.ServiceRequestRow
+def _req_card(r, csrf: str, staff_name: str, can_act: bool = True,  # noqa: ANN001 - a ServiceRequestRow
+              station: str = "") -> str:
     from central.service_requests import ACTIONS, KINDS, OPEN, STATUS_NAMES
 
     d = r.details or {}
@@ -457,11 +461,15 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in rows)
     hidden = f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
     action = f"/staff/requests/{escape(r.id)}"
+    if station:
+        rows.insert(0, ("驿站", station))
     forms = []
-    if r.status in ACTIONS["accept"][0]:
+    if not can_act:
+        pass
+    elif r.status in ACTIONS["accept"][0]:
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="accept">'
                      '<button class="b-accept" type="submit">受理</button></form>')
-    if r.status in ACTIONS["schedule"][0]:
+    if can_act and r.status in ACTIONS["schedule"][0]:
         default_time = (f"{r.scheduled_at:%H:%M}" if r.scheduled_at
                         else "09:30" if r.window_half == "am" else "14:30")
         default_day = (r.scheduled_at.date() if r.scheduled_at else r.window_day).isoformat()
@@ -472,10 +480,10 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
             f'<label>工作人员<input name="staff" maxlength="20" value="{escape(r.staff or staff_name)}"></label>'
             '<label>备注<input name="note" maxlength="60" placeholder="可不填"></label>'
             '<button class="b-schedule" type="submit">安排</button></form>')
-    if r.status in ACTIONS["done"][0]:
+    if can_act and r.status in ACTIONS["done"][0]:
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="done">'
                      '<button class="b-done" type="submit">已完成</button></form>')
-    if r.status in ACTIONS["refuse"][0]:
+    if can_act and r.status in ACTIONS["refuse"][0]:
         forms.append(f'<form method="post" action="{action}">{hidden}<input type="hidden" name="action" value="refuse">'
                      '<label>原因（居民可见）<input name="note" maxlength="60" required></label>'
                      '<button class="b-refuse" type="submit">无法办理</button></form>')
@@ -488,8 +496,12 @@ def _req_card(r, csrf: str, staff_name: str) -> str:  # noqa: ANN001 - a service
 
 
 def requests_page(*, rows, station_name: str, staff_name: str, csrf: str, message: str = "",
-                  error: bool = False) -> str:
-    cards = "".join(_req_card(r, csrf, staff_name) for r in rows) or '<p class="none">还没有上门服务或代理服务的申请。</p>'
+                  error: bool = False, own_station: str | None = None, names: dict[str, str] | None = None) -> str:
+    """``own_station``: the signed-in account's station, the only one whose requests it may change
+    (None: every row is its own); ``names``: station names, shown on each card when given."""
+    cards = "".join(_req_card(r, csrf, staff_name, own_station is None or r.station_id == own_station,
+                              (names or {}).get(r.station_id, r.station_id) if names else "")
+                    for r in rows) or '<p class="none">还没有上门服务或代理服务的申请。</p>'
     flash = f'<div class="flash{" err" if error else ""}" id="flash" role="status">{escape(message)}</div>' if message else ""
     body = f"""<header><span class="brand">津彩e就业 · 上门服务 / 代理服务</span>
 <span class="where">{escape(station_name)}</span>

@@ -73,12 +73,15 @@ class Row:
                 self.service_avg, self.service_median]
 
 
-def table(s: Session, first: date, last: date, station_id: str | None = None) -> list[Row]:
-    """One row per (day, station, service) with any ticket, ordered by day, station, service."""
+def table(s: Session, first: date, last: date, station_id: str | list[str] | None = None) -> list[Row]:
+    """One row per (day, station, service) with any ticket, ordered by day, station, service.
+    ``station_id``: one station, a list of them (a district), or None for every station."""
     q = select(QueueTicket.station_id, QueueTicket.service, QueueTicket.day, QueueTicket.status,
                QueueTicket.transferred_from, QueueTicket.issued_at, QueueTicket.called_at, QueueTicket.started_at,
                QueueTicket.finished_at).where(QueueTicket.day >= first, QueueTicket.day <= last)
-    if station_id:
+    if isinstance(station_id, list):
+        q = q.where(QueueTicket.station_id.in_(station_id))
+    elif station_id:
         q = q.where(QueueTicket.station_id == station_id)
     rows: dict[tuple, Row] = {}
     names: dict[str, dict[str, str]] = {}

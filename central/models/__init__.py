@@ -3,10 +3,13 @@ PostgreSQL. Import from here (``from central.models import Kiosk``): importing t
 every table on ``Base.metadata``."""
 
 from central.models.appointments import APPOINTMENT_STATUSES, AppointmentRow, AppointmentSlotRow
+from central.models.audit import AUDIT_ACTIONS, AuditEntry
 from central.models.base import Base
 from central.models.callbacks import NOTE_MAX, TOPIC_MAX, CallbackRow
 from central.models.consult import FINISHED, Advisor, ConsultRequest
 from central.models.interests import INTEREST_CHANNELS, INTEREST_STATUSES, Interest
+from central.models.ratings import Rating
+from central.models.registrations import FOLLOWUP_STATUSES, Registration
 from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, StaffUser
 from central.models.service_requests import ServiceRequestRow
 from central.models.sync import (
@@ -23,7 +26,7 @@ from central.models.sync import (
                                  StationConfig,
 )
 
-__all__ = ["APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
+__all__ = ["APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "AUDIT_ACTIONS", "AuditEntry", "Rating", "FOLLOWUP_STATUSES", "Registration", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
            "StationConfig"]

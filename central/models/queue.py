@@ -69,7 +69,13 @@ class Counter(Base):
 
 
 class StaffUser(Base):
-    """A staff account of one station. Passwords are kept as salted scrypt hashes only."""
+    """A console account. Passwords are kept as salted scrypt hashes only.
+
+    ``role``: "staff" (their station), "district" (the stations of ``district``) or "city" (every
+    station, plus accounts); see ``central.scope``. Administrators may have no station ("").
+    ``session_gen`` grows whenever the account is disabled or its password is set: every request
+    checks it against the one in the session cookie, so those sessions end at once.
+    """
 
     __tablename__ = "staff_users"
 
@@ -77,9 +83,12 @@ class StaffUser(Base):
     station_id: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(200))
-    #: "staff" (own station) or "admin" (statistics of every station)
+    #: "staff" (own station), "district" (own district's stations) or "city" (all, plus accounts);
+    #: an older "admin" reads as "city" (central.scope.role_of)
     role: Mapped[str] = mapped_column(String(10), default="staff")
+    district: Mapped[str] = mapped_column(String(20), default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_gen: Mapped[int] = mapped_column(Integer, default=0)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)

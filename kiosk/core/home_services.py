@@ -228,6 +228,10 @@ class RequestView:
         return KINDS[self.kind].name
 
     @property
+    def reference_label(self) -> str:
+        return "申请号"
+
+    @property
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status, self.status)
 

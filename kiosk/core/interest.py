@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,18 +19,105 @@ def consent_text(vacancy: VacancyView) -> str:
             f"用于“{vacancy.title}”岗位的面试联系，不作他用。本机不保存您的信息。")
 
 
+#: status on central (the ``interests`` feed) → what the resident reads under 我的申请
+STATUS_NAMES = {"new": "已提交，等待驿站联系", "contacted": "驿站已联系您", "referred": "已推荐给用人单位",
+                "interview": "已安排面试", "hired": "已录用", "failed": "未成功"}
+
+
+OPEN_STATUSES = frozenset({"new", "contacted", "referred", "interview"})
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """When an interest was taken, as 我的申请 labels it (the place a request's window goes)."""
+
+    label: str
+
+
+@dataclass(frozen=True)
+class InterestView:
+    """One interest as 我的申请 shows it (the job and where it stands; nothing personal). It reads
+    like a ``home_services.RequestView`` (kind_name, reason, reference, window.label, status_text),
+    so one card shows both."""
+
+    id: str
+    title: str
+    employer: str
+    created_at: datetime
+    status: str
+    kind: str = "interest"
+
+    @property
+    def reference(self) -> str:
+        """The 登记编号 printed on the slip."""
+        return self.id.replace("-", "")[:8].upper()
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+    @property
+    def status_text(self) -> str:
+        return self.status_name
+
+    @property
+    def kind_name(self) -> str:
+        return "投递意向"
+
+    @property
+    def reference_label(self) -> str:
+        """What the printed slip calls the reference."""
+        return "登记编号"
+
+    @property
+    def reason(self) -> str:
+        return f"{self.title}（{self.employer}）" if self.employer else self.title
+
+    @property
+    def window(self) -> Submitted:
+        local = self.created_at + timedelta(hours=8)  # created_at is naive UTC; stations keep Beijing time
+        return Submitted(f"{local.month}月{local.day}日提交")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
 class InterestDesk:
     def __init__(self, store: Store, cipher: Callable[[], OutboxCipher], station_id: str) -> None:
         self.store = store
         self.cipher = cipher
         self.station_id = station_id
 
-    def express(self, resident: Resident, vacancy: VacancyView) -> str:
-        """One encrypted ``interest.expressed`` event, committed before anything is printed."""
+    def express(self, resident: Resident, vacancy: VacancyView, person_key: str = "") -> str:
+        """One encrypted ``interest.expressed`` event, committed before anything is printed; with
+        ``person_key``, also the row 我的申请 lists, in the same transaction."""
+        from datetime import timezone
+
+        from kiosk.store.models import InterestMark
         from kiosk.store.outbox import add_event
 
         with self.store.session() as s:
-            return add_event(s, "interest.expressed", {
+            event_id = add_event(s, "interest.expressed", {
                 "station_id": self.station_id, "vacancy_id": vacancy.id, "employer": vacancy.employer,
                 "title": vacancy.title, "id_number": resident.id_number, "consent": True,
+                **({"person_key": person_key} if person_key else {}),
             }, cipher=self.cipher(), personal=True)
+            if person_key:
+                s.add(InterestMark(id=event_id, person_key=person_key, vacancy_id=vacancy.id[:40],
+                                   title=vacancy.title[:100], employer=vacancy.employer[:120],
+                                   created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+            return event_id
+
+    def mine(self, person_key: str) -> list[InterestView]:
+        """The person's interests taken at this kiosk, newest first, with their status from central."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import InterestMark, InterestStatus
+
+        with self.store.read() as s:
+            rows = s.execute(select(InterestMark, InterestStatus.status)
+                             .outerjoin(InterestStatus, InterestStatus.id == InterestMark.id)
+                             .where(InterestMark.person_key == person_key)
+                             .order_by(InterestMark.created_at.desc())).all()
+            return [InterestView(m.id, m.title, m.employer, m.created_at, st or "new") for m, st in rows]

@@ -404,19 +404,26 @@ class HomeServiceScreen(KioskScreen):
         self.flow = []
         self.title = "我的申请"
         self._set("mine", "我的申请", "正在查询…")
-        self.services.background.submit(self.services.home_services.mine, self._person_key(),
-                                        on_done=self._show_views, on_error=self._failed)
+        key = self._person_key()
+        requests, interests = self.services.home_services, self.services.interest
+
+        def mine() -> list:
+            """Home-visit and proxy requests, then 投递意向: both taken at this kiosk, with central's status."""
+            return [*requests.mine(key), *interests.mine(key)]
+
+        self.services.background.submit(mine, on_done=self._show_views, on_error=self._failed)
 
     def _show_views(self, views: list[RequestView], can_cancel: bool = True) -> None:
         self.views = views
         box = self.ids.cards
         box.clear_widgets()
         if not views:
-            self.hint = "您在本机还没有上门服务或代理服务的申请"
+            self.hint = "您在本机还没有上门服务、代理服务或投递意向的申请"
             return
         self.hint = "工作人员处理后，这里会显示最新进度（本机与中心联网时更新）"
         for v in views:
-            card = RequestCard(view=v, can_cancel=can_cancel and v.is_open, wide=self.width > self.height)
+            card = RequestCard(view=v, can_cancel=can_cancel and v.is_open and v.kind != "interest",
+                               wide=self.width > self.height)
             card.bind(on_cancel=lambda c: self.ask_cancel(c.view))
             box.add_widget(card)
 

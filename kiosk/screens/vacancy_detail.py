@@ -70,7 +70,8 @@ class VacancyDetailScreen(KioskScreen):
 
     def _send_interest(self, vacancy) -> None:
         resident = self.services.visits.current.identity
-        self.services.background.submit(self.services.interest.express, resident, vacancy,
+        key = resident.person(self.services.config.central.person_key_secret.encode()).key
+        self.services.background.submit(self.services.interest.express, resident, vacancy, key,
                                         on_done=lambda event_id: self._interest_sent(vacancy, event_id),
                                         on_error=lambda e: self.toast("暂时无法提交，请到服务窗口办理"))
 

@@ -20,6 +20,7 @@ from kiosk.store.models import (
     CatalogueService,
     FeedCursor,
     JobFair,
+    InterestStatus,
     ServiceRequestStatus,
     Station,
     Vacancy,
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from kiosk.store.engine import Store
 
 TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announcement, "job_fairs": JobFair,
-          "services": CatalogueService, "service_requests": ServiceRequestStatus}
+          "services": CatalogueService, "service_requests": ServiceRequestStatus,
+          "interests": InterestStatus}
 
 
 def _now() -> datetime:

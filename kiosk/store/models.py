@@ -247,6 +247,32 @@ class ServiceRequestStatus(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class InterestMark(Base):
+    """A 投递意向 taken at this kiosk: what 我的申请 lists. The person as a keyed hash only; the ID
+    number travels only inside the encrypted outbox event (whose id is this row's id)."""
+
+    __tablename__ = "interest_marks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    vacancy_id: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(100), default="")
+    employer: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class InterestStatus(Base):
+    """Feed ``interests``: where an interest stands on central (no personal data)."""
+
+    __tablename__ = "interest_status"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    station_id: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(12))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class PrintJob(Base):
     """One print job and how it ended; never reported as printed unless the printer said so."""
 

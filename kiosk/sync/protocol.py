@@ -26,7 +26,7 @@ MAX_EVENTS_PER_BATCH = 200
 MAX_FEED_PAGE = 2000
 MAX_CALLS_WAIT_S = 30
 
-FEEDS = ("vacancies", "stations", "announcements", "job_fairs", "services", "service_requests")
+FEEDS = ("vacancies", "stations", "announcements", "job_fairs", "services", "service_requests", "interests")
 
 H_KIOSK = "X-Kiosk-Id"
 H_TIMESTAMP = "X-Timestamp"
@@ -232,10 +232,22 @@ class ServiceRequestItem(Strict):
     updated_at: datetime
 
 
+#: Where a resident's 投递意向 stands (central's staff move it). Keyed by the interest id (the
+#: kiosk's ``interest.expressed`` event id); the status only, nothing about the person.
+INTEREST_STATUSES = ("new", "contacted", "referred", "interview", "hired", "failed")
+
+
+class InterestItem(Strict):
+    id: Id
+    station_id: Id
+    status: Literal["new", "contacted", "referred", "interview", "hired", "failed"]
+    updated_at: datetime
+
+
 ITEM_MODELS: dict[str, type[Strict]] = {
     "vacancies": VacancyItem, "stations": StationItem, "announcements": AnnouncementItem,
     "job_fairs": JobFairItem, "services": ServiceItem,
-    "service_requests": ServiceRequestItem,
+    "service_requests": ServiceRequestItem, "interests": InterestItem,
 }
 
 
@@ -253,7 +265,8 @@ class Tombstone(Strict):
 class FeedPage(Strict):
     """One page of a feed. ``cursor`` is opaque to the kiosk; it is stored with the page applied."""
 
-    feed: Literal["vacancies", "stations", "announcements", "job_fairs", "services", "service_requests"]
+    feed: Literal["vacancies", "stations", "announcements", "job_fairs", "services", "service_requests",
+                  "interests"]
     items: list[FeedEntry]
     deleted: list[Tombstone]
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)]

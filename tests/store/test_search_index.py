@@ -84,7 +84,7 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0008"
+    assert SCHEMA_HEAD == "0009"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
     assert {"search_docs", "search_trigram", "search_grams", "search_dirty"} <= names
