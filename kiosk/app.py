@@ -329,7 +329,8 @@ class KioskApp(App):
             calls=RecentCalls(),
             queue=QueueBook(self.store, emit=lambda s, t, p: add_event(s, t, p)),
             stations=StationService(self.store, origin, cfg.station.id),
-            registration=RegistrationDesk(self.store, self.outbox_cipher, cfg.station.id),
+            registration=RegistrationDesk(self.store, self.outbox_cipher, cfg.station.id,
+                                          cfg.central.person_key_secret.encode()),
             feedback=FeedbackBox(self.store, cfg.station.id),
             interest=InterestDesk(self.store, self.outbox_cipher, cfg.station.id),
         )

@@ -74,6 +74,8 @@ class Person:
     key: str
     birth_date: date | None = None
     groups: frozenset[str] = frozenset()
+    #: how identity was proven at login (idcard, essc, typed); the ledger counts by it
+    identity: str = "none"
 
 
 #: The groups staff may mark a waiting ticket with (priority by law or by the station's rules)
@@ -424,6 +426,6 @@ class QueueBook:
                 self.emit(s, "ticket.issued", {
                     "ticket_id": ticket.id, "service": code, "number": issued.display_number, "day": day.isoformat(),
                     "issued_at": now.isoformat(), "priority": priority, "person_key": ticket.person_key,
-                    "people_ahead": decision.people_ahead,
+                    "people_ahead": decision.people_ahead, "identity": person.identity if person else "none",
                 })
             return issued

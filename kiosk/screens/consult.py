@@ -155,7 +155,8 @@ class ConsultConsentScreen(KioskScreen):
     def agree(self) -> None:
         who = self.services.visits.current.identity
         key = who.person(self.services.config.central.person_key_secret.encode()).key if who is not None else None
-        self.services.nav.go("consult_wait", clear_history=True, topic=self.topic, person_key=key)
+        self.services.nav.go("consult_wait", clear_history=True, topic=self.topic, person_key=key,
+                             identity=who.proof if who is not None else "none")
 
     def decline(self) -> None:
         back_to(self, "consult_topic")

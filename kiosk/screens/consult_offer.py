@@ -100,7 +100,8 @@ class CallbackScreen(KioskScreen):
         key = who.person(self.services.config.central.person_key_secret.encode()).key if who is not None else None
         self.submitting = True
         self.services.background.submit(self.services.callbacks.request, self._form_id, self.topic,
-                                        self.ids.phone.value, key, on_done=self._done, on_error=self._failed)
+                                        self.ids.phone.value, key, who.proof if who is not None else "none",
+                                        on_done=self._done, on_error=self._failed)
 
     def _done(self, done: CallbackRequested) -> None:
         self.submitting = False
