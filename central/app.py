@@ -22,6 +22,7 @@ from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, StationConfig
 from central.advisor import router as advisor_router
 from central.consult_api import router as consult_router
+from central.ledger_pages import router as ledger_router
 from central.staff import public_router as ticket_router, router as staff_router
 from kiosk.sync import protocol as p
 
@@ -39,6 +40,7 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAP
     app.state.db = db
     app.state.ice_servers = list(ice_servers or [])
     app.include_router(staff_router)  # the staff console and statistics under /staff/
+    app.include_router(ledger_router)  # 工作量与绩效: the monthly report and its exports under /staff/ledger
     app.include_router(ticket_router)  # /tickets/{id}: where a ticket stands, for the QR on it
     app.include_router(advisor_router)  # the video advisor console under /advisor/
     app.include_router(consult_router)  # the kiosk's consultation signaling under /api/v1/consult/

@@ -1,0 +1,96 @@
+"""The monthly ledger report as a file: CSV (UTF-8 with BOM, for Excel) and XLSX (openpyxl).
+
+Both carry the same summary lines: every station of the selection, each district's subtotal
+(when there is more than one station) and the total. The XLSX adds a sheet by service and one
+by day. A month without data is a report of zeros, never an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from central.ledger import CHANNELS, IDENTITIES
+from central.ledger_report import Report, Row
+
+KIND_NAMES = {"station": "驿站", "district": "区小计", "total": "合计"}
+
+COLUMNS = (["月份", "类别", "区", "驿站编号", "驿站", "服务人次", "上月服务人次", "环比(%)", "登记人数", "推荐", "录用",
+            "平均等候(分钟)", "叫号数", "满意度(平均分)", "评价数", "满意率(%)"]
+           + [f"渠道:{n}" for n in CHANNELS.values()] + [f"身份核验:{n}" for n in IDENTITIES.values()])
+
+
+def lines(report: Report) -> list[Row]:
+    """The summary lines in order: stations (by district), district subtotals, the total."""
+    out = list(report.stations)
+    if len(report.stations) > 1:
+        out += report.districts
+    return out + [report.total]
+
+
+def cells(report: Report, r: Row) -> list:
+    f = r.now
+    return ([report.month.strftime("%Y-%m"), KIND_NAMES[r.kind], r.district, r.id if r.kind == "station" else "",
+             r.name, f.services, r.before.services, r.change, f.registrations, f.referred, f.hired, f.wait_avg,
+             f.waited, f.rating_avg, f.rated, f.satisfied_pct]
+            + [f.by_channel.get(c, 0) for c in CHANNELS] + [f.by_identity.get(i, 0) for i in IDENTITIES])
+
+
+def _safe(value):  # noqa: ANN001, ANN202
+    """Text that a spreadsheet would run as a formula is quoted (names come from station configs)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(report: Report) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    for r in lines(report):
+        w.writerow([_safe(c) for c in cells(report, r)])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "月报"
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="E6EDF5")
+
+    def sheet(ws, header: list[str], rows: list[list], widths: dict[int, int]) -> None:  # noqa: ANN001
+        ws.append(header)
+        for c in ws[1]:
+            c.font, c.fill = head_font, head_fill
+        for row in rows:
+            ws.append([_safe(v) if isinstance(v, str) else v for v in row])
+        ws.freeze_panes = "A2"
+        for i, h in enumerate(header, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = widths.get(i, max(10, len(h) * 2 + 2))
+
+    summary = []
+    for r in lines(report):
+        row = cells(report, r)
+        summary.append(row)
+    sheet(ws, COLUMNS, summary, {3: 12, 5: 30})
+    for i, r in enumerate(lines(report), start=2):
+        if r.kind != "station":
+            for c in ws[i]:
+                c.font = head_font
+
+    by_service = [[r.district, r.id, r.name, report.service_names.get(code, code), code, n]
+                  for r in report.stations for code, n in sorted(r.now.by_service.items())]
+    sheet(wb.create_sheet("按业务"), ["区", "驿站编号", "驿站", "业务", "业务代码", "服务人次"], by_service,
+          {1: 12, 3: 30, 4: 18, 5: 24})
+    by_day = [[r.district, r.id, r.name, day.isoformat(), n]
+              for r in report.stations for day, n in sorted(r.now.by_day.items())]
+    sheet(wb.create_sheet("按日"), ["区", "驿站编号", "驿站", "日期", "服务人次"], by_day, {1: 12, 3: 30, 4: 12})
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
