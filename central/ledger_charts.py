@@ -45,15 +45,15 @@ def daily_volume(by_day: Counter, month: date) -> str:
     """Bars of 服务人次 per day of the month; weekends lighter."""
     days = calendar.monthrange(month.year, month.month)[1]
     values = [by_day.get(date(month.year, month.month, d), 0) for d in range(1, days + 1)]
-    w, h, left, right, top, bottom = 760, 270, 52, 12, 30, 44
+    w, h, left, right, top, bottom = 900, 300, 58, 12, 34, 50
     plot_w, plot_h = w - left - right, h - top - bottom
     step = _nice_step(max(values) if values else 0)
     ymax = step * max(1, -(-max(values + [1]) // step))
-    parts = [_text(left - 8, 16, "人次", size=13, anchor="end", fill=MUTED)]
+    parts = [_text(left - 8, 20, "人次", size=16, anchor="end", fill=MUTED)]
     for v in range(0, ymax + 1, step):
         y = top + plot_h - plot_h * v / ymax
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{w - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
-        parts.append(_text(left - 8, y + 5, str(v), size=13, anchor="end", fill=MUTED))
+        parts.append(_text(left - 8, y + 5, str(v), size=16, anchor="end", fill=MUTED))
     slot = plot_w / days
     bar = max(2.0, slot * 0.7)
     for i, v in enumerate(values):
@@ -64,9 +64,9 @@ def daily_volume(by_day: Counter, month: date) -> str:
         parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - bh:.1f}" width="{bar:.1f}" height="{bh:.1f}" '
                      f'fill="{colour}"><title>{d.month}月{d.day}日：{v} 人次</title></rect>')
         if i == 0 or (i + 1) % 5 == 0 or i == days - 1:
-            parts.append(_text(left + i * slot + slot / 2, top + plot_h + 20, str(i + 1), size=13, anchor="middle",
+            parts.append(_text(left + i * slot + slot / 2, top + plot_h + 22, str(i + 1), size=16, anchor="middle",
                                fill=MUTED))
-    parts.append(_text(left + plot_w / 2, h - 6, f"{month.month}月的日期（浅色为周末）", size=13, anchor="middle",
+    parts.append(_text(left + plot_w / 2, h - 6, f"{month.month}月的日期（浅色为周末）", size=16, anchor="middle",
                        fill=MUTED))
     total = sum(values)
     return _svg(w, h, f"{month.year}年{month.month}月每日服务人次，合计 {total} 人次", "".join(parts), "chart-daily")
@@ -79,9 +79,9 @@ def services_mix(by_service: Counter, names: dict[str, str], *, top_n: int = 8) 
         rest = sum(n for _, n in items[top_n - 1:])
         items = items[:top_n - 1] + [("__other__", rest)]
     total = sum(n for _, n in items) or 1
-    row_h, w, label_w = 34, 760, 170
+    row_h, w, label_w = 36, 560, 130
     h = max(1, len(items)) * row_h + 16
-    plot_w = w - label_w - 150
+    plot_w = w - label_w - 110
     biggest = max([n for _, n in items] + [1])
     parts = []
     if not items:
@@ -90,8 +90,8 @@ def services_mix(by_service: Counter, names: dict[str, str], *, top_n: int = 8) 
     for i, (code, n) in enumerate(items):
         y = 8 + i * row_h
         name = "其他" if code == "__other__" else names.get(code, code)
-        if len(name) > 10:
-            name = name[:9] + "…"
+        if len(name) > 7:
+            name = name[:6] + "…"
         parts.append(_text(label_w - 10, y + 22, name, size=16, anchor="end"))
         bw = max(2.0, plot_w * n / biggest)
         parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{bw:.1f}" height="{row_h - 12}" rx="4" fill="{BLUE}"/>')
@@ -102,8 +102,8 @@ def services_mix(by_service: Counter, names: dict[str, str], *, top_n: int = 8) 
 def satisfaction(ratings: Counter) -> str:
     """Five bars, 非常满意 to 非常不满意, with counts and shares."""
     rated = sum(ratings.values())
-    row_h, w, label_w = 34, 760, 130
-    plot_w = w - label_w - 150
+    row_h, w, label_w = 36, 560, 110
+    plot_w = w - label_w - 110
     biggest = max(list(ratings.values()) + [1])
     parts = []
     for i, (score, label, colour) in enumerate(SCORES):

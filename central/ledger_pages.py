@@ -38,6 +38,10 @@ CSS = """
 .up{color:#17672f}.down{color:#a01515}
 .charts{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px;margin-bottom:16px}
 .charts .wide{grid-column:1/-1}
+.charts .wide svg{display:block;max-width:1000px;margin:0 auto}
+.ledger h3{margin:0 0 8px;font-size:19px}
+.ledger small.sid{color:#5a6878;font-size:14px;white-space:nowrap}
+.ledger details summary{font-size:18px}
 .charts h3,.mix h3{margin:0 0 6px;font-size:19px}
 .mix{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px;margin-bottom:16px}
 .mix table td,.mix table th{font-size:16px}
@@ -45,7 +49,9 @@ CSS = """
 .button.xlsx{background:#1d6f42}
 .empty{background:#fff7e0;color:#6b5000;border-radius:10px;padding:10px 14px;margin:0 0 14px;font-size:18px}
 h2.sel{font-size:24px;margin:4px 0 12px}
-@media (max-width:980px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}.charts,.mix{grid-template-columns:1fr}}
+@media (max-width:980px){.kpis{grid-template-columns:repeat(6,minmax(0,1fr))}.kpi{grid-column:span 2}
+ .kpi:nth-child(n+4){grid-column:span 3}.charts,.mix{grid-template-columns:1fr}
+ .ledger table td,.ledger table th{padding:6px 6px;font-size:15px}.ledger td.t{white-space:normal;min-width:8em}}
 """
 
 
@@ -92,8 +98,9 @@ def _table(rows: list[report.Row], table_id: str, first: str) -> str:
     for r in rows:
         f = r.now
         cls = ' class="total"' if r.kind != "station" else ""
-        name = r.name if r.kind != "station" else f"{r.name}（{r.id}）"
-        body.append(f'<tr{cls} data-id="{escape(r.id)}"><td class=t>{escape(name)}</td><td>{f.services}</td>'
+        name = (escape(f"{r.name}") + f'<br><small class="sid">{escape(r.id)}</small>' if r.kind == "station"
+                else escape(r.district if r.kind == "district" else r.name))
+        body.append(f'<tr{cls} data-id="{escape(r.id)}"><td class=t>{name}</td><td>{f.services}</td>'
                     f"<td>{r.before.services}</td><td>{_fmt(r.change, '%')}</td><td>{f.registrations}</td>"
                     f"<td>{f.referred}</td><td>{f.hired}</td><td>{_fmt(f.wait_avg)}</td><td>{_fmt(f.rating_avg)}</td>"
                     f"<td>{f.rated}</td><td>{_fmt(f.satisfied_pct, '%')}</td></tr>")

@@ -306,7 +306,7 @@ def build(s: Session, month: date, stations: frozenset[str] | None, title: str) 
     for sid in ids:
         st = known.get(sid, Station(sid, sid, NO_DISTRICT))
         rows.append(Row("station", sid, st.name, st.district, now.get(sid, Figures()), before.get(sid, Figures())))
-    rows.sort(key=lambda r: (r.district, r.id))
+    rows.sort(key=lambda r: (r.district == NO_DISTRICT, r.district, r.id))
     districts: dict[str, Row] = {}
     total = Row("total", "", "合计", "", Figures(), Figures())
     for r in rows:

@@ -45,7 +45,8 @@ def choices(sess: StaffSession, known: dict[str, Station]) -> tuple[list[Station
                       key=lambda st: (st.district, st.id))
     if visible is not None and not stations:
         stations = [Station(sid, sid, "") for sid in sorted(visible)]
-    districts = [d for d, ids in districts_of(known).items() if visible is None or ids <= visible]
+    districts = [d for d, ids in districts_of(known).items()
+                 if visible is None or (len(visible) > 1 and ids <= visible)]
     return stations, districts, visible is None
 
 
