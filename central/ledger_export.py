@@ -55,42 +55,43 @@ def to_csv(report: Report) -> bytes:
 
 
 def to_xlsx(report: Report) -> bytes:
+    """Streamed (openpyxl's write-only mode): a city-wide month is thousands of rows."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "月报"
-    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="E6EDF5")
+    wb = Workbook(write_only=True)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E6EDF5")
 
-    def sheet(ws, header: list[str], rows: list[list], widths: dict[int, int]) -> None:  # noqa: ANN001
-        ws.append(header)
-        for c in ws[1]:
-            c.font, c.fill = head_font, head_fill
-        for row in rows:
-            ws.append([_safe(v) if isinstance(v, str) else v for v in row])
-        ws.freeze_panes = "A2"
+    def sheet(title: str, header: list[str], rows, widths: dict[int, int], bold_rows=frozenset()) -> None:  # noqa: ANN001
+        ws = wb.create_sheet(title)
         for i, h in enumerate(header, start=1):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(i, max(10, len(h) * 2 + 2))
+        ws.freeze_panes = "A2"
+        cells = []
+        for h in header:
+            c = WriteOnlyCell(ws, value=h)
+            c.font, c.fill = bold, fill
+            cells.append(c)
+        ws.append(cells)
+        for n, row in enumerate(rows):
+            values = [_safe(v) if isinstance(v, str) else v for v in row]
+            if n in bold_rows:
+                values = [WriteOnlyCell(ws, value=v) for v in values]
+                for c in values:
+                    c.font = bold
+            ws.append(values)
 
-    summary = []
-    for r in lines(report):
-        row = cells(report, r)
-        summary.append(row)
-    sheet(ws, COLUMNS, summary, {3: 12, 5: 30})
-    for i, r in enumerate(lines(report), start=2):
-        if r.kind != "station":
-            for c in ws[i]:
-                c.font = head_font
-
-    by_service = [[r.district, r.id, r.name, report.service_names.get(code, code), code, n]
-                  for r in report.stations for code, n in sorted(r.now.by_service.items())]
-    sheet(wb.create_sheet("按业务"), ["区", "驿站编号", "驿站", "业务", "业务代码", "服务人次"], by_service,
-          {1: 12, 3: 30, 4: 18, 5: 24})
-    by_day = [[r.district, r.id, r.name, day.isoformat(), n]
-              for r in report.stations for day, n in sorted(r.now.by_day.items())]
-    sheet(wb.create_sheet("按日"), ["区", "驿站编号", "驿站", "日期", "服务人次"], by_day, {1: 12, 3: 30, 4: 12})
+    summary = lines(report)
+    sheet("月报", COLUMNS, (cells(report, r) for r in summary), {3: 12, 5: 30},
+          frozenset(i for i, r in enumerate(summary) if r.kind != "station"))
+    sheet("按业务", ["区", "驿站编号", "驿站", "业务", "业务代码", "服务人次"],
+          ([r.district, r.id, r.name, report.service_names.get(code, code), code, n]
+           for r in report.stations for code, n in sorted(r.now.by_service.items())), {1: 12, 3: 30, 4: 18, 5: 24})
+    sheet("按日", ["区", "驿站编号", "驿站", "日期", "服务人次"],
+          ([r.district, r.id, r.name, day.isoformat(), n] for r in report.stations for day, n in sorted(r.now.by_day.items())),
+          {1: 12, 3: 30, 4: 12})
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

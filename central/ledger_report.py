@@ -274,7 +274,10 @@ def _month_figures(s: Session, month: date, stations: frozenset[str] | None) -> 
     out: dict[str, Figures] = {}
 
     def of(st: str) -> Figures:
-        return out.setdefault(st, Figures())
+        f = out.get(st)
+        if f is None:
+            f = out[st] = Figures()
+        return f
 
     for u in service_units(s, month, stations):
         f = of(u.station_id)

@@ -28,7 +28,8 @@ from kiosk.sync import protocol as p
 from tests.central.ledger_world import (ADMIN, ADVISOR, CHANNEL_NAMES, IDENTITY_NAMES, SECRET, STAFF, STATIONS,
                                         StaffBrowser, World, expected)
 from tests.sync.centralserver import running_central
-from tests.sync.conftest import central_db_url, make_client, pg_cluster  # noqa: F401 - fixtures
+from kiosk.sync.client import CentralClient
+from tests.sync.conftest import central_db_url, pg_cluster  # noqa: F401 - fixtures
 
 SEEDS = (20261, 7)
 
@@ -47,9 +48,10 @@ def _setup(central) -> None:
 
 def push(central, events: dict[str, list[dict]], *, twice: bool = False) -> None:
     for kiosk, evs in events.items():
-        client = make_client(central.url, SECRET, kiosk)
-        for i in range(0, len(evs), 200):
-            batch = p.EventBatch(events=[p.EventIn(**e) for e in evs[i:i + 200]])
+        # a month of events in batches of 100, as the kiosk sends them; a shared machine may be slow to answer
+        client = CentralClient(central.url, kiosk, SECRET, connect_timeout_s=2, read_timeout_s=60)
+        for i in range(0, len(evs), 100):
+            batch = p.EventBatch(events=[p.EventIn(**e) for e in evs[i:i + 100]])
             for attempt in range(2 if twice and i == 0 else 1):
                 reply, _ = client.call("POST", p.PREFIX + "/events", p.EventBatchReply, body=batch)
                 want = "duplicate" if attempt else "accepted"
