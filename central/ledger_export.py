@@ -1,8 +1,9 @@
 """The monthly ledger report as a file: CSV (UTF-8 with BOM, for Excel) and XLSX (openpyxl).
 
 Both carry the same summary lines: every station of the selection, each district's subtotal
-(when there is more than one station) and the total. The XLSX adds a sheet by service and one
-by day. A month without data is a report of zeros, never an error.
+(when there is more than one station) and the total. The XLSX adds a sheet by service (a column
+per service) and one by day (a column per day of the month), a line per station in each. A month
+without data is a report of zeros, never an error.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 
-from central.ledger import CHANNELS, IDENTITIES
+from datetime import timedelta
+
+from central.ledger import CHANNELS, IDENTITIES, SERVICES
 from central.ledger_report import Report, Row
 
 KIND_NAMES = {"station": "驿站", "district": "区小计", "total": "合计"}
@@ -86,12 +89,15 @@ def to_xlsx(report: Report) -> bytes:
     summary = lines(report)
     sheet("月报", COLUMNS, (cells(report, r) for r in summary), {3: 12, 5: 30},
           frozenset(i for i, r in enumerate(summary) if r.kind != "station"))
-    sheet("按业务", ["区", "驿站编号", "驿站", "业务", "业务代码", "服务人次"],
-          ([r.district, r.id, r.name, report.service_names.get(code, code), code, n]
-           for r in report.stations for code, n in sorted(r.now.by_service.items())), {1: 12, 3: 30, 4: 18, 5: 24})
-    sheet("按日", ["区", "驿站编号", "驿站", "日期", "服务人次"],
-          ([r.district, r.id, r.name, day.isoformat(), n] for r in report.stations for day, n in sorted(r.now.by_day.items())),
-          {1: 12, 3: 30, 4: 12})
+    codes = sorted({c for r in report.stations for c in r.now.by_service}, key=lambda c: (c in SERVICES, c))
+    sheet("按业务", ["区", "驿站编号", "驿站"] + [f"{report.service_names.get(c, c)}（{c}）" for c in codes],
+          ([r.district, r.id, r.name] + [r.now.by_service.get(c, 0) for c in codes] for r in report.stations),
+          {1: 12, 3: 30})
+    days = [report.month + timedelta(days=i) for i in range(31) if (report.month + timedelta(days=i)).month
+            == report.month.month]
+    sheet("按日", ["区", "驿站编号", "驿站"] + [d.isoformat() for d in days],
+          ([r.district, r.id, r.name] + [r.now.by_day.get(d, 0) for d in days] for r in report.stations),
+          {1: 12, 3: 30} | {4 + i: 11 for i in range(len(days))})
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

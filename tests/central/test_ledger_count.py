@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 import re
 import uuid
 from datetime import timedelta
@@ -32,6 +33,8 @@ from kiosk.sync.client import CentralClient
 from tests.sync.conftest import central_db_url, pg_cluster  # noqa: F401 - fixtures
 
 SEEDS = (20261, 7)
+SERVICE_NAMES = {"job_registration": "求职登记", "career_guidance": "职业指导", "registration": "就业登记",
+                 "video_consult": "视频咨询", "callback": "回电", "home_visit": "上门服务", "proxy": "代理服务"}
 
 
 def _setup(central) -> None:
@@ -174,13 +177,14 @@ def test_every_report_figure_equals_the_independent_count(central_db_url, seed):
                         checked += 1
                 wb = _xlsx(admin, month, scope)
                 e = expected(world, ids, month)
-                by_service, by_day = {}, {}
-                for row in wb["按业务"].iter_rows(min_row=2, values_only=True):
-                    by_service[row[4]] = by_service.get(row[4], 0) + row[5]
-                for row in wb["按日"].iter_rows(min_row=2, values_only=True):
-                    by_day[row[3]] = by_day.get(row[3], 0) + row[4]
-                assert by_service == dict(e.by_service)
-                assert by_day == {d.isoformat(): n for d, n in e.by_day.items()}
+                by_service, by_day = Counter(), Counter()
+                for sheet, into in ((wb["按业务"], by_service), (wb["按日"], by_day)):
+                    rows = list(sheet.iter_rows(values_only=True))
+                    for row in rows[1:]:
+                        for head, n in zip(rows[0][3:], row[3:]):
+                            into[head] += n
+                assert +by_service == Counter({f"{SERVICE_NAMES.get(c, c)}（{c}）": n for c, n in e.by_service.items()})
+                assert +by_day == Counter({d.isoformat(): n for d, n in e.by_day.items()})
                 summary = list(wb["月报"].iter_rows(min_row=2, values_only=True))
                 assert summary[-1][5] == e.services
         assert checked >= 12
