@@ -25,6 +25,7 @@ from central.appointments_api import router as appointments_router
 from central.appointments_web import public_router as appointment_page_router, staff_router as appointments_staff_router
 from central.consult_api import router as consult_router
 from central.office.routes import router as office_router
+from central.ledger_pages import router as ledger_router
 from central.staff import public_router as ticket_router, router as staff_router
 from kiosk.sync import protocol as p
 
@@ -43,6 +44,7 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAP
     app.state.ice_servers = list(ice_servers or [])
     app.include_router(staff_router)  # the staff console and statistics under /staff/
     app.include_router(office_router)  # the back office (意向, 登记与需求, 好差评, accounts, audit) under /staff/
+    app.include_router(ledger_router)  # 工作量与绩效: the monthly report and its exports under /staff/ledger
     app.include_router(ticket_router)  # /tickets/{id}: where a ticket stands, for the QR on it
     app.include_router(advisor_router)  # the video advisor console under /advisor/
     app.include_router(consult_router)  # the kiosk's consultation signaling under /api/v1/consult/

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central import ledger
 from central.consult import DEFAULT_POOL
 from central.models import NOTE_MAX, TOPIC_MAX, CallbackRow, StationConfig
 from kiosk.domain.privacy import redact
@@ -122,5 +123,10 @@ def handle(s: Session, pool: str, advisor_id: int, advisor_name: str, request_id
         raise Refused(400, "请简单写明联系不上的情况（例如：三次无人接听、空号）")
     row.status, row.note = ACTIONS[action], note
     row.advisor_id, row.advisor_name, row.handled_at = advisor_id, advisor_name[:40], _now()
+    if row.status == "done":
+        ledger.record_service(s, record_id=ledger.record_id_for("callback", row.id), station_id=row.station_id, service="callback",
+                              at=row.handled_at, channel="phone", identity=ledger.identity_of_event(s, row.id),
+                              person_key=row.person_key or None, ref_id=row.id, counter=row.topic,
+                              started_at=row.requested_at)
     log.info("call-back request %s marked %s by advisor %s", row.reference, row.status, advisor_id)
     return row

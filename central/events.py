@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import appointments, callbacks, service_requests, tickets
+from central import appointments, callbacks, ledger, service_requests, tickets
 from central.office import interests, ratings, registrations
-from central.models import Event, Kiosk, RejectedEvent, ServiceRecord
+from central.models import Event, Kiosk, QueueTicket, RejectedEvent, ServiceRecord
 from kiosk.sync import protocol as p
 
 #: Payload keys an event type must carry; anything else is refused with the missing key named.
@@ -123,22 +123,44 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         interests.on_expressed(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "registration.submitted":
         registrations.on_submitted(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
+        _registration(s, kiosk, ev)
     elif ev.type == "feedback.given":
         ratings.on_given(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "service.rendered":
-        pl = ev.payload
-        ticket_id = str(pl.get("ticket_id", ""))[:36]
-        if ticket_id and s.scalar(select(ServiceRecord.event_id).where(ServiceRecord.ticket_id == ticket_id,
-                                                                       ServiceRecord.station_id == kiosk.station_id)):
-            return  # one service record per ticket, whichever side finished it
-        s.add(ServiceRecord(
-            event_id=ev.id, station_id=kiosk.station_id, service=str(pl["service"])[:40],
-            counter=str(pl.get("counter", ""))[:20], ticket_id=str(pl.get("ticket_id", ""))[:36],
-            issued_at=_dt(pl.get("issued_at")), started_at=_dt(pl.get("started_at")),
-            finished_at=_dt(pl.get("finished_at")) or _naive(ev.occurred_at),
-            person_key=(str(pl["person_key"])[:64] if pl.get("person_key") else None),
-            outcome=str(pl.get("outcome", "served"))[:20],
-        ))
+        _service_rendered(s, kiosk, ev)
+
+
+def _person(pl: dict) -> str | None:
+    return str(pl["person_key"])[:64] if pl.get("person_key") else None
+
+
+def _service_rendered(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
+    """A service finished at the kiosk's own counter panel (central was unreachable): a counter
+    service, whose identity proof is what the ticket was taken with."""
+    pl = ev.payload
+    ticket_id = str(pl.get("ticket_id", ""))[:36]
+    if ticket_id and s.scalar(select(ServiceRecord.event_id).where(ServiceRecord.ticket_id == ticket_id,
+                                                                   ServiceRecord.station_id == kiosk.station_id)):
+        return  # one service record per ticket, whichever side finished it
+    identity = ledger.identity_from(pl)
+    if identity == "none" and ticket_id:
+        t = s.get(QueueTicket, ticket_id)
+        if t is not None and t.station_id == kiosk.station_id:
+            identity = tickets.ticket_identity(s, t)
+    ledger.record_service(
+        s, record_id=ev.id, station_id=kiosk.station_id, service=str(pl["service"]),
+        at=_dt(pl.get("finished_at")) or _naive(ev.occurred_at), channel="counter", identity=identity,
+        person_key=_person(pl), ref_id=ticket_id, counter=str(pl.get("counter", "")),
+        outcome=str(pl.get("outcome", "served")), issued_at=_dt(pl.get("issued_at")),
+        started_at=_dt(pl.get("started_at")))
+
+
+def _registration(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
+    """A 就业登记 filled in at the kiosk is a service the station rendered (self-service)."""
+    pl = ev.payload
+    ledger.record_service(s, record_id=ev.id, station_id=kiosk.station_id, service="registration",
+                          at=_naive(ev.occurred_at), channel="kiosk", identity=ledger.identity_from(pl),
+                          person_key=_person(pl), ref_id=ev.id)
 
 
 def _consult_ended(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
@@ -149,13 +171,11 @@ def _consult_ended(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
                                                      ServiceRecord.station_id == kiosk.station_id,
                                                      ServiceRecord.service == CONSULT_SERVICE)):
         return
-    s.add(ServiceRecord(
-        event_id=ev.id, station_id=kiosk.station_id, service=CONSULT_SERVICE, counter=str(pl["topic"])[:20],
-        ticket_id=call_id, issued_at=_dt(pl.get("requested_at")), started_at=_dt(pl.get("started_at")),
-        finished_at=_dt(pl.get("ended_at")) or _naive(ev.occurred_at),
-        person_key=(str(pl["person_key"])[:64] if pl.get("person_key") else None),
-        outcome=str(pl["outcome"])[:20],
-    ))
+    ledger.record_service(
+        s, record_id=ev.id, station_id=kiosk.station_id, service=CONSULT_SERVICE,
+        at=_dt(pl.get("ended_at")) or _naive(ev.occurred_at), channel="video", identity=ledger.identity_from(pl),
+        person_key=_person(pl), ref_id=call_id, counter=str(pl["topic"]), outcome=str(pl["outcome"]),
+        issued_at=_dt(pl.get("requested_at")), started_at=_dt(pl.get("started_at")))
 
 
 def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch) -> list[p.EventResult]:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import feeds
+from central import feeds, ledger
 from central.models import ServiceRequestRow
 from kiosk.domain.privacy import mask_name, redact
 
@@ -136,5 +136,10 @@ def change(s: Session, station_id: str, request_id: str, action: str, by: str, *
     if action == "refuse" and not note:
         raise Refused("请填写无法办理的原因（居民会在自助机上看到）")
     row.status, row.note, row.updated_at, row.updated_by = to, note, _now(), by[:40]
+    if to == "done":
+        ledger.record_service(s, record_id=ledger.record_id_for(row.kind, row.id), station_id=row.station_id, service=row.kind,
+                              at=row.updated_at, channel="home" if row.kind == "home_visit" else "counter",
+                              identity=ledger.identity_of_event(s, row.event_id), person_key=row.person_key or None,
+                              ref_id=row.id, counter=by)
     _publish(s, row)
     return row

@@ -321,7 +321,7 @@ def console_page(*, station_name: str, counter: str, staff_name: str, csrf: str)
     body = f"""<div id="offline" role="alert">与中心服务器的连接断开了，正在重新连接…</div>
 <header><span class="brand">津彩e就业 · 窗口工作台</span>
 <span class="where">{escape(station_name)} · <b>{escape(counter)} 号窗口</b></span>
-<span class="who"><span>{escape(staff_name)}</span><a href="/staff/appointments">今日预约</a><a href="/staff/interests">后台</a><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a>
+<span class="who"><span>{escape(staff_name)}</span><a href="/staff/appointments">今日预约</a><a href="/staff/interests">后台</a><a href="/staff/requests">上门/代办</a><a href="/staff/stats">统计</a><a href="/staff/ledger">工作量</a>
 <form method="post" action="/staff/logout" style="margin:0"><input type="hidden" name="csrf" value="{escape(csrf)}">
 <button class="link" type="submit">退出</button></form></span></header>
 <main>

@@ -30,8 +30,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import calls
-from central.models import Event, ServiceRecord, StationConfig
+from central import calls, ledger
+from central.models import Event, StationConfig
 from central.models import Counter, QueueTicket, StaffAction
 from kiosk.domain.queue_rules import (DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, OTHER_GROUP,
                                       PRIORITY_NOTE_MAX, STATION_TZ)
@@ -95,6 +95,11 @@ def on_ticket_issued(s: Session, station_id: str, event_id: str, occurred_at: da
         person_key=str(payload["person_key"])[:64] if payload.get("person_key") else None,
         status="waiting", counter="", staff="", recalls=0, services_delivered=[], source_event_id=event_id,
     ))
+
+
+def ticket_identity(s: Session, t: QueueTicket) -> str:
+    """How the holder of a ticket proved identity when taking it (from its ``ticket.issued`` event)."""
+    return ledger.identity_of_event(s, t.source_event_id)
 
 
 def on_kiosk_step(s: Session, station_id: str, type_: str, payload: dict) -> None:
@@ -366,9 +371,9 @@ def finish(s: Session, station_id: str, counter: str, staff: str = "", *, servic
                "services_delivered": delivered, "staff": t.staff, "outcome": "served", "source": "counter"}
     s.add(Event(id=record_id, kiosk_id=f"counter:{counter}"[:40], station_id=station_id, seq=0,
                 type="service.rendered", occurred_at=now, received_at=now, payload=payload))
-    s.add(ServiceRecord(event_id=record_id, station_id=station_id, service=t.service, counter=counter[:20],
-                        ticket_id=t.id, issued_at=t.issued_at, started_at=started_at, finished_at=now,
-                        person_key=t.person_key, outcome="served"))
+    ledger.record_service(s, record_id=record_id, station_id=station_id, service=t.service, at=now,
+                          channel="counter", identity=ticket_identity(s, t), person_key=t.person_key, ref_id=t.id,
+                          counter=counter, issued_at=t.issued_at, started_at=started_at)
     _log(s, t, station_id, counter, staff, "finish", now, ",".join(delivered))
     return Outcome(t, f"{t.number} 号办理完成")
 

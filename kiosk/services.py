@@ -117,7 +117,7 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
         calls=RecentCalls(),
         queue=queue,
         stations=StationService(store, origin, station.id),
-        registration=RegistrationDesk(store, cipher, station.id),
+        registration=RegistrationDesk(store, cipher, station.id, cfg.central.person_key_secret.encode()),
         feedback=FeedbackBox(store, station.id),
         interest=InterestDesk(store, cipher, station.id),
         printer=printer,

@@ -75,7 +75,7 @@ class TourAdvisors:
             return Availability(False, 0, 0, None, "no_advisor")
         return Availability(True, 3, 2, 240)
 
-    def start(self, topic: str, person_key: str | None, listener: ConsultListener) -> TourCall:
+    def start(self, topic: str, person_key: str | None, listener: ConsultListener, identity: str = "none") -> TourCall:
         call = TourCall(listener)
         self.calls.append(call)
         return call

@@ -101,6 +101,9 @@ class ServiceRecord(Base):
     channel: Mapped[str] = mapped_column(String(8), default="counter")
     identity: Mapped[str] = mapped_column(String(8), default="none")
 
+    #: the ledger's monthly report reads one month of records (central/ledger_report.py)
+    __table_args__ = (Index("ix_service_records_finished_at", "finished_at"),)
+
 
 class RejectedEvent(Base):
     """Events refused (and why), so the city can follow up; the kiosk keeps its own copy too."""

@@ -69,7 +69,8 @@ class CallbackDesk:
         with self._lock:
             self._done.clear()
 
-    def request(self, form_id: str, topic: str, phone: str, person_key: str | None = None) -> CallbackRequested:
+    def request(self, form_id: str, topic: str, phone: str, person_key: str | None = None,
+                identity: str = "none") -> CallbackRequested:
         """Store the request (once per ``form_id``) and return its reference number."""
         from kiosk.store.outbox import add_event
 
@@ -84,6 +85,7 @@ class CallbackDesk:
                        "phone": digits, "consent": True}
             if person_key:
                 payload["person_key"] = person_key
+                payload["identity"] = identity
             with self.store.session() as s:
                 event_id = add_event(s, EVENT_TYPE, payload, cipher=self.cipher(), personal=True)
             done = CallbackRequested(event_id, reference, mask_phone(digits))

@@ -283,7 +283,7 @@ def payload(draft: Draft, resident: Resident, person_key: str, station_id: str, 
         "window_day": draft.window.day.isoformat(), "window_half": draft.window.half, "reason": draft.reason,
         "documents": list(draft.documents), "eligibility": list(draft.declared),
         "aged_60_plus": eligible_by_age(resident.birth_date, today),
-        "consent": True,
+        "consent": True, "identity": resident.proof,
     }
 
 

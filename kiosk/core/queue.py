@@ -220,7 +220,8 @@ class QueueBook:
                 self.emit(s, "ticket.issued", {
                     "ticket_id": ticket.id, "service": code, "number": issued.display_number, "day": day.isoformat(),
                     "issued_at": now.isoformat(), "priority": priority, "person_key": ticket.person_key,
-                    "people_ahead": decision.people_ahead, **({"priority_group": reason[:20]} if reason else {}),
+                    "people_ahead": decision.people_ahead, "identity": person.identity if person else "none",
+                    **({"priority_group": reason[:20]} if reason else {}),
                 })
             return issued
 

@@ -127,16 +127,21 @@ CONSENT_TEXT = (
 class RegistrationDesk:
     """Submits a registration: one encrypted ``registration.submitted`` event in the outbox."""
 
-    def __init__(self, store: Store, cipher: Callable[[], OutboxCipher], station_id: str) -> None:
+    def __init__(self, store: Store, cipher: Callable[[], OutboxCipher], station_id: str,
+                 person_secret: bytes = b"") -> None:
         self.store = store
         self.cipher = cipher
         self.station_id = station_id
+        self.person_secret = person_secret
 
     def submit(self, resident: Resident, answers: Answers) -> str:
         from kiosk.store.outbox import add_event
 
         if not answers.complete():
             raise AnswerError("信息不完整")
+        body = payload(answers, resident.id_number, self.station_id)
+        body["identity"] = resident.proof
+        if self.person_secret:
+            body["person_key"] = resident.person(self.person_secret).key
         with self.store.session() as s:
-            return add_event(s, "registration.submitted", payload(answers, resident.id_number, self.station_id),
-                             cipher=self.cipher(), personal=True)
+            return add_event(s, "registration.submitted", body, cipher=self.cipher(), personal=True)

@@ -74,6 +74,11 @@ class VisitManager:
         person = self.person()
         return person.key if person is not None else None
 
+    def identity_proof(self) -> str:
+        """How the logged-in resident proved who they are (idcard, essc, typed), or "none"."""
+        who = self.current.identity
+        return who.proof if who is not None else "none"
+
     def view_vacancy(self, vacancy_id: str) -> None:
         self.current.selected_vacancy = vacancy_id
         if vacancy_id not in self.current.viewed_vacancies:

@@ -15,6 +15,9 @@ from datetime import date
 from kiosk.domain.privacy import mask_id_number, mask_name, person_key
 from kiosk.domain.queue_rules import Person
 
+#: how the resident logged in (``Resident.source``) → the ``identity`` field of events (docs/PROTOCOL.md)
+IDENTITY_PROOF = {"card": "idcard", "qr": "essc", "keyed": "typed"}
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -69,8 +72,13 @@ class Resident:
         """What the session banner shows: 张* · 120104********1234."""
         return f"{self.masked_name} · {self.masked_id}" if self.name else self.masked_id
 
+    @property
+    def proof(self) -> str:
+        """How identity was proven, as events carry it: idcard, essc or typed."""
+        return IDENTITY_PROOF.get(self.source, "typed")
+
     def person(self, secret: bytes) -> Person:
-        return Person(person_key(self.id_number, secret), self.birth_date, self.groups)
+        return Person(person_key(self.id_number, secret), self.birth_date, self.groups, identity=self.proof)
 
 
 def resident_from_keyed(number: str, today: date | None = None) -> Resident:

@@ -55,6 +55,8 @@ class Person:
     key: str
     birth_date: date | None = None
     groups: frozenset[str] = frozenset()
+    #: how identity was proven at login (idcard, essc, typed); the ledger counts by it
+    identity: str = "none"
 
 
 #: The groups staff may mark a waiting ticket with (priority by law or by the station's rules)

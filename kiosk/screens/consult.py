@@ -153,8 +153,9 @@ class ConsultConsentScreen(KioskScreen):
         self.availability_line = describe(a)
 
     def agree(self) -> None:
-        key = self.services.visits.person_key()
-        self.services.nav.go("consult_wait", clear_history=True, topic=self.topic, person_key=key)
+        self.services.nav.go("consult_wait", clear_history=True, topic=self.topic,
+                             person_key=self.services.visits.person_key(),
+                             identity=self.services.visits.identity_proof())
 
     def decline(self) -> None:
         back_to(self, "consult_topic")

@@ -99,10 +99,10 @@ class LiveCall(EventDispatcher):
         self.relay = _Relay(self)
 
     # -- starting (the service's start may block: it runs on a worker thread)
-    def begin(self, consult: ConsultCalls, person_key: str | None) -> None:
+    def begin(self, consult: ConsultCalls, person_key: str | None, identity: str = "none") -> None:
         def start() -> None:
             try:
-                call = consult.start(self.topic, person_key, self.relay)
+                call = consult.start(self.topic, person_key, self.relay, identity=identity)
             except Exception as e:  # noqa: BLE001 - any failure to start is "cannot reach the service"
                 log.warning("consultation could not start: %s", type(e).__name__)
                 Clock.schedule_once(lambda _dt: self.state_changed(ConsultState.FAILED, {"reason": "unreachable"}), 0)
@@ -228,9 +228,11 @@ class ConsultWaitScreen(KioskScreen):
     queue_line = StringProperty("")
     topic = StringProperty("")
 
-    def set_params(self, topic: str = "", person_key: str | None = None, **_params) -> None:
+    def set_params(self, topic: str = "", person_key: str | None = None, identity: str = "none",
+                   **_params) -> None:
         self.topic = topic
         self._person_key = person_key
+        self._identity = identity
 
     def activate(self) -> None:
         consult = self.services.consult
@@ -245,7 +247,7 @@ class ConsultWaitScreen(KioskScreen):
         live.local_view = self.ids.preview
         self.live = live
         self._update()
-        live.begin(consult, getattr(self, "_person_key", None))
+        live.begin(consult, getattr(self, "_person_key", None), getattr(self, "_identity", "none"))
 
     def _update(self, *_args) -> None:
         live = self.live
@@ -282,6 +284,7 @@ class ConsultWaitScreen(KioskScreen):
         self.topic = self.queue_line = ""
         self.headline = CONNECTING_TEXT
         self._person_key = None
+        self._identity = "none"
 
 
 class ConsultCallScreen(KioskScreen):

@@ -99,7 +99,8 @@ class CallbackScreen(KioskScreen):
         key = self.services.visits.person_key()
         self.submitting = True
         self.services.background.submit(self.services.callbacks.request, self._form_id, self.topic,
-                                        self.ids.phone.value, key, on_done=self._done, on_error=self._failed)
+                                        self.ids.phone.value, key, self.services.visits.identity_proof(),
+                                        on_done=self._done, on_error=self._failed)
 
     def _done(self, done: CallbackRequested) -> None:
         self.submitting = False

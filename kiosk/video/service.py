@@ -86,7 +86,7 @@ class ConsultService:
         return Availability(open=a.open, advisors_online=a.advisors_online, waiting=a.waiting,
                             estimated_wait_s=a.estimated_wait_s, reason=a.reason)
 
-    def start(self, topic: str, person_key: str | None, listener: ConsultListener) -> ConsultSession:
+    def start(self, topic: str, person_key: str | None, listener: ConsultListener, identity: str = "none") -> ConsultSession:
         if topic not in self.topics:
             raise ValueError(f"unknown consultation topic {topic!r}")
         if topic in self.identity_required and not person_key:
@@ -100,7 +100,7 @@ class ConsultService:
             old = self.current
             if old is not None and old.state not in FINISHED:
                 old.hang_up()
-            session = self.current = ConsultSession(self, topic, person_key, listener)
+            session = self.current = ConsultSession(self, topic, person_key, listener, identity)
         session.begin()
         return session
 
@@ -157,6 +157,7 @@ class ConsultService:
             "ended_at": _iso(session.ended_at), "duration_s": duration,
             "outcome": "completed" if session.started_at else session.end_reason or "failed",
             "reason": session.end_reason, "reconnects": session.reconnects,
+            "identity": getattr(session, "identity", "none"),
         }
         if session.person_key:
             payload["person_key"] = session.person_key

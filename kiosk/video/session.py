@@ -54,10 +54,13 @@ class _Finished(Exception):
 class ConsultSession:
     """Implements ``kiosk.domain.consult.ConsultCall``. Public methods may be called from any thread."""
 
-    def __init__(self, service: ConsultService, topic: str, person_key: str | None, listener: ConsultListener) -> None:
+    def __init__(self, service: ConsultService, topic: str, person_key: str | None, listener: ConsultListener,
+                 identity: str = "none") -> None:
         self.service = service
         self.topic = topic
         self.person_key = person_key
+        #: how the resident proved identity (idcard, essc, typed; none when anonymous)
+        self.identity = identity if person_key else "none"
         self.listener = listener
         self.state = ConsultState.IDLE
         self.call_id = ""

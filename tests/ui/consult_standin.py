@@ -81,7 +81,7 @@ class StandInConsult:
     def availability(self, topic: str) -> Availability:
         return self.availabilities.get(topic, OPEN)
 
-    def start(self, topic: str, person_key: str | None, listener: ConsultListener) -> StandInCall:
+    def start(self, topic: str, person_key: str | None, listener: ConsultListener, identity: str = "none") -> StandInCall:
         if self.start_error is not None:
             raise self.start_error
         call = StandInCall(topic, person_key, listener)

@@ -66,6 +66,7 @@ def test_register_then_see_recommendations(app):
     data = read_payload(event, app.outbox_cipher())
     assert data["id_number"] == NUMBER and data["phone"] == PHONE and data["desired_occupations"] == ["保洁", "保安"]
     assert data["training_needs"] == ["养老护理"] and data["key_groups"] == []
+    assert data["identity"] == "typed" and len(data["person_key"]) >= 16  # a keyed number, for the ledger
     # 好差评: one tap, anonymous, once
     bar = reg.ids.rating
     tap(next(b for b in bar.ids.buttons.children if b.text == "满意"))

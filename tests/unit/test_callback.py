@@ -25,14 +25,14 @@ def _events(store):
 
 def test_request_is_one_encrypted_event_with_a_reference(desk, store):
     d, cipher = desk
-    done = d.request("form-1", "政策咨询", PHONE, person_key="pk123")
+    done = d.request("form-1", "政策咨询", PHONE, person_key="pk123", identity="essc")
     assert done.masked_phone == "139****5678"
     assert done.reference.startswith("HD-") and len(done.reference) == 8
     (ev,) = _events(store)
     assert ev.id == done.event_id and ev.encrypted and PHONE.encode() not in ev.payload
     data = read_payload(ev, cipher)
     assert data == {"station_id": "TJ-TEST-01", "reference": done.reference, "topic": "政策咨询",
-                    "phone": PHONE, "consent": True, "person_key": "pk123"}
+                    "phone": PHONE, "consent": True, "person_key": "pk123", "identity": "essc"}
 
 
 def test_the_same_form_submitted_twice_is_stored_once(desk, store):
