@@ -26,7 +26,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from kiosk.core.queue import QueueBook
-from kiosk.domain.bookings import (IDENTITY, PRIORITY_REASON, TOKEN_BYTES, AppointmentBook, Booked, BookingRequest,
+from kiosk.domain.bookings import (PRIORITY_REASON, TOKEN_BYTES, AppointmentBook, Booked, BookingRequest,
                                    BookingUnavailable, CheckedIn, Slot)
 from kiosk.domain.queue_rules import Decision, Person, QueueService
 
@@ -70,7 +70,7 @@ class AppointmentDesk:
         request = BookingRequest(
             id=str(uuid.uuid4()), service=code, starts_at=starts_at, token=secrets.token_hex(TOKEN_BYTES),
             person_key=person_key, id_number=resident.id_number, name=resident.name,
-            identity=IDENTITY.get(resident.source, "typed"))
+            identity=resident.proof)
         book = self._book()
         try:
             return book.book(request)

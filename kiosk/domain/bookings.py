@@ -18,7 +18,6 @@ TOKEN_BYTES = 16
 PRIORITY_REASON = "预约"
 UNAVAILABLE_MESSAGE = "现在连不上预约系统，暂时不能预约"
 #: how identity was proven at the kiosk (Resident.source) → the protocol's word
-IDENTITY = {"card": "idcard", "qr": "essc", "keyed": "typed"}
 
 
 @dataclass(frozen=True)
