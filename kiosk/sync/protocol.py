@@ -263,6 +263,7 @@ EVENT_TYPES = (
     "service.rendered", "registration.submitted", "appointment.requested", "home_visit.requested",
     "home_visit.cancelled", "proxy.requested", "proxy.cancelled", "interest.expressed", "consult.requested",
     "consult.ended", "feedback.given", "print.failed", "ticket.prioritized", "consult.callback_requested",
+    "shortlist.printed",
 )
 
 
