@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from kiosk.core import tianjin
 from kiosk.core.appointments import REFERENCE_ALPHABET
+from kiosk.core.capability import new_token, token_hash
 
 if TYPE_CHECKING:
     from kiosk.core.identity import Resident
@@ -256,6 +257,8 @@ class Submitted:
     window: Window
     reason: str
     documents: tuple[str, ...]
+    #: the capability token of the request's phone page (in memory only; its hash went to central)
+    token: str = ""
 
     @property
     def kind_name(self) -> str:
@@ -370,15 +373,17 @@ class HomeServiceDesk:
             raise AlreadyOpen(already_open_message(existing), existing)
         request_id = str(uuid.uuid4())
         prefix = "H" if draft.kind == "home_visit" else "P"
+        token = new_token()
         with self.store.session() as s:
             reference = prefix + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
             s.add(ServiceRequest(id=request_id, kind=draft.kind, reference=reference, person_key=person_key,
                                  window_day=draft.window.day, window_half=draft.window.half, reason=draft.reason,
                                  status="submitted", created_at=self._now().replace(tzinfo=None)))
             add_event(s, f"{KINDS[draft.kind].event}.requested",
-                      payload(draft, resident, person_key, self.station_id, request_id, reference, self.today()),
+                      {**payload(draft, resident, person_key, self.station_id, request_id, reference, self.today()),
+                       "token_hash": token_hash(token)},
                       cipher=self.cipher(), personal=True)
-        return Submitted(request_id, draft.kind, reference, draft.window, draft.reason, draft.documents)
+        return Submitted(request_id, draft.kind, reference, draft.window, draft.reason, draft.documents, token)
 
     def cancel(self, person_key: str, reference: str) -> RequestView:
         """Cancel an open request of this person (a ``….cancelled`` event for central)."""
