@@ -1,7 +1,7 @@
 """A job fair's phone page (``/job-fairs/{id}``): details, the employers, and 报名 when the fair
 takes sign-ups.
 
-The feed item may carry ``employer_list`` (names, or ``{"name", "positions"}``) and
+The feed item may carry ``employer_list`` (the employers' names) and
 ``signup_quota`` (a number > 0: the fair takes that many sign-ups). A sign-up is once per phone
 and fair, refused when the quota is full or the fair is over, and becomes a service record of
 the workload ledger (channel ``phone``).
