@@ -5,11 +5,12 @@ Public by id: ``/jobs/{id}``, ``/shortlists/{id}``, ``/job-fairs/{id}``, ``/serv
 ``/requests/{reference}?k=TOKEN``, ``/callbacks/{TOKEN}``, ``/interests/{TOKEN}``.
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from central.phone import callbacks, fairs, guides, interests, jobs, requests, stations, tickets
+from central.phone.guard import warm_key
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(warm_key)])
 for _module in (jobs, fairs, guides, stations, tickets, requests, callbacks, interests):
     router.include_router(_module.router)
 

@@ -106,6 +106,12 @@ def _key(request: Request) -> bytes:
     return key
 
 
+def warm_key(request: Request) -> None:
+    """Read the CSRF key before a handler opens its transaction: on SQLite a second session opened
+    inside one (to read the key the first time) would wait for the first one's write lock."""
+    _key(request)
+
+
 def csrf_token(request: Request, action: str, now: float | None = None) -> str:
     # issued on the hour, so a public page (and its ETag) stays the same for an hour
     issued = int((time.time() if now is None else now) // 3600 * 3600)

@@ -50,7 +50,7 @@ def _date(value: object) -> str:
 
 def job_link(v: dict, station: str = "") -> str:
     href = f"/jobs/{e(v['id'])}" + (f"?s={e(station)}" if station else "")
-    return (f'<a class="row" href="{href}"><b>{e(v.get("title", ""))}</b>'
+    return (f'<a class="row" href="{href}"><b>{e(v.get("title", ""))}<small>{e(v.get("employer", ""))}</small></b>'
             f'<span>{e(_salary(v))}</span></a>')
 
 
@@ -72,7 +72,8 @@ def interest_form(v: dict, request: Request, station: str, *, name: str = "", ph
 
 def job_html(v: dict, request: Request, station: str, form: str = "") -> str:
     contact = " ".join(x for x in (e(v.get("contact_name", "")), tel(str(v.get("contact_phone", "")))) if x.strip())
-    need = "，".join(x for x in (v.get("education"), v.get("experience"), v.get("age_range")) if x)
+    need = "，".join(f"{label}{x}" for label, x in (("学历", v.get("education")), ("经验", v.get("experience")),
+                                                    ("年龄", v.get("age_range"))) if x)
     facts = rows([
         ("单位", e(v.get("employer", ""))), ("类型", e(f"{v.get('job_type', '')} · 招 {v.get('headcount', '')} 人")),
         ("要求", e(need)), ("工作时间", e(v.get("work_hours", ""))), ("岗位要求", e(v.get("requirements", ""))),

@@ -33,6 +33,7 @@ a.btn,button{background:#0b5cad;color:#fff}a.btn.alt,button.alt{background:#e8ee
 button.warn{background:#c0392b}
 .row{justify-content:space-between;background:#f7f9fc;color:#1d2530;font-weight:400;text-align:left;gap:8px}
 .row span{color:#4a5565;font-size:16px;white-space:nowrap}
+.row small{display:block;font-weight:400;color:#4a5565;font-size:16px}
 a.inline{display:inline-flex;align-items:center;min-height:48px;font-weight:700}
 label{display:block;margin:12px 0 4px;font-weight:700}
 input[type=text],input[type=tel]{width:100%;min-height:48px;font:inherit;padding:8px 10px;border:1px solid #8a97a8;
