@@ -286,3 +286,61 @@ def test_personal_pages_need_the_token_not_the_reference(world):
     with world.db.session() as s:
         stored = [r.token_hash for r in s.scalars(select(PhoneLink))]
     assert stored and all(token not in h for h in stored)  # only hashes are kept
+
+
+def test_an_interest_left_on_the_phone_page_is_kept_for_the_station_that_printed_the_job(world, browser):
+    """End to end: the printed job's QR, the form filled in by touch in Chromium, a wrong number kept
+    for correction, then one row in the station's interests (channel phone) and the resident's page."""
+    from central.models import Interest
+
+    url, _ = world.printed["vacancy"]
+    job_id = url.split("/jobs/", 1)[1].split("?", 1)[0]
+    context = browser.new_context(viewport=VIEWPORTS["360x640"], is_mobile=True, has_touch=True, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.fill("#name", "李四")
+        page.fill("#phone", "1381234567")
+        page.check("input[name=consent]")
+        page.tap("#submit")
+        page.wait_for_selector("#error")
+        assert "11 位手机号码" in page.inner_text("#error") and page.input_value("#phone") == "1381234567"
+        assert page.input_value("#name") == "李四" and page.is_checked("input[name=consent]")
+        page.fill("#phone", "138 1234 5670")
+        page.tap("#submit")
+        page.wait_for_selector("#done")
+        assert "/interests/" in page.url and "待联系" in page.inner_text("#status")
+        assert "138****5670" in page.inner_text("body") and "13812345670" not in page.content()
+        page.screenshot(path=str(world.shots / "interest-left-on-phone-360x640.png"), full_page=True)
+    finally:
+        context.close()
+    with world.db.session() as s:
+        rows = s.scalars(select(Interest).where(Interest.vacancy_id == job_id, Interest.channel == "phone")).all()
+    from tests.sync.centralserver import STATION
+
+    assert [(r.station_id, r.phone, r.name, r.status) for r in rows] == [(STATION, "13812345670", "李四", "new")]
+
+
+def test_a_request_is_cancelled_from_its_slip_after_a_confirmation(world, browser):
+    """Runs last in this module: it changes the request the slip tests above open."""
+    from central.models import FeedItem, ServiceRequestRow
+
+    url, _ = world.printed["service_request"]
+    reference = url.split("/requests/", 1)[1].split("?", 1)[0]
+    context = browser.new_context(viewport=VIEWPORTS["360x640"], is_mobile=True, has_touch=True, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.tap("#cancel")
+        page.wait_for_selector("#confirm")
+        page.screenshot(path=str(world.shots / "service_request-confirm-360x640.png"), full_page=True)
+        with world.db.session() as s:
+            assert s.scalar(select(ServiceRequestRow.status).where(ServiceRequestRow.reference == reference)) == "submitted"
+        page.tap("#yes")
+        page.wait_for_selector("text=申请已撤销")
+        page.goto(url)
+        assert "居民已取消" in page.inner_text("#status") and page.locator("#cancel").count() == 0
+    finally:
+        context.close()
+    with world.db.session() as s:
+        assert s.get(FeedItem, ("service_requests", reference)).data["status"] == "cancelled"
