@@ -1,4 +1,4 @@
-"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, add-advisor."""
+"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, add-advisor, bench."""
 
 from __future__ import annotations
 
@@ -137,6 +137,23 @@ def cmd_add_advisor(args: argparse.Namespace) -> int:
     return 0
 
 
+#: the benchmarks of the central service (modules in bench/)
+CENTRAL_BENCHES = ("pages",)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import importlib
+    import json
+
+    if args.name not in CENTRAL_BENCHES:
+        print(f"unknown benchmark {args.name!r}; available: {', '.join(CENTRAL_BENCHES)}", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    result = importlib.import_module(f"bench.{args.name}").main(args.bench_args)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m central", description="津彩e就业 reference central service")
     parser.add_argument("--db", default=os.environ.get("CENTRAL_DB_URL", DEFAULT_URL),
@@ -186,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="", help="the name residents see (default: the login)")
     p.add_argument("--password", help="the password (asked for when omitted; or $ADVISOR_PASSWORD)")
     p.set_defaults(func=cmd_add_advisor)
+    p = sub.add_parser("bench", help="run a benchmark of the central service and print JSON (progress on stderr)")
+    p.add_argument("name", help="benchmark name: " + ", ".join(CENTRAL_BENCHES))
+    p.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for the benchmark")
+    p.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
