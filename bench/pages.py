@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> dict:
                     help="stop a page's load after this long even if fewer fetches were done (default %(default)s)")
     ap.add_argument("--vacancies", type=int, default=2000)
     args = ap.parse_args(argv)
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request on stderr
     cluster = None
     db_url = args.db
     if not db_url:
