@@ -107,13 +107,18 @@ async def _load(base: str, path: str, clients: int, total: int, cap_s: float) ->
     statuses: dict[int, int] = {}
     body_text = ""
     left = total
+    errors = 0
 
     async def client(c: httpx.AsyncClient) -> None:
-        nonlocal left, body_text
+        nonlocal left, body_text, errors
         while left > 0 and time.perf_counter() < stop_at:
             left -= 1
             t0 = time.perf_counter()
-            r = await c.get(path)
+            try:
+                r = await c.get(path)
+            except httpx.TransportError:  # a keep-alive connection the server closed as it was reused
+                errors += 1
+                continue
             latencies.append(time.perf_counter() - t0)
             statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
             head = sum(len(k) + len(v) + 4 for k, v in r.headers.raw) + 17
@@ -130,7 +135,7 @@ async def _load(base: str, path: str, clients: int, total: int, cap_s: float) ->
     q = statistics.quantiles(latencies, n=20)
     return {"fetches": len(latencies), "bytes": int(statistics.median(sizes)), "external_refs": len(EXTERNAL.findall(body_text)),
             "p50_ms": round(statistics.median(latencies) * 1000, 1), "p95_ms": round(q[18] * 1000, 1),
-            "req_per_s": round(len(latencies) / wall, 1), "statuses": {str(k): v for k, v in sorted(statuses.items())}}
+            "req_per_s": round(len(latencies) / wall, 1), "transport_errors": errors, "statuses": {str(k): v for k, v in sorted(statuses.items())}}
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -56,6 +56,11 @@ def stations(s: Session) -> list[dict]:
 def station(s: Session, station_id: str) -> dict | None:
     if not valid_id(station_id):
         return None
+    row = s.get(FeedItem, ("stations", station_id))
+    if row is not None and not row.deleted:
+        return dict(row.data)
+    if s.get(StationConfig, station_id) is None:
+        return None
     return next((st for st in stations(s) if st["id"] == station_id), None)
 
 
