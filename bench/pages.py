@@ -185,6 +185,9 @@ def main(argv: list[str] | None = None) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the central service did not start") from None
                 time.sleep(0.2)
+        _say("warming up: every page a few times (connection pool, first-request imports) ...")
+        for path in pages.values():
+            asyncio.run(_load(base, path, 10, 50, args.seconds))
         results = {}
         for i, (name, path) in enumerate(pages.items(), 1):
             _say(f"[{i}/{len(pages)}] {name}: {args.requests} fetches by {args.clients} clients ...")
