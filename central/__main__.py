@@ -158,7 +158,7 @@ def cmd_add_advisor(args: argparse.Namespace) -> int:
 
 
 #: the benchmarks of the central service (modules in bench/)
-CENTRAL_BENCHES = ("report",)
+CENTRAL_BENCHES = ("pages", "report")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -169,6 +169,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.name not in CENTRAL_BENCHES:
         print(f"unknown benchmark {args.name!r}; available: {', '.join(CENTRAL_BENCHES)}", file=sys.stderr)
         return 2
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     result = importlib.import_module(f"bench.{args.name}").main(args.bench_args)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
@@ -233,9 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="", help="the name residents see (default: the login)")
     p.add_argument("--password", help="the password (asked for when omitted; or $ADVISOR_PASSWORD)")
     p.set_defaults(func=cmd_add_advisor)
-    p = sub.add_parser("bench", help="run a benchmark of the central service and print JSON "
-                                     f"({', '.join(CENTRAL_BENCHES)})")
-    p.add_argument("name")
+    p = sub.add_parser("bench", help="run a benchmark of the central service and print JSON (progress on stderr)")
+    p.add_argument("name", help="benchmark name: " + ", ".join(CENTRAL_BENCHES))
     p.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for the benchmark")
     p.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)

@@ -26,7 +26,8 @@ from central.appointments_web import public_router as appointment_page_router, s
 from central.consult_api import router as consult_router
 from central.office.routes import router as office_router
 from central.ledger_pages import router as ledger_router
-from central.staff import public_router as ticket_router, router as staff_router
+from central.phone import router as phone_router
+from central.staff import router as staff_router
 from kiosk.sync import protocol as p
 
 log = logging.getLogger("central")
@@ -45,7 +46,7 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAP
     app.include_router(staff_router)  # the staff console and statistics under /staff/
     app.include_router(office_router)  # the back office (意向, 登记与需求, 好差评, accounts, audit) under /staff/
     app.include_router(ledger_router)  # 工作量与绩效: the monthly report and its exports under /staff/ledger
-    app.include_router(ticket_router)  # /tickets/{id}: where a ticket stands, for the QR on it
+    app.include_router(phone_router)  # the resident's pages behind every QR (docs/PHONE_PAGES.md)
     app.include_router(advisor_router)  # the video advisor console under /advisor/
     app.include_router(consult_router)  # the kiosk's consultation signaling under /api/v1/consult/
     app.include_router(appointments_router)  # the kiosk's bookings under /api/v1/appointments
@@ -64,7 +65,11 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAP
         return JSONResponse(body.model_dump(), status_code=e.status, headers=e.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, e: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, e: StarletteHTTPException) -> Response:
+        if e.status_code == 404 and _wants_page(request):
+            from central.phone.layout import not_found
+
+            return not_found()
         # Raised by the framework itself (no such route, wrong method, a body it cannot parse): the
         # same error reply as everything else, so a kiosk can always read why it was refused.
         code = {404: "not_found", 413: "too_large", 429: "rate_limited"}.get(
@@ -157,6 +162,11 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAP
             await asyncio.sleep(0.2)
 
     return app
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page outside the kiosk API (a resident's mistyped or cut-off QR link)."""
+    return not request.url.path.startswith(p.PREFIX) and "text/html" in request.headers.get("accept", "")
 
 
 def _own_station(kiosk: Kiosk, station_id: str) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from kiosk.domain.dates import WEEKDAYS
+
 CSS = """
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -39,7 +41,7 @@ a{color:#0b5cad}
 p,.msg,dd{text-wrap:pretty}
 """
 
-WEEKDAYS = "一二三四五六日"
+
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from central import appointments, callbacks, ledger, service_requests, tickets
+from central.models import Event, Kiosk, QueueTicket, RejectedEvent, ServiceRecord, Shortlist
 from central.office import interests, ratings, registrations
-from central.models import Event, Kiosk, QueueTicket, RejectedEvent, ServiceRecord
+from central.phone import links
 from kiosk.sync import protocol as p
 
 #: Payload keys an event type must carry; anything else is refused with the missing key named.
@@ -40,6 +41,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "consult.ended": ("topic", "call_id", "outcome"),
     "consult.callback_requested": ("reference", "topic", "phone", "consent"),
     "appointment.abandoned": ("appointment_id",),
+    "shortlist.printed": ("shortlist_id", "vacancy_ids"),
 }
 
 
@@ -94,7 +96,27 @@ def _reason(ev: p.EventIn) -> str:
         return service_requests.payload_problem(ev.type, ev.payload)
     if ev.type == callbacks.EVENT_TYPE:
         return callbacks.payload_problem(ev.payload)
+    if ev.type == "shortlist.printed":
+        return _shortlist_problem(ev.payload)
     return ""
+
+
+def _shortlist_problem(pl: dict) -> str:
+    sid, ids = pl.get("shortlist_id"), pl.get("vacancy_ids")
+    if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{22,32}", sid):
+        return "shortlist_id must be 22 to 32 URL-safe characters (at least 128 random bits)"
+    if not isinstance(ids, list) or not 1 <= len(ids) <= 20 or not all(isinstance(x, str) and 0 < len(x) <= 40
+                                                                      for x in ids):
+        return "vacancy_ids must be a list of 1 to 20 vacancy ids"
+    return ""
+
+
+def _shortlist(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
+    """A printed shortlist: its jobs by the random id in its QR (a second event with the same id is ignored)."""
+    pl = ev.payload
+    if s.get(Shortlist, pl["shortlist_id"]) is None:
+        s.add(Shortlist(id=pl["shortlist_id"], station_id=kiosk.station_id, vacancy_ids=list(pl["vacancy_ids"]),
+                        created_at=_now()))
 
 
 def _dt(value) -> datetime | None:  # noqa: ANN001
@@ -109,6 +131,9 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         tickets.on_ticket_issued(s, kiosk.station_id, ev.id, ev.occurred_at, ev.payload)
     elif ev.type in ("home_visit.requested", "proxy.requested"):
         service_requests.on_requested(s, kiosk.station_id, ev.id, ev.payload)
+        links.remember(s, "request", ev.payload["reference"], ev.payload, _now())
+    elif ev.type == "shortlist.printed":
+        _shortlist(s, kiosk, ev)
     elif ev.type in ("home_visit.cancelled", "proxy.cancelled"):
         service_requests.on_cancelled(s, kiosk.station_id, ev.payload)
     elif ev.type in ("ticket.called", "ticket.finished", "ticket.prioritized"):
@@ -119,6 +144,7 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         appointments.on_abandoned(s, kiosk.station_id, ev.payload)
     elif ev.type == callbacks.EVENT_TYPE:
         callbacks.on_requested(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
+        links.remember(s, "callback", ev.id, ev.payload, _now())
     elif ev.type == "interest.expressed":
         interests.on_expressed(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "registration.submitted":

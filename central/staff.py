@@ -25,19 +25,6 @@ COOKIE = "jincai_staff"
 ADMIN_STATION = "-"
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-#: the resident's page a ticket's QR opens: ``/tickets/{id}`` (the id is a random UUID; nothing personal shown)
-public_router = APIRouter(include_in_schema=False)
-
-
-@public_router.get("/tickets/{ticket_id}")
-def ticket_status(ticket_id: str, request: Request) -> HTMLResponse:
-    with _db(request).session() as s:
-        view = tickets.status_view(s, ticket_id[:36])
-    if view is None:
-        return html_page(pages.ticket_page(None), 404)
-    return html_page(pages.ticket_page(view))
-
-
 def _db(request: Request) -> Database:
     return request.app.state.db
 

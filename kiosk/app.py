@@ -82,6 +82,7 @@ SCREENS: dict[str, str] = {
     "consult_ended": "kiosk.screens.consult_call:ConsultEndedScreen",
     "consult_offer": "kiosk.screens.consult_offer:ConsultOfferScreen",
     "consult_callback": "kiosk.screens.consult_offer:CallbackScreen",
+    "interest": "kiosk.screens.interest:InterestScreen",
 }
 
 

@@ -192,6 +192,48 @@ class VideoConfig:
             raise ConfigError(f"video.width/height/fps: {self.width}x{self.height}@{self.fps} is out of range")
 
 
+QR_PLACEHOLDERS = ("central_url", "station_id", "id", "token")
+
+
+@dataclass(frozen=True)
+class QrConfig:
+    """The address behind every kind of QR the kiosk prints or shows (docs/PHONE_PAGES.md).
+
+    Placeholders: ``{central_url}`` (``central.url``), ``{station_id}`` (this station), ``{id}``
+    (the job, shortlist, ticket, fair, service, station or request reference) and ``{token}``
+    (the capability token of a personal page: at least 128 random bits, only its hash leaves the
+    kiosk in the event). A city with its own mobile platform points these at it."""
+
+    job: str = "{central_url}/jobs/{id}?s={station_id}"
+    shortlist: str = "{central_url}/shortlists/{id}"
+    ticket: str = "{central_url}/tickets/{id}"
+    appointment: str = "{central_url}/appointments/{id}"
+    job_fair: str = "{central_url}/job-fairs/{id}?s={station_id}"
+    service: str = "{central_url}/services/{id}"
+    service_request: str = "{central_url}/requests/{id}?k={token}"
+    callback: str = "{central_url}/callbacks/{token}"
+    interest: str = "{central_url}/interests/{token}"
+    station: str = "{central_url}/stations/{id}"
+
+    def __post_init__(self) -> None:
+        import string
+
+        needs = {"job": "id", "shortlist": "id", "ticket": "id", "appointment": "id", "job_fair": "id",
+                 "service": "id", "service_request": "id", "callback": "token", "interest": "token", "station": "id"}
+        for key, need in needs.items():
+            template = getattr(self, key)
+            try:
+                names = {n for _lit, n, _spec, _conv in string.Formatter().parse(template) if n is not None}
+            except ValueError as e:
+                raise ConfigError(f"qr.{key}: {template!r} is not a template: {e}") from None
+            unknown = sorted(names - set(QR_PLACEHOLDERS))
+            if unknown:
+                raise ConfigError(f"qr.{key}: unknown placeholder {{{unknown[0]}}} (known: "
+                                  + ", ".join("{" + n + "}" for n in QR_PLACEHOLDERS) + ")")
+            if need not in names:
+                raise ConfigError(f"qr.{key}: {template!r} must contain {{{need}}}")
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     station: StationConfig
@@ -204,12 +246,7 @@ class KioskConfig:
     video: VideoConfig = field(default_factory=VideoConfig)
     language: Literal["zh_CN"] = "zh_CN"
     data_dir: str = "var"
-    job_url_template: str = "{central_url}/jobs/{id}"
-    ticket_url_template: str = "{central_url}/tickets/{id}"
-    appointment_url_template: str = "{central_url}/appointments/{id}"
-    fair_url_template: str = "{central_url}/job-fairs/{id}"
-    service_url_template: str = "{central_url}/services/{id}"
-    service_request_url_template: str = "{central_url}/requests/{id}"
+    qr: QrConfig = field(default_factory=lambda: QrConfig())
     source: str = ""
 
     @property
@@ -222,23 +259,57 @@ class KioskConfig:
     def database_path(self) -> Path:
         return self.data_path / "kiosk.sqlite3"
 
+    def _url(self, template: str, **values: str) -> str:
+        return template.format(central_url=self.central.url.rstrip("/"), station_id=self.station.id,
+                               **{"id": "", "token": "", **values})
+
     def job_url(self, vacancy_id: str) -> str:
-        return self.job_url_template.format(central_url=self.central.url.rstrip("/"), id=vacancy_id)
+        return self._url(self.qr.job, id=vacancy_id)
+
+    def shortlist_url(self, shortlist_id: str) -> str:
+        return self._url(self.qr.shortlist, id=shortlist_id)
 
     def ticket_url(self, ticket_id: str) -> str:
-        return self.ticket_url_template.format(central_url=self.central.url.rstrip("/"), id=ticket_id)
+        return self._url(self.qr.ticket, id=ticket_id)
 
-    def appointment_url(self, appointment_id: str) -> str:
-        return self.appointment_url_template.format(central_url=self.central.url.rstrip("/"), id=appointment_id)
+    def appointment_url(self, appointment_id: str, token: str = "") -> str:
+        return self._url(self.qr.appointment, id=appointment_id, token=token)
 
     def fair_url(self, fair_id: str) -> str:
-        return self.fair_url_template.format(central_url=self.central.url.rstrip("/"), id=fair_id)
+        return self._url(self.qr.job_fair, id=fair_id)
 
     def service_url(self, service_id: str) -> str:
-        return self.service_url_template.format(central_url=self.central.url.rstrip("/"), id=service_id)
-    def service_request_url(self, reference: str) -> str:
+        return self._url(self.qr.service, id=service_id)
+
+    def service_request_url(self, reference: str, token: str = "") -> str:
         """The status page of a home-visit or proxy request (printed as a QR, scanned at any kiosk)."""
-        return self.service_request_url_template.format(central_url=self.central.url.rstrip("/"), id=reference)
+        return self._url(self.qr.service_request, id=reference, token=token)
+
+    def callback_url(self, token: str) -> str:
+        return self._url(self.qr.callback, token=token)
+
+    def interest_url(self, token: str) -> str:
+        return self._url(self.qr.interest, token=token)
+
+    def station_url(self, station_id: str) -> str:
+        return self._url(self.qr.station, id=station_id)
+
+    # the templates the scanner recognises when a printed QR is held to a kiosk
+    @property
+    def job_url_template(self) -> str:
+        return self.qr.job
+
+    @property
+    def ticket_url_template(self) -> str:
+        return self.qr.ticket
+
+    @property
+    def service_request_url_template(self) -> str:
+        return self.qr.service_request
+
+    @property
+    def appointment_url_template(self) -> str:
+        return self.qr.appointment
 
 
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:

@@ -500,6 +500,23 @@ class Tour:
             detail.ids.scroll.scroll_y = 0
             yield 0.5
             self.shot(f"{orient}-06-vacancy-detail-end")
+            from kiosk.domain.identity import Resident
+
+            app.visits.set_identity(Resident("11010519491231002X", datetime(1949, 12, 31).date()))
+            tap(detail.ids.apply)
+            form = app.screen("interest")
+            yield lambda: nav.current == "interest"
+            for d in "13912345678":
+                tap(next(k for k in form.ids.phone.children if k.text == d))
+            yield 0.3
+            self.shot(f"{orient}-06c-interest-phone")
+            tap(form.ids.next)
+            yield 0.3
+            self.shot(f"{orient}-06d-interest-consent")
+            tap(form.ids.submit)
+            yield lambda: form.step == "done" and bg.pending == 0
+            yield 0.5
+            self.shot(f"{orient}-06e-interest-done")
             nav.go("shortlist")
             shortlist = app.screen("shortlist")
             yield lambda: len(shortlist.ids.cards.children) == 1

@@ -10,6 +10,7 @@ from central.models.consult import FINISHED, Advisor, ConsultRequest
 from central.models.interests import INTEREST_CHANNELS, INTEREST_STATUSES, Interest
 from central.models.ratings import Rating
 from central.models.registrations import FOLLOWUP_STATUSES, Registration
+from central.models.phone import LINK_KINDS, FairSignup, PhoneLink, Shortlist
 from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, StaffUser
 from central.models.service_requests import ServiceRequestRow
 from central.models.sync import (
@@ -29,4 +30,4 @@ from central.models.sync import (
 __all__ = ["APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "AUDIT_ACTIONS", "AuditEntry", "Rating", "FOLLOWUP_STATUSES", "Registration", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
-           "StationConfig"]
+           "StationConfig", "LINK_KINDS", "FairSignup", "PhoneLink", "Shortlist"]

@@ -39,9 +39,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def reference_of(interest_id: str) -> str:
-    """The 登记编号 the kiosk prints on the slip: the first 8 characters of the id, upper case."""
-    return interest_id.replace("-", "")[:8].upper()
+def reference_of(interest_id: str, pl: dict | None = None) -> str:
+    """The reference the kiosk printed on the slip (``reference`` in the event, YX…); for an event
+    without one (an older kiosk), the first 8 characters of the id, upper case."""
+    sent = _text(pl or {}, "reference", 16)
+    return sent if sent.isalnum() and sent.isascii() else interest_id.replace("-", "")[:8].upper()
 
 
 def feed_item(row: Interest) -> dict:
@@ -71,7 +73,7 @@ def on_expressed(s: Session, station_id: str, event_id: str, occurred_at: dateti
     token_hash = _text(pl, "token_hash", 64) or None
     if token_hash and s.scalar(select(Interest.id).where(Interest.token_hash == token_hash)):
         token_hash = None
-    row = Interest(id=event_id, reference=reference_of(event_id), token_hash=token_hash, station_id=station_id,
+    row = Interest(id=event_id, reference=reference_of(event_id, pl), token_hash=token_hash, station_id=station_id,
                    vacancy_id=_text(pl, "vacancy_id", 40), title=_text(pl, "title", 100),
                    employer=_text(pl, "employer", 100), channel="kiosk", person_key=_text(pl, "person_key", 64),
                    name=_text(pl, "name", 40), phone=_text(pl, "phone", 11), id_number=_text(pl, "id_number", 18),

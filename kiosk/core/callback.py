@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.domain.bookings import REFERENCE_ALPHABET
+from kiosk.domain.capability import new_token, token_hash
 from kiosk.domain.privacy import mask_phone
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ class CallbackRequested:
     event_id: str
     reference: str
     masked_phone: str
+    topic: str = ""
+    #: the capability token of the request's phone page (in memory only; its hash went to central)
+    token: str = ""
 
 
 def check_phone(phone: str) -> str:
@@ -81,14 +85,15 @@ class CallbackDesk:
             if form_id in self._done:
                 return self._done[form_id]
             reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
+            token = new_token()
             payload = {"station_id": self.station_id, "reference": reference, "topic": topic,
-                       "phone": digits, "consent": True}
+                       "phone": digits, "consent": True, "token_hash": token_hash(token)}
             if person_key:
                 payload["person_key"] = person_key
                 payload["identity"] = identity
             with self.store.session() as s:
                 event_id = add_event(s, EVENT_TYPE, payload, cipher=self.cipher(), personal=True)
-            done = CallbackRequested(event_id, reference, mask_phone(digits))
+            done = CallbackRequested(event_id, reference, mask_phone(digits), topic, token)
             self._done[form_id] = done
             while len(self._done) > FORMS_REMEMBERED:
                 self._done.pop(next(iter(self._done)))

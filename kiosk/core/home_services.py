@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Literal
 
 from kiosk.domain import tianjin
 from kiosk.domain.bookings import REFERENCE_ALPHABET
+from kiosk.domain.capability import new_token, token_hash
+from kiosk.domain.dates import WEEKDAYS
 
 if TYPE_CHECKING:
     from kiosk.domain.identity import Resident
@@ -59,7 +61,6 @@ STATUS_NAMES = {
 }
 OPEN_STATUSES = frozenset({"submitted", "accepted", "scheduled"})
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-WEEKDAYS = "一二三四五六日"
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,8 @@ class Submitted:
     window: Window
     reason: str
     documents: tuple[str, ...]
+    #: the capability token of the request's phone page (in memory only; its hash went to central)
+    token: str = ""
 
     @property
     def kind_name(self) -> str:
@@ -333,8 +336,9 @@ class HomeServiceDesk:
 
     def by_reference(self, reference: str) -> RequestView | None:
         """A request by its printed reference (a scanned QR): made here, or known from the feed."""
-        from kiosk.store.models import ServiceRequest, ServiceRequestStatus
         from sqlalchemy import select
+
+        from kiosk.store.models import ServiceRequest, ServiceRequestStatus
 
         ref = reference.strip().upper()
         with self.store.read() as s:
@@ -374,15 +378,17 @@ class HomeServiceDesk:
             raise AlreadyOpen(already_open_message(existing), existing)
         request_id = str(uuid.uuid4())
         prefix = "H" if draft.kind == "home_visit" else "P"
+        token = new_token()
         with self.store.session() as s:
             reference = prefix + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
             s.add(ServiceRequest(id=request_id, kind=draft.kind, reference=reference, person_key=person_key,
                                  window_day=draft.window.day, window_half=draft.window.half, reason=draft.reason,
                                  status="submitted", created_at=self._now().replace(tzinfo=None)))
             add_event(s, f"{KINDS[draft.kind].event}.requested",
-                      payload(draft, resident, person_key, self.station_id, request_id, reference, self.today()),
+                      {**payload(draft, resident, person_key, self.station_id, request_id, reference, self.today()),
+                       "token_hash": token_hash(token)},
                       cipher=self.cipher(), personal=True)
-        return Submitted(request_id, draft.kind, reference, draft.window, draft.reason, draft.documents)
+        return Submitted(request_id, draft.kind, reference, draft.window, draft.reason, draft.documents, token)
 
     def cancel(self, person_key: str, reference: str) -> RequestView:
         """Cancel an open request of this person (a ``….cancelled`` event for central)."""

@@ -1,11 +1,22 @@
-"""投递意向: a resident asks the station to pass their interest in a vacancy to the employer."""
+"""投递意向: a resident asks the station to pass their interest in a vacancy to the employer.
+
+The interest carries a phone (typed on the keypad, with consent) so that staff can reach the
+person, a short reference for the counter, and the SHA-256 of a capability token: the slip's QR
+opens the interest's phone page (``config.interest_url(token)``), where its status shows.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
+
+from kiosk.domain.bookings import REFERENCE_ALPHABET
+from kiosk.domain.capability import new_token, token_hash
+from kiosk.domain.privacy import mask_phone
 
 if TYPE_CHECKING:
     from kiosk.domain.identity import Resident
@@ -13,9 +24,33 @@ if TYPE_CHECKING:
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
 
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+REFERENCE_PREFIX = "YX"
 
-def consent_text(vacancy: VacancyView) -> str:
-    return (f"我们会把您的身份证号发给本驿站，由工作人员核实后推荐给“{vacancy.employer}”，"
+
+class InterestRefused(ValueError):
+    """Why an interest was not taken; the message is for the resident."""
+
+
+@dataclass(frozen=True)
+class InterestExpressed:
+    event_id: str
+    reference: str
+    masked_phone: str
+    #: the capability token of the interest's phone page (in memory only; its hash went to central)
+    token: str
+
+
+def check_phone(phone: str) -> str:
+    digits = phone.strip()
+    if not PHONE_RE.match(digits):
+        raise InterestRefused("请输入 11 位手机号码，以 1 开头")
+    return digits
+
+
+def consent_text(vacancy: VacancyView, masked_phone: str = "") -> str:
+    phone = f"和手机号{masked_phone}" if masked_phone else ""
+    return (f"我们会把您的身份证号{phone}发给本驿站，由工作人员核实后推荐给“{vacancy.employer}”，"
             f"用于“{vacancy.title}”岗位的面试联系，不作他用。本机不保存您的信息。")
 
 
@@ -46,11 +81,8 @@ class InterestView:
     created_at: datetime
     status: str
     kind: str = "interest"
-
-    @property
-    def reference(self) -> str:
-        """The 登记编号 printed on the slip."""
-        return self.id.replace("-", "")[:8].upper()
+    #: the reference printed on the slip
+    reference: str = ""
 
     @property
     def status_name(self) -> str:
@@ -67,7 +99,7 @@ class InterestView:
     @property
     def reference_label(self) -> str:
         """What the printed slip calls the reference."""
-        return "登记编号"
+        return "意向编号"
 
     @property
     def reason(self) -> str:
@@ -89,25 +121,27 @@ class InterestDesk:
         self.cipher = cipher
         self.station_id = station_id
 
-    def express(self, resident: Resident, vacancy: VacancyView, person_key: str = "") -> str:
+    def express(self, resident: Resident, vacancy: VacancyView, phone: str, person_key: str = "") -> InterestExpressed:
         """One encrypted ``interest.expressed`` event, committed before anything is printed; with
         ``person_key``, also the row 我的申请 lists, in the same transaction."""
-        from datetime import timezone
-
         from kiosk.store.models import InterestMark
         from kiosk.store.outbox import add_event
 
+        digits = check_phone(phone)
+        token = new_token()
+        reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
         with self.store.session() as s:
             event_id = add_event(s, "interest.expressed", {
                 "station_id": self.station_id, "vacancy_id": vacancy.id, "employer": vacancy.employer,
-                "title": vacancy.title, "id_number": resident.id_number, "consent": True,
+                "title": vacancy.title, "id_number": resident.id_number, "phone": digits, "consent": True,
+                "reference": reference, "token_hash": token_hash(token),
                 **({"person_key": person_key} if person_key else {}),
             }, cipher=self.cipher(), personal=True)
             if person_key:
                 s.add(InterestMark(id=event_id, person_key=person_key, vacancy_id=vacancy.id[:40],
-                                   title=vacancy.title[:100], employer=vacancy.employer[:120],
+                                   title=vacancy.title[:100], employer=vacancy.employer[:120], reference=reference,
                                    created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
-            return event_id
+        return InterestExpressed(event_id, reference, mask_phone(digits), token)
 
     def mine(self, person_key: str) -> list[InterestView]:
         """The person's interests taken at this kiosk, newest first, with their status from central."""
@@ -120,4 +154,5 @@ class InterestDesk:
                              .outerjoin(InterestStatus, InterestStatus.id == InterestMark.id)
                              .where(InterestMark.person_key == person_key)
                              .order_by(InterestMark.created_at.desc())).all()
-            return [InterestView(m.id, m.title, m.employer, m.created_at, st or "new") for m, st in rows]
+            return [InterestView(m.id, m.title, m.employer, m.created_at, st or "new", reference=m.reference)
+                    for m, st in rows]

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kiosk.domain.dates import when_text
 from kiosk.domain.geo import describe_distance, distance_m
 
 if TYPE_CHECKING:
     from kiosk.domain.search import Station
     from kiosk.store.engine import Store
-
-WEEKDAYS = "一二三四五六日"
-
 
 @dataclass(frozen=True)
 class FairView:
@@ -62,14 +60,6 @@ class FairView:
     @property
     def groups_text(self) -> str:
         return "、".join(self.target_groups) if self.target_groups else "所有求职者"
-
-
-def when_text(start: datetime, end: datetime) -> str:
-    """'11月28日（周五）9:30-12:30', or a date range for a fair of several days."""
-    day = f"{start.month}月{start.day}日（周{WEEKDAYS[start.weekday()]}）"
-    if start.date() == end.date():
-        return f"{day}{start:%H:%M}-{end:%H:%M}"
-    return f"{start.month}月{start.day}日 至 {end.month}月{end.day}日"
 
 
 def to_row(v: FairView) -> dict:

@@ -65,14 +65,29 @@ class PrintDesk:
         return self._print(receipts.vacancy(v, self.config.job_url(v.id), self.config.station, now or datetime.now()))
 
     def shortlist(self, vs: Sequence[Any], now: datetime | None = None) -> PrintOutcome:
-        return self._print(receipts.shortlist(vs, self.config.job_url, self.config.station, now or datetime.now()))
+        """The shortlist, with one QR for the whole list: its jobs go to central first as a
+        ``shortlist.printed`` event under a random id (the id in the QR), then the paper."""
+        from kiosk.domain.capability import new_token
+        from kiosk.store.outbox import add_event
 
-    def interest_slip(self, v, event_id: str, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
-        """The slip that confirms a registered interest (no personal data on it)."""
-        lines = [f"岗位：{v.title}", f"单位：{v.employer}", f"登记编号：{event_id[:8].upper()}",
-                 "驿站工作人员会尽快与您联系；如需撤回，请到服务窗口办理。"]
-        return self._print(receipts.notice("投递意向已登记", lines, self.config.station, now or datetime.now(),
-                                           ref=event_id[:36], qr_url=self.config.job_url(v.id)))
+        shortlist_id = new_token()
+        with self.store.session() as s:
+            add_event(s, "shortlist.printed", {"station_id": self.config.station.id, "shortlist_id": shortlist_id,
+                                               "vacancy_ids": [v.id for v in vs][:20]})
+        return self._print(receipts.shortlist(vs, self.config.job_url, self.config.station, now or datetime.now(),
+                                              list_url=self.config.shortlist_url(shortlist_id)))
+
+    def interest_slip(self, v, done, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """The slip that confirms a registered interest (``interest.InterestExpressed``): masked phone,
+        reference, and the QR of the interest's own phone page."""
+        return self._print(receipts.interest(v.title, v.employer, done.reference, done.masked_phone,
+                                             self.config.station, self.config.interest_url(done.token),
+                                             now or datetime.now()))
+
+    def callback(self, done, now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
+        """The 回电申请 slip (``callback.CallbackRequested``) with the QR of its phone page."""
+        return self._print(receipts.callback(done.reference, done.topic, done.masked_phone, self.config.station,
+                                             self.config.callback_url(done.token), now or datetime.now()))
 
     def appointment(self, booked, identity: str = "", now: datetime | None = None) -> PrintOutcome:  # noqa: ANN001
         """The booking confirmation (``appointments.Booked``), with a QR to it."""
@@ -98,5 +113,6 @@ class PrintDesk:
         r = receipts.ServiceRequest(submitted.kind_name, submitted.reference, submitted.window.label,
                                     submitted.reason, street, identity, submitted.documents)
         return self._print(receipts.service_request(r, self.config.station,
-                                                    self.config.service_request_url(submitted.reference),
+                                                    self.config.service_request_url(submitted.reference,
+                                                                                    submitted.token),
                                                     now or datetime.now()))

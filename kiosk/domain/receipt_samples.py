@@ -13,9 +13,11 @@ from kiosk.domain.geo import describe_distance, walking_minutes
 from kiosk.domain.queue_rules import STATION_TZ, IssuedTicket
 from kiosk.domain.vacancy_views import VacancyView
 
-KINDS = ("ticket", "vacancy", "shortlist", "appointment", "service_request", "notice")
+KINDS = ("ticket", "vacancy", "shortlist", "appointment", "service_request", "callback", "interest", "notice")
 PRINTED_AT = datetime(2025, 3, 18, 9, 42, tzinfo=STATION_TZ)
 CENTRAL = "https://jy.example.tj.cn"
+#: a made-up capability token (128 bits, as the kiosk makes them)
+TOKEN = "q3Vt0mXo5d9Lb2RkZpA8wQ"
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,17 @@ def sample(kind: str) -> R.Receipt:
     if kind == "vacancy":
         return R.vacancy(VACANCIES[0], job_url(VACANCIES[0].id), STATION, PRINTED_AT)
     if kind == "shortlist":
-        return R.shortlist(VACANCIES, job_url, STATION, PRINTED_AT)
+        return R.shortlist(VACANCIES, job_url, STATION, PRINTED_AT, list_url=f"{CENTRAL}/shortlists/{TOKEN}")
     if kind == "appointment":
         return R.appointment(APPOINTMENT, STATION, f"{CENTRAL}/appointments/{APPOINTMENT.id}", PRINTED_AT)
     if kind == "service_request":
         return R.service_request(SERVICE_REQUEST, STATION, f"{CENTRAL}/requests/{SERVICE_REQUEST.reference}", PRINTED_AT)
+    if kind == "callback":
+        return R.callback("HD-7G4UD", "政策咨询", "139****5678", STATION, f"{CENTRAL}/callbacks/{TOKEN}", PRINTED_AT)
+    if kind == "interest":
+        v = VACANCIES[2]
+        return R.interest(v.title, v.employer, "YXLGQ94G", "139****5678", STATION, f"{CENTRAL}/interests/{TOKEN}",
+                          PRINTED_AT)
     if kind == "notice":
         return R.notice("打印测试", ["打印机工作正常。", "中文、数字 0123456789 与二维码均应清晰。"], STATION, PRINTED_AT,
                         qr_url=f"{CENTRAL}/stations/TJ-HP-NSJ-01")

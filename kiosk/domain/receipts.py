@@ -74,7 +74,7 @@ Block = Text | KeyValue | Rule | QR | Feed | Logo
 
 @dataclass(frozen=True)
 class Receipt:
-    kind: str  # ticket | vacancy | shortlist | appointment | service_request | notice | job_fair | service
+    kind: str  # ticket | vacancy | shortlist | appointment | service_request | callback | interest | notice | job_fair | service
     ref: str  # what it is about (ticket id, vacancy id, ...); never personal data
     blocks: tuple[Block, ...]
     cut: bool = True
@@ -249,8 +249,10 @@ def vacancy(v: Any, url: str, station: Any, printed_at: datetime) -> Receipt:
     return Receipt("vacancy", v.id, tuple(blocks))
 
 
-def shortlist(vs: Sequence[Any], url: Callable[[str], str], station: Any, printed_at: datetime) -> Receipt:
-    """The resident's shortlist: each vacancy in brief with its own QR."""
+def shortlist(vs: Sequence[Any], url: Callable[[str], str], station: Any, printed_at: datetime,
+              list_url: str = "") -> Receipt:
+    """The resident's shortlist: each vacancy in brief with its own QR, and (``list_url``) one QR
+    that opens the whole list on a phone."""
     if not vs:
         raise ValueError("an empty shortlist is not printed")
     blocks: list[Block] = [
@@ -263,6 +265,8 @@ def shortlist(vs: Sequence[Any], url: Callable[[str], str], station: Any, printe
         first, *rest = _vacancy_blocks(v, url(v.id), full=False)
         blocks.append(Text(f"{i}. {first.text}", bold=True))
         blocks += rest
+    if list_url:
+        blocks += [Rule(), QR(list_url, "扫码在手机上查看整张清单")]
     blocks += _footer(station, printed_at)
     return Receipt("shortlist", ",".join(v.id for v in vs)[:40], tuple(blocks))
 
@@ -338,6 +342,48 @@ def service_request(r: ServiceRequest, station: Any, qr_url: str, printed_at: da
         *_footer(station, printed_at),
     ]
     return Receipt("service_request", r.reference, tuple(blocks))
+
+
+def callback(reference: str, topic: str, masked_phone: str, station: Any, qr_url: str,
+             printed_at: datetime) -> Receipt:
+    """The 回电申请 slip: the reference, the masked number the advisor will call, a QR to its status."""
+    blocks: list[Block] = [
+        Logo(),
+        Text("津彩e就业 · 回电申请", "center", bold=True),
+        Text(station.name, "center"),
+        Rule(),
+        Text(reference, "center", size=2, bold=True),
+        Feed(),
+        KeyValue("咨询主题", topic),
+        KeyValue("回电号码", redact(masked_phone)),
+        KeyValue("状态", "已提交，等待指导师回电"),
+        Text("指导师会在工作时间打电话给您，请留意接听。扫下面的二维码可查看是否已回电。"),
+        QR(qr_url, "扫码查看回电进度"),
+        *_footer(station, printed_at),
+    ]
+    return Receipt("callback", reference, tuple(blocks))
+
+
+def interest(title: str, employer: str, reference: str, masked_phone: str, station: Any, qr_url: str,
+             printed_at: datetime) -> Receipt:
+    """The slip confirming a registered interest in a job, with a QR to follow it."""
+    blocks: list[Block] = [
+        Logo(),
+        Text("津彩e就业 · 投递意向已登记", "center", bold=True),
+        Text(station.name, "center"),
+        Rule(),
+        Text(title, size=2 if text_width(title) <= 16 else 1, bold=True),
+        KeyValue("单位", employer),
+        KeyValue("登记编号", reference, bold=True),
+    ]
+    if masked_phone:
+        blocks.append(KeyValue("联系电话", redact(masked_phone)))
+    blocks += [
+        Text("驿站工作人员会尽快与您联系；如需撤回，请到服务窗口办理。扫下面的二维码可查看进展。"),
+        QR(qr_url, "扫码查看意向进展"),
+        *_footer(station, printed_at),
+    ]
+    return Receipt("interest", reference, tuple(blocks))
 
 
 def notice(title: str, lines: Sequence[str], station: Any, printed_at: datetime, ref: str = "",

@@ -107,7 +107,7 @@ _ID = r"(?P<id>[A-Za-z0-9][A-Za-z0-9._~-]{0,63})"
 
 
 def url_pattern(template: str, central_url: str) -> re.Pattern[str]:
-    """A pattern matching URLs made from ``template`` (with ``{central_url}`` and ``{id}``)."""
+    """A pattern matching URLs made from ``template`` (``{central_url}``, ``{id}``, ``{token}``, ``{station_id}``)."""
     parts = []
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         parts.append(re.escape(literal))
@@ -115,6 +115,10 @@ def url_pattern(template: str, central_url: str) -> re.Pattern[str]:
             parts.append(re.escape(central_url.rstrip("/")))
         elif name == "id":
             parts.append(_ID)
+        elif name == "token":
+            parts.append(r"[A-Za-z0-9_-]*")
+        elif name == "station_id":
+            parts.append(r"[A-Za-z0-9_.:-]*")
         elif name is not None:
             raise ValueError(f"unknown placeholder {{{name}}} in {template!r}")
     body = "".join(parts)

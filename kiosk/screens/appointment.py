@@ -15,6 +15,7 @@ from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk import theme
 from kiosk.domain.bookings import UNAVAILABLE_MESSAGE, Booked, BookingRefused, BookingUnavailable, Slot
+from kiosk.domain.dates import WEEKDAYS
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton
 from kiosk.widgets.dialog import ConfirmDialog
@@ -22,7 +23,6 @@ from kiosk.widgets.visibility import set_shown
 
 log = logging.getLogger(__name__)
 
-WEEKDAYS = "一二三四五六日"
 
 
 def day_label(d: date, today: date) -> str:

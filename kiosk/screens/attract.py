@@ -9,9 +9,9 @@ from kivy.clock import Clock
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 
 from kiosk.core.vacancies import active_announcements
+from kiosk.domain.dates import WEEKDAYS
 from kiosk.screens.base import KioskScreen, load_kv
 
-WEEKDAYS = "一二三四五六日"
 ROTATE_S = 6.0
 #: Announcements load just after the screen is up, so the first frame does not wait for them.
 ANNOUNCEMENTS_AFTER_S = 0.3

@@ -56,6 +56,8 @@ class CallbackScreen(KioskScreen):
     consent = StringProperty("")
     reference = StringProperty("")
     masked = StringProperty("")
+    qr_data = StringProperty("")
+    print_status = StringProperty("")
     submitting = BooleanProperty(False)
     grouped_phone = staticmethod(grouped_phone)
 
@@ -107,7 +109,17 @@ class CallbackScreen(KioskScreen):
         self.reference = done.reference
         self.masked = done.masked_phone
         self.ids.phone.clear()
+        self.qr_data = self.services.config.callback_url(done.token)
+        self.print_status = "正在打印回电申请单…"
         self.step = "done"
+        self.services.background.submit(self.services.printing.callback, done, on_done=self._printed,
+                                        on_error=lambda _e: self._printed(None))
+
+    def _printed(self, outcome) -> None:  # noqa: ANN001 - a printing.PrintOutcome
+        if self.step != "done":
+            return
+        self.print_status = ("请取走回电申请单，扫码可查看回电进度" if outcome is not None and outcome.printed
+                             else "申请单未能打印，请用手机扫码保存")
 
     def _failed(self, e: BaseException) -> None:
         self.submitting = False
@@ -121,7 +133,7 @@ class CallbackScreen(KioskScreen):
     def reset(self) -> None:
         self.ids.phone.clear()
         self.step = "phone"
-        self.error = self.consent = self.reference = self.masked = ""
+        self.error = self.consent = self.reference = self.masked = self.qr_data = self.print_status = ""
         self.submitting = False
         self._form_id = uuid.uuid4().hex
 

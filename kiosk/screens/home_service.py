@@ -377,7 +377,7 @@ class HomeServiceScreen(KioskScreen):
         street = self.draft.address.street
         self.draft.clear()
         self.submitted = sub
-        self.qr_data = self.services.config.service_request_url(sub.reference)
+        self.qr_data = self.services.config.service_request_url(sub.reference, sub.token)
         self.flow = []
         self._set("done", f"{sub.kind_name}申请已提交",
                   "驿站工作人员会打电话和您确认时间。再来驿站时，点“上门·代办”→“我的申请”可查看进度")

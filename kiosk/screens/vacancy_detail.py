@@ -53,35 +53,14 @@ class VacancyDetailScreen(KioskScreen):
         self.toast(f"已加入清单，共 {n} 个" if self.in_shortlist else "已移出清单")
 
     def express_interest(self) -> None:
-        """我要投递: identity first, then explicit consent, then the encrypted event."""
-        from kiosk.core.interest import consent_text
-        from kiosk.widgets.dialog import ConfirmDialog
-
+        """我要投递: identity first, then the phone and the explicit consent (the interest screen)."""
         if self.vacancy is None:
             return
         if self.services.visits.current.identity is None:
             self.go("login", next="vacancy_detail", next_params={"vacancy_id": self.vacancy.id},
                     purpose="投递意向需要先验证身份")
             return
-        vacancy = self.vacancy
-        self.dialog = ConfirmDialog(title="同意后提交投递意向", message=consent_text(vacancy), yes_text="同意并投递",
-                                    no_text="不投递", on_yes=lambda: self._send_interest(vacancy))
-        self.dialog.open(animation=False)
-
-    def _send_interest(self, vacancy) -> None:
-        resident = self.services.visits.current.identity
-        key = resident.person(self.services.config.central.person_key_secret.encode()).key
-        self.services.background.submit(self.services.interest.express, resident, vacancy, key,
-                                        on_done=lambda event_id: self._interest_sent(vacancy, event_id),
-                                        on_error=lambda e: self.toast("暂时无法提交，请到服务窗口办理"))
-
-    def _interest_sent(self, vacancy, event_id: str) -> None:
-        """Committed; now the confirming slip (the interest stands whether it prints or not)."""
-        self.toast("已提交投递意向，驿站工作人员会联系您。正在打印确认单…")
-        self.services.background.submit(
-            self.services.printing.interest_slip, vacancy, event_id,
-            on_done=lambda o: self.toast("已提交投递意向，请取走确认单" if o.printed
-                                         else "已提交投递意向，驿站工作人员会联系您（确认单未能打印）"))
+        self.go("interest", vacancy=self.vacancy)
 
     def print_vacancy(self) -> None:
         if self.vacancy is None:

@@ -258,6 +258,8 @@ class InterestMark(Base):
     vacancy_id: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(100), default="")
     employer: Mapped[str] = mapped_column(String(120), default="")
+    #: the reference printed on the slip (YX…)
+    reference: Mapped[str] = mapped_column(String(12), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -182,6 +182,11 @@ class JobFairItem(Strict):
     contact: Annotated[str, StringConstraints(max_length=80)] = ""
     url: Annotated[str, StringConstraints(max_length=300)] = ""
     status: Literal["scheduled", "cancelled"] = "scheduled"
+    #: the employers taking part, for the fair's phone page (the kiosk keeps only the count)
+    employer_list: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(
+        default_factory=list, max_length=500)
+    #: > 0: the fair takes that many sign-ups (报名) on its phone page; 0: no sign-up
+    signup_quota: int = Field(default=0, ge=0, le=100_000)
     updated_at: datetime
 
     @field_validator("starts_at", "ends_at")
@@ -281,6 +286,7 @@ EVENT_TYPES = (
     "home_visit.cancelled", "proxy.requested", "proxy.cancelled", "interest.expressed", "consult.requested",
     "consult.ended", "feedback.given", "print.failed", "ticket.prioritized", "consult.callback_requested",
     "appointment.abandoned",
+    "shortlist.printed",
 )
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain.receipt_samples import job_url, sample, TICKET, VACANCIES
+from kiosk.domain.receipt_samples import CENTRAL, TOKEN, job_url, sample, TICKET, VACANCIES
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.sim.escpos_printer import Image, Interpreter, QRCode, draw
@@ -34,7 +34,7 @@ def test_every_qr_of_a_58mm_shortlist_decodes(tmp_path):
     interp.feed(render(sample("shortlist"), p).data)
     img = draw(interp.receipts[0], p.dots)
     assert img.width == 384 + 32
-    assert qr_texts(img) == sorted(job_url(v.id) for v in VACANCIES)
+    assert qr_texts(img) == sorted([job_url(v.id) for v in VACANCIES] + [f"{CENTRAL}/shortlists/{TOKEN}"])
 
 
 def test_text_decodes_in_chinese_mode_only():

@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 FIRST17 = "12010119850505002"
 NUMBER = FIRST17 + check_char(FIRST17)
+PHONE = "13712345678"
 
 
 def _express_interest_by_touch(app, who: Resident):
@@ -38,8 +39,13 @@ def _express_interest_by_touch(app, who: Resident):
     app.screen("login").accept(who)
     wait_until(lambda: app.nav.current == "vacancy_detail" and detail.vacancy is not None, what="back to the job")
     tap(detail.ids.apply)
-    tap(detail.dialog.ids.yes)
-    wait_until(lambda: app.background.pending == 0 and "已提交投递意向" in app.toast.text, what="the interest")
+    form = app.screen("interest")
+    wait_until(lambda: app.nav.current == "interest" and form.step == "phone", what="the phone form")
+    for d in PHONE:
+        tap(next(k for k in form.ids.phone.children if k.text == d))
+    tap(form.ids.next)
+    tap(form.ids.submit)
+    wait_until(lambda: form.step == "done" and app.background.pending == 0, timeout=20, what="the interest")
     return vacancy
 
 

@@ -114,7 +114,9 @@ def test_home_visit_by_touch_with_eligibility_back_print_and_rating(at_wednesday
     slip = sim.receipts[-1].text()
     assert ref in slip and "职业指导" in slip and "1月10日（周四）下午" in slip and "120101********" in slip
     assert YOUNG not in slip and PHONE not in slip and "502" not in slip  # masked identity, no door number
-    assert qr_texts(sim.image(-1)) == [app.kiosk_config.service_request_url(ref)]
+    token = hs.submitted.token
+    assert len(token) >= 22  # at least 128 random bits; only its hash went into the event
+    assert qr_texts(sim.image(-1)) == [app.kiosk_config.service_request_url(ref, token)]
     with app.store.read() as s:
         row = s.scalar(select(ServiceRequest).where(ServiceRequest.reference == ref))
         ev = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "home_visit.requested")
@@ -215,7 +217,7 @@ def test_scanning_the_printed_qr_shows_the_status(at_wednesday):
     sub = desk.submit(who, who.person(app.kiosk_config.central.person_key_secret.encode()).key,
                       Draft("home_visit", [], Address("南市街道", "1", "", "101"), Window(date(2030, 1, 14), "am"),
                             "政策咨询", PHONE))
-    result = ScanClassifier.from_config(app.kiosk_config).classify(app.kiosk_config.service_request_url(sub.reference))
+    result = ScanClassifier.from_config(app.kiosk_config).classify(app.kiosk_config.service_request_url(sub.reference, sub.token))
     assert result.kind is ScanKind.REQUEST and result.ref == sub.reference
     app._scanned(result)
     hs = app.screen("home_service")

@@ -1,4 +1,5 @@
-"""我要投递: identity, explicit consent, and an encrypted interest.expressed event."""
+"""我要投递: identity, the phone on the keypad, explicit consent, an encrypted interest.expressed event
+with the phone and the hash of the slip's capability token; the event reaches a real central."""
 
 from __future__ import annotations
 
@@ -6,15 +7,28 @@ from datetime import date
 
 from sqlalchemy import select
 
+from kiosk.domain.capability import token_hash
 from kiosk.domain.identity import Resident
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import read_payload
 from tests.appfixture import first_row, open_list, tap, wait_until
+from tests.qrcodes import qr_texts
 
 NUMBER = "11010519491231002X"
+PHONE = "13712345678"
 
 
-def test_interest_needs_identity_and_consent(app):
+def _interest_events(app) -> list:
+    with app.store.read() as s:
+        return s.scalars(select(OutboxEvent).where(OutboxEvent.type == "interest.expressed")
+                         .order_by(OutboxEvent.seq)).all()
+
+
+def _key(form, digit: str):
+    return next(k for k in form.ids.phone.children if k.text == digit)
+
+
+def test_interest_needs_identity_phone_and_consent_and_reaches_central(app, tmp_path):
     rv = open_list(app)
     tap(first_row(rv))
     detail = app.screen("vacancy_detail")
@@ -25,24 +39,69 @@ def test_interest_needs_identity_and_consent(app):
     app.screen("login").accept(Resident(NUMBER, date(1949, 12, 31)))
     wait_until(lambda: app.nav.current == "vacancy_detail" and detail.vacancy is not None, what="back to the job")
     assert detail.vacancy.id == vid
+    before = len(_interest_events(app))
     tap(detail.ids.apply)
-    assert detail.dialog.parent is not None and detail.vacancy.employer in detail.dialog.ids.message.text
-    tap(detail.dialog.ids.no)  # declining sends nothing
-    with app.store.read() as s:
-        before = len(s.scalars(select(OutboxEvent).where(OutboxEvent.type == "interest.expressed")).all())
+    form = app.screen("interest")
+    wait_until(lambda: app.nav.current == "interest", what="the phone form")
+    assert form.step == "phone" and detail.vacancy.title in form.ids.job.text and form.ids.next.disabled
+    for d in "1271234567":  # 12…: not a mobile number
+        tap(_key(form, d))
+    tap(_key(form, "8"))
+    tap(form.ids.next)
+    assert form.step == "phone" and "11 位手机号码" in form.ids.error.text
+    form.ids.phone.clear()
+    for d in PHONE:
+        tap(_key(form, d))
+    assert form.ids.number.text == "137 1234 5678"
+    tap(form.ids.next)
+    assert form.step == "consent" and form.ids.masked.text == "联系电话：137****5678"
+    assert detail.vacancy.employer in form.ids.consent.text and PHONE not in form.ids.consent.text
+    tap(form.ids.decline)  # declining sends nothing
+    assert app.nav.current == "home" and len(_interest_events(app)) == before
+
+    app.nav.go("vacancy_detail", vacancy_id=vid)
+    wait_until(lambda: detail.vacancy is not None and detail.vacancy.id == vid, what="the job again")
     tap(detail.ids.apply)
-    tap(detail.dialog.ids.yes)
-    wait_until(lambda: app.background.pending == 0, what="submission")
-    assert "已提交投递意向" in app.toast.text
-    with app.store.read() as s:
-        events = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "interest.expressed")
-                           .order_by(OutboxEvent.seq)).all()
+    wait_until(lambda: app.nav.current == "interest" and form.step == "phone", what="a fresh form")
+    assert form.ids.phone.value == ""
+    for d in PHONE:
+        tap(_key(form, d))
+    tap(form.ids.next)
+    sim = app.printer_simulator
+    printed = len(sim.receipts)
+    tap(form.ids.submit)
+    tap(form.ids.submit)  # an impatient second tap
+    wait_until(lambda: form.step == "done" and "确认单" in form.print_status, timeout=20,
+               what=f"the interest and its slip ({form.error!r} {form.print_status!r})")
+    events = _interest_events(app)
     assert len(events) == before + 1
-    assert events[-1].encrypted and NUMBER.encode() not in events[-1].payload
-    data = read_payload(events[-1], app.outbox_cipher())
+    ev = events[-1]
+    assert ev.encrypted and NUMBER.encode() not in ev.payload and PHONE.encode() not in ev.payload
+    data = read_payload(ev, app.outbox_cipher())
     assert data["vacancy_id"] == vid and data["id_number"] == NUMBER and data["consent"] is True
-    # the confirming slip came out of the printer, with the job and no personal data on it
-    wait_until(lambda: "确认单" in app.toast.text, timeout=15, what=f"the slip ({app.toast.text!r})")
-    slip = app.printer_simulator.receipts[-1].text()
-    assert "投递意向已登记" in slip and detail.vacancy.title in slip
-    assert NUMBER not in slip and NUMBER[-4:] not in slip
+    assert data["phone"] == PHONE and data["reference"] == form.reference
+    token = form.qr_data.rsplit("/", 1)[1]
+    assert form.qr_data == app.kiosk_config.interest_url(token) and len(token) >= 22
+    assert data["token_hash"] == token_hash(token) and token not in str(data)
+    # the slip: the job, the reference, the masked phone, and the same QR as the screen
+    assert len(sim.receipts) == printed + 1
+    slip = sim.receipts[-1].text()
+    assert "投递意向已登记" in slip and detail.vacancy.title in slip and form.reference in slip
+    assert "137****5678" in slip and PHONE not in slip and NUMBER not in slip and NUMBER[-4:] not in slip
+    assert qr_texts(sim.image(-1)) == [form.qr_data]
+
+    # the link to central comes up: the interest arrives with its phone and the token's hash only
+    from central.models import Event
+    from kiosk.sync import pusher
+    from tests.sync.centralserver import running_central
+    from tests.sync.conftest import make_client
+
+    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central:
+        pusher.push_all(app.store, make_client(central.url), app.outbox_cipher())
+        with central.db.session() as s:
+            got = s.get(Event, ev.id)
+            assert got is not None and got.type == "interest.expressed"
+            assert got.payload["phone"] == PHONE and got.payload["token_hash"] == token_hash(token)
+            assert got.payload["reference"] == form.reference and token not in str(got.payload)
+    tap(form.ids.finish)
+    assert app.nav.current == "vacancy_detail" and form.reference == "" and form.qr_data == ""

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+from sqlalchemy import select
+
+from kiosk.store.models import OutboxEvent
+from kiosk.store.outbox import read_payload
 from tests.appfixture import first_row, open_list, tap, wait_until
 from tests.qrcodes import qr_texts
 
@@ -43,7 +47,13 @@ def test_print_the_shortlist_with_a_qr_per_job_and_fall_back_when_the_cover_is_o
     tap(shortlist.ids.print_all)
     wait_until(lambda: len(sim.receipts) == before + 1 and "打印完成" in app.toast.text, timeout=20,
                what=f"the printed shortlist ({app.toast.text!r})")
-    assert qr_texts(sim.image(-1)) == sorted(app.kiosk_config.job_url(v) for v in ids)
+    with app.store.read() as s:
+        ev = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "shortlist.printed")
+                       .order_by(OutboxEvent.seq.desc())).first()
+    sent = read_payload(ev, app.outbox_cipher())
+    assert sorted(sent["vacancy_ids"]) == sorted(ids) and len(sent["shortlist_id"]) >= 22
+    assert qr_texts(sim.image(-1)) == sorted([app.kiosk_config.job_url(v) for v in ids]
+                                             + [app.kiosk_config.shortlist_url(sent["shortlist_id"])])
     sim.faults.add("cover_open")
     try:
         wait_until(lambda: not shortlist.ids.print_all.disabled, what="the button back")

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.core.callback import EVENT_TYPE, CallbackDesk, CallbackRefused, check_phone, consent_text
+from kiosk.domain.capability import token_hash
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import OutboxCipher, read_payload
 
@@ -32,7 +33,8 @@ def test_request_is_one_encrypted_event_with_a_reference(desk, store):
     assert ev.id == done.event_id and ev.encrypted and PHONE.encode() not in ev.payload
     data = read_payload(ev, cipher)
     assert data == {"station_id": "TJ-TEST-01", "reference": done.reference, "topic": "政策咨询",
-                    "phone": PHONE, "consent": True, "person_key": "pk123", "identity": "essc"}
+                    "phone": PHONE, "consent": True, "person_key": "pk123", "identity": "essc",
+                    "token_hash": token_hash(done.token)}
 
 
 def test_the_same_form_submitted_twice_is_stored_once(desk, store):

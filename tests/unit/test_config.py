@@ -21,7 +21,7 @@ def test_embedded_default_is_the_demo_station():
     assert cfg.idle.timeout_s == 60
     assert cfg.demo.enabled
     assert cfg.devices.printer.backend == "simulated"
-    assert cfg.job_url("V1") == "http://127.0.0.1:8700/jobs/V1"
+    assert cfg.job_url("V1") == "http://127.0.0.1:8700/jobs/V1?s=TJ-HP-NSJ-01"
 
 
 def test_env_overrides_typed_values():
@@ -111,3 +111,26 @@ def test_bad_video_values_name_the_key(tmp_path, section, key):
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         load_config(write(tmp_path, VALID.replace("[video]", "[video_old]").split("[video_old]")[0] + section),
                     env={})
+
+
+def test_every_qr_has_a_template_and_a_city_can_point_them_elsewhere(tmp_path):
+    cfg = load_config(env={})
+    base = "http://127.0.0.1:8700"
+    assert cfg.shortlist_url("S1") == f"{base}/shortlists/S1"
+    assert cfg.ticket_url("T1") == f"{base}/tickets/T1"
+    assert cfg.fair_url("F1") == f"{base}/job-fairs/F1?s=TJ-HP-NSJ-01"
+    assert cfg.service_url("G1") == f"{base}/services/G1"
+    assert cfg.station_url("TJ-1") == f"{base}/stations/TJ-1"
+    assert cfg.service_request_url("PABCDEFG", "tok") == f"{base}/requests/PABCDEFG?k=tok"
+    assert cfg.callback_url("tok") == f"{base}/callbacks/tok"
+    assert cfg.interest_url("tok") == f"{base}/interests/tok"
+    city = load_config(env={"KIOSK__QR__INTEREST": "https://m.example.cn/my/{token}?from={station_id}"})
+    assert city.interest_url("abc") == "https://m.example.cn/my/abc?from=TJ-HP-NSJ-01"
+
+
+@pytest.mark.parametrize("template, why", [("{central_url}/x/{idd}", "unknown placeholder"),
+                                           ("{central_url}/callbacks/", "must contain {token}"),
+                                           ("{central_url}/callbacks/{token", "not a template")])
+def test_a_bad_qr_template_names_its_key(tmp_path, template, why):
+    with pytest.raises(ConfigError, match=rf"qr\.callback: .*{why}"):
+        load_config(env={"KIOSK__QR__CALLBACK": template})

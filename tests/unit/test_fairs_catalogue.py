@@ -10,7 +10,8 @@ from sqlalchemy import insert
 
 from kiosk.domain import demodata, receipts
 from kiosk.core.catalogue import Catalogue
-from kiosk.core.jobfairs import JobFairService, when_text
+from kiosk.core.jobfairs import JobFairService
+from kiosk.domain.dates import when_text
 from kiosk.domain.search import Station
 from kiosk.store.models import CatalogueService, JobFair
 from kiosk.sync import protocol as p

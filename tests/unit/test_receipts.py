@@ -91,3 +91,20 @@ def test_service_request_slip_has_the_reference_documents_and_a_qr_but_no_door_n
     assert "PK7QRX3M" in texts and "代办失业保险金申领" in texts and "· 解除或终止劳动合同证明" in texts
     assert any(t.endswith("/requests/PK7QRX3M") for t in texts)
     assert "张* · 120104********1234" in texts and not any("室" in t for t in texts)
+
+
+def test_the_shortlist_has_one_more_qr_for_the_whole_list_when_given():
+    r = R.shortlist(VACANCIES, job_url, STATION, WHEN, list_url="https://x.example/shortlists/abc")
+    assert [b.data for b in r.blocks if isinstance(b, R.QR)] == [job_url(v.id) for v in VACANCIES] + \
+        ["https://x.example/shortlists/abc"]
+
+
+@pytest.mark.parametrize("kind", ["callback", "interest"])
+def test_request_slips_carry_a_masked_phone_and_their_capability_qr(kind):
+    r = sample(kind)
+    text = "".join(r.texts())
+    assert "139****5678" in text and "13912345678" not in text
+    (qr,) = [b for b in r.blocks if isinstance(b, R.QR)]
+    assert qr.data.endswith("/" + "q3Vt0mXo5d9Lb2RkZpA8wQ") and qr.caption
+    unmasked = R.callback("HD-1", "其他", "13912345678", STATION, "u", WHEN)  # a slip redacts what it is given
+    assert "13912345678" not in "".join(unmasked.texts())

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("vacancy_id", sa.String(40), nullable=False, server_default=""),
         sa.Column("title", sa.String(100), nullable=False, server_default=""),
         sa.Column("employer", sa.String(120), nullable=False, server_default=""),
+        sa.Column("reference", sa.String(12), nullable=False, server_default=""),
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_interest_marks_person_key", "interest_marks", ["person_key"])

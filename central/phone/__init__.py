@@ -1,0 +1,17 @@
+"""The resident's phone pages behind every QR the kiosk prints or shows (docs/PHONE_PAGES.md).
+
+Public by id: ``/jobs/{id}``, ``/shortlists/{id}``, ``/job-fairs/{id}``, ``/services/{id}``,
+``/stations`` and ``/stations/{id}``. Personal by capability: ``/tickets/{id}``,
+``/requests/{reference}?k=TOKEN``, ``/callbacks/{TOKEN}``, ``/interests/{TOKEN}``.
+"""
+
+from fastapi import APIRouter, Depends
+
+from central.phone import callbacks, fairs, guides, interests, jobs, requests, stations, tickets
+from central.phone.guard import warm_key
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(warm_key)])
+for _module in (jobs, fairs, guides, stations, tickets, requests, callbacks, interests):
+    router.include_router(_module.router)
+
+__all__ = ["router"]
