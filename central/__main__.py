@@ -73,10 +73,7 @@ def cmd_db(args: argparse.Namespace) -> int:
                 return 2
             diffs = schema.differences(conn)
         if diffs:
-            print("central.models and the migrations differ:", file=sys.stderr)
-            for d in diffs:
-                print(f"  {d}", file=sys.stderr)
-            print(schema.REVISION_HINT, file=sys.stderr)
+            print(schema.describe(diffs), file=sys.stderr)
             return 1
         print("central.models and the migrations agree")
         return 0

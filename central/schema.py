@@ -9,11 +9,12 @@ that revision, stamped with it, and upgraded from there like any other.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
 
 log = logging.getLogger("central.schema")
 
@@ -30,12 +31,16 @@ class SchemaError(RuntimeError):
     """The database cannot be brought to the schema this central expects; the message says why and what to do."""
 
 
-def _config(connection: Connection | None = None, **attributes: object):  # noqa: ANN202
+def _config(connection: Connection | None = None, *, extra_versions: Path | None = None,
+            **attributes: object):  # noqa: ANN202
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    if extra_versions is not None:  # tests: revisions written outside the package
+        cfg.set_main_option("path_separator", "os")
+        cfg.set_main_option("version_locations", os.pathsep.join(map(str, (MIGRATIONS / "versions", extra_versions))))
     cfg.attributes.update(attributes, connection=connection)
     return cfg
 
@@ -143,39 +148,62 @@ def _adopt(conn: Connection) -> None:
     command.stamp(_config(conn), INITIAL)
 
 
-def differences(connection: Connection) -> list:
-    """What autogenerate would write: the differences between central.models and the database."""
+def differences(connection: Connection, metadata: MetaData | None = None) -> list:
+    """What autogenerate would write: the differences between central.models (or ``metadata``) and
+    the database."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from central.models import Base
 
     mc = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
-    return compare_metadata(mc, Base.metadata)
+    return compare_metadata(mc, metadata if metadata is not None else Base.metadata)
 
 
-def next_revision_id() -> str:
-    numbers = [int(s.revision) for s in _scripts().walk_revisions() if re.fullmatch(r"\d+", s.revision)]
-    return f"{max(numbers, default=0) + 1:04d}"
+def describe(diffs: list) -> str:
+    """The differences in words, each table named, and what to do about them."""
+    lines = []
+    for d in diffs:
+        kind = d[0] if isinstance(d, tuple) else "modify"
+        if kind == "add_table":
+            lines.append(f"table {d[1].name} is in central.models but no migration creates it")
+        elif kind == "remove_table":
+            lines.append(f"table {d[1].name} is made by the migrations but is not in central.models")
+        elif kind in ("add_column", "remove_column"):
+            where = "central.models" if kind == "add_column" else "the migrations"
+            lines.append(f"column {d[2]}.{d[3].name} is only in {where}")
+        elif kind in ("add_index", "remove_index"):
+            lines.append(f"index {d[1].name} on {d[1].table.name} differs ({kind})")
+        else:
+            lines.append(repr(d)[:300])
+    return "central.models and the migrations differ:\n  " + "\n  ".join(lines) + "\nTo fix it, " + REVISION_HINT
 
 
-def make_revision(message: str, *, autogenerate: bool, against: Engine, scratch: bool = False) -> Path | None:
+def make_revision(message: str, *, autogenerate: bool, against: Engine, scratch: bool = False,
+                  metadata: MetaData | None = None, version_path: Path | None = None) -> Path | None:
     """Write a new revision file; returns its path, or None when autogenerate found nothing to do.
 
-    Autogenerate compares central.models with ``against``, a database at the newest revision;
-    ``scratch``: it is an empty throwaway database, migrated here first.
+    Autogenerate compares central.models (or ``metadata``) with ``against``, a database at the
+    newest revision; ``scratch``: it is an empty throwaway database, migrated here first.
+    ``version_path``: write the file there instead of central/migrations/versions (tests).
     """
     from alembic import command
 
     if scratch:
         with against.begin() as conn:
-            command.upgrade(_config(conn), "head")
+            command.upgrade(_config(conn, extra_versions=version_path), "heads")
     with against.begin() as conn:
-        if current(conn) != head():
+        cfg = _config(conn, extra_versions=version_path, autogenerate=autogenerate, metadata=metadata)
+        from alembic.script import ScriptDirectory
+
+        scripts = ScriptDirectory.from_config(cfg)
+        if current(conn) != scripts.get_current_head():
             raise SchemaError("the database to compare with is not at the newest revision; "
                               "run `python -m central db upgrade` on it first")
-        cfg = _config(conn, autogenerate=autogenerate)
-        script = command.revision(cfg, message=message, autogenerate=autogenerate, rev_id=next_revision_id())
+        numbers = [int(s.revision) for s in scripts.walk_revisions() if re.fullmatch(r"\d+", s.revision)]
+        script = command.revision(cfg, message=message, autogenerate=autogenerate,
+                                  rev_id=f"{max(numbers, default=0) + 1:04d}",
+                                  version_path=str(version_path) if version_path else None)
     head.cache_clear()
     if cfg.attributes.get("empty") or script is None:
         return None

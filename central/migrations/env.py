@@ -22,7 +22,7 @@ def _skip_empty(_context, _revision, directives) -> None:  # noqa: ANN001
 
 # render_as_batch: ALTERs are written as batch operations, which SQLite needs (it recreates the
 # table) and PostgreSQL runs as plain ALTER TABLE.
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, compare_type=True,
+context.configure(connection=connection, target_metadata=config.attributes.get("metadata") or Base.metadata, render_as_batch=True, compare_type=True,
                   process_revision_directives=_skip_empty)
 with context.begin_transaction():
     context.run_migrations()
