@@ -109,11 +109,11 @@ def _db_revision(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import json
+
     import uvicorn
 
     from central.app import create_app
-
-    import json
 
     try:
         ice = json.loads(args.ice_servers or "[]")

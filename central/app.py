@@ -14,7 +14,8 @@ from central.advisor import router as advisor_router
 from central.consult_api import router as consult_router
 from central.db import Database
 from central.errors import ApiError
-from central.staff import public_router as ticket_router, router as staff_router
+from central.staff import public_router as ticket_router
+from central.staff import router as staff_router
 from central.sync_api import router as sync_router
 from kiosk.sync import protocol as p
 

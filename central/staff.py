@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from central import staff_auth as auth, staff_pages as pages, staff_stats, tickets
 from central.db import Database
+from central.deps import DatabaseDep, SessionDep, get_database
 from central.models import StationConfig
 from central.web import NO_STORE, html_page, same_origin
 
@@ -28,23 +29,18 @@ public_router = APIRouter(include_in_schema=False)
 
 
 @public_router.get("/tickets/{ticket_id}")
-def ticket_status(ticket_id: str, request: Request) -> HTMLResponse:
-    with _db(request).session() as s:
-        view = tickets.status_view(s, ticket_id[:36])
+def ticket_status(ticket_id: str, s: SessionDep) -> HTMLResponse:
+    view = tickets.status_view(s, ticket_id[:36])
     if view is None:
         return html_page(pages.ticket_page(None), 404)
     return html_page(pages.ticket_page(view))
-
-
-def _db(request: Request) -> Database:
-    return request.app.state.db
 
 
 def _key(request: Request) -> bytes:
     """The session signing key (kept in the database, shared by every worker; read once per process)."""
     key = getattr(request.app.state, "staff_key", None)
     if key is None:
-        key = request.app.state.staff_key = auth.server_secret(_db(request))
+        key = request.app.state.staff_key = auth.server_secret(get_database(request))
     return key
 
 
@@ -61,18 +57,17 @@ def _stations(db: Database) -> list[tuple[str, str]]:
 # --- login ------------------------------------------------------------------------------------
 
 @router.get("/login")
-def login_form(request: Request, station: str = "", counter: str = "", expired: str = "") -> HTMLResponse:
+def login_form(db: DatabaseDep, station: str = "", counter: str = "", expired: str = "") -> HTMLResponse:
     error = "登录已过期，请重新登录" if expired else ""
-    return html_page(pages.login_page(_stations(_db(request)), station=station[:40], counter=counter[:20], error=error))
+    return html_page(pages.login_page(_stations(db), station=station[:40], counter=counter[:20], error=error))
 
 
 @router.post("/login")
-async def login_submit(request: Request) -> Response:
+async def login_submit(request: Request, db: DatabaseDep) -> Response:
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
     station, counter = form.get("station", "").strip()[:40], form.get("counter", "").strip()[:20]
     name, password = form.get("name", "").strip()[:40], form.get("password", "")[:200]
-    db = _db(request)
 
     def again(message: str, status: int = 400) -> HTMLResponse:
         return html_page(pages.login_page(_stations(db), station=station, counter=counter, name=name, error=message),
@@ -120,12 +115,11 @@ async def logout(request: Request) -> Response:
 # --- the console ------------------------------------------------------------------------------
 
 @router.get("/")
-def console(request: Request) -> Response:
+def console(request: Request, s: SessionDep) -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
-    with _db(request).session() as s:
-        name = tickets.station_name(s, sess.station_id)
+    name = tickets.station_name(s, sess.station_id)
     return html_page(pages.console_page(station_name=name, counter=sess.counter, staff_name=sess.name,
                                     csrf=auth.csrf_token(_key(request), sess)))
 
@@ -140,12 +134,11 @@ def _need_login() -> JSONResponse:
 
 
 @router.get("/api/state")
-def api_state(request: Request) -> JSONResponse:
+def api_state(request: Request, s: SessionDep) -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
-    with _db(request).session() as s:
-        state = tickets.console_state(s, sess.station_id, sess.counter)
+    state = tickets.console_state(s, sess.station_id, sess.counter)
     state["staff"] = sess.name
     return JSONResponse(state, headers=NO_STORE)
 
@@ -155,7 +148,7 @@ ACTIONS = ("call-next", "call", "recall", "no-show", "start", "finish", "transfe
 
 
 @router.post("/api/{action}")
-async def api_action(action: str, request: Request) -> JSONResponse:
+async def api_action(action: str, request: Request, db: DatabaseDep) -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
@@ -172,7 +165,7 @@ async def api_action(action: str, request: Request) -> JSONResponse:
         return JSONResponse({"error": "invalid_request", "message": "请求内容不对"}, status_code=400)
     from starlette.concurrency import run_in_threadpool
 
-    status, reply = await run_in_threadpool(_do, _db(request), sess, action, body)
+    status, reply = await run_in_threadpool(_do, db, sess, action, body)
     return JSONResponse(reply, status_code=status, headers=NO_STORE)
 
 
@@ -232,22 +225,21 @@ def _do(db: Database, sess: auth.StaffSession, action: str, body: dict) -> tuple
 # --- 上门服务 / 代理服务 ---------------------------------------------------------------------------
 
 @router.get("/requests")
-def requests_list(request: Request, msg: str = "", err: str = "") -> Response:
+def requests_list(request: Request, s: SessionDep, msg: str = "", err: str = "") -> Response:
     from central import service_requests
 
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
-    with _db(request).session() as s:
-        name = tickets.station_name(s, sess.station_id)
-        rows = service_requests.station_requests(s, sess.station_id)
-        page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
-                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
+    name = tickets.station_name(s, sess.station_id)
+    rows = service_requests.station_requests(s, sess.station_id)
+    page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
+                                    csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
     return html_page(page_html)
 
 
 @router.post("/requests/{request_id}")
-async def requests_change(request_id: str, request: Request) -> Response:
+async def requests_change(request_id: str, request: Request, db: DatabaseDep) -> Response:
     from datetime import datetime
 
     from starlette.concurrency import run_in_threadpool
@@ -261,7 +253,7 @@ async def requests_change(request_id: str, request: Request) -> Response:
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
     if not same_origin(request) or not auth.csrf_ok(_key(request), sess, form.get("csrf")):
         return html_page(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
-    if not auth.account_enabled(_db(request), sess.user_id):
+    if not auth.account_enabled(db, sess.user_id):
         return RedirectResponse("/staff/login", status_code=303)
     when = None
     if form.get("date") and form.get("time"):
@@ -271,7 +263,7 @@ async def requests_change(request_id: str, request: Request) -> Response:
             when = None
 
     def apply() -> str:
-        with _db(request).session() as s:
+        with db.session() as s:
             row = service_requests.change(s, sess.station_id, request_id[:36], form.get("action", ""), sess.name,
                                           when=when, staff=form.get("staff", "")[:20], note=form.get("note", ""))
             return f"申请 {row.reference} 已改为“{service_requests.STATUS_NAMES[row.status]}”"
@@ -309,7 +301,7 @@ def _stats_scope(sess: auth.StaffSession, station: str) -> str | None:
     return (station or None) if sess.is_admin else sess.station_id
 
 
-def _stats_request(request: Request, station: str):  # noqa: ANN202
+def _stats_request(request: Request, db: Database, station: str):  # noqa: ANN202
     """The signed-in staff member, the date range, the station scope and its table rows (None: not signed in)."""
     sess = _session(request)
     if sess is None:
@@ -317,26 +309,26 @@ def _stats_request(request: Request, station: str):  # noqa: ANN202
     q = request.query_params
     d1, d2 = _range(q.get("from", ""), q.get("to", ""))
     scope = _stats_scope(sess, station[:40])
-    with _db(request).session() as s:
+    with db.session() as s:
         rows = staff_stats.table(s, d1, d2, scope)
     return sess, d1, d2, scope, rows
 
 
 @router.get("/stats")
-def stats(request: Request, station: str = "") -> Response:
-    got = _stats_request(request, station)
+def stats(request: Request, db: DatabaseDep, station: str = "") -> Response:
+    got = _stats_request(request, db, station)
     if got is None:
         return RedirectResponse("/staff/login", status_code=303)
     sess, d1, d2, scope, rows = got
     params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": scope} if scope and sess.is_admin else {})}
     return html_page(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
-                                  station=scope or "", stations=_stations(_db(request)) if sess.is_admin else [],
+                                  station=scope or "", stations=_stations(db) if sess.is_admin else [],
                                   admin=sess.is_admin, csv_href="/staff/stats.csv?" + urlencode(params)))
 
 
 @router.get("/stats.csv")
-def stats_csv(request: Request, station: str = "") -> Response:
-    got = _stats_request(request, station)
+def stats_csv(request: Request, db: DatabaseDep, station: str = "") -> Response:
+    got = _stats_request(request, db, station)
     if got is None:
         return RedirectResponse("/staff/login", status_code=303)
     sess, d1, d2, scope, rows = got

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -85,7 +85,7 @@ def heartbeat(beat: p.Heartbeat, kiosk: KioskDep, s: SessionDep) -> p.HeartbeatR
         raise RequestValidationError([{"loc": ["body"], "type": "value_error",
                                        "msg": "a NUL character or an unpaired surrogate"}])
     row = s.get(Kiosk, kiosk.id)
-    row.last_seen_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    row.last_seen_at = datetime.now(UTC).replace(tzinfo=None)
     row.last_heartbeat = health
     row.clock_offset_s = beat.clock_offset_s
     commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]

@@ -5,7 +5,7 @@ and a table added without a migration is named, with the command that makes its 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,7 @@ def _filled(table: Table, row: dict) -> dict:
         if col.name in out or col.nullable or col.autoincrement is True or (
                 col.primary_key and isinstance(col.type, Integer) and len(table.primary_key.columns) == 1):
             continue
-        py = col.type.python_type if not col.type.__class__.__name__ == "JSON" else dict
+        py = col.type.python_type if col.type.__class__.__name__ != "JSON" else dict
         out[col.name] = {str: "", int: 0, float: 0.0, bool: False, dict: {}, datetime: WHEN, date: WHEN.date()}[py]
     return out
 
@@ -125,7 +125,7 @@ def test_a_database_from_before_migrations_keeps_its_data_and_ends_at_head(legac
         client = make_client(central.url, secret=SECRET, kiosk_id=KIOSK_ID)
         page, _ = client.call("GET", p.PREFIX + "/feeds/vacancies", p.FeedPage)
         assert [(i.id, i.version) for i in page.items] == [("V-LEGACY-1", 7)]
-        old = p.EventIn(id=EVENT_ID, seq=41, type="service.rendered", occurred_at=WHEN.replace(tzinfo=timezone.utc),
+        old = p.EventIn(id=EVENT_ID, seq=41, type="service.rendered", occurred_at=WHEN.replace(tzinfo=UTC),
                         payload={"service": "job_registration"})
         reply, _ = client.call("POST", p.PREFIX + "/events", p.EventBatchReply, body=p.EventBatch(events=[old]))
         assert reply.results[0].status == "duplicate"
