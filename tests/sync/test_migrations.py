@@ -20,7 +20,7 @@ from kiosk.sync import protocol as p
 from tests.sync.centralserver import central_database, running_central
 from tests.sync.conftest import make_client
 
-LEGACY = Path(__file__).resolve().parents[1] / "central" / "legacy"
+LEGACY = Path(__file__).resolve().parent / "legacy"
 STATION = "TJ-LEGACY-01"
 KIOSK_ID, SECRET = "legacy-kiosk-01", "legacy-secret-0123456789"
 EVENT_ID, TICKET_ID = "5f1d7c2e-0000-4000-8000-00000000e001", "5f1d7c2e-0000-4000-8000-00000000a017"
@@ -54,6 +54,19 @@ ROWS: dict[str, list[dict]] = {
     "consult_callbacks": [{"id": str(uuid.UUID(int=8)), "reference": "HD-7Q2K", "station_id": STATION,
                            "topic": "失业登记", "phone": "13812345678", "requested_at": WHEN, "received_at": WHEN,
                            "status": "open"}],
+    "consult_advisors": [{"login": "li-laoshi", "display_name": "李老师", "pool": "tianjin",
+                          "password_hash": hash_password("1357"), "enabled": True, "status": "offline",
+                          "created_at": WHEN}],
+    "consult_requests": [{"id": str(uuid.UUID(int=10)), "kiosk_id": KIOSK_ID, "station_id": STATION, "pool": "tianjin",
+                          "topic": "就业政策", "identified": False, "state": "ended", "version": 5, "created_at": WHEN,
+                          "ended_at": WHEN, "outcome": "answered"}],
+    "service_requests": [{"id": str(uuid.UUID(int=11)), "reference": "SM-8K2P", "event_id": str(uuid.UUID(int=12)),
+                          "station_id": STATION, "kind": "home_visit", "window_day": date(2026, 12, 3),
+                          "window_half": "am", "details": {"district": "和平区"}, "status": "scheduled",
+                          "created_at": WHEN, "updated_at": WHEN}],
+    "staff_counters": [{"station_id": STATION, "counter": "3", "services": ["job_registration"], "staff": "王芳"}],
+    "call_clocks": [{"station_id": STATION, "value": 12}],
+    "nonces": [{"kiosk_id": KIOSK_ID, "nonce": "legacy-nonce-1", "seen_at": WHEN}],
     "interests": [{"id": str(uuid.UUID(int=9)), "reference": "YX-3F8A", "station_id": STATION,
                    "vacancy_id": "V-LEGACY-1", "channel": "kiosk", "status": "contacted", "version": 2,
                    "created_at": WHEN, "updated_at": WHEN}],
