@@ -23,7 +23,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from central import advisor_pages as pages, callbacks, consult
+from central import advisor_pages as pages
+from central import callbacks, consult
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep, get_database
 from central.events import storable

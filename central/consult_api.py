@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from typing import Annotated
-
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool

@@ -13,7 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from central import staff_auth as auth, staff_pages as pages, staff_stats, tickets
+from central import staff_auth as auth
+from central import staff_pages as pages
+from central import staff_stats, tickets
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep, get_database
 from central.models import StationConfig

@@ -5,7 +5,7 @@ and a table added without a migration is named, with the command that makes its 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
