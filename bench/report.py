@@ -64,7 +64,7 @@ def generate(db_url: str, stations: int, months: list[date], per_day: int, seed:
     from central.seed import DEFAULT_SERVICES
 
     db = Database(db_url)
-    db.create_all()
+    db.migrate()
     ids = [f"TJ-B{i + 1:03d}" for i in range(stations)]
     with db.session() as s:
         for i, sid in enumerate(ids):

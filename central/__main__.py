@@ -1,4 +1,5 @@
-"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, disable-staff, add-advisor, bench."""
+"""``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, disable-staff, add-advisor,
+db, bench."""
 
 from __future__ import annotations
 
@@ -17,18 +18,103 @@ def _progress(label: str):  # noqa: ANN202
     return Progress(label)
 
 
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
 def _db(args: argparse.Namespace) -> Database:
+    """The database, migrated to the newest schema (a database made before migrations is adopted)."""
+    from central.schema import SchemaError
+
     db = Database(args.db)
-    db.create_all()
+    try:
+        db.migrate()
+    except SchemaError as e:
+        print(f"{_safe_url(args.db)}: {e}", file=sys.stderr)
+        db.dispose()
+        raise _Exit(2) from None
     return db
 
 
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot parse is shown as given
+        return url
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """``db upgrade | current | check | revision``: central's schema migrations (docs/DEPLOY.md)."""
+    from central import schema
+
+    if args.db_command == "revision":
+        return _db_revision(args)
+    db = Database(args.db)
+    try:
+        if args.db_command == "upgrade":
+            ran = db.migrate()
+            print(f"{_safe_url(args.db)}: {'migrated to' if ran else 'already at'} revision {schema.head()}")
+            return 0
+        with db.engine.connect() as conn:
+            rev = schema.current(conn)
+            if args.db_command == "current":
+                state = ("at the newest revision" if rev == schema.head() else
+                         f"behind: the newest is {schema.head()}; run `python -m central db upgrade`" if rev else
+                         "made before migrations; `python -m central db upgrade` adopts it" if schema.is_legacy(conn)
+                         else "empty; `python -m central db upgrade` creates the schema")
+                print(f"{_safe_url(args.db)}: revision {rev or '(none)'}, {state}")
+                return 0
+            if rev != schema.head():  # check
+                print(f"{_safe_url(args.db)} is at revision {rev or '(none)'}, not {schema.head()}: "
+                      "run `python -m central db upgrade` first", file=sys.stderr)
+                return 2
+            diffs = schema.differences(conn)
+        if diffs:
+            print(schema.describe(diffs), file=sys.stderr)
+            return 1
+        print("central.models and the migrations agree")
+        return 0
+    except schema.SchemaError as e:
+        print(f"{_safe_url(args.db)}: {e}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+
+
+def _db_revision(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from central import schema
+
+    with tempfile.TemporaryDirectory(prefix="central-revision-") as tmp:
+        db = Database(args.against or f"sqlite:///{Path(tmp) / 'scratch.db'}")
+        try:
+            path = schema.make_revision(args.message, autogenerate=args.autogenerate, against=db.engine,
+                                        scratch=not args.against)
+        except schema.SchemaError as e:
+            print(str(e), file=sys.stderr)
+            return 2
+        finally:
+            db.dispose()
+    if path is None:
+        print("central.models and the migrations agree: no revision written")
+        return 0
+    print(f"wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}: review it "
+          "(autogenerate does not see renames, and new NOT NULL columns of existing tables need a "
+          "server_default), then commit it")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import json
+
     import uvicorn
 
     from central.app import create_app
-
-    import json
 
     try:
         ice = json.loads(args.ice_servers or "[]")
@@ -238,12 +324,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("name", help="benchmark name: " + ", ".join(CENTRAL_BENCHES))
     p.add_argument("bench_args", nargs=argparse.REMAINDER, help="arguments for the benchmark")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("db", help="schema migrations: upgrade, current, check, revision")
+    db_sub = p.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_sub.add_parser("upgrade", help="bring the database to the newest revision (serve and the other "
+                                      "commands do this too); adopts a database made before migrations")
+    db_sub.add_parser("current", help="show the database's revision and whether it is behind")
+    db_sub.add_parser("check", help="exit 1 if central.models differs from the migrations (the database "
+                                    "must be at the newest revision)")
+    q = db_sub.add_parser("revision", help="write a new revision under central/migrations/versions/")
+    q.add_argument("-m", "--message", required=True, help="what the revision changes")
+    q.add_argument("--autogenerate", action="store_true",
+                   help="fill it with the differences between central.models and the migrations")
+    q.add_argument("--against", metavar="URL",
+                   help="compare with this database (at the newest revision) instead of a scratch SQLite one")
+    p.set_defaults(func=cmd_db)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args) or 0)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # central.schema says what it migrates
+    try:
+        return int(args.func(args) or 0)
+    except _Exit as e:
+        return e.code
 
 
 if __name__ == "__main__":

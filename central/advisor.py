@@ -23,8 +23,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from central import advisor_pages as pages, callbacks, consult
+from central import advisor_pages as pages
+from central import callbacks, consult
 from central.db import Database
+from central.deps import DatabaseDep, SessionDep, get_database
 from central.events import storable
 from central.models import StationConfig
 from central.staff_auth import server_secret
@@ -49,14 +51,10 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def _db(request: Request) -> Database:
-    return request.app.state.db
-
-
 def _key(request: Request) -> bytes:
     key = getattr(request.app.state, "advisor_key", None)
     if key is None:
-        key = request.app.state.advisor_key = hashlib.sha256(b"advisor:" + server_secret(_db(request))).digest()
+        key = request.app.state.advisor_key = hashlib.sha256(b"advisor:" + server_secret(get_database(request))).digest()
     return key
 
 
@@ -105,7 +103,7 @@ def login_form(expired: str = "") -> HTMLResponse:
 
 
 @router.post("/login")
-async def login_submit(request: Request) -> Response:
+async def login_submit(request: Request, db: DatabaseDep) -> Response:
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
     name, password = form.get("login", "").strip()[:40], form.get("password", "")[:200]
@@ -115,7 +113,7 @@ async def login_submit(request: Request) -> Response:
         return html_page(pages.login_page(login="", error="请填写账号和密码"), 400)
 
     def do() -> int | str:
-        with _db(request).session() as s:
+        with db.session() as s:
             got = consult.login(s, name, password)
             if isinstance(got, str):
                 return got
@@ -147,21 +145,21 @@ def _go_offline(db: Database, advisor_id: int) -> None:
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
+async def logout(request: Request, db: DatabaseDep) -> Response:
     sess = _session(request)
     body = await request.body()
     sent = (parse_qs(body.decode("utf-8", "replace")[:2000]).get("csrf") or [""])[0]
     if sess is not None:
         if not _csrf_ok(request, sess, sent or request.headers.get("x-csrf-token")):
             return html_page(pages.advisor_page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
-        await run_in_threadpool(_go_offline, _db(request), sess.advisor_id)
+        await run_in_threadpool(_go_offline, db, sess.advisor_id)
     resp = RedirectResponse("/advisor/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/advisor")
     return resp
 
 
 @router.post("/api/leave")
-async def leave(request: Request) -> Response:
+async def leave(request: Request, db: DatabaseDep) -> Response:
     """The page was closed (``sendBeacon`` on ``pagehide``): the advisor is offline and any call ends."""
     sess = _session(request)
     raw = await request.body()
@@ -171,7 +169,7 @@ async def leave(request: Request) -> Response:
         sent = None
     if sess is None or not _csrf_ok(request, sess, sent):
         return _json({"error": "csrf"}, 403)
-    await run_in_threadpool(_go_offline, _db(request), sess.advisor_id)
+    await run_in_threadpool(_go_offline, db, sess.advisor_id)
     return _json({"ok": True})
 
 
@@ -183,15 +181,14 @@ def ice_servers(request: Request) -> list[dict]:
 
 
 @router.get("/")
-def console(request: Request) -> Response:
+def console(request: Request, s: SessionDep) -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/advisor/login", status_code=303)
-    with _db(request).session() as s:
-        adv = consult.seen(s, sess.advisor_id)
-        if adv is None:
-            return RedirectResponse("/advisor/login", status_code=303)
-        name, pool = adv.display_name, adv.pool
+    adv = consult.seen(s, sess.advisor_id)
+    if adv is None:
+        return RedirectResponse("/advisor/login", status_code=303)
+    name, pool = adv.display_name, adv.pool
     return html_page(pages.console_page(name=name, pool=pool, csrf=_csrf(request, sess),
                                     ice_json=json.dumps(ice_servers(request), ensure_ascii=False),
                                     outcomes_json=json.dumps(consult.OUTCOMES, ensure_ascii=False)))
@@ -226,9 +223,9 @@ def _advisor(s, sess: AdvisorSession) -> consult.Advisor | None:  # noqa: ANN001
     return adv if adv is not None and adv.enabled else None
 
 
-def _callbackshtml_page(request: Request, sess: AdvisorSession, *, message: str = "", error: str = "",
+def _callbacks_page(db: Database, request: Request, sess: AdvisorSession, *, message: str = "", error: str = "",
                     status: int = 200) -> Response:
-    with _db(request).session() as s:
+    with db.session() as s:
         adv = _advisor(s, sess)
         if adv is None:
             return RedirectResponse("/advisor/login", status_code=303)
@@ -242,32 +239,33 @@ _DONE_RE = re.compile(r"^(HD-[A-Z0-9]{4,10})\.(done|unreachable)$")
 
 
 @router.get("/callbacks")
-def callbacks_list(request: Request, done: str = "") -> Response:
+def callbacks_list(request: Request, db: DatabaseDep, done: str = "") -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/advisor/login", status_code=303)
     m = _DONE_RE.match(done[:40])
     message = f"{m.group(1)} 已标记为“{callbacks.STATUS_NAMES[m.group(2)]}”" if m else ""
-    return _callbackshtml_page(request, sess, message=message)
+    return _callbacks_page(db, request, sess, message=message)
 
 
 @router.post("/callbacks/{request_id}")
-async def callbacks_handle(request: Request, request_id: str) -> Response:
+async def callbacks_handle(request: Request, request_id: str, db: DatabaseDep) -> Response:
     sess = _session(request)
     if sess is None:
         return RedirectResponse("/advisor/login?expired=1", status_code=303)
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
     if not same_origin(request) or not _csrf_ok(request, sess, form.get("csrf")):
-        return await run_in_threadpool(lambda: _callbackshtml_page(
-            request, sess, error="请求来源不对，请刷新页面后再试", status=403))
+        return await run_in_threadpool(lambda: _callbacks_page(
+            db, request, sess, error="请求来源不对，请刷新页面后再试", status=403))
     note = form.get("note", "")[:500]
     if not _UUID.match(request_id) or not storable(note):
-        return await run_in_threadpool(lambda: _callbackshtml_page(request, sess, error="没有找到这个回电申请", status=404))
+        return await run_in_threadpool(lambda: _callbacks_page(db, request, sess, error="没有找到这个回电申请",
+                                                               status=404))
 
     def do() -> Response:
         try:
-            with _db(request).session() as s:
+            with db.session() as s:
                 adv = _advisor(s, sess)
                 if adv is None:
                     return RedirectResponse("/advisor/login", status_code=303)
@@ -275,7 +273,7 @@ async def callbacks_handle(request: Request, request_id: str) -> Response:
                                        form.get("action", ""), note)
                 ref, status = row.reference, row.status
         except callbacks.Refused as e:
-            return _callbackshtml_page(request, sess, error=e.message, status=e.status)
+            return _callbacks_page(db, request, sess, error=e.message, status=e.status)
         return RedirectResponse(f"/advisor/callbacks?done={ref}.{status}", status_code=303)
 
     return await run_in_threadpool(do)
@@ -286,26 +284,25 @@ def _need_login() -> JSONResponse:
 
 
 @router.get("/api/state")
-def api_state(request: Request) -> JSONResponse:
+def api_state(request: Request, s: SessionDep) -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
-    with _db(request).session() as s:
-        adv = consult.seen(s, sess.advisor_id)
-        if adv is None:
-            return _need_login()
-        return _json(_state(s, adv))
+    adv = consult.seen(s, sess.advisor_id)
+    if adv is None:
+        return _need_login()
+    return _json(_state(s, adv))
 
 
 @router.get("/api/calls/{request_id}/offer")
-def api_offer(request: Request, request_id: str) -> JSONResponse:
+def api_offer(request: Request, request_id: str, db: DatabaseDep) -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
     if not _UUID.match(request_id):
         return _json({"error": "not_found", "message": "没有这个通话"}, 404)
     try:
-        with _db(request).session() as s:
+        with db.session() as s:
             adv = consult.seen(s, sess.advisor_id)
             if adv is None:
                 return _need_login()
@@ -320,7 +317,7 @@ ACTIONS = ("status", "accept", "answer", "end", "outcome")
 
 @router.post("/api/{action}")
 @router.post("/api/calls/{request_id}/{action}")
-async def api_action(request: Request, action: str, request_id: str = "") -> JSONResponse:
+async def api_action(request: Request, action: str, db: DatabaseDep, request_id: str = "") -> JSONResponse:
     sess = _session(request)
     if sess is None:
         return _need_login()
@@ -337,7 +334,7 @@ async def api_action(request: Request, action: str, request_id: str = "") -> JSO
         return _json({"error": "invalid_request", "message": "请求内容不对"}, 400)
     if request_id and not _UUID.match(request_id):
         return _json({"error": "not_found", "message": "没有这个通话"}, 404)
-    return await run_in_threadpool(_do, _db(request), sess.advisor_id, action, request_id, body)
+    return await run_in_threadpool(_do, db, sess.advisor_id, action, request_id, body)
 
 
 def _text(body: dict, key: str, limit: int) -> str:

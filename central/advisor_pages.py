@@ -8,8 +8,9 @@ from html import escape
 
 from central.callbacks import NOTE_MAX, STATUS_NAMES, CallbackRow, local
 from central.consult import OUTCOMES
+from central.staff_pages import CSS as STAFF_CSS
+from central.staff_pages import page
 from kiosk.domain.privacy import mask_phone
-from central.staff_pages import CSS as STAFF_CSS, page
 
 CSS = STAFF_CSS + """
 .adv{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:16px;padding:14px 18px;align-items:start}

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from central import appointments as appts
 from central.auth import authenticated_kiosk
 from central.db import Database
+from central.deps import get_database
 from central.errors import ApiError
 from central.events import storable
 from central.models import AppointmentRow, Kiosk
@@ -21,10 +22,6 @@ KioskDep = Annotated[Kiosk, Depends(authenticated_kiosk)]
 ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 409)}
 
 router = APIRouter(prefix=p.PREFIX + "/appointments", tags=["appointments"])
-
-
-def _db(request: Request) -> Database:
-    return request.app.state.db
 
 
 def _run(db: Database, fn, *args):  # noqa: ANN001, ANN202
@@ -40,7 +37,7 @@ def get_slots(request: Request, kiosk: KioskDep, service: Annotated[str, Query(m
               first: Annotated[date | None, Query(alias="from")] = None,
               days: Annotated[int, Query(ge=1, le=p.MAX_SLOT_DAYS)] = 8) -> p.AppointmentSlots:
     """The service's slots at the kiosk's station, from ``from`` (default today) for ``days`` days."""
-    return _run(_db(request), lambda s: appts.free_slots(s, kiosk.station_id, service,
+    return _run(get_database(request), lambda s: appts.free_slots(s, kiosk.station_id, service,
                                                          first or appts.local_now().date(), days))
 
 
@@ -49,7 +46,7 @@ def post_booking(request: Request, body: p.AppointmentRequest, kiosk: KioskDep) 
     """Book a place. Sending the same request again answers the same booking (``created`` false)."""
     if not storable(body.name):
         raise ApiError(400, "invalid_request", "text with a NUL character or an unpaired surrogate")
-    db = _db(request)
+    db = get_database(request)
     try:
         row, created = _run(db, lambda s: appts.book(s, kiosk.station_id, kiosk.id, body))
     except IntegrityError:
@@ -70,7 +67,7 @@ def _own(s, kiosk: Kiosk, appointment_id: str) -> AppointmentRow:  # noqa: ANN00
 
 @router.get("/{appointment_id}", response_model=p.AppointmentReply, responses=ERRORS)
 def get_booking(request: Request, appointment_id: str, kiosk: KioskDep) -> p.AppointmentReply:
-    return _run(_db(request), lambda s: appts.reply(_own(s, kiosk, appointment_id)))
+    return _run(get_database(request), lambda s: appts.reply(_own(s, kiosk, appointment_id)))
 
 
 @router.post("/{appointment_id}/cancel", response_model=p.AppointmentReply, responses=ERRORS)
@@ -82,10 +79,10 @@ def cancel_booking(request: Request, appointment_id: str, kiosk: KioskDep) -> p.
         appts.cancel(s, row, "kiosk")
         return appts.reply(row)
 
-    return _run(_db(request), do)
+    return _run(get_database(request), do)
 
 
 @router.post("/check-in", response_model=p.AppointmentCheckInReply, responses=ERRORS)
 def check_in(request: Request, body: p.AppointmentCheckIn, kiosk: KioskDep) -> p.AppointmentCheckInReply:
     """The resident's confirmation QR, scanned at the kiosk: today's booking is marked arrived."""
-    return _run(_db(request), lambda s: appts.check_in(s, kiosk.station_id, body.token))
+    return _run(get_database(request), lambda s: appts.check_in(s, kiosk.station_id, body.token))

@@ -25,9 +25,10 @@ from central import appointment_phone as phone
 from central import appointments as appts
 from central import staff_auth as auth
 from central import staff_pages, tickets
+from central.console import current_session, session_key
 from central.db import Database
+from central.deps import get_database
 from central.models import APPOINTMENT_STATUSES, AppointmentRow, FeedItem, StationConfig
-from central.staff import _key, _session
 from central.web import html_page, same_origin
 from kiosk.domain.privacy import mask_id_number, mask_name
 
@@ -43,10 +44,6 @@ PHONE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow
                  "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
                  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
                                             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"}
-
-
-def _db(request: Request) -> Database:
-    return request.app.state.db
 
 
 def _phone(text: str, status: int = 200) -> HTMLResponse:
@@ -89,7 +86,7 @@ def _find(db: Database, token: str) -> tuple[AppointmentRow, phone.AppointmentVi
 
 @public_router.get("/appointments/{token}")
 def appointment_page(token: str, request: Request) -> HTMLResponse:
-    found = _find(_db(request), token)
+    found = _find(get_database(request), token)
     if found is None:
         return _phone(phone.not_found_page(), 404)
     return _phone(phone.appointment_page(found[1], f"/appointments/{token.lower()}/cancel"))
@@ -97,7 +94,7 @@ def appointment_page(token: str, request: Request) -> HTMLResponse:
 
 @public_router.get("/appointments/{token}/cancel")
 def cancel_confirm(token: str, request: Request) -> Response:
-    found = _find(_db(request), token)
+    found = _find(get_database(request), token)
     if found is None:
         return _phone(phone.not_found_page(), 404)
     token = token.lower()
@@ -105,7 +102,7 @@ def cancel_confirm(token: str, request: Request) -> Response:
     if not view.can_cancel:
         return _phone(phone.appointment_page(view, "", _not_cancellable(view), "warn"))
     return _phone(phone.confirm_page(view, f"/appointments/{token}/cancel", f"/appointments/{token}",
-                                     _csrf(_key(request), token)))
+                                     _csrf(session_key(request), token)))
 
 
 def _from_the_page(request: Request) -> bool:
@@ -130,7 +127,7 @@ def _not_cancellable(view: phone.AppointmentView) -> str:
 
 @public_router.post("/appointments/{token}/cancel")
 async def cancel_submit(token: str, request: Request) -> Response:
-    db = _db(request)
+    db = get_database(request)
     found = await run_in_threadpool(_find, db, token)
     if found is None:
         return _phone(phone.not_found_page(), 404)
@@ -142,7 +139,7 @@ async def cancel_submit(token: str, request: Request) -> Response:
     if len(raw) > MAX_FORM_BYTES:
         return _phone(phone.refused_page("请求内容太长。请回到预约页面再试。"), 413)
     sent = (parse_qs(raw.decode("utf-8", "replace")).get("csrf") or [""])[0]
-    if not _from_the_page(request) or not hmac.compare_digest(sent, _csrf(_key(request), token)):
+    if not _from_the_page(request) or not hmac.compare_digest(sent, _csrf(session_key(request), token)):
         return _phone(phone.refused_page("请求来源不对。请重新扫描预约单上的二维码，再点“取消预约”。"), 403)
 
     def do() -> tuple[bool, phone.AppointmentView]:
@@ -239,28 +236,28 @@ def _day(value: str, today: date) -> date:
 
 @staff_router.get("/appointments")
 def staff_list(request: Request, day: str = "", msg: str = "", err: str = "") -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
     today = appts.local_now().date()
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         listing = appts.day_list(s, sess.station_id, _day(day, today))
         name = tickets.station_name(s, sess.station_id)
         text = staff_page(listing=listing, today=today, station_name=name, staff_name=sess.name,
-                          csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err))
+                          csrf=auth.csrf_token(session_key(request), sess), message=msg[:200], error=bool(err))
     return html_page(text)
 
 
 @staff_router.post("/appointments/{appointment_id}")
 async def staff_mark(appointment_id: str, request: Request) -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
     raw = await request.body()
     form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")[:4000]).items()}
-    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, form.get("csrf")):
+    if not same_origin(request) or not auth.csrf_ok(session_key(request), sess, form.get("csrf")):
         return html_page(staff_pages.page("今日预约", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
-    db = _db(request)
+    db = get_database(request)
     if not await run_in_threadpool(auth.account_enabled, db, sess.user_id):
         return RedirectResponse("/staff/login", status_code=303)
     try:

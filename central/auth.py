@@ -13,8 +13,11 @@ from datetime import datetime, timedelta, timezone
 from fastapi import Request
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from central.db import Database
+from central.deps import get_database
 from central.errors import ApiError
 from central.models import Kiosk, Nonce
 from kiosk.sync import protocol as p
@@ -43,11 +46,11 @@ async def authenticated_kiosk(request: Request) -> Kiosk:
     raw_path = request.scope.get("raw_path")
     path = raw_path.decode("latin-1") if raw_path else request.url.path
     path_query = path + (f"?{request.url.query}" if request.url.query else "")
-    db = request.app.state.db
+    db = get_database(request)
     return await run_in_threadpool(_check, db, kiosk_id, ts, nonce, signature, request.method, path_query, body)
 
 
-def _check(db, kiosk_id: str, ts: str, nonce: str, signature: str, method: str, path_query: str,  # noqa: ANN001
+def _check(db: Database, kiosk_id: str, ts: str, nonce: str, signature: str, method: str, path_query: str,
            body: bytes) -> Kiosk:
     if len(nonce) > 64 or len(kiosk_id) > 40 or len(signature) > 128:
         raise ApiError(401, "bad_signature", "malformed authentication headers")
@@ -74,8 +77,6 @@ def _check(db, kiosk_id: str, ts: str, nonce: str, signature: str, method: str, 
     return kiosk
 
 
-def purge_nonces(db) -> int:  # noqa: ANN001
+def purge_old_nonces(s: Session) -> int:
     """Nonces older than twice the window can no longer be replayed (the timestamp check refuses them)."""
-    with db.session() as s:
-        return s.execute(delete(Nonce).where(
-            Nonce.seen_at < _now() - timedelta(seconds=2 * p.TIMESTAMP_WINDOW_S))).rowcount
+    return s.execute(delete(Nonce).where(Nonce.seen_at < _now() - timedelta(seconds=2 * p.TIMESTAMP_WINDOW_S))).rowcount

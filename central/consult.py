@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.models import FINISHED, Advisor, ConsultRequest, StationConfig
+from central.passwords import LOCK_MINUTES, MAX_FAILED, check_password, hash_password, waste_time
 
 DEFAULT_POOL = "tianjin"
 ADVISOR_STATUSES = ("offline", "available", "busy", "break")
@@ -344,8 +345,6 @@ def call_view(req: ConsultRequest | None, station_name: str = "") -> dict | None
 
 def add_advisor(s: Session, login: str, password: str, *, pool: str = DEFAULT_POOL, display_name: str = "") -> bool:
     """Add an advisor, or set a new password / pool / name for an existing one. True if new."""
-    from central.staff_auth import hash_password
-
     login, pool = login.strip(), pool.strip()
     if len(password) < 4:
         raise ValueError("the password must have at least 4 characters")
@@ -365,11 +364,9 @@ def add_advisor(s: Session, login: str, password: str, *, pool: str = DEFAULT_PO
 def login(s: Session, login_name: str, password: str) -> Advisor | str:
     """The advisor, or a message the advisor can act on (5 wrong in a row: locked for 5 minutes).
     Returns rather than raises, so the failure count commits."""
-    from central.staff_auth import LOCK_MINUTES, MAX_FAILED, check_password, hash_password
-
     row = s.scalars(select(Advisor).where(Advisor.login == login_name)).first()
     if row is None or not row.enabled:
-        check_password(password, hash_password("x"))
+        waste_time(password)
         return "账号或密码不对"
     now = _now()
     if row.locked_until and row.locked_until > now:

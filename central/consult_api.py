@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
 
 from central import consult
 from central.auth import authenticated_kiosk
 from central.db import Database
+from central.deps import DatabaseDep, SessionDep
 from central.errors import ApiError
 from central.events import storable
 from central.models import Kiosk
@@ -23,10 +26,6 @@ KioskDep = Annotated[Kiosk, Depends(authenticated_kiosk)]
 ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 404, 409)}
 
 router = APIRouter(prefix=p.PREFIX + "/consult", tags=["consult"])
-
-
-def _db(request: Request) -> Database:
-    return request.app.state.db
 
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -43,45 +42,42 @@ def _text_ok(*values: str) -> None:
         raise ApiError(400, "invalid_request", "text with a NUL character or an unpaired surrogate")
 
 
-def _run(db: Database, fn, *args):  # noqa: ANN001, ANN202
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """consult.Refused → the API's error reply (the request's transaction is rolled back)."""
     try:
-        with db.session() as s:
-            return fn(s, *args)
+        yield
     except consult.Refused as e:
         raise ApiError(e.status, e.code, e.message) from None
 
 
 @router.get("/availability", response_model=p.ConsultAvailability, responses=ERRORS)
-def get_availability(request: Request, kiosk: KioskDep,
+def get_availability(kiosk: KioskDep, s: SessionDep,
                      topic: Annotated[str, Query(max_length=20)] = "") -> p.ConsultAvailability:
-    def do(s):  # noqa: ANN001, ANN202
-        return consult.availability(s, consult.station_pool(s, kiosk.station_id))
-
-    return p.ConsultAvailability(**_run(_db(request), do))
+    with _refusals():
+        return p.ConsultAvailability(**consult.availability(s, consult.station_pool(s, kiosk.station_id)))
 
 
 @router.post("/requests", response_model=p.ConsultStatus, responses=ERRORS)
-def create_request(request: Request, body: p.ConsultCreate, kiosk: KioskDep) -> p.ConsultStatus:
+def create_request(body: p.ConsultCreate, kiosk: KioskDep, s: SessionDep) -> p.ConsultStatus:
     _text_ok(body.topic)
-
-    def do(s):  # noqa: ANN001, ANN202
+    with _refusals():
         req = consult.create(s, kiosk.id, kiosk.station_id, body.topic, body.identified)
-        return consult.status(s, req)
-
-    return p.ConsultStatus(**_run(_db(request), do))
+        return p.ConsultStatus(**consult.status(s, req))
 
 
 def _status(db: Database, kiosk_id: str, request_id: str) -> dict:
-    return _run(db, lambda s: consult.status(s, consult.kiosk_request(s, kiosk_id, request_id)))
+    with _refusals(), db.session() as s:
+        return consult.status(s, consult.kiosk_request(s, kiosk_id, request_id))
 
 
 @router.get("/requests/{request_id}", response_model=p.ConsultStatus, responses=ERRORS)
-async def get_request(request: Request, request_id: str, kiosk: KioskDep,
+async def get_request(request_id: str, kiosk: KioskDep, db: DatabaseDep,
                       since: Annotated[int, Query(ge=0, le=2**31)] = 0,
                       wait: Annotated[float, Query(ge=0, le=p.MAX_CONSULT_WAIT_S)] = 0) -> p.ConsultStatus:
     """The request's state; with ``since`` and ``wait``, held until its version passes ``since``
-    (or the wait is over). While waiting, the position and estimate may change without a new version."""
-    db = _db(request)
+    (or the wait is over). While waiting, the position and estimate may change without a new version.
+    One short transaction per look, never one held across the wait."""
     request_id = _request_id(request_id)
     deadline = time.monotonic() + wait
     while True:
@@ -92,25 +88,19 @@ async def get_request(request: Request, request_id: str, kiosk: KioskDep,
 
 
 @router.post("/requests/{request_id}/offer", response_model=p.ConsultStatus, responses=ERRORS)
-def post_offer(request: Request, request_id: str, body: p.ConsultOffer, kiosk: KioskDep) -> p.ConsultStatus:
+def post_offer(request_id: str, body: p.ConsultOffer, kiosk: KioskDep, s: SessionDep) -> p.ConsultStatus:
     request_id = _request_id(request_id)
     _text_ok(body.sdp)
-
-    def do(s):  # noqa: ANN001, ANN202
+    with _refusals():
         req = consult.kiosk_request(s, kiosk.id, request_id)
         consult.post_offer(s, req, body.sdp, body.generation)
-        return consult.status(s, req)
-
-    return p.ConsultStatus(**_run(_db(request), do))
+        return p.ConsultStatus(**consult.status(s, req))
 
 
 @router.post("/requests/{request_id}/end", response_model=p.ConsultStatus, responses=ERRORS)
-def end_request(request: Request, request_id: str, body: p.ConsultEnd, kiosk: KioskDep) -> p.ConsultStatus:
+def end_request(request_id: str, body: p.ConsultEnd, kiosk: KioskDep, s: SessionDep) -> p.ConsultStatus:
     request_id = _request_id(request_id)
-
-    def do(s):  # noqa: ANN001, ANN202
+    with _refusals():
         req = consult.kiosk_request(s, kiosk.id, request_id)
         consult.kiosk_end(s, req, body.reason)
-        return consult.status(s, req)
-
-    return p.ConsultStatus(**_run(_db(request), do))
+        return p.ConsultStatus(**consult.status(s, req))

@@ -1,4 +1,6 @@
-"""The central database: one engine factory for SQLite (default) and PostgreSQL (a real fleet)."""
+"""The central database: one engine factory for SQLite (default) and PostgreSQL (a real fleet).
+
+The schema is made and changed by Alembic migrations only (``Database.migrate()``, central/schema.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-
-from central.models import Base
 
 DEFAULT_URL = "sqlite:///var/central.db"
 
@@ -24,8 +24,12 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
-    def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
+    def migrate(self) -> bool:
+        """Bring the schema to the newest migration (central/migrations), adopting a database made
+        before migrations existed. True if anything ran. Raises ``central.schema.SchemaError``."""
+        from central.schema import migrate
+
+        return migrate(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from central import feeds
 from central.db import Database
-from kiosk.domain.demodata import _pinyin_fns
+from kiosk.domain.demodata import pinyin_fns
 from kiosk.sync.protocol import ITEM_MODELS
 
 BATCH = 1000
@@ -53,7 +53,7 @@ def _rows(path: Path, feed: str = "vacancies") -> list[tuple[int, dict]]:
 
 
 def _complete_service(row: dict) -> dict:
-    initials, full = _pinyin_fns()
+    initials, full = pinyin_fns()
     row = dict(row)
     row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
     if isinstance(row.get("name"), str) and not row.get("pinyin_initials"):
@@ -68,7 +68,7 @@ def _complete_fair(row: dict) -> dict:
 
 
 def _complete(row: dict) -> dict:
-    initials, full = _pinyin_fns()
+    initials, full = pinyin_fns()
     row = dict(row)
     row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
     parts = [row.get("title", ""), row.get("employer", ""), row.get("category", "")]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-
 from datetime import timedelta
 
 from central.ledger import CHANNELS, IDENTITIES, SERVICES

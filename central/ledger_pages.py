@@ -16,9 +16,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from central import ledger_charts as charts, ledger_export, ledger_report as report, ledger_scope as scope
+from central import ledger_charts as charts
+from central import ledger_export
+from central import ledger_report as report
+from central import ledger_scope as scope
+from central.console import current_session
+from central.deps import get_database
 from central.ledger import CHANNELS, IDENTITIES
-from central.staff import _db, _session
 from central.staff_pages import page
 from central.tickets import local_day, utcnow
 from central.web import NO_STORE, html_page
@@ -186,7 +190,7 @@ def _refuse() -> scope.Selection:
 
 
 def _handle(request: Request, render: Callable[[report.Report, scope.Selection, tuple, str, str], Response]) -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
     month, text = _month_param(request)
@@ -194,7 +198,7 @@ def _handle(request: Request, render: Callable[[report.Report, scope.Selection, 
         return html_page(page("工作量与绩效", f'<div class="narrow"><div class="card"><h2>月份不对</h2>'
                                           f'<p>请用“年-月”的格式，例如 2026-11（收到的是 {escape(text)}）。</p>'
                                           '<p><a href="/staff/ledger">返回本月报表</a></p></div></div>'), 400)
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         known = report.directory(s)
         try:
             sel = _selection(request, sess, known)

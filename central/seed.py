@@ -9,7 +9,8 @@ from central import feeds
 from central.db import Database
 from central.models import StationConfig
 from kiosk.domain import demodata
-from kiosk.domain.queue_rules import DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, Hours
+from kiosk.domain.queue_rules import DEFAULT_PRIORITY_GROUPS, Hours
+from kiosk.domain.queue_rules import DEFAULT_SERVICES as KIOSK_SERVICES
 
 BATCH = 2000
 

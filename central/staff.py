@@ -11,42 +11,21 @@ from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from central import staff_auth as auth, staff_pages as pages, staff_stats, tickets
+from central import staff_auth as auth
+from central import staff_pages as pages
+from central import staff_stats, tickets
+from central.console import COOKIE, current_session, session_key, station_names
 from central.db import Database
-from central.models import StationConfig
+from central.deps import get_database
 from central.web import NO_STORE, html_page, same_origin
 
 log = logging.getLogger("central.staff")
 
-COOKIE = "jincai_staff"
 #: what the login form's station field says for a district or city administrator without a station
 ADMIN_STATION = "-"
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-def _db(request: Request) -> Database:
-    return request.app.state.db
-
-
-def _key(request: Request) -> bytes:
-    """The session signing key (kept in the database, shared by every worker; read once per process)."""
-    key = getattr(request.app.state, "staff_key", None)
-    if key is None:
-        key = request.app.state.staff_key = auth.server_secret(_db(request))
-    return key
-
-
-def _session(request: Request) -> auth.StaffSession | None:
-    """The signed-in account as it stands now: None when not signed in, or when the account was
-    disabled or its sessions ended since the cookie was made (``auth.check_session``)."""
-    return auth.check_session(_db(request), auth.read_cookie(_key(request), request.cookies.get(COOKIE)))
-
-
-def _stations(db: Database) -> list[tuple[str, str]]:
-    with db.session() as s:
-        rows = s.execute(select(StationConfig.station_id, StationConfig.config).order_by(StationConfig.station_id)).all()
-    return [(sid, str((cfg or {}).get("name") or sid)) for sid, cfg in rows]
 
 
 # --- login ------------------------------------------------------------------------------------
@@ -54,7 +33,7 @@ def _stations(db: Database) -> list[tuple[str, str]]:
 @router.get("/login")
 def login_form(request: Request, station: str = "", counter: str = "", expired: str = "") -> HTMLResponse:
     error = "登录已过期，请重新登录" if expired else ""
-    return html_page(pages.login_page(_stations(_db(request)), station=station[:40], counter=counter[:20], error=error))
+    return html_page(pages.login_page(station_names(get_database(request)), station=station[:40], counter=counter[:20], error=error))
 
 
 @router.post("/login")
@@ -64,10 +43,10 @@ async def login_submit(request: Request) -> Response:
     station, counter = form.get("station", "").strip()[:40], form.get("counter", "").strip()[:20]
     account_station = "" if station == ADMIN_STATION else station
     name, password = form.get("name", "").strip()[:40], form.get("password", "")[:200]
-    db = _db(request)
+    db = get_database(request)
 
     def again(message: str, status: int = 400) -> HTMLResponse:
-        return html_page(pages.login_page(_stations(db), station=station, counter=counter, name=name, error=message),
+        return html_page(pages.login_page(station_names(db), station=station, counter=counter, name=name, error=message),
                      status)
 
     if not same_origin(request):
@@ -85,7 +64,7 @@ async def login_submit(request: Request) -> Response:
         counter = ""  # an administrator without a station has no counter
     if counter:
         await run_in_threadpool(_open_counter, db, station, counter, user.name)
-    cookie = auth.make_cookie(_key(request), user, counter)
+    cookie = auth.make_cookie(session_key(request), user, counter)
     resp = RedirectResponse("/staff/" if counter else "/staff/interests", status_code=303)
     resp.set_cookie(COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600, httponly=True, samesite="strict",
                     secure=request.url.scheme == "https", path="/staff")
@@ -101,10 +80,10 @@ def _open_counter(db: Database, station: str, counter: str, staff: str) -> None:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     body = await request.body()
     sent = (parse_qs(body.decode("utf-8", "replace")[:2000]).get("csrf") or [""])[0]
-    if sess is not None and not auth.csrf_ok(_key(request), sess, sent or request.headers.get("x-csrf-token")):
+    if sess is not None and not auth.csrf_ok(session_key(request), sess, sent or request.headers.get("x-csrf-token")):
         return html_page(pages.page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
     resp = RedirectResponse(f"/staff/login?{urlencode({'station': sess.station_id, 'counter': sess.counter})}"
                             if sess else "/staff/login", status_code=303)
@@ -116,15 +95,15 @@ async def logout(request: Request) -> Response:
 
 @router.get("/")
 def console(request: Request) -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
     if not sess.counter:
         return RedirectResponse("/staff/interests", status_code=303)
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         name = tickets.station_name(s, sess.station_id)
     return html_page(pages.console_page(station_name=name, counter=sess.counter, staff_name=sess.name,
-                                    csrf=auth.csrf_token(_key(request), sess)))
+                                    csrf=auth.csrf_token(session_key(request), sess)))
 
 
 @router.get("")
@@ -138,10 +117,10 @@ def _need_login() -> JSONResponse:
 
 @router.get("/api/state")
 def api_state(request: Request) -> JSONResponse:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _need_login()
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         state = tickets.console_state(s, sess.station_id, sess.counter)
     state["staff"] = sess.name
     return JSONResponse(state, headers=NO_STORE)
@@ -153,10 +132,10 @@ ACTIONS = ("call-next", "call", "recall", "no-show", "start", "finish", "transfe
 
 @router.post("/api/{action}")
 async def api_action(action: str, request: Request) -> JSONResponse:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _need_login()
-    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, request.headers.get("x-csrf-token")):
+    if not same_origin(request) or not auth.csrf_ok(session_key(request), sess, request.headers.get("x-csrf-token")):
         return JSONResponse({"error": "csrf", "message": "请求来源不对，请刷新页面后再试"}, status_code=403)
     if action not in ACTIONS:
         return JSONResponse({"error": "not_found", "message": f"没有这个操作：{action[:40]}"}, status_code=404)
@@ -169,7 +148,7 @@ async def api_action(action: str, request: Request) -> JSONResponse:
         return JSONResponse({"error": "invalid_request", "message": "请求内容不对"}, status_code=400)
     from starlette.concurrency import run_in_threadpool
 
-    status, reply = await run_in_threadpool(_do, _db(request), sess, action, body)
+    status, reply = await run_in_threadpool(_do, get_database(request), sess, action, body)
     return JSONResponse(reply, status_code=status, headers=NO_STORE)
 
 
@@ -232,18 +211,18 @@ def _do(db: Database, sess: auth.StaffSession, action: str, body: dict) -> tuple
 def requests_list(request: Request, msg: str = "", err: str = "") -> Response:
     from central import service_requests
 
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
     from central import scope
 
-    names = dict(_stations(_db(request)))
-    with _db(request).session() as s:
+    names = dict(station_names(get_database(request)))
+    with get_database(request).session() as s:
         name = tickets.station_name(s, sess.station_id) if sess.station_id else "区/市管理员"
         mine = scope.stations_in_scope(s, sess)
         rows = service_requests.station_requests(s, mine)
         page_html = pages.requests_page(rows=rows, station_name=name, staff_name=sess.name,
-                                        csrf=auth.csrf_token(_key(request), sess), message=msg[:200], error=bool(err),
+                                        csrf=auth.csrf_token(session_key(request), sess), message=msg[:200], error=bool(err),
                                         own_station=sess.station_id,
                                         names=names if len(mine) > 1 else None)
     return html_page(page_html)
@@ -257,14 +236,14 @@ async def requests_change(request_id: str, request: Request) -> Response:
 
     from central import service_requests
 
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return RedirectResponse("/staff/login", status_code=303)
     body = await request.body()
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:4000]).items()}
-    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, form.get("csrf")):
+    if not same_origin(request) or not auth.csrf_ok(session_key(request), sess, form.get("csrf")):
         return html_page(pages.page("上门/代办", "<p>请求来源不对，请刷新页面后再试。</p>"), 403)
-    if not auth.account_enabled(_db(request), sess.user_id):
+    if not auth.account_enabled(get_database(request), sess.user_id):
         return RedirectResponse("/staff/login", status_code=303)
     from central.models import ServiceRequestRow
     from central.office.routes import _record_station, _refuse_other_station
@@ -281,7 +260,7 @@ async def requests_change(request_id: str, request: Request) -> Response:
             when = None
 
     def apply() -> str:
-        with _db(request).session() as s:
+        with get_database(request).session() as s:
             row = service_requests.change(s, sess.station_id, request_id[:36], form.get("action", ""), sess.name,
                                           when=when, staff=form.get("staff", "")[:20], note=form.get("note", ""))
             return f"申请 {row.reference} 已改为“{service_requests.STATUS_NAMES[row.status]}”"
@@ -328,12 +307,12 @@ def _stats_scope(s, sess: auth.StaffSession, station: str) -> str | list[str] | 
 
 def _stats_request(request: Request, station: str):  # noqa: ANN202
     """The signed-in staff member, the date range, the station scope and its table rows (None: not signed in)."""
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return None
     q = request.query_params
     d1, d2 = _range(q.get("from", ""), q.get("to", ""))
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         scope = _stats_scope(s, sess, station[:40])
         rows = staff_stats.table(s, d1, d2, scope)
     return sess, d1, d2, scope, rows
@@ -347,12 +326,12 @@ def stats(request: Request, station: str = "") -> Response:
     sess, d1, d2, scope, rows = got
     one = scope if isinstance(scope, str) else ""
     params = {"from": d1.isoformat(), "to": d2.isoformat(), **({"station": one} if one and sess.is_admin else {})}
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         from central import scope as scopes
 
         mine = set(scopes.stations_in_scope(s, sess))
     return html_page(pages.stats_page(rows=rows, totals=staff_stats.totals(rows), first=d1.isoformat(), last=d2.isoformat(),
-                                  station=one, stations=[x for x in _stations(_db(request)) if x[0] in mine]
+                                  station=one, stations=[x for x in station_names(get_database(request)) if x[0] in mine]
                                   if sess.is_admin else [],
                                   admin=sess.is_admin, csv_href="/staff/stats.csv?" + urlencode(params)))
 

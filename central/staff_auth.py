@@ -1,6 +1,6 @@
 """Staff accounts and console sessions.
 
-* Passwords (or PINs) are kept as salted scrypt hashes. Five wrong passwords in a row lock the
+* Passwords (or PINs) are kept as salted scrypt hashes (central/passwords.py). Five wrong passwords in a row lock the
   account for five minutes.
 * The session is a signed cookie (HMAC-SHA256) holding the account, station, counter, expiry and
   the account's session generation. Every request reads the account row (``check_session``):
@@ -26,36 +26,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from central.db import Database
-from central.models import Setting
-from central.models import StaffUser
+from central.models import Setting, StaffUser
+from central.passwords import LOCK_MINUTES, MAX_FAILED, check_password, hash_password, waste_time
 
 SECRET_KEY = "staff.session_secret"
 SESSION_HOURS = 12
-MAX_FAILED = 5
-LOCK_MINUTES = 5
-_N, _R, _P = 2**14, 8, 1
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
-        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(bytes.fromhex(digest)))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got.hex(), digest)
 
 
 ROLES = {"staff": "驿站工作人员", "district": "区管理员", "city": "市管理员"}
@@ -121,7 +100,7 @@ def login(db: Database, station_id: str, name: str, password: str) -> StaffUser:
         row = s.scalars(select(StaffUser).where(StaffUser.station_id == station_id, StaffUser.name == name)
                         .with_for_update()).first()
         if row is None or not row.enabled:
-            check_password(password, hash_password("x"))  # same time as a wrong password
+            waste_time(password)  # same time as a wrong password
             raise LoginFailed("驿站、姓名或密码不对")
         now = _now()
         if row.locked_until and row.locked_until > now:

@@ -19,8 +19,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central.models import StationConfig
-from central.models import QueueTicket
+from central.models import QueueTicket, StationConfig
 from central.tickets import service_names, station_name
 
 MAX_DAYS = 366

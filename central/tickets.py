@@ -31,10 +31,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from central import calls, ledger
-from central.models import Event, StationConfig
-from central.models import Counter, QueueTicket, StaffAction
-from kiosk.domain.queue_rules import (DEFAULT_PRIORITY_GROUPS, DEFAULT_SERVICES as KIOSK_SERVICES, OTHER_GROUP,
-                                      PRIORITY_NOTE_MAX, STATION_TZ)
+from central.models import Counter, Event, QueueTicket, StaffAction, StationConfig
+from kiosk.domain.queue_rules import DEFAULT_PRIORITY_GROUPS, OTHER_GROUP, PRIORITY_NOTE_MAX, STATION_TZ
+from kiosk.domain.queue_rules import DEFAULT_SERVICES as KIOSK_SERVICES
 
 CURRENT = ("called", "serving")
 #: a second 重呼 within this many seconds is the same click twice, not a second call

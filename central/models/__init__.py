@@ -8,10 +8,10 @@ from central.models.base import Base
 from central.models.callbacks import NOTE_MAX, TOPIC_MAX, CallbackRow
 from central.models.consult import FINISHED, Advisor, ConsultRequest
 from central.models.interests import INTEREST_CHANNELS, INTEREST_STATUSES, Interest
-from central.models.ratings import Rating
-from central.models.registrations import FOLLOWUP_STATUSES, Registration
 from central.models.phone import LINK_KINDS, FairSignup, PhoneLink, Shortlist
 from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, StaffUser
+from central.models.ratings import Rating
+from central.models.registrations import FOLLOWUP_STATUSES, Registration
 from central.models.service_requests import ServiceRequestRow
 from central.models.sync import (
                                  CallClock,

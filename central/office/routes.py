@@ -20,10 +20,11 @@ from starlette.concurrency import run_in_threadpool
 
 from central import scope
 from central import staff_auth as auth
+from central.console import current_session, session_key, station_names
+from central.deps import get_database
 from central.models import Interest, Rating, Registration, StaffUser, StationConfig
 from central.office import audit, interests, pages, ratings, registrations
 from central.office.changes import Refused
-from central.staff import _db, _key, _session, _stations
 from central.tickets import local_day, service_names, station_name
 from central.web import NO_STORE, html_page, same_origin
 
@@ -37,10 +38,10 @@ LISTS = {"interest": "/staff/interests", "registration": "/staff/registrations",
 
 
 def _viewer(request: Request, sess: auth.StaffSession) -> pages.Viewer:
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         name = station_name(s, sess.station_id) if sess.station_id else ""
     return pages.Viewer(sess.name, sess.role, sess.station_id, name, sess.district, sess.counter,
-                        auth.csrf_token(_key(request), sess))
+                        auth.csrf_token(session_key(request), sess))
 
 
 def _login() -> RedirectResponse:
@@ -48,11 +49,11 @@ def _login() -> RedirectResponse:
 
 
 def _names(request: Request) -> dict[str, str]:
-    return dict(_stations(_db(request)))
+    return dict(station_names(get_database(request)))
 
 
 def _scope_choices(request: Request, sess: auth.StaffSession) -> tuple[list[str], list[tuple[str, str]]]:
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         mine = scope.stations_in_scope(s, sess)
     names = _names(request)
     return mine, [(sid, names.get(sid, sid)) for sid in mine]
@@ -82,10 +83,10 @@ def _back(form: dict[str, list[str]], default: str) -> str:
 
 
 def _checked(request: Request, form: dict[str, list[str]]) -> auth.StaffSession | Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _login()
-    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, _one(form, "csrf", 200)):
+    if not same_origin(request) or not auth.csrf_ok(session_key(request), sess, _one(form, "csrf", 200)):
         return html_page(pages.forbidden_page(None, "请求来源不对，请刷新页面后再试"), 403)
     return sess
 
@@ -93,7 +94,7 @@ def _checked(request: Request, form: dict[str, list[str]]) -> auth.StaffSession 
 def _refuse_other_station(request: Request, sess: auth.StaffSession, kind: str, record_id: str,
                           record_station: str, what: str) -> HTMLResponse:
     """403, an audit row and a log line: someone tried to change another station's record."""
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         audit.record(s, sess, "refused_change", kind, record_id, record_station, what)
     log.warning("staff %s of station %r refused a change of %s %s of station %s", sess.user_id, sess.station_id,
                 kind, record_id[:8], record_station)
@@ -102,7 +103,7 @@ def _refuse_other_station(request: Request, sess: auth.StaffSession, kind: str, 
 
 
 def _record_station(request: Request, model, record_id: str) -> str | None:  # noqa: ANN001
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         row = s.get(model, record_id[:36])
         return row.station_id if row is not None else None
 
@@ -119,7 +120,7 @@ def _interests_html(request: Request, sess: auth.StaffSession, station: str, sta
     mine, choices = _scope_choices(request, sess)
     shown = [station] if station in mine else mine
     viewer = _viewer(request, sess)
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         rows = interests.listing(s, shown, status)
         back = "/staff/interests?" + pages.query(station=station if station in mine else "", status=status)
         return pages.interests_page(viewer, rows, names=dict(choices), stations=choices,
@@ -129,7 +130,7 @@ def _interests_html(request: Request, sess: auth.StaffSession, station: str, sta
 
 @router.get("/interests")
 def interests_list(request: Request, station: str = "", status: str = "", msg: str = "", err: str = "") -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _login()
     return html_page(_interests_html(request, sess, station[:40], status[:12], flash=msg[:200], error=bool(err)))
@@ -151,7 +152,7 @@ async def interests_move(interest_id: str, request: Request) -> Response:
     back = _back(form, "/staff/interests")
 
     def apply() -> str:
-        with _db(request).session() as s:
+        with get_database(request).session() as s:
             row = interests.move(s, interest_id, to, _one(form, "note"), _version(form), sess.name)
             from central.models import INTEREST_STATUSES
 
@@ -172,17 +173,17 @@ async def interests_move(interest_id: str, request: Request) -> Response:
 @router.post("/reveal/{kind}/{record_id}/{field}")
 async def reveal(kind: str, record_id: str, field: str, request: Request) -> JSONResponse:
     """The full value for the record's own station's staff, and an audit row for every reveal."""
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return JSONResponse({"error": "login", "message": "请重新登录"}, status_code=401, headers=NO_STORE)
-    if not same_origin(request) or not auth.csrf_ok(_key(request), sess, request.headers.get("x-csrf-token")):
+    if not same_origin(request) or not auth.csrf_ok(session_key(request), sess, request.headers.get("x-csrf-token")):
         return JSONResponse({"error": "csrf", "message": "请求来源不对，请刷新页面后再试"}, status_code=403)
     if kind not in REVEALABLE or field not in REVEALABLE[kind][1]:
         return JSONResponse({"error": "not_found", "message": "没有这项内容"}, status_code=404, headers=NO_STORE)
     model = REVEALABLE[kind][0]
 
     def look() -> tuple[int, dict]:
-        with _db(request).session() as s:
+        with get_database(request).session() as s:
             row = s.get(model, record_id[:36])
             if row is None or not scope.in_scope(s, sess, row.station_id):
                 return 404, {"error": "not_found", "message": "没有找到这条记录"}
@@ -206,7 +207,7 @@ def _registrations_html(request: Request, sess: auth.StaffSession, q: dict[str, 
     need = q.get("need", "") if q.get("need", "") in registrations.NEEDS else ""
     followup = q.get("followup", "") if q.get("followup", "") in ("pending", "done") else ""
     viewer = _viewer(request, sess)
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         rows = registrations.listing(s, [station] if station else mine, group=group, need=need, followup=followup)
         back = "/staff/registrations?" + pages.query(station=station, group=group, need=need, followup=followup)
         return pages.registrations_page(viewer, rows, names=dict(choices), stations=choices,
@@ -217,7 +218,7 @@ def _registrations_html(request: Request, sess: auth.StaffSession, q: dict[str, 
 
 @router.get("/registrations")
 def registrations_list(request: Request, msg: str = "", err: str = "") -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _login()
     q = {k: request.query_params.get(k, "")[:40] for k in ("station", "group", "need", "followup")}
@@ -239,7 +240,7 @@ async def registrations_follow_up(reg_id: str, request: Request) -> Response:
     back = _back(form, "/staff/registrations")
 
     def apply() -> str:
-        with _db(request).session() as s:
+        with get_database(request).session() as s:
             registrations.follow_up(s, reg_id, [o[:20] for o in form.get("offered", [])][:10], _one(form, "note"),
                                     _version(form), sess.name)
         return f"登记 {reg_id[:8].upper()} 已记为已回访"
@@ -254,11 +255,11 @@ async def registrations_follow_up(reg_id: str, request: Request) -> Response:
 
 @router.get("/registrations/rollup")
 def registrations_rollup(request: Request, district: str = "") -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _login()
     names = _names(request)
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         mine = scope.stations_in_scope(s, sess)
         dmap = scope.station_districts(s)
         districts = sorted({d for sid, d in dmap.items() if d and sid in mine})
@@ -277,7 +278,7 @@ def _ratings_html(request: Request, sess: auth.StaffSession, station: str, only_
     station = station if station in mine else ""
     shown = [station] if station else mine
     viewer = _viewer(request, sess)
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         rows = ratings.listing(s, shown, only_bad=only_bad)
         names: dict[str, str] = {}
         for sid in {r.station_id for r in rows}:
@@ -291,7 +292,7 @@ def _ratings_html(request: Request, sess: auth.StaffSession, station: str, only_
 
 @router.get("/ratings")
 def ratings_list(request: Request, station: str = "", bad: str = "", msg: str = "", err: str = "") -> Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _login()
     return html_page(_ratings_html(request, sess, station[:40], bad == "1", flash=msg[:200], error=bool(err)))
@@ -312,7 +313,7 @@ async def ratings_answer(rating_id: str, request: Request) -> Response:
     back = _back(form, "/staff/ratings")
 
     def apply() -> str:
-        with _db(request).session() as s:
+        with get_database(request).session() as s:
             ratings.answer(s, rating_id, _one(form, "callback"), _one(form, "fix"), _version(form), sess.name)
         return "差评回访已记录"
 
@@ -328,7 +329,7 @@ async def ratings_answer(rating_id: str, request: Request) -> Response:
 # --- accounts and the audit log (city administrators) ---------------------------------------------
 
 def _city(request: Request) -> auth.StaffSession | Response:
-    sess = _session(request)
+    sess = current_session(request)
     if sess is None:
         return _login()
     if not scope.is_city(sess):
@@ -337,8 +338,8 @@ def _city(request: Request) -> auth.StaffSession | Response:
 
 
 def _accounts_html(request: Request, sess: auth.StaffSession, *, flash: str = "", error: bool = False) -> str:
-    stations = _stations(_db(request))
-    with _db(request).session() as s:
+    stations = station_names(get_database(request))
+    with get_database(request).session() as s:
         users = list(s.scalars(select(StaffUser).order_by(StaffUser.role.desc(), StaffUser.station_id, StaffUser.name)))
         districts = sorted({d for d in scope.station_districts(s).values() if d})
     return pages.accounts_page(_viewer(request, sess), users, names=dict(stations), stations=stations,
@@ -367,12 +368,12 @@ async def accounts_save(request: Request) -> Response:
         station = ""
     if role != "district":
         district = ""
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         known = station == "" or s.get(StationConfig, station) is not None
     try:
         if not known:
             raise ValueError("没有这个驿站")
-        new = await run_in_threadpool(auth.add_staff, _db(request), station, name, _one(form, "password"),
+        new = await run_in_threadpool(auth.add_staff, get_database(request), station, name, _one(form, "password"),
                                       role=role, district=district)
     except ValueError as e:
         words = {"role is": "请选择角色", "the password": "密码至少 4 位", "give a name": "请填写姓名（最多 40 字）",
@@ -395,7 +396,7 @@ async def accounts_enable(user_id: int, action: str, request: Request) -> Respon
         return html_page(_accounts_html(request, sess, flash="没有这个操作", error=True), 404)
     if action == "disable" and user_id == sess.user_id:
         return html_page(_accounts_html(request, sess, flash="不能停用自己的账号", error=True), 400)
-    row = await run_in_threadpool(auth.set_enabled, _db(request), user_id, action == "enable")
+    row = await run_in_threadpool(auth.set_enabled, get_database(request), user_id, action == "enable")
     if row is None:
         return html_page(_accounts_html(request, sess, flash="没有这个账号", error=True), 404)
     log.info("account %s %sd by city administrator %s", user_id, action, sess.user_id)
@@ -407,7 +408,7 @@ def audit_log(request: Request, action: str = "", user: str = "") -> Response:
     sess = _city(request)
     if isinstance(sess, Response):
         return sess
-    with _db(request).session() as s:
+    with get_database(request).session() as s:
         rows = audit.recent(s, action=action[:20], user=user[:40])
     return html_page(pages.audit_page(_viewer(request, sess), rows, names=_names(request), action=action[:20],
                                       user=user[:40]))

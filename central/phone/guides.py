@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from central.phone import data
 from central.phone.layout import e, not_found, page, public, rows
 
-
 router = APIRouter(include_in_schema=False)
 
 

@@ -64,7 +64,7 @@ CAMPUS_AND_PARK_STATIONS = (
 )
 
 
-def _pinyin_fns() -> tuple[Callable[[str], str], Callable[[str], str]]:
+def pinyin_fns() -> tuple[Callable[[str], str], Callable[[str], str]]:
     """Initials and full pinyin with the phrase dictionary (会计 → kj, not hj).
 
     Format of the vacancy columns (the search index reads them): ``pinyin_initials`` and
@@ -154,7 +154,7 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
     """Yield ``n`` vacancies. About 5% are expired and 3% withdrawn, as in a real feed."""
     today = today or date.today()
     rng = random.Random(seed)
-    initials, full = _pinyin_fns()
+    initials, full = pinyin_fns()
     streets = tianjin.all_streets()
     # Denser around the city centre, as real vacancies are.
     weights = [3.0 if s.district in ("和平区", "河西区", "南开区", "河东区", "河北区", "红桥区") else 1.0 for s in streets]
@@ -313,7 +313,7 @@ def services(today: date | None = None) -> list[dict]:
 
     today = today or date.today()
     now = datetime.combine(today, time(6, 0))
-    initials, full = _pinyin_fns()
+    initials, full = pinyin_fns()
     return [
         dict(id=sid, name=name, category=cat, summary=summary, audience=audience, materials=materials,
              place=place, how=how, time_limit=limit, basis=basis, fee="免费", sort_order=i,

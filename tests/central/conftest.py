@@ -5,18 +5,17 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from central.db import Database
 from central.models import StationConfig
 from central.seed import DEFAULT_SERVICES
 from central.tickets import local_day, on_ticket_issued
+from tests.sync.centralserver import central_database
 
 STATION = "TJ-HP-NSJ-01"
 
 
 @pytest.fixture
 def db(tmp_path):
-    d = Database(f"sqlite:///{tmp_path / 'central.db'}")
-    d.create_all()
+    d = central_database(f"sqlite:///{tmp_path / 'central.db'}")
     with d.session() as s:
         s.add(StationConfig(station_id=STATION, version=1, config={"name": "南市街就业驿站", "services": DEFAULT_SERVICES}))
         s.add(StationConfig(station_id="TJ-OTHER-01", version=1, config={"name": "另一驿站", "services": DEFAULT_SERVICES}))

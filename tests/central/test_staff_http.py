@@ -13,7 +13,8 @@ from central.__main__ import main as central_main
 from central.app import create_app
 from central.models import CallRecord, ServiceRecord
 from central.models import StaffUser
-from central.staff_auth import add_staff, check_password, hash_password
+from central.passwords import check_password, hash_password
+from central.staff_auth import add_staff
 from central.tickets import utcnow
 from tests.central.conftest import STATION, issue
 

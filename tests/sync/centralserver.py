@@ -1,13 +1,23 @@
-"""A real central service on loopback for the sync tests (uvicorn in a thread)."""
+"""A real central service on loopback for the sync tests (uvicorn in a thread).
+
+Its database is at the newest schema revision. Migrating takes a while, so it runs once per test
+process: a new SQLite database is a copy of a file migrated once (``migrated_template``), and a
+new PostgreSQL one is made with ``CREATE DATABASE … TEMPLATE`` from a database migrated once per
+cluster (tests/sync/pg.py). ``Database.migrate()`` then only finds it at the newest revision.
+"""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
@@ -35,10 +45,48 @@ class Central:
     port: int
 
 
+_template_lock = threading.Lock()
+_template: Path | None = None
+
+
+def migrated_template() -> Path:
+    """A SQLite central database at the newest revision, migrated once per process. Copy it; never open it."""
+    global _template
+    with _template_lock:
+        if _template is None:
+            folder = Path(tempfile.mkdtemp(prefix="central-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            db = Database(f"sqlite:///{folder / 'central.db'}")
+            db.migrate()
+            db.dispose()  # the last connection checkpoints the WAL into the file
+            _template = folder / "central.db"
+    return _template
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    if not db_url.startswith("sqlite") or "///" not in db_url:
+        return None
+    path = db_url.split("///", 1)[1].split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def central_database(db_url: str) -> Database:
+    """The central database at ``db_url``, at the newest revision. A SQLite file that does not
+    exist yet starts as a copy of the migrated template; any other database is migrated (for a
+    PostgreSQL database made by ``PgCluster.create_database()`` that is only a version check)."""
+    path = sqlite_path(db_url)
+    if path is not None and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_template(), path)
+    db = Database(db_url)
+    db.migrate()
+    return db
+
+
 @contextmanager
 def running_central(db_url: str) -> Iterator[Central]:
-    db = Database(db_url)
-    db.create_all()
+    db = central_database(db_url)
     register(db, KIOSK, STATION, SECRET)
     register(db, "other-kiosk", "TJ-OTHER-01", "other-secret-0123456789")
     with db.session() as s:

@@ -68,6 +68,7 @@ class PgCluster:
         self.data = self.dir / "data"
         self.port = free_port()
         self.started = False
+        self._template: str | None = None
 
     def _cmd(self, *args: str) -> list[str]:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
@@ -111,11 +112,33 @@ class PgCluster:
         with psycopg.connect(self.url(), autocommit=True, connect_timeout=10) as conn:
             conn.execute(sql)
 
-    def create_database(self) -> str:
-        """A new empty database; returns its name."""
+    def create_database(self, *, empty: bool = False) -> str:
+        """A new central database at the newest schema revision (``empty``: with no tables); returns
+        its name. Copied with ``CREATE DATABASE … TEMPLATE`` from one migrated once per cluster."""
         name = "central_" + uuid.uuid4().hex[:12]
-        self._admin(f'CREATE DATABASE "{name}"')
+        if empty:
+            self._admin(f'CREATE DATABASE "{name}"')
+        else:
+            # The default strategy (WAL_LOG): a copy made with FILE_COPY made event ingestion in
+            # tests/sync/test_kill.py about twice as slow, enough to fail it on a loaded machine.
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.migrated_template()}"')
         return name
+
+    def migrated_template(self) -> str:
+        """The name of a database migrated to the newest revision; only ever copied, never connected to
+        afterwards (PostgreSQL copies a template only while nobody is connected to it)."""
+        if self._template is None:
+            from central.db import Database
+
+            name = "central_template_" + uuid.uuid4().hex[:8]
+            self._admin(f'CREATE DATABASE "{name}"')
+            db = Database(self.url(name))
+            try:
+                db.migrate()
+            finally:
+                db.dispose()
+            self._template = name
+        return self._template
 
     def drop_database(self, name: str) -> None:
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,127 @@
+"""The kiosks' sync API under ``/api/v1`` (docs/PROTOCOL.md): feeds, events, station config,
+heartbeat and the calls long-poll. Every route needs a signed request (``authenticated_kiosk``)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from central import feeds
+from central.auth import authenticated_kiosk, purge_old_nonces
+from central.db import Database
+from central.deps import DatabaseDep, SessionDep
+from central.errors import ApiError
+from central.events import ingest, storable
+from central.models import CallRecord, Kiosk, StationConfig
+from kiosk.sync import protocol as p
+
+ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 410, 413)}
+KioskDep = Annotated[Kiosk, Depends(authenticated_kiosk)]
+
+router = APIRouter(prefix=p.PREFIX, tags=["sync"], responses=ERRORS)
+
+
+def _known_feed(feed: str) -> None:
+    if feed not in p.FEEDS:
+        raise ApiError(404, "not_found", f"no feed {feed!r}; feeds: {', '.join(p.FEEDS)}")
+
+
+@router.get("/feeds/{feed}", response_model=p.FeedPage)
+def get_feed(feed: str, kiosk: KioskDep, s: SessionDep,
+             cursor: Annotated[str | None, Query(max_length=200)] = None,
+             limit: Annotated[int, Query(ge=1, le=p.MAX_FEED_PAGE)] = 1000) -> Response:
+    _known_feed(feed)
+    try:
+        return Response(feeds.page_json(s, feed, cursor, limit), media_type="application/json")
+    except feeds.BadCursor as e:
+        raise ApiError(400, "invalid_request", str(e)) from None
+    except feeds.CursorExpired:
+        raise ApiError(410, "cursor_expired", f"the {feed} cursor is too old; fetch the feed again "
+                                              "from the start") from None
+
+
+@router.get("/feeds/{feed}/snapshot", response_model=p.FeedPage)
+def get_snapshot(feed: str, kiosk: KioskDep, s: SessionDep) -> Response:
+    """The whole feed in one reply (its cursor continues from there). Kiosks page instead;
+    this is the one-request baseline of ``python -m kiosk bench sync``."""
+    _known_feed(feed)
+    return Response(feeds.page_json(s, feed, None, 10**7), media_type="application/json")
+
+
+@router.post("/events", response_model=p.EventBatchReply)
+def post_events(batch: p.EventBatch, kiosk: KioskDep, s: SessionDep) -> p.EventBatchReply:
+    results = ingest(s, kiosk, batch)
+    s.flush()
+    return p.EventBatchReply(results=results, server_time=time.time())
+
+
+@router.get("/stations/{station_id}/config", response_model=p.StationConfigReply,
+            responses={304: {"description": "not modified"}})
+def get_config(station_id: str, kiosk: KioskDep, s: SessionDep, response: Response,
+               if_none_match: Annotated[str | None, Header(max_length=100)] = None) -> p.StationConfigReply | Response:
+    _own_station(kiosk, station_id)
+    row = s.get(StationConfig, station_id)
+    if row is None:
+        raise ApiError(404, "not_found", f"station {station_id} has no config yet")
+    etag = f'"{row.version}"'
+    if if_none_match and etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    return p.StationConfigReply(station_id=station_id, version=row.version, **row.config)
+
+
+@router.post("/heartbeat", response_model=p.HeartbeatReply)
+def heartbeat(beat: p.Heartbeat, kiosk: KioskDep, s: SessionDep) -> p.HeartbeatReply:
+    health = beat.model_dump(mode="json")
+    if not storable(health):  # answered like any other invalid body
+        raise RequestValidationError([{"loc": ["body"], "type": "value_error",
+                                       "msg": "a NUL character or an unpaired surrogate"}])
+    row = s.get(Kiosk, kiosk.id)
+    row.last_seen_at = datetime.now(UTC).replace(tzinfo=None)
+    row.last_heartbeat = health
+    row.clock_offset_s = beat.clock_offset_s
+    commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
+    row.pending_commands = ""
+    purge_old_nonces(s)
+    return p.HeartbeatReply(server_time=time.time(), commands=commands)
+
+
+@router.get("/stations/{station_id}/calls", response_model=p.CallsReply)
+async def get_calls(station_id: str, kiosk: KioskDep, db: DatabaseDep,
+                    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                    wait: Annotated[float, Query(ge=0, le=p.MAX_CALLS_WAIT_S)] = 0) -> p.CallsReply:
+    """Long-poll: held until a call after ``after`` exists or ``wait`` is over. One short
+    transaction per look, never one held across the wait."""
+    _own_station(kiosk, station_id)
+    deadline = time.monotonic() + wait
+    while True:
+        reply = await run_in_threadpool(_calls_after, db, station_id, after)
+        if reply.calls or time.monotonic() >= deadline:
+            return reply
+        await asyncio.sleep(0.2)
+
+
+def _own_station(kiosk: Kiosk, station_id: str) -> None:
+    if kiosk.station_id != station_id:
+        raise ApiError(403, "forbidden", f"kiosk {kiosk.id} belongs to station {kiosk.station_id}, not {station_id}")
+
+
+def _calls_after(db: Database, station_id: str, after: int) -> p.CallsReply:
+    with db.session() as s:
+        return calls_after(s, station_id, after)
+
+
+def calls_after(s: Session, station_id: str, after: int) -> p.CallsReply:
+    rows = s.scalars(select(CallRecord).where(CallRecord.station_id == station_id, CallRecord.seq > after)
+                     .order_by(CallRecord.seq).limit(50)).all()
+    calls = [p.Call(seq=r.seq, ticket_id=r.ticket_id, number=r.number, counter=r.counter, service=r.service,
+                    called_at=r.called_at) for r in rows]
+    return p.CallsReply(calls=calls, last=calls[-1].seq if calls else after)
