@@ -20,16 +20,119 @@ for _k in [k for k in os.environ if k.startswith("KIOSK__")]:
 
 import pytest  # noqa: E402
 
+from tests.centralfixture import MARKER as CENTRAL_MARKER
+from tests.centralfixture import central_server, options_for
+
+#: the Kivy window is one per process: tests that drive it share one xdist worker
+KIOSK_APP_GROUP = "kiosk_app"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{CENTRAL_MARKER}(**options): what the central fixture sets up "
+                                       "(tests/centralfixture.py)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ui_dir = Path(__file__).parent / "ui"
+    for item in items:
+        if ui_dir in Path(item.path).parents:
+            item.add_marker(pytest.mark.ui)
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if "kiosk_app" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(KIOSK_APP_GROUP))
+
+
+# --- the kiosk's database ---------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory) -> Path:
+    """The kiosk schema, migrated once for the session; stores are copies of it."""
+    from tests.stores import migrated_template
+
+    return migrated_template(tmp_path_factory.mktemp("store-template"))
+
 
 @pytest.fixture
-def store():
+def store(store_template):
     """A migrated, empty in-memory kiosk database."""
-    from kiosk.store.engine import open_store
+    from tests.stores import memory_store
 
-    s = open_store(None)
+    s = memory_store(store_template)
     yield s
     s.close()
 
+
+@pytest.fixture
+def kiosk_store(store_template, tmp_path):
+    """A migrated, empty kiosk database in a file (its folder holds the outbox key, as on a kiosk)."""
+    from tests.stores import file_store
+
+    s = file_store(store_template, tmp_path / "kiosk" / "kiosk.db")
+    yield s
+    s.close()
+
+
+# --- the central service ------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster for the whole session, or a skip saying why there is none."""
+    from tests.sync.pg import PgCluster, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; "
+                    "scripts/ensure-system-deps installs the postgresql package")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install -r requirements.lock)")
+    cluster = PgCluster(bin_dir)
+    try:
+        cluster.start()
+    except Exception:
+        cluster.stop()
+        raise
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite"])
+def central_backend(request) -> str:
+    """The central database's engine; tests/sync runs every test on ``sqlite`` and ``postgresql``."""
+    return request.param
+
+
+@pytest.fixture
+def central_db_url(central_backend, request, tmp_path):
+    """The database URL of a fresh, empty central database on the backend."""
+    if central_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.db'}"
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.create_database()
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def central(central_db_url, request, monkeypatch):
+    """A real central service on loopback, set up as the ``central`` marker asks."""
+    with central_server(central_db_url, options_for(request.node), monkeypatch) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def module_central(request, tmp_path_factory):
+    """One central service (SQLite) for a whole module, for tests that build on each other."""
+    with pytest.MonkeyPatch.context() as mp:
+        url = f"sqlite:///{tmp_path_factory.mktemp('central') / 'central.db'}"
+        with central_server(url, options_for(request.node), mp) as c:
+            yield c
+
+
+# --- the kiosk app and the browser --------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def kiosk_app():
@@ -44,3 +147,16 @@ def app(kiosk_app):
     from tests.appfixture import fresh_visit
 
     return fresh_visit(kiosk_app)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium for the module (fake camera and microphone for the video calls)."""
+    from tests.browser import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/system-packages.txt)")
+    from kiosk.video.harness import CHROMIUM_ARGS
+
+    with chromium(CHROMIUM_ARGS) as b:
+        yield b
