@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
+
+def _own_display() -> None:
+    """Under pytest-xdist each worker starts its own Xvfb, so no two processes share a screen.
+
+    Only when the run has a display to begin with (``make test`` runs under xvfb-run); without
+    one Kivy draws off-screen as before."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+        return
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1920x24", "+extension", "GLX",
+                             "-nolisten", "tcp", "-noreset"],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    number = b""
+    while not number.endswith(b"\n"):
+        chunk = os.read(read_fd, 16)
+        if not chunk:
+            raise RuntimeError(f"Xvfb for worker {os.environ['PYTEST_XDIST_WORKER']} did not start")
+        number += chunk
+    os.close(read_fd)
+    os.environ["DISPLAY"] = ":" + number.decode().strip()
+    atexit.register(xvfb.terminate)
+
+
+_own_display()
 _TMP = Path(tempfile.mkdtemp(prefix="kiosk-tests-"))
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -30,6 +58,7 @@ KIOSK_APP_GROUP = "kiosk_app"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{CENTRAL_MARKER}(**options): what the central fixture sets up "
                                        "(tests/centralfixture.py)")
+    config.addinivalue_line("markers", "xdist_group(name): tests of one group run in one pytest-xdist worker")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
