@@ -14,13 +14,15 @@ def _own_display() -> None:
     """Under pytest-xdist each worker starts its own Xvfb, so no two processes share a screen.
 
     Only when the run has a display to begin with (``make test`` runs under xvfb-run); without
-    one Kivy draws off-screen as before."""
+    one Kivy draws off-screen as before. The server goes when the worker does (workers leave
+    with os._exit, so atexit is not enough: the kernel sends it SIGTERM when its parent dies)."""
     if not os.environ.get("PYTEST_XDIST_WORKER") or not os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
         return
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1920x24", "+extension", "GLX",
                              "-nolisten", "tcp", "-noreset"],
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent)
     os.close(write_fd)
     number = b""
     while not number.endswith(b"\n"):
@@ -30,7 +32,15 @@ def _own_display() -> None:
         number += chunk
     os.close(read_fd)
     os.environ["DISPLAY"] = ":" + number.decode().strip()
-    atexit.register(xvfb.terminate)
+    atexit.register(xvfb.terminate)  # after Kivy's own exit handlers: they were registered later
+
+
+def _die_with_parent() -> None:
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 _own_display()
