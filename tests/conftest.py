@@ -137,10 +137,10 @@ def pg_cluster():
     cluster.stop()
 
 
-@pytest.fixture(params=["sqlite"])
-def central_backend(request) -> str:
-    """The central database's engine; tests/sync runs every test on ``sqlite`` and ``postgresql``."""
-    return request.param
+@pytest.fixture
+def central_backend() -> str:
+    """The central database's engine; tests/sync parametrizes it over ``sqlite`` and ``postgresql``."""
+    return "sqlite"
 
 
 @pytest.fixture

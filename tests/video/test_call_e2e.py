@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.ui]
 
 #: how many times every media counter must grow again, both ways
 MEDIA_ROUNDS = 4
-#: audio packets the advisor receives per measuring window (20 ms each: about two seconds)
-AUDIO_WINDOW = 100
+#: audio packets the advisor receives per measuring window (20 ms each: about a second)
+AUDIO_WINDOW = 50
 
 
 @pytest.fixture
