@@ -84,15 +84,19 @@ def _assert_media_both_ways(page, rec, call, view) -> None:  # noqa: ANN001
             now[0] = _media(call, page, view)
             return all(n > p for n, p in zip(now[0], prev))
 
-        wait_until(grown, timeout=20, what=f"media both ways, round {round_ + 1}: still at "
-                   + ", ".join(f"{name} {n}" for name, n, p in zip(names, now[0], prev) if n <= p))
+        try:
+            wait_until(grown, timeout=20, what=f"media both ways, round {round_ + 1}")
+        except AssertionError as e:
+            stuck = ", ".join(f"{name} at {n}" for name, n, p in zip(names, now[0], prev) if n <= p)
+            raise AssertionError(f"{e}: {stuck}") from None
     # the browser's encoder starts small and adapts: the texture follows the frames' size
     assert view.texture is not None and tuple(view.texture.size) in rec.sizes and view.texture.size[0] >= 320
     assert rec.local > 0, "the kiosk's own picture never reached the listener"
-    wait_until(lambda: rec.stats, timeout=10, what="call statistics")
+    # the round trip is known once the first RTCP reports came back: a state to wait for
+    wait_until(lambda: rec.stats and rec.stats[-1]["rtt_ms"] is not None and rec.stats[-1]["fps_received"] > 0,
+               timeout=20, what=f"call statistics with a round trip ({rec.stats[-1:]})")
     st = rec.stats[-1]
     assert set(st) == {"rtt_ms", "loss_pct", "fps_received", "quality"} and st["quality"] in ("good", "fair", "poor")
-    assert st["rtt_ms"] is not None and st["fps_received"] > 0
 
 
 def _audio_window(page) -> tuple[float, int]:  # noqa: ANN001
