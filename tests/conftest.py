@@ -22,7 +22,7 @@ def _own_display() -> None:
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1920x24", "+extension", "GLX",
                              "-nolisten", "tcp", "-noreset"],
                             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=_die_with_parent)
+                            preexec_fn=_die_with_parent)  # noqa: PLW1509 - at import, before any thread
     os.close(write_fd)
     number = b""
     while not number.endswith(b"\n"):
@@ -78,7 +78,7 @@ OWN_PROCESS_TESTS = ("tests/ui/test_tour.py",)
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """``--dist loadgroup`` that keeps the kiosk-window tests in one worker, in their order.
 
     xdist 3.8 groups by renaming each marked test's node id, which pytest 9.2's structured node

@@ -28,7 +28,7 @@ from tests.sync.centralserver import STATION
 from tests.sync.conftest import make_client
 
 
-def _staff(central) -> None:  # noqa: ANN001
+def _staff(central) -> None:
     add_staff(central.db, STATION, "王芳", "2468")
 
 

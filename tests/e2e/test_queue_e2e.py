@@ -44,7 +44,7 @@ ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}
 SERVICES = [{**copy.deepcopy(s), "hours": ALL_DAY} for s in DEFAULT_SERVICES if s["code"] != "entrepreneurship"]
 SETTINGS = ("central.config", "central.config_etag", "central.calls_after")
 
-def _station(central) -> None:  # noqa: ANN001
+def _station(central) -> None:
     """Staff at counter 2, and central's services for the station (config version 7)."""
     add_staff(central.db, STATION, "王芳", "2468")
     with central.db.session() as s:

@@ -61,7 +61,7 @@ def _start_call(service, browser, central, view):  # noqa: ANN001, ANN202
     return page, rec, call
 
 
-def _media(call, page, view) -> tuple:  # noqa: ANN001
+def _media(call, page, view) -> tuple:
     c = _counters(page)
     # advisor → kiosk: decoded video and audio frames, frames drawn into the texture;
     # kiosk → advisor: frames the browser rendered (requestVideoFrameCallback), audio packets
@@ -100,7 +100,7 @@ def _assert_media_both_ways(page, rec, call, view) -> None:  # noqa: ANN001
     assert st["rtt_ms"] is None or st["rtt_ms"] >= 0
 
 
-def _audio_window(page) -> tuple[float, int]:  # noqa: ANN001
+def _audio_window(page) -> tuple[float, int]:
     """(sound energy, packets) the advisor received over the next AUDIO_WINDOW audio packets."""
     c0 = _counters(page)
     last = [c0]
