@@ -5,9 +5,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.lock.stamp
 XVFB_RUN := xvfb-run -a -s "-screen 0 1920x1920x24 +extension GLX"
+# Two pytest-xdist workers: much of the suite waits on sockets and sub-processes, not the CPU.
+# Tests that drive the kiosk window share one worker (one Kivy window per process: the
+# kiosk_app xdist group, tests/conftest.py); every worker starts its own Xvfb.
+PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps run test tour bench central clean
+.PHONY: setup system-deps run test lint tour bench central clean
 
 setup: system-deps $(STAMP)
 
@@ -28,8 +32,19 @@ $(STAMP): requirements.lock | $(PY)
 run: setup
 	@$(PY) -m kiosk run $(if $(XVFB),--xvfb,)
 
-test: setup
-	@$(XVFB_RUN) $(PY) -m pytest $(PYTEST_ARGS)
+# The rules CI enforces before a single test runs: ruff, and the layer contract (import-linter,
+# configured in pyproject.toml's [tool.importlinter]).
+lint: setup
+	@echo "ruff check ..."
+	@$(PY) -m ruff check .
+	@if grep -q '^\[tool\.importlinter\]' pyproject.toml 2>/dev/null || test -f .importlinter; then \
+		echo "import contract (lint-imports) ..."; $(VENV)/bin/lint-imports; \
+	else \
+		echo "import contract: none configured yet ([tool.importlinter] in pyproject.toml); skipped"; \
+	fi
+
+test: setup lint
+	@$(XVFB_RUN) $(PY) -m pytest $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup,) $(PYTEST_ARGS)
 
 tour: setup
 	@$(XVFB_RUN) $(PY) -m kiosk run --tour tour

@@ -39,7 +39,10 @@ class IdleWatcher:
         return IdleState.ACTIVE
 
     def remaining(self) -> int:
-        """Whole seconds left on the countdown (for display)."""
+        """Whole seconds left on the countdown (for display).
+
+        Rounded to the microsecond before the ceiling: a difference of two large monotonic
+        readings carries float noise that would otherwise show one second more."""
         import math
 
-        return max(0, math.ceil(self.timeout_s + self.countdown_s - self.idle_for()))
+        return max(0, math.ceil(round(self.timeout_s + self.countdown_s - self.idle_for(), 6)))

@@ -54,8 +54,13 @@ def pump(frames: int = 2) -> None:
         EventLoop.idle()
 
 
+#: A wait's time-out guards against a hang, it is not a speed limit: on a loaded machine every
+#: frame and every request is slower, so each waits this many times what its caller names.
+HANG_SLACK = 3.0
+
+
 def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * HANG_SLACK
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")

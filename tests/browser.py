@@ -19,11 +19,11 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
 
 
 @contextmanager
-def chromium() -> Iterator:
-    """A headless Chromium for the length of the block."""
+def chromium(args: list[str] | None = None) -> Iterator:
+    """A headless Chromium for the length of the block (the shared ``browser`` fixture's)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args or ARGS, headless=True)
         try:
             yield browser
         finally:

@@ -24,34 +24,15 @@ from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import OutboxCipher
 from kiosk.sync import protocol as p
 from kiosk.sync.client import CentralClient
-from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
+from tests.centralfixture import ADVISOR, OTHER_POOL_ADVISOR
+from tests.sync.centralserver import KIOSK, SECRET, STATION
 from tests.sync.conftest import make_worker
 
 PHONE = "13912348765"
-ADVISOR = ("adv-wang", "pass-1234", "王顾问")
-OTHER_POOL_ADVISOR = ("adv-zhao", "pass-5678", "赵顾问")
 STATION_NAME = "南市街就业驿站"
 
 
-@pytest.fixture
-def central(tmp_path):
-    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as c:
-        with c.db.session() as s:
-            consult.add_advisor(s, ADVISOR[0], ADVISOR[1], display_name=ADVISOR[2])
-            consult.add_advisor(s, OTHER_POOL_ADVISOR[0], OTHER_POOL_ADVISOR[1], pool="binhai",
-                                display_name=OTHER_POOL_ADVISOR[2])
-            row = s.get(StationConfig, STATION)
-            row.config = {**row.config, "name": STATION_NAME}
-        yield c
-
-
-@pytest.fixture
-def kiosk_store(tmp_path):
-    from kiosk.store.engine import open_store
-
-    s = open_store(tmp_path / "kiosk" / "kiosk.db")
-    yield s
-    s.close()
+pytestmark = pytest.mark.central(advisors=True, station_name=STATION_NAME)
 
 
 def request_call_back(store, topic: str = "求职指导"):

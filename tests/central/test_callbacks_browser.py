@@ -8,20 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from central.callbacks import CallbackRow
-from tests.central.test_callbacks import ADVISOR, STATION_NAME, central, kiosk_store, request_call_back  # noqa: F401
-from tests.browser import chromium, keep_screenshots, needs_chromium
+from tests.browser import keep_screenshots, needs_chromium
+from tests.central.test_callbacks import STATION_NAME, request_call_back
+from tests.centralfixture import ADVISOR
 from tests.sync.conftest import make_worker
 
 pytestmark = [
     pytest.mark.browser,
     needs_chromium,
+    pytest.mark.central(advisors=True, station_name=STATION_NAME),
 ]
-
-
-@pytest.fixture
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
@@ -32,7 +28,7 @@ def shots(tmp_path):
     keep_screenshots(d, "ADVISOR_SCREENSHOTS")
 
 
-def test_advisor_marks_a_call_back_done_in_the_browser(central, kiosk_store, browser, shots):  # noqa: F811
+def test_advisor_marks_a_call_back_done_in_the_browser(central, kiosk_store, browser, shots):
     older = request_call_back(kiosk_store, "政策咨询")
     done = request_call_back(kiosk_store, "求职指导")
     make_worker(kiosk_store, central.url).run_once()

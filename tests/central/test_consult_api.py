@@ -18,20 +18,15 @@ from central.models import ServiceRecord, StationConfig
 from kiosk.sync import protocol as p
 from kiosk.sync.client import CentralClient, Refused
 from kiosk.video.signaling import Signaling
-from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
-from tests.video.conftest import ADVISOR, OTHER_POOL_ADVISOR, AdvisorHttp
+from tests.centralfixture import ADVISOR, OTHER_POOL_ADVISOR
+from tests.sync.centralserver import KIOSK, SECRET, STATION
+from tests.video.conftest import AdvisorHttp
 
 SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 96\r\n"
 
 
-@pytest.fixture
-def central(tmp_path, monkeypatch):
-    monkeypatch.setattr(consult.POLICY, "advisor_stale_s", 60.0)
-    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as c:
-        with c.db.session() as s:
-            consult.add_advisor(s, ADVISOR[0], ADVISOR[1], display_name=ADVISOR[2])
-            consult.add_advisor(s, OTHER_POOL_ADVISOR[0], OTHER_POOL_ADVISOR[1], pool="binhai")
-        yield c
+#: both advisors; a console counts as online for a minute without polling (these tests poll by hand)
+pytestmark = pytest.mark.central(advisors=True, advisor_stale_s=60.0)
 
 
 def kiosk(c, kiosk_id: str = KIOSK, secret: str = SECRET) -> Signaling:  # noqa: ANN001

@@ -30,7 +30,6 @@ from tests.central.ledger_world import (ADMIN, ADVISOR, CHANNEL_NAMES, IDENTITY_
                                         StaffBrowser, World, expected)
 from tests.sync.centralserver import running_central
 from kiosk.sync.client import CentralClient
-from tests.sync.conftest import central_db_url, pg_cluster  # noqa: F401 - fixtures
 
 SEEDS = (20261, 7)
 SERVICE_NAMES = {"job_registration": "求职登记", "career_guidance": "职业指导", "registration": "就业登记",

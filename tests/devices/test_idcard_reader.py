@@ -27,7 +27,8 @@ def sim():
 
 @pytest.fixture
 def reader(sim):
-    r = IdCardReader(sim.port, timeout_s=0.8)
+    # a reply in pieces on a loaded machine can take seconds: the time-out is for a dead reader
+    r = IdCardReader(sim.port, timeout_s=10)
     yield r
     r.close()
 
@@ -59,6 +60,7 @@ def test_bad_checksum_is_a_typed_error(sim, reader):
 
 
 def test_silent_and_slow_readers_time_out(sim, reader):
+    reader.timeout_s = 0.8  # the slow reader answers later than this, however fast the machine
     sim.faults.add("silent")
     with pytest.raises(ReaderTimeout, match=sim.port):
         reader.poll()
@@ -83,21 +85,21 @@ def test_service_reconnects_after_unplug_and_replug():
         seen.append(who.id_number)
         got.set()
 
-    svc = CardReaderService(lambda: IdCardReader(where["port"], timeout_s=0.5), on_card, reconnect_s=0.3)
+    svc = CardReaderService(lambda: IdCardReader(where["port"], timeout_s=5), on_card, reconnect_s=0.3)
     svc.start()
     try:
         first.lay_card(CARD)
-        assert got.wait(5) and svc.state == "ok"
+        assert got.wait(30) and svc.state == "ok"
         got.clear()
         first.close()  # unplugged
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while svc.state != "offline" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert svc.state == "offline" and svc.last_error
         second = SamReaderSimulator()  # plugged back in
         where["port"] = second.port
         second.lay_card(CARD)
-        assert got.wait(8), f"not read after replug: {svc.state} {svc.last_error}"
+        assert got.wait(30), f"not read after replug: {svc.state} {svc.last_error}"
         assert svc.state == "ok" and seen == [NUMBER, NUMBER]
         second.close()
     finally:
@@ -108,18 +110,18 @@ def test_staff_test_read_captures_the_card_without_logging_anyone_in(sim):
     from kiosk.devices.idcard.service import CardReaderService
 
     logged_in: list[str] = []
-    svc = CardReaderService(lambda: IdCardReader(sim.port, timeout_s=0.5), lambda who, _p: logged_in.append(who.id_number),
+    svc = CardReaderService(lambda: IdCardReader(sim.port, timeout_s=5), lambda who, _p: logged_in.append(who.id_number),
                             reconnect_s=0.3)
     svc.start()
     try:
-        got = svc.capture_next(timeout_s=5, then=lambda: sim.lay_card(CARD))
+        got = svc.capture_next(timeout_s=30, then=lambda: sim.lay_card(CARD))
         assert got is not None and got.id_number == NUMBER
         assert got.card_type_name == "居民身份证"
         assert logged_in == []  # the test read is not a login
         assert svc.capture_next(timeout_s=0.8) is None  # the same card left on the reader is not read twice
         sim.remove_card()
         sim.lay_card(CARD)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while not logged_in and time.monotonic() < deadline:
             time.sleep(0.05)
         assert logged_in == [NUMBER]  # after the test, cards log in again

@@ -34,8 +34,8 @@ from central.models import QueueTicket
 from central.seed import DEFAULT_PRIORITY, DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until
-from tests.browser import chromium, keep_screenshots, needs_chromium
-from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
+from tests.browser import keep_screenshots, needs_chromium
+from tests.sync.centralserver import KIOSK, SECRET, STATION
 from tests.sync.faultproxy import FaultProxy
 from tests.qrcodes import qr_texts
 
@@ -44,9 +44,19 @@ ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}
 SERVICES = [{**copy.deepcopy(s), "hours": ALL_DAY} for s in DEFAULT_SERVICES if s["code"] != "entrepreneurship"]
 SETTINGS = ("central.config", "central.config_etag", "central.calls_after")
 
+def _station(central) -> None:
+    """Staff at counter 2, and central's services for the station (config version 7)."""
+    add_staff(central.db, STATION, "王芳", "2468")
+    with central.db.session() as s:
+        row = s.get(StationConfig, STATION)
+        row.config = {"name": "和平区南市街就业驿站", "services": SERVICES, "priority": DEFAULT_PRIORITY}
+        row.version = 7
+
+
 pytestmark = [
     pytest.mark.browser,
     needs_chromium,
+    pytest.mark.central(setup=_station),
 ]
 
 
@@ -58,29 +68,17 @@ def shots(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def central(tmp_path_factory):
-    path = tmp_path_factory.mktemp("central") / "central.db"
-    with running_central(f"sqlite:///{path}") as c:
-        add_staff(c.db, STATION, "王芳", "2468")
-        with c.db.session() as s:
-            row = s.get(StationConfig, STATION)
-            row.config = {"name": "和平区南市街就业驿站", "services": SERVICES, "priority": DEFAULT_PRIORITY}
-            row.version = 7
-        yield c
-
-
-@pytest.fixture(scope="module")
-def proxy(central):
+def proxy(module_central):
     """Kiosk → proxy → central. ``enabled = False``: every request passes; True: the link is cut
     (or flaky, by its weights)."""
-    p = FaultProxy(central.port, seed=7, weights={"refuse": 1.0})
+    p = FaultProxy(module_central.port, seed=7, weights={"refuse": 1.0})
     p.enabled = False
     yield p
     p.close()
 
 
 @pytest.fixture(scope="module")
-def linked(kiosk_app, central, proxy):
+def linked(kiosk_app, module_central, proxy):
     """The session app, linked to this central for the module; everything put back afterwards."""
     from kiosk.central_link import CentralLink
 
@@ -121,17 +119,11 @@ def linked(kiosk_app, central, proxy):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def console(browser, central, linked, shots):
+def console(browser, module_central, linked, shots):
     """Counter 2's console in the browser, logged in."""
     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = ctx.new_page()
-    page.goto(f"{central.url}/staff/login?station={STATION}&counter=2")
+    page.goto(f"{module_central.url}/staff/login?station={STATION}&counter=2")
     page.fill("#name", "王芳")
     page.fill("#password", "2468")
     page.click("#login")
@@ -208,7 +200,7 @@ def _finish_in_console(page, number: str) -> None:
 
 # --- the three ways -----------------------------------------------------------------------------
 
-def test_ticket_printed_called_from_the_console_banner_on_the_kiosk(linked, central, proxy, console, shots):
+def test_ticket_printed_called_from_the_console_banner_on_the_kiosk(linked, module_central, proxy, console, shots):
     app = linked
     sim = app.printer_simulator
     before = len(sim.receipts)
@@ -225,7 +217,7 @@ def test_ticket_printed_called_from_the_console_banner_on_the_kiosk(linked, cent
     img.save(shots / "1-printed-ticket.png")
     assert qr_texts(img) == [url]
 
-    _sync_until(app, lambda: _at_central(central, lambda s: s.get(QueueTicket, t.id) is not None),
+    _sync_until(app, lambda: _at_central(module_central, lambda s: s.get(QueueTicket, t.id) is not None),
                 "the ticket at central")
     page = requests.get(url, timeout=10)  # what the resident's phone opens
     assert page.status_code == 200 and t.display_number in page.text and "职业指导" in page.text
@@ -242,7 +234,7 @@ def test_ticket_printed_called_from_the_console_banner_on_the_kiosk(linked, cent
         assert (s.get(Ticket, t.id).status, s.get(Ticket, t.id).counter) == ("called", "2")
 
 
-def test_out_of_paper_ticket_on_screen_failure_reported_to_central(linked, central, console, shots):
+def test_out_of_paper_ticket_on_screen_failure_reported_to_central(linked, module_central, console, shots):
     app = linked
     sim = app.printer_simulator
     sim.faults.add("paper_out")
@@ -269,13 +261,13 @@ def test_out_of_paper_ticket_on_screen_failure_reported_to_central(linked, centr
         beat = s.get(Kiosk, KIOSK).last_heartbeat or {}
         return failed == 1 and beat.get("print_failures", 0) >= 1
 
-    _sync_until(app, lambda: _at_central(central, reported), "the print failure at central")
+    _sync_until(app, lambda: _at_central(module_central, reported), "the print failure at central")
     _call_in_console(console, t.display_number, shots, "2")
     _banner(app, t.display_number, "2")
     _finish_in_console(console, t.display_number)
 
 
-def test_central_unreachable_kiosk_panel_calls_and_it_syncs_once(linked, central, proxy, shots):
+def test_central_unreachable_kiosk_panel_calls_and_it_syncs_once(linked, module_central, proxy, shots):
     from tests.ui.test_printer_admin import _open_admin
 
     app = linked
@@ -320,7 +312,7 @@ def test_central_unreachable_kiosk_panel_calls_and_it_syncs_once(linked, central
     wait_until(lambda: "开始办理" in panel.message, what="start")
     tap(panel.ids.finish)
     wait_until(lambda: "办理完成" in panel.message, what="finish")
-    assert _at_central(central, lambda s: s.get(QueueTicket, t.id)) is None  # nothing got through
+    assert _at_central(module_central, lambda s: s.get(QueueTicket, t.id)) is None  # nothing got through
 
     # central is back, over a link that still drops some replies after central applied them
     proxy.weights = {"ok": 0.6, "reset_mid_body": 0.4}
@@ -329,9 +321,9 @@ def test_central_unreachable_kiosk_panel_calls_and_it_syncs_once(linked, central
         q = s.get(QueueTicket, t.id)
         return q is not None and q.status == "done" and app.link.worker.status.pending == 0
 
-    _sync_until(app, lambda: _at_central(central, synced), "the panel's steps at central", timeout=60)
+    _sync_until(app, lambda: _at_central(module_central, synced), "the panel's steps at central", timeout=60)
     proxy.enabled = False
-    with central.db.session() as s:
+    with module_central.db.session() as s:
         q = s.get(QueueTicket, t.id)
         assert (q.priority, q.priority_group, q.priority_note, q.counter) == (True, "其他", "行动不便", "1")
         records = s.scalars(select(ServiceRecord).where(ServiceRecord.ticket_id == t.id)).all()

@@ -10,23 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from central import consult as central_consult
 from central.consult import ConsultRequest
 from kiosk.domain.consult import ConsultState
 from tests.appfixture import go_home, pump, tap, wait_until
-from tests.sync.centralserver import running_central
-from tests.video.conftest import ADVISOR, AdvisorHttp, make_service
+from tests.centralfixture import ADVISOR
+from tests.video.conftest import AdvisorHttp, make_service
 
-pytestmark = [pytest.mark.ui]
-
-
-@pytest.fixture
-def central(tmp_path, monkeypatch):
-    monkeypatch.setattr(central_consult.POLICY, "advisor_stale_s", 4.0)
-    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as c:
-        with c.db.session() as s:
-            central_consult.add_advisor(s, ADVISOR[0], ADVISOR[1], display_name=ADVISOR[2])
-        yield c
+pytestmark = [pytest.mark.ui, pytest.mark.central(advisors=True, advisor_stale_s=4.0)]
 
 
 @pytest.fixture
@@ -92,41 +82,36 @@ def test_waiting_in_the_real_line_then_cancel(app, real, central):
 
 
 @pytest.mark.browser
-def test_a_real_call_on_the_call_screen_ended_by_the_advisor(app, real, central):
+def test_a_real_call_on_the_call_screen_ended_by_the_advisor(app, real, central, browser):
     from kiosk.video import harness
 
-    if not harness.CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = harness.launch(pw)
-        try:
-            page = harness.advisor_login(browser, central.url, ADVISOR[0], ADVISOR[1])
-            _topics(app)
-            wait = _waiting(app, real)
-            page.wait_for_function("document.querySelectorAll('#waiting button').length === 1", timeout=15000)
-            page.click("#b-next")
-            call = app.screen("consult_call")
-            wait_until(lambda: app.nav.current == "consult_call", timeout=40, what="the call screen")
-            assert wait.live is call.live
-            wait_until(lambda: call.ids.remote.frames_rendered > 10 and call.ids.local.frames_rendered > 10,
-                       timeout=30, what="the advisor's and the resident's pictures")
-            wait_until(lambda: call.quality_text != "", timeout=20, what="the network quality")
-            wait_until(lambda: call.timer_text >= "00:02", timeout=20, what="the call timer")
-            keep = os.environ.get("VIDEO_SCREENSHOTS")
-            if keep:  # the call screen in a real call, to look at
-                from kivy.core.window import Window
+    page = harness.advisor_login(browser, central.url, ADVISOR[0], ADVISOR[1])
+    try:
+        _topics(app)
+        wait = _waiting(app, real)
+        page.wait_for_function("document.querySelectorAll('#waiting button').length === 1", timeout=15000)
+        page.click("#b-next")
+        call = app.screen("consult_call")
+        wait_until(lambda: app.nav.current == "consult_call", timeout=40, what="the call screen")
+        assert wait.live is call.live
+        wait_until(lambda: call.ids.remote.frames_rendered > 10 and call.ids.local.frames_rendered > 10,
+                   timeout=30, what="the advisor's and the resident's pictures")
+        wait_until(lambda: call.quality_text != "", timeout=20, what="the network quality")
+        wait_until(lambda: call.timer_text >= "00:02", timeout=20, what="the call timer")
+        keep = os.environ.get("VIDEO_SCREENSHOTS")
+        if keep:  # the call screen in a real call, to look at
+            from kivy.core.window import Window
 
-                Path(keep).mkdir(parents=True, exist_ok=True)
-                real_path = Window.screenshot(name=str(Path(keep) / "kiosk-call-screen-real.png"))
-                os.replace(real_path, Path(keep) / "kiosk-call-screen-real.png")
-            tap(call.ids.mute)
-            wait_until(lambda: call.muted, what="muted")
-            page.click("#b-end")
-            ended = app.screen("consult_ended")
-            wait_until(lambda: app.nav.current == "consult_ended", timeout=20, what="the end screen")
-            assert ended.ids.title.text == f"指导师{ADVISOR[2]}已结束通话"
-            assert ended.ids.rating.parent is not None
-            assert call.ids.remote.texture is None
-        finally:
-            browser.close()
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            real_path = Window.screenshot(name=str(Path(keep) / "kiosk-call-screen-real.png"))
+            os.replace(real_path, Path(keep) / "kiosk-call-screen-real.png")
+        tap(call.ids.mute)
+        wait_until(lambda: call.muted, what="muted")
+        page.click("#b-end")
+        ended = app.screen("consult_ended")
+        wait_until(lambda: app.nav.current == "consult_ended", timeout=20, what="the end screen")
+        assert ended.ids.title.text == f"指导师{ADVISOR[2]}已结束通话"
+        assert ended.ids.rating.parent is not None
+        assert call.ids.remote.texture is None
+    finally:
+        page.context.close()

@@ -19,7 +19,8 @@ def test_idle_timeout_shows_countdown_then_clears_the_visit(app):
     visit.shortlist.append(detail.vacancy.id)
     assert not visit.is_empty
     watcher = app.idle.watcher
-    clock = [watcher.clock()]
+    # a whole-second fake clock: the countdown reads the same however long the frames take
+    clock = [1000.0]
     watcher.clock = lambda: clock[0]
     try:
         watcher.poke()
@@ -52,13 +53,22 @@ def test_a_touch_during_the_countdown_keeps_the_visit(app):
     detail = _open_detail(app)
     visit = app.visits.current
     watcher = app.idle.watcher
-    watcher.last_activity -= watcher.timeout_s + 1
-    app.idle.check()
-    pump()
-    assert app.idle.overlay.parent is not None
-    tap(app.idle.overlay.ids.keep)
-    app.idle.check()
-    pump()
+    clock = [1000.0]
+    watcher.clock = lambda: clock[0]
+    try:
+        watcher.poke()
+        clock[0] += watcher.timeout_s + 1
+        app.idle.check()
+        pump()
+        assert app.idle.overlay.parent is not None
+        tap(app.idle.overlay.ids.keep)
+        app.idle.check()
+        pump()
+    finally:
+        import time
+
+        watcher.clock = time.monotonic
+        watcher.poke()
     assert app.idle.overlay.parent is None
     assert app.nav.current == "vacancy_detail"
     assert app.visits.current is visit and detail.vacancy is not None

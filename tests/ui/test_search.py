@@ -7,16 +7,10 @@ from tests.appfixture import open_list, pump, tap, wait_until
 
 
 def _settle(app, screen):
-    """Past the typing debounce, then until the search has answered."""
-    import time
-
-    from kiosk.screens.vacancy_list import TYPE_DEBOUNCE_S
-
-    end = time.monotonic() + TYPE_DEBOUNCE_S + 0.1
-    while time.monotonic() < end:
-        pump(1)
-        time.sleep(0.02)
-    wait_until(lambda: not screen.loading and app.background.pending == 0, what="search results")
+    """Until the typing debounce has fired and the search has answered: a state, however long
+    the frames take."""
+    wait_until(lambda: not screen._trigger.is_triggered and not screen.loading and app.background.pending == 0,
+               what="search results")
 
 
 def _type(screen, letters: str) -> None:

@@ -6,40 +6,28 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import tests.appfixture  # noqa: F401 - Kivy window options before any test imports kivy
 
 import pytest
 import requests
 
-from central import consult
 from kiosk.config import VideoConfig
 from kiosk.domain.consult import ConsultListener, ConsultState
 from kiosk.sync.client import CentralClient
-from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
+from tests.centralfixture import ADVISOR, OTHER_POOL_ADVISOR  # noqa: F401 - the video tests' advisors
+from tests.sync.centralserver import KIOSK, SECRET, STATION
 
-ADVISOR = ("adv-wang", "pass-1234", "王顾问")
-OTHER_POOL_ADVISOR = ("adv-zhao", "pass-5678", "赵顾问")
-
-
-@pytest.fixture
-def central(tmp_path, monkeypatch):
-    monkeypatch.setattr(consult.POLICY, "advisor_stale_s", 4.0)
-    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as c:
-        with c.db.session() as s:
-            consult.add_advisor(s, ADVISOR[0], ADVISOR[1], display_name=ADVISOR[2])
-            consult.add_advisor(s, OTHER_POOL_ADVISOR[0], OTHER_POOL_ADVISOR[1], pool="binhai",
-                                display_name=OTHER_POOL_ADVISOR[2])
-        yield c
+#: central with both advisors, and a console that stops polling counts as gone after 4 s
+VIDEO_CENTRAL = pytest.mark.central(advisors=True, advisor_stale_s=4.0)
 
 
-@pytest.fixture
-def kiosk_store():
-    from kiosk.store.engine import open_store
-
-    s = open_store(None)
-    yield s
-    s.close()
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(VIDEO_CENTRAL)
 
 
 def make_service(url: str, store, **video):  # noqa: ANN001, ANN201
@@ -56,21 +44,6 @@ def service(central, kiosk_store):
     svc = make_service(central.url, kiosk_store)
     yield svc
     svc.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from kiosk.video import harness
-
-    if not harness.CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/system-packages.txt)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as pw:
-        b = harness.launch(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Recorder(ConsultListener):
