@@ -37,11 +37,8 @@ run: setup
 lint: setup
 	@echo "ruff check ..."
 	@$(PY) -m ruff check .
-	@if grep -q '^\[tool\.importlinter\]' pyproject.toml 2>/dev/null || test -f .importlinter; then \
-		echo "import contract (lint-imports) ..."; $(VENV)/bin/lint-imports; \
-	else \
-		echo "import contract: none configured yet ([tool.importlinter] in pyproject.toml); skipped"; \
-	fi
+	@echo "import contract (lint-imports) ..."
+	@$(VENV)/bin/lint-imports --no-cache
 
 test: setup lint
 	@$(XVFB_RUN) $(PY) -m pytest $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup,) $(PYTEST_ARGS)

@@ -24,11 +24,10 @@ def main() -> None:
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
     LabelBase.register(DEFAULT_FONT, font)
+    import psutil
     from kivy.app import App
     from kivy.core.window import Window
     from kivy.uix.label import Label
-
-    import psutil
 
     class Bare(App):
         def build(self):

@@ -45,8 +45,16 @@ def _records(db_url: str) -> dict[str, str]:
 
     from central import feeds
     from central.db import Database
-    from central.models import (CallbackRow, FeedItem, Interest, PhoneLink, QueueTicket, ServiceRequestRow, Shortlist,
-                                StationConfig)
+    from central.models import (
+        CallbackRow,
+        FeedItem,
+        Interest,
+        PhoneLink,
+        QueueTicket,
+        ServiceRequestRow,
+        Shortlist,
+        StationConfig,
+    )
     from central.seed import DEFAULT_SERVICES
     from kiosk.domain.capability import new_token, token_hash
 

@@ -33,9 +33,9 @@ def _raster_bytes(data: bytes, profile) -> int:
 
 
 def sizes(width: int) -> dict:
-    from kiosk.domain.receipt_samples import sample
     from kiosk.devices.printer.profile import make_profile
     from kiosk.devices.printer.render import render
+    from kiosk.domain.receipt_samples import sample
 
     profile = make_profile({"paper_width_mm": width})
     out: dict = {}
@@ -55,12 +55,12 @@ def sizes(width: int) -> dict:
 
 
 def timing(runs: int, kind: str, tcp: bool = False) -> dict:
-    from kiosk.domain.receipt_samples import sample
     from kiosk.devices.printer.profile import make_profile
     from kiosk.devices.printer.service import PrinterService
     from kiosk.devices.printer.transports.network import NetworkTransport
     from kiosk.devices.printer.transports.serial import SerialTransport
     from kiosk.devices.sim.escpos_printer import VirtualPrinter
+    from kiosk.domain.receipt_samples import sample
 
     profile = make_profile({"print_speed_mm_s": 1e9})  # no wait for the paper: the link is measured
     sim = VirtualPrinter(80, pty=not tcp, tcp=tcp)

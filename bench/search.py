@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -141,8 +141,8 @@ def measure(path: str, repeat: int, today_iso: str) -> dict:
     import psutil
 
     from kiosk.config import load_config
-    from kiosk.domain.search import Station, make_query
     from kiosk.domain.progress import Progress
+    from kiosk.domain.search import Station, make_query
     from kiosk.store import search as S
     from kiosk.store.engine import open_store
 

@@ -8,7 +8,7 @@ a kiosk without a real-time clock can correct its offset and try again.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
 from sqlalchemy import delete
@@ -24,7 +24,7 @@ from kiosk.sync import protocol as p
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 async def authenticated_kiosk(request: Request) -> Kiosk:

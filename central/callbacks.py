@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,12 +45,12 @@ class Refused(ValueError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local(at: datetime) -> datetime:
     """A naive UTC time in the stations' time zone (naive again, for display)."""
-    return at.replace(tzinfo=timezone.utc).astimezone(STATION_TZ).replace(tzinfo=None)
+    return at.replace(tzinfo=UTC).astimezone(STATION_TZ).replace(tzinfo=None)
 
 
 def payload_problem(pl: dict) -> str:
@@ -100,7 +100,7 @@ def for_pool(s: Session, pool: str, now: datetime | None = None) -> tuple[list[C
                  if in_pool(s, r, pool, pools)]
     today = local(now).date()
     day_start = datetime.combine(today, datetime.min.time()).replace(tzinfo=STATION_TZ) \
-        .astimezone(timezone.utc).replace(tzinfo=None)
+        .astimezone(UTC).replace(tzinfo=None)
     closed = [r for r in s.scalars(select(CallbackRow).where(CallbackRow.status != "open",
                                                              CallbackRow.handled_at >= day_start)
                                    .order_by(CallbackRow.handled_at.desc()).limit(LIST_LIMIT))

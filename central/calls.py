@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -22,5 +22,5 @@ def add(s: Session, station_id: str, number: str, counter: str, *, ticket_id: st
     seq = s.execute(update(CallClock).where(CallClock.station_id == station_id)
                     .values(value=CallClock.value + 1).returning(CallClock.value)).scalar_one()
     s.add(CallRecord(station_id=station_id, seq=seq, ticket_id=ticket_id, number=number, counter=counter,
-                     service=service, called_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+                     service=service, called_at=datetime.now(UTC).replace(tzinfo=None)))
     return seq

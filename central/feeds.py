@@ -9,7 +9,7 @@ replaying a page is harmless and a row committed late can never be skipped (see 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ class BadCursor(ValueError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _clock(s: Session, feed: str) -> FeedClock:

@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -55,7 +55,7 @@ def _rows(path: Path, feed: str = "vacancies") -> list[tuple[int, dict]]:
 def _complete_service(row: dict) -> dict:
     initials, full = pinyin_fns()
     row = dict(row)
-    row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
+    row.setdefault("updated_at", datetime.now(UTC).replace(tzinfo=None).isoformat())
     if isinstance(row.get("name"), str) and not row.get("pinyin_initials"):
         row["pinyin_initials"], row["pinyin_full"] = initials(row["name"]), full(row["name"])
     return row
@@ -63,14 +63,14 @@ def _complete_service(row: dict) -> dict:
 
 def _complete_fair(row: dict) -> dict:
     row = dict(row)
-    row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
+    row.setdefault("updated_at", datetime.now(UTC).replace(tzinfo=None).isoformat())
     return row
 
 
 def _complete(row: dict) -> dict:
     initials, full = pinyin_fns()
     row = dict(row)
-    row.setdefault("updated_at", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
+    row.setdefault("updated_at", datetime.now(UTC).replace(tzinfo=None).isoformat())
     parts = [row.get("title", ""), row.get("employer", ""), row.get("category", "")]
     if not row.get("pinyin_initials") and all(isinstance(x, str) for x in parts):
         row["pinyin_initials"] = " ".join(initials(x) for x in parts)

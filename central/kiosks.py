@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from central.db import Database
 from central.models import Kiosk
@@ -18,7 +18,7 @@ def register(db: Database, kiosk_id: str, station_id: str, secret: str | None = 
         row = s.get(Kiosk, kiosk_id)
         if row is None:
             s.add(Kiosk(id=kiosk_id, station_id=station_id, secret=secret, enabled=True,
-                        created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+                        created_at=datetime.now(UTC).replace(tzinfo=None)))
         else:
             row.station_id, row.secret, row.enabled = station_id, secret, True
     return secret

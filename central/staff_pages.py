@@ -7,6 +7,7 @@ HTML).
 
 from __future__ import annotations
 
+from datetime import UTC
 from html import escape
 
 CSS = """
@@ -449,10 +450,9 @@ def _req_card(r, csrf: str, staff_name: str, can_act: bool = True,  # noqa: ANN0
                      + ("（请核实）" if d.get("eligibility") else "")))
     if d.get("documents"):
         rows.append(("需交材料", "；".join(d["documents"])))
-    from datetime import timezone
     from zoneinfo import ZoneInfo
 
-    local = r.created_at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+    local = r.created_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     rows.append(("提交时间", f"{local:%Y-%m-%d %H:%M}"))
     if r.scheduled_at:
         rows.append(("安排", f"{r.scheduled_at:%Y-%m-%d %H:%M} · {r.staff}"))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -52,12 +52,12 @@ class Outcome:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_day(at: datetime) -> date:
     """The station's local date of a naive UTC time."""
-    return at.replace(tzinfo=timezone.utc).astimezone(STATION_TZ).date()
+    return at.replace(tzinfo=UTC).astimezone(STATION_TZ).date()
 
 
 def _parse_dt(value) -> datetime | None:  # noqa: ANN001
@@ -67,7 +67,7 @@ def _parse_dt(value) -> datetime | None:  # noqa: ANN001
         dt = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
+    return dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt
 
 
 def _parse_day(value) -> date | None:  # noqa: ANN001
@@ -85,7 +85,7 @@ def on_ticket_issued(s: Session, station_id: str, event_id: str, occurred_at: da
     if s.get(QueueTicket, ticket_id) is not None:
         return
     issued_at = _parse_dt(payload.get("issued_at")) or (
-        occurred_at.astimezone(timezone.utc).replace(tzinfo=None) if occurred_at.tzinfo else occurred_at)
+        occurred_at.astimezone(UTC).replace(tzinfo=None) if occurred_at.tzinfo else occurred_at)
     s.add(QueueTicket(
         id=ticket_id, station_id=station_id, service=str(payload["service"])[:40],
         number=str(payload["number"])[:12], day=_parse_day(payload.get("day")) or local_day(issued_at),

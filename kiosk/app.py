@@ -21,10 +21,7 @@ from kiosk.background import Background
 from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.consult_setup import late_consult
-from kiosk.domain.calls import Call, announcement_text
-from kiosk.domain.status import Section
 from kiosk.core.queue import ticket_message
-from kiosk.domain.scans import ScanClassifier, ScanResult
 from kiosk.core.session import VisitManager
 from kiosk.devices import speaker_setup
 from kiosk.devices.idcard import setup as idcard_setup
@@ -34,6 +31,9 @@ from kiosk.devices.registry import config_error_section
 from kiosk.devices.scanner import setup as scanner_setup
 from kiosk.devices.scanner.setup import Scanner, build_scanner
 from kiosk.devices.speaker_setup import build_speaker
+from kiosk.domain.calls import Call, announcement_text
+from kiosk.domain.scans import ScanClassifier, ScanResult
+from kiosk.domain.status import Section
 from kiosk.fonts import FontPair
 from kiosk.idle import IdleWatcher
 from kiosk.input_routing import IDLE_SCREEN, LOGIN_SCREEN, Route, resident_from_card, route_card, route_scan

@@ -104,7 +104,7 @@ class CentralLink:
                 StatusRow("被拒记录（本次开机）", str(st.rejected_total), st.rejected_total == 0),
                 StatusRow("格式不符的回复", str(st.bad_replies), st.bad_replies == 0),
                 StatusRow("时钟偏差", f"{st.clock_offset_s:+.1f} 秒", abs(st.clock_offset_s) < 60),
-                StatusRow("站点业务配置", "中心第 %s 版" % self.cfg_version() if self.cfg_version() else "本机内置",
+                StatusRow("站点业务配置", f"中心第 {self.cfg_version()} 版" if self.cfg_version() else "本机内置",
                           not st.config_rejected),
                 *([StatusRow("被拒的站点配置", st.config_rejected, False)] if st.config_rejected else []),
                 StatusRow("最近错误", " / ".join(st.errors[:3]) or "无", not st.errors or st.online),

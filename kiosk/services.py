@@ -13,11 +13,8 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.callback import CallbackDesk
-    from kiosk.domain.calls import Call, RecentCalls
     from kiosk.core.catalogue import Catalogue
-    from kiosk.domain.consult import ConsultCalls
     from kiosk.core.counter import CounterDesk
-    from kiosk.domain.status import Diagnostics
     from kiosk.core.feedback import FeedbackBox
     from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
@@ -29,6 +26,9 @@ if TYPE_CHECKING:
     from kiosk.core.stations import StationService
     from kiosk.core.vacancies import VacancyService
     from kiosk.devices.printer.service import PrinterService
+    from kiosk.domain.calls import Call, RecentCalls
+    from kiosk.domain.consult import ConsultCalls
+    from kiosk.domain.status import Diagnostics
     from kiosk.screens.navigator import Navigator
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
@@ -80,22 +80,22 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
     come from ``queue.now()``, which adds ``clock_offset_s()``, the offset the link to central measured."""
     from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.callback import CallbackDesk
-    from kiosk.domain.calls import RecentCalls
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.counter import CounterDesk
     from kiosk.core.diagnostics import store_section
-    from kiosk.domain.status import Diagnostics
     from kiosk.core.feedback import FeedbackBox
     from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
     from kiosk.core.jobfairs import JobFairService
     from kiosk.core.printing import PrintDesk
     from kiosk.core.queue import QueueBook
-    from kiosk.domain.queue_rules import utc_now
     from kiosk.core.registration import RegistrationDesk
-    from kiosk.domain.search import Station
     from kiosk.core.stations import StationService
     from kiosk.core.vacancies import VacancyService
+    from kiosk.domain.calls import RecentCalls
+    from kiosk.domain.queue_rules import utc_now
+    from kiosk.domain.search import Station
+    from kiosk.domain.status import Diagnostics
     from kiosk.store.outbox import add_event
 
     station = cfg.station

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import datetime, time, timedelta, timezone
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -43,7 +43,7 @@ def opening_time() -> datetime:
     day = datetime.now(STATION_TZ).date() + timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    return datetime.combine(day, time(10, 0), tzinfo=STATION_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(10, 0), tzinfo=STATION_TZ).astimezone(UTC)
 
 
 def visible_widgets(root: Widget) -> Iterator[Widget]:

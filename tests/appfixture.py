@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 import time
 from dataclasses import replace
+from datetime import UTC
 
 from kiosk.bootstrap import bootstrap
 from kiosk.config import DeviceConfig, load_config
@@ -30,7 +31,7 @@ FONTS = bootstrap(CONFIG, size=(1080, 1920), fullscreen=False)
 
 def running_app():
     cfg, fonts = CONFIG, FONTS
-    from kivy.base import EventLoop, runTouchApp, stopTouchApp
+    from kivy.base import runTouchApp, stopTouchApp
 
     from kiosk.app import KioskApp
     from kiosk.commands.run import open_and_seed
@@ -106,6 +107,6 @@ def first_row(rv):
 
 def beijing(day, hour: int, minute: int = 0):
     """The UTC instant of a Beijing wall-clock time (what the kiosk's clock reports)."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc) - timedelta(hours=8)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - timedelta(hours=8)

@@ -58,8 +58,8 @@ for _k in [k for k in os.environ if k.startswith("KIOSK__")]:
 
 import pytest  # noqa: E402
 
-from tests.centralfixture import MARKER as CENTRAL_MARKER
-from tests.centralfixture import central_server, options_for
+from tests.centralfixture import MARKER as CENTRAL_MARKER  # noqa: E402
+from tests.centralfixture import central_server, options_for  # noqa: E402
 
 #: the Kivy window is one per process: tests that drive it share one xdist worker
 KIOSK_APP_GROUP = "kiosk_app"

@@ -10,7 +10,7 @@ write one workload record through ``central.ledger.record_service``.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ _RECORD_NS = uuid.UUID("6f1d7c1e-4a7b-4b8e-9d3e-0c2f5a9e1b11")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def reference_of(interest_id: str, pl: dict | None = None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -108,7 +108,7 @@ class Viewer:
 def local(dt: datetime | None) -> str:
     if dt is None:
         return ""
-    return f"{dt.replace(tzinfo=timezone.utc).astimezone(TZ):%Y-%m-%d %H:%M}"
+    return f"{dt.replace(tzinfo=UTC).astimezone(TZ):%Y-%m-%d %H:%M}"
 
 
 def _shell(v: Viewer, current: str, title: str, content: str, *, flash: str = "", error: bool = False) -> str:

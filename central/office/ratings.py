@@ -5,7 +5,7 @@ known to central, so a holiday week leaves fewer real days, never more)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ SCORES = {1: "非常不满意", 2: "不满意", 3: "一般", 4: "满意", 5: "�
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def due_date(given_on: date, working_days: int = DUE_WORKING_DAYS) -> date:

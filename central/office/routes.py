@@ -10,7 +10,7 @@ the same version end with the second refused as 已被他人更新 (409).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
@@ -283,7 +283,7 @@ def _ratings_html(request: Request, sess: auth.StaffSession, station: str, only_
         names: dict[str, str] = {}
         for sid in {r.station_id for r in rows}:
             names.update(service_names(s, sid))
-        today = local_day(datetime.now(timezone.utc).replace(tzinfo=None))
+        today = local_day(datetime.now(UTC).replace(tzinfo=None))
         back = "/staff/ratings?" + pages.query(station=station, bad="1" if only_bad else "")
         return pages.ratings_page(viewer, rows, names=dict(choices), services=names, stations=choices,
                                   station=station, only_bad=only_bad, today=today,

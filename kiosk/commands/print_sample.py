@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
-    from kiosk.domain.receipt_samples import sample
     from kiosk.devices.printer.profile import ProfileError, make_profile
     from kiosk.devices.printer.render import render
+    from kiosk.domain.receipt_samples import sample
 
     options = dict(load_config(args.config).devices.printer.options)
     if args.width:

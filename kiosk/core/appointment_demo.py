@@ -12,8 +12,8 @@ import secrets
 import threading
 from datetime import date, datetime, timedelta
 
-from kiosk.domain.bookings import REFERENCE_ALPHABET, Booked, BookingRefused, BookingRequest, CheckIn, Slot
 from kiosk.core.queue import QueueBook
+from kiosk.domain.bookings import REFERENCE_ALPHABET, Booked, BookingRefused, BookingRequest, CheckIn, Slot
 
 
 class DemoAppointments:

@@ -26,8 +26,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from kiosk.core.queue import QueueBook
-from kiosk.domain.bookings import (PRIORITY_REASON, TOKEN_BYTES, AppointmentBook, Booked, BookingRequest,
-                                   BookingUnavailable, CheckedIn, Slot)
+from kiosk.domain.bookings import (
+    PRIORITY_REASON,
+    TOKEN_BYTES,
+    AppointmentBook,
+    Booked,
+    BookingRequest,
+    BookingUnavailable,
+    CheckedIn,
+    Slot,
+)
 from kiosk.domain.queue_rules import Decision, Person, QueueService
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.core.queue import QueueBook
 from kiosk.domain.calls import Call
 from kiosk.domain.queue_rules import STATION_TZ
-from kiosk.core.queue import QueueBook
 
 
 def _iso(local: datetime | None) -> str | None:

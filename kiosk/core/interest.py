@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.domain.bookings import REFERENCE_ALPHABET
@@ -140,7 +140,7 @@ class InterestDesk:
             if person_key:
                 s.add(InterestMark(id=event_id, person_key=person_key, vacancy_id=vacancy.id[:40],
                                    title=vacancy.title[:100], employer=vacancy.employer[:120], reference=reference,
-                                   created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+                                   created_at=datetime.now(UTC).replace(tzinfo=None)))
         return InterestExpressed(event_id, reference, mask_phone(digits), token)
 
     def mine(self, person_key: str) -> list[InterestView]:

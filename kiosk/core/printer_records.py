@@ -9,12 +9,12 @@ screen; the app attaches a ``PrintJournal`` as one of its listeners.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.status import Section, StatusRow
 from kiosk.devices.printer.service import PrinterListener, PrintResult
 from kiosk.devices.printer.status import CAN_PRINT, PrinterState
+from kiosk.domain.status import Section, StatusRow
 
 if TYPE_CHECKING:
     from kiosk.devices.printer.service import PrinterService
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def utc_naive() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class PrintJournal(PrinterListener):

@@ -20,9 +20,21 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from kiosk.domain.queue_rules import (CLOCK_FLOOR, DEFAULT_SERVICES, STATION_TZ, Decision, IssuedTicket, Person,
-                                      QueuePolicy, QueueService, QueueSetup, Refusal, ServiceStatus, setup_from_config,
-                                      utc_now)
+from kiosk.domain.queue_rules import (
+    CLOCK_FLOOR,
+    DEFAULT_SERVICES,
+    STATION_TZ,
+    Decision,
+    IssuedTicket,
+    Person,
+    QueuePolicy,
+    QueueService,
+    QueueSetup,
+    Refusal,
+    ServiceStatus,
+    setup_from_config,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
-
+from datetime import UTC, datetime, tzinfo
 
 
 def _local(utc_naive: datetime, tz: tzinfo | None) -> datetime:
-    return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
+    return utc_naive.replace(tzinfo=UTC).astimezone(tz)
 
 
 def when(utc_naive: datetime | None, now_utc: datetime | None = None, tz: tzinfo | None = None) -> str:
@@ -17,7 +16,7 @@ def when(utc_naive: datetime | None, now_utc: datetime | None = None, tz: tzinfo
     """
     if utc_naive is None:
         return "尚未同步"
-    now = _local(now_utc or datetime.now(timezone.utc).replace(tzinfo=None), tz)
+    now = _local(now_utc or datetime.now(UTC).replace(tzinfo=None), tz)
     t = _local(utc_naive, tz)
     return t.strftime("%H:%M") if t.date() == now.date() else f"{t.month}月{t.day}日 {t:%H:%M}"
 

@@ -54,7 +54,7 @@ class Availability:
     reason: str = ""  # '' | 'closed' | 'no_advisor' | 'unreachable'
 
     @classmethod
-    def unreachable(cls) -> "Availability":
+    def unreachable(cls) -> Availability:
         return cls(open=False, advisors_online=0, waiting=0, estimated_wait_s=None, reason="unreachable")
 
 

@@ -11,7 +11,7 @@ import math
 import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 
 from kiosk.domain import tianjin
 from kiosk.domain.vacancy_views import JOB_TYPES
@@ -72,11 +72,11 @@ def pinyin_fns() -> tuple[Callable[[str], str], Callable[[str], str]]:
     """
     from pypinyin import Style, lazy_pinyin
 
-    @lru_cache(maxsize=None)
+    @cache
     def initials(s: str) -> str:
         return "".join(p[0] for p in lazy_pinyin(s, style=Style.FIRST_LETTER, errors="ignore") if p)
 
-    @lru_cache(maxsize=None)
+    @cache
     def full(s: str) -> str:
         return "".join(lazy_pinyin(s, errors="ignore"))
 

@@ -134,7 +134,7 @@ class Station:
         return geo.circle_radius_m(self.area_type)
 
     @classmethod
-    def from_config(cls, cfg: object) -> "Station":
+    def from_config(cls, cfg: object) -> Station:
         """From a ``kiosk.config.StationConfig`` (or anything with the same attributes)."""
         return cls(float(cfg.lat), float(cfg.lon), str(cfg.district), str(cfg.area_type))  # type: ignore[attr-defined]
 
@@ -165,7 +165,7 @@ class SearchQuery:
         """No text: list everything that passes the filters."""
         return not self.terms
 
-    def with_text(self, text: str) -> "SearchQuery":
+    def with_text(self, text: str) -> SearchQuery:
         return replace(self, text=text, terms=parse_terms(text))
 
 

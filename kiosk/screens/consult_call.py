@@ -22,8 +22,15 @@ from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, Obj
 
 from kiosk import theme
 from kiosk.domain.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame
-from kiosk.domain.consult_texts import (ANSWERED_TEXT, CONNECTING_TEXT, RECONNECTING_TEXT, duration_text, ending,
-                                      quality, queue_text)
+from kiosk.domain.consult_texts import (
+    ANSWERED_TEXT,
+    CONNECTING_TEXT,
+    RECONNECTING_TEXT,
+    duration_text,
+    ending,
+    quality,
+    queue_text,
+)
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by consult_call.kv
 from kiosk.widgets.video_view import VideoView  # noqa: F401 - used by consult_call.kv

@@ -111,7 +111,7 @@ class StaffQueueScreen(KioskScreen):
             verb = "已叫号，等候到窗口" if current.status == "called" else "正在办理"
             self.current_text = f"{current.number}  {current.service_name} · {verb}"
         total = sum(waiting.values())
-        self.waiting_text = ("等候 %d 人：" % total + "，".join(f"{names.get(c, c)} {n}" for c, n in sorted(waiting.items()))
+        self.waiting_text = (f"等候 {total} 人：" + "，".join(f"{names.get(c, c)} {n}" for c, n in sorted(waiting.items()))
                              if total else "暂无等候")
 
     def act(self, step: str) -> None:

@@ -10,7 +10,7 @@ server no longer has.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
@@ -19,8 +19,8 @@ from kiosk.store.models import (
     Announcement,
     CatalogueService,
     FeedCursor,
-    JobFair,
     InterestStatus,
+    JobFair,
     ServiceRequestStatus,
     Station,
     Vacancy,
@@ -35,7 +35,7 @@ TABLES = {"vacancies": Vacancy, "stations": Station, "announcements": Announceme
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _sql_value(v: Any) -> Any:

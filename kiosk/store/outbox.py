@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +76,7 @@ def add_event(session: Session, type_: str, payload: dict, *, cipher: OutboxCiph
     event_id = str(uuid.uuid4())
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     session.add(OutboxEvent(
-        id=event_id, type=type_, occurred_at=(occurred_at or datetime.now(timezone.utc)).replace(tzinfo=None),
+        id=event_id, type=type_, occurred_at=(occurred_at or datetime.now(UTC)).replace(tzinfo=None),
         payload=cipher.seal(event_id, data) if personal else data, encrypted=personal,
     ))
     return event_id
@@ -131,7 +131,7 @@ class OutboxQueue:
                     unreadable.append(ev.id)
                     continue
                 events.append({"id": ev.id, "seq": ev.seq, "type": ev.type,
-                               "occurred_at": ev.occurred_at.replace(tzinfo=timezone.utc), "payload": payload})
+                               "occurred_at": ev.occurred_at.replace(tzinfo=UTC), "payload": payload})
         return events, unreadable
 
     def record(self, results: dict[str, tuple[str, str]], unreadable: list[str]) -> tuple[int, int]:
@@ -166,4 +166,4 @@ class OutboxQueue:
 
 
 def _utc_naive() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

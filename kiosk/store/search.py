@@ -39,6 +39,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, text
 
 from kiosk.domain import geo, pinyin
+from kiosk.domain.geo import EARTH_RADIUS_M
 from kiosk.domain.search import (
     HOURS_PER_MONTH,
     PINYIN_FIELDS,
@@ -58,7 +59,6 @@ from kiosk.domain.search import (
     make_query,
     rank_recommendations,
 )
-from kiosk.domain.geo import EARTH_RADIUS_M
 from kiosk.store.engine import Store
 
 INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS

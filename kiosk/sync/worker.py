@@ -15,11 +15,20 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from kiosk.sync import feeds, protocol as p, pusher
+from kiosk.sync import feeds, pusher
+from kiosk.sync import protocol as p
 from kiosk.sync.backoff import Backoff
-from kiosk.sync.client import BadReply, CentralClient, CursorExpired, NotModified, Refused, SyncError, Unavailable
+from kiosk.sync.client import (
+    BadReply,
+    CentralClient,
+    CursorExpired,
+    NotModified,
+    Refused,
+    SyncError,
+    Unavailable,
+)
 from kiosk.sync.ports import PayloadCipher, SyncStore
 
 log = logging.getLogger(__name__)
@@ -29,7 +38,7 @@ _STARTED = time.monotonic()
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,7 @@ class SyncWorker:
 
     def heartbeat(self) -> p.HeartbeatReply:
         beat = p.Heartbeat(
-            sent_at=datetime.now(timezone.utc), app_version=_version(), boot_id=BOOT_ID,
+            sent_at=datetime.now(UTC), app_version=_version(), boot_id=BOOT_ID,
             uptime_s=time.monotonic() - _STARTED, outbox_pending=pusher.pending_count(self.store),
             outbox_oldest_age_s=pusher.oldest_pending_age_s(self.store),
             outbox_rejected=self.status.rejected_total, clock_offset_s=round(self.client.clock_offset_s, 3),

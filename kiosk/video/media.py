@@ -13,9 +13,8 @@ import fractions
 import logging
 import math
 import time
-from collections.abc import Callable
-
 from array import array
+from collections.abc import Callable
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack

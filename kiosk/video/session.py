@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.domain.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame, network_quality
-from kiosk.video.media import rgb_bytes
 from kiosk.sync.client import BadReply, Refused, SyncError, Unavailable
+from kiosk.video.media import rgb_bytes
 
 if TYPE_CHECKING:
     from kiosk.video.service import ConsultService
@@ -294,7 +294,7 @@ class ConsultSession:
             raise _Finished(ConsultState.FAILED, "bad_sdp", "bad_sdp") from None
         try:
             await asyncio.wait_for(self._connected.wait(), CONNECT_TIMEOUT_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise _Finished(ConsultState.ENDED, "dropped", "dropped") from None
 
     async def _grace(self, pc) -> None:  # noqa: ANN001
@@ -426,7 +426,7 @@ class ConsultSession:
         if tell_central and self.call_id:
             try:
                 await asyncio.wait_for(self._http(self.service.signaling.end, self.call_id, tell_central), 12)
-            except (SyncError, asyncio.TimeoutError) as e:
+            except (TimeoutError, SyncError) as e:
                 log.warning("central did not hear that the consultation ended (%s); it times out there",
                             type(e).__name__)
         self.service.session_finished(self)

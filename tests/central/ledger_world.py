@@ -17,7 +17,7 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import requests
@@ -166,7 +166,7 @@ class World:
                     self.ratings.setdefault((station, day), Counter())[score] += 1
                 if rng.random() < 0.3:
                     status = rng.choice(("new", "contacted", "referred", "interview", "hired", "failed"))
-                    at = self._at(day, rng.randint(9 * 60, 17 * 60)).astimezone(timezone.utc).replace(tzinfo=None)
+                    at = self._at(day, rng.randint(9 * 60, 17 * 60)).astimezone(UTC).replace(tzinfo=None)
                     self.interests.append((station, status, at))
         # the same person twice for one service on one day is one service
         first = list(STATIONS)[0]
@@ -256,7 +256,7 @@ def expected(world: World, stations: set[str], month: date) -> Expected:
     e.registrations = len({(f.station, f.person) for f in world.facts if f.service == "registration"
                            and f.station in stations and month_start(f.day) == month})
     for station, status, at in world.interests:
-        local = at.replace(tzinfo=timezone.utc).astimezone(TZ).date()
+        local = at.replace(tzinfo=UTC).astimezone(TZ).date()
         if station in stations and month_start(local) == month:
             e.referred += status in ("referred", "interview", "hired")
             e.hired += status == "hired"

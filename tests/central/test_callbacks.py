@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from central import consult
 from central.callbacks import CallbackRow
 from central.models import Event, StationConfig
 from kiosk.core.callback import EVENT_TYPE, CallbackDesk
@@ -146,7 +145,7 @@ def test_unreachable_needs_a_note_and_stays_with_the_pool_the_station_names(cent
 
 
 def _event(payload: dict) -> p.EventIn:
-    return p.EventIn(id=str(uuid.uuid4()), seq=1, type=EVENT_TYPE, occurred_at=datetime.now(timezone.utc),
+    return p.EventIn(id=str(uuid.uuid4()), seq=1, type=EVENT_TYPE, occurred_at=datetime.now(UTC),
                      payload=payload)
 
 

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from central.models import ServiceRecord
-from central.models import QueueTicket
+from central.models import QueueTicket, ServiceRecord
 from central.staff_auth import add_staff
 from central.tickets import RECALL_DEBOUNCE_S
 from tests.browser import keep_screenshots, needs_chromium
@@ -51,8 +50,8 @@ class Kiosk:
     """A kiosk of the station: issues tickets into its outbox, pushes them, listens for calls."""
 
     def __init__(self, store, url: str) -> None:
-        from kiosk.domain.queue_rules import QueueService
         from kiosk.core.queue import QueueBook
+        from kiosk.domain.queue_rules import QueueService
         from kiosk.store.outbox import OutboxCipher, add_event
         from kiosk.sync.worker import CallsListener
 

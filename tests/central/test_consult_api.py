@@ -5,15 +5,15 @@ consult.ended makes exactly once."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
 from central import consult
-from central.consult import ConsultRequest
 from central.__main__ import main as central_main
+from central.consult import ConsultRequest
 from central.models import ServiceRecord, StationConfig
 from kiosk.sync import protocol as p
 from kiosk.sync.client import CentralClient, Refused
@@ -144,7 +144,7 @@ def test_advisor_login_csrf_and_kiosk_auth(central):
 
 
 def _event(type_: str, payload: dict) -> p.EventIn:
-    return p.EventIn(id=str(uuid.uuid4()), seq=1, type=type_, occurred_at=datetime.now(timezone.utc), payload=payload)
+    return p.EventIn(id=str(uuid.uuid4()), seq=1, type=type_, occurred_at=datetime.now(UTC), payload=payload)
 
 
 def test_consult_ended_makes_one_service_record(central):

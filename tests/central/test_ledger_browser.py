@@ -5,9 +5,9 @@ the two downloads, for a city administrator and for a station's staff. Screensho
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
-import calendar
 
 import pytest
 

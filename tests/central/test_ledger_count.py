@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 import re
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -26,10 +26,20 @@ from central.models import Interest, QueueTicket, ServiceRecord, StationConfig
 from central.seed import DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from kiosk.sync import protocol as p
-from tests.central.ledger_world import (ADMIN, ADVISOR, CHANNEL_NAMES, IDENTITY_NAMES, SECRET, STAFF, STATIONS,
-                                        StaffBrowser, World, expected)
-from tests.sync.centralserver import running_central
 from kiosk.sync.client import CentralClient
+from tests.central.ledger_world import (
+    ADMIN,
+    ADVISOR,
+    CHANNEL_NAMES,
+    IDENTITY_NAMES,
+    SECRET,
+    STAFF,
+    STATIONS,
+    StaffBrowser,
+    World,
+    expected,
+)
+from tests.sync.centralserver import running_central
 
 SEEDS = (20261, 7)
 SERVICE_NAMES = {"job_registration": "求职登记", "career_guidance": "职业指导", "registration": "就业登记",

@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 import pytest
 
-from central import ledger, ledger_charts as charts, ledger_report as report
+from central import ledger
+from central import ledger_charts as charts
+from central import ledger_report as report
 from kiosk.domain.identity import Resident, resident_from_keyed
 
 

@@ -15,7 +15,8 @@ Screenshots go to a temporary directory, or to $PHONE_SCREENSHOTS when set.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,13 @@ def _print_all(store, config, desk, central) -> tuple[dict, dict]:  # noqa: ANN0
     from kiosk.core.callback import CallbackDesk
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.home_services import KINDS, Address, Draft, HomeServiceDesk
-    from kiosk.domain.identity import Resident
     from kiosk.core.interest import InterestDesk
     from kiosk.core.jobfairs import JobFairService
     from kiosk.core.queue import QueueBook
+    from kiosk.core.vacancies import VacancyService
+    from kiosk.domain.identity import Resident
     from kiosk.domain.queue_rules import QueueService
     from kiosk.domain.search import Station
-    from kiosk.core.vacancies import VacancyService
     from kiosk.store.models import Vacancy
     from kiosk.store.outbox import OutboxCipher, add_event
 

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from central.__main__ import main as central_main
 from central.app import create_app
-from central.models import CallRecord, ServiceRecord
-from central.models import StaffUser
+from central.models import CallRecord, ServiceRecord, StaffUser
 from central.passwords import check_password, hash_password
 from central.staff_auth import add_staff
 from central.tickets import utcnow

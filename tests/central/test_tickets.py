@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from central import tickets
-from central.models import CallRecord, Event, ServiceRecord
-from central.models import QueueTicket, StaffAction
+from central.models import CallRecord, Event, QueueTicket, ServiceRecord, StaffAction
 from tests.central.conftest import STATION, issue, minutes
 
 T0 = datetime(2026, 11, 25, 2, 0)  # 10:00 in Tianjin

@@ -10,10 +10,10 @@ import time
 import pytest
 
 from kiosk.config import DeviceConfig
-from kiosk.domain.scans import TEST_CODE
 from kiosk.devices.idcard.setup import build_card_reader
 from kiosk.devices.scanner.setup import build_scanner
 from kiosk.devices.speaker_setup import build_speaker
+from kiosk.domain.scans import TEST_CODE
 
 
 def _nothing(*_a) -> None:

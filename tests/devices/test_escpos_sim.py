@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain.receipt_samples import CENTRAL, TOKEN, job_url, sample, TICKET, VACANCIES
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.sim.escpos_printer import Image, Interpreter, QRCode, draw
+from kiosk.domain.receipt_samples import CENTRAL, TICKET, TOKEN, VACANCIES, job_url, sample
 from kiosk.fonts import missing_glyphs, pil_font
 from tests.qrcodes import qr_texts
 

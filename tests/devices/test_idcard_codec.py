@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.domain.identity import check_char
 from kiosk.devices.idcard import (
     BadChecksum,
     BadLength,
@@ -27,6 +26,7 @@ from kiosk.devices.idcard import (
 )
 from kiosk.devices.idcard.frame import PREAMBLE, xor
 from kiosk.devices.idcard.text_block import encode_text_block, resident_block
+from kiosk.domain.identity import check_char
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from kiosk.domain.identity import check_char
 from kiosk.devices.idcard import BadChecksum, FrameError
 from kiosk.devices.idcard.reader import IdCardReader, ReaderTimeout
 from kiosk.devices.idcard.text_block import resident_block
 from kiosk.devices.sim.sam_reader import SamReaderSimulator
+from kiosk.domain.identity import check_char
 
 NUMBER = "12010419800101123"
 NUMBER += check_char(NUMBER)

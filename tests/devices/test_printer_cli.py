@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.domain.receipt_samples import sample
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.sim.escpos_printer import Interpreter
+from kiosk.domain.receipt_samples import sample
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,11 +7,11 @@ import tempfile
 
 import pytest
 
-from kiosk.domain import receipts as R
-from kiosk.domain.receipt_samples import KINDS, sample
 from kiosk.devices.printer.profile import PROFILES, ProfileError, make_profile
 from kiosk.devices.printer.render import encode, native_qr, qr_matrix, qr_modules, render
 from kiosk.devices.sim.escpos_printer import Interpreter, Line
+from kiosk.domain import receipts as R
+from kiosk.domain.receipt_samples import KINDS, sample
 
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", tempfile.gettempdir())
 

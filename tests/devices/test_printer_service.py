@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select, text
 
 from kiosk.core.printer_records import PrintJournal, printer_section
-from kiosk.domain.receipt_samples import STATION, sample
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
 from kiosk.devices.printer.service import Outcome, PaperRoll, PrinterListener, PrinterService, settings_roll
@@ -18,6 +17,7 @@ from kiosk.devices.printer.transports.file import FileTransport
 from kiosk.devices.printer.transports.network import NetworkTransport
 from kiosk.devices.printer.transports.serial import SerialTransport
 from kiosk.devices.sim.escpos_printer import VirtualPrinter
+from kiosk.domain.receipt_samples import STATION, sample
 from kiosk.store.models import PrintJob
 
 FAST = {"print_speed_mm_s": 1e9}  # no wait for the paper to come out: the virtual printer is instant

@@ -49,7 +49,7 @@ def test_garbage_is_a_typed_error_and_the_next_scan_still_works():
 
 def test_gb18030_text_from_a_scanner_set_to_gbk_is_decoded():
     assert decode_text("天津市就业驿站".encode("gb18030")) == "天津市就业驿站"
-    assert decode_text("天津".encode("utf-8")) == "天津"
+    assert decode_text("天津".encode()) == "天津"
 
 
 def test_decoded_but_unprintable_text_is_refused():

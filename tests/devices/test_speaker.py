@@ -10,8 +10,8 @@ import wave
 
 import pytest
 
-from kiosk.domain.calls import Call, announcement_text
 from kiosk.devices.speaker import Speaker, write_chime
+from kiosk.domain.calls import Call, announcement_text
 
 
 def _energy(path) -> tuple[float, float]:

@@ -29,15 +29,14 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from central.models import Event, Kiosk, ServiceRecord, StationConfig
-from central.models import QueueTicket
+from central.models import Event, Kiosk, QueueTicket, ServiceRecord, StationConfig
 from central.seed import DEFAULT_PRIORITY, DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until
 from tests.browser import keep_screenshots, needs_chromium
+from tests.qrcodes import qr_texts
 from tests.sync.centralserver import KIOSK, SECRET, STATION
 from tests.sync.faultproxy import FaultProxy
-from tests.qrcodes import qr_texts
 
 ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}]
 #: central's list for the station: the built-in services open all day, without 创业服务

@@ -17,8 +17,8 @@ import pytest
 
 import kiosk.sync.client
 from kiosk.config import load_config
-from kiosk.domain.queue_rules import STATION_TZ, QueuePolicy, QueueService, QueueSetup, utc_now
 from kiosk.core.session import VisitManager
+from kiosk.domain.queue_rules import STATION_TZ, QueuePolicy, QueueService, QueueSetup, utc_now
 from kiosk.store.outbox import OutboxCipher
 from tests.sync.centralserver import KIOSK, SECRET, STATION
 

@@ -14,7 +14,8 @@ from kiosk.core.catalogue import Catalogue
 from kiosk.core.jobfairs import JobFairService
 from kiosk.domain.search import Station
 from kiosk.store.models import CatalogueService, JobFair
-from kiosk.sync import feeds, protocol as p
+from kiosk.sync import feeds
+from kiosk.sync import protocol as p
 from tests.sync.conftest import make_worker
 from tests.sync.test_pull import server_snapshot
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -17,7 +17,7 @@ from central.office.changes import Stale
 
 
 def _events() -> list[dict]:
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     return [
         {"id": str(uuid.uuid4()), "seq": 1, "type": "interest.expressed", "occurred_at": now, "payload": {
             "station_id": "x", "vacancy_id": "V9", "title": "保安", "employer": "和平物业", "id_number": "120101199001011234",

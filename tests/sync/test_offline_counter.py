@@ -7,11 +7,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from central.models import ServiceRecord
-from central.models import QueueTicket
+from central.models import QueueTicket, ServiceRecord
 from kiosk.core.counter import CounterDesk
-from kiosk.domain.queue_rules import Person
 from kiosk.core.queue import QueueBook
+from kiosk.domain.queue_rules import Person
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import add_event
 from tests.sync.conftest import make_worker

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from central import feeds as central_feeds
 from central.models import FeedItem
 from central.seed import seed
 from kiosk.sync import feeds
-from sqlalchemy import select
 from tests.sync.conftest import make_worker
 
 

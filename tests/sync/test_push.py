@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -67,7 +67,7 @@ def test_an_event_of_another_kiosk_with_the_same_id_is_refused(central, kiosk_st
     from kiosk.sync import protocol as p
 
     ev = p.EventIn(id="0b7e7d4e-5e0b-4c59-9d2e-000000000001", seq=1, type="feedback.given",
-                   occurred_at=datetime.now(timezone.utc), payload={"score": 4})
+                   occurred_at=datetime.now(UTC), payload={"score": 4})
     mine = make_client(central.url)
     other = make_client(central.url, secret="other-secret-0123456789", kiosk_id="other-kiosk")
     r1, _ = mine.call("POST", p.PREFIX + "/events", p.EventBatchReply, body=p.EventBatch(events=[ev]))

@@ -12,7 +12,7 @@ import json
 import secrets
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -63,7 +63,7 @@ def call(central, method: str, path: str, body: bytes = b"", **kw) -> requests.R
 def event(type_: str = "service.rendered", seq: int = 1, **payload) -> dict:  # noqa: ANN003
     payload = payload or {"service": "recruit", "counter": "2", "ticket_id": "t-1"}
     return {"id": str(uuid.uuid4()), "seq": seq, "type": type_,
-            "occurred_at": datetime.now(timezone.utc).isoformat(), "payload": payload}
+            "occurred_at": datetime.now(UTC).isoformat(), "payload": payload}
 
 
 def batch(*events: dict) -> bytes:
@@ -76,7 +76,7 @@ def dump(db) -> dict[str, list[tuple]]:  # noqa: ANN001
     with db.session() as s:
         for table in Base.metadata.sorted_tables:
             rows = s.execute(select(table)).all()
-            out[table.name] = sorted((tuple(repr(v) for v in row) for row in rows))
+            out[table.name] = sorted(tuple(repr(v) for v in row) for row in rows)
     return out
 
 
@@ -283,7 +283,7 @@ def test_tampered_path_or_method_is_refused(central, before):
     resp = call(central, "GET", CONFIG, kiosk=OTHER_KIOSK, secret=OTHER_SECRET,
                 sign_path=f"{p.PREFIX}/stations/{OTHER_STATION}/config")
     assert_error(resp, 401, "bad_signature")
-    body = json.dumps({"sent_at": datetime.now(timezone.utc).isoformat(), "app_version": "1", "boot_id": "b",
+    body = json.dumps({"sent_at": datetime.now(UTC).isoformat(), "app_version": "1", "boot_id": "b",
                        "uptime_s": 1, "outbox_pending": 0}).encode()
     resp = call(central, "POST", f"{p.PREFIX}/heartbeat", body, sign_method="PUT")
     assert_error(resp, 401, "bad_signature")
@@ -405,7 +405,7 @@ def test_text_and_numbers_the_databases_cannot_hold_are_refused(central):
                 assert resp.json()["results"][0]["status"] == "rejected", resp.text
             else:
                 assert ev["type"] == "unknown.\ud800", resp.text
-        beat = {"sent_at": datetime.now(timezone.utc).isoformat(), "app_version": text, "boot_id": text,
+        beat = {"sent_at": datetime.now(UTC).isoformat(), "app_version": text, "boot_id": text,
                 "uptime_s": 1, "outbox_pending": 0, "devices": {text: {"state": text}}}
         resp = call(central, "POST", f"{p.PREFIX}/heartbeat", json.dumps(beat).encode())
         assert resp.status_code == 422, (text, resp.status_code, resp.text[:300])

@@ -7,8 +7,8 @@ import copy
 import logging
 
 from central.models import Kiosk, StationConfig
-from kiosk.domain.queue_rules import DEFAULT_SERVICES
 from kiosk.core.queue import QueueBook
+from kiosk.domain.queue_rules import DEFAULT_SERVICES
 from kiosk.store.outbox import add_event
 from tests.sync.centralserver import KIOSK, STATION
 from tests.sync.conftest import make_worker

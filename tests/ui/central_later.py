@@ -9,7 +9,7 @@ and cipher, then sends the same event again, as the kiosk does when a reply was 
 from __future__ import annotations
 
 import tempfile
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def deliver_later(app, event_id: str) -> dict:
     with app.store.read() as s:
         row = s.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id))
         again = p.EventIn(id=row.id, seq=row.seq, type=row.type, payload=read_payload(row, cipher),
-                          occurred_at=row.occurred_at.replace(tzinfo=timezone.utc))
+                          occurred_at=row.occurred_at.replace(tzinfo=UTC))
     with tempfile.TemporaryDirectory() as tmp, running_central(f"sqlite:///{Path(tmp) / 'central.db'}") as central:
         client = make_client(central.url)
         pusher.push_all(app.store, client, cipher)

@@ -1,8 +1,10 @@
-import tests.appfixture  # noqa: F401 - Kivy window options before any test imports kivy
 """预约服务 on the real app against a real central: service, day, time, identity, consent, a
 booking confirmed by central and its slip; nothing booked without consent or on the idle wipe;
 central unreachable → no booking, a ticket or a call-back instead; the slip's QR scanned on the
 day checks the resident in for a priority ticket."""
+
+import tests.appfixture  # noqa: F401, I001 - Kivy window options before any test imports kivy
+
 
 
 import copy

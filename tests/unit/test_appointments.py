@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from kiosk.core.appointment_demo import DemoAppointments
 from kiosk.core.appointments import AppointmentDesk
+from kiosk.core.queue import QueueBook
 from kiosk.domain.bookings import BookingRefused, BookingUnavailable
 from kiosk.domain.identity import Resident
-from kiosk.core.queue import QueueBook
 from kiosk.domain.queue_rules import IssuedTicket, Person
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import OutboxCipher, add_event, read_payload

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.domain.consult_texts import (availability_text, duration_text, ending, minutes, quality, queue_text,
-                                      wait_text)
+from kiosk.domain.consult_texts import (
+    availability_text,
+    duration_text,
+    ending,
+    minutes,
+    quality,
+    queue_text,
+    wait_text,
+)
 
 
 def test_queue_text_in_plain_words():

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.core.counter import CounterDesk, CounterError
-from kiosk.domain.queue_rules import Person
 from kiosk.core.queue import QueueBook
+from kiosk.domain.queue_rules import Person
 from kiosk.store.models import OutboxEvent, Ticket
 from kiosk.store.outbox import add_event, read_payload
 from tests.unit.test_queue import Clock, local

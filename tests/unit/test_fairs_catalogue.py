@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import insert
 
-from kiosk.domain import demodata, receipts
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.jobfairs import JobFairService
+from kiosk.domain import demodata, receipts
 from kiosk.domain.dates import when_text
 from kiosk.domain.search import Station
 from kiosk.store.models import CatalogueService, JobFair

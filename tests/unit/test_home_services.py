@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.core.home_services import (
-    AlreadyOpen,
     Address,
+    AlreadyOpen,
     Draft,
     HomeServiceDesk,
     RequestRefused,

@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain.identity import InvalidIdNumber, Resident, check_char, resident_from_keyed, validate_id_number
+from kiosk.domain.identity import (
+    InvalidIdNumber,
+    Resident,
+    check_char,
+    resident_from_keyed,
+    validate_id_number,
+)
 
 
 def valid(first17: str) -> str:

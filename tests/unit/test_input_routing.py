@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from kiosk.config import load_config
+from kiosk.devices.idcard.text_block import Identity
 from kiosk.domain.identity import Resident, check_char
 from kiosk.domain.scans import (
     ESSC_INVALID_MESSAGE,
@@ -17,7 +18,6 @@ from kiosk.domain.scans import (
     ScanClassifier,
     demo_essc_payload,
 )
-from kiosk.devices.idcard.text_block import Identity
 from kiosk.input_routing import (
     CARD_READ,
     ESSC_READ,

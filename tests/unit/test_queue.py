@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from kiosk.core.queue import QueueBook
 from kiosk.domain.privacy import person_key
 from kiosk.domain.queue_rules import (
     DEFAULT_SERVICES,
@@ -16,10 +17,9 @@ from kiosk.domain.queue_rules import (
     QueueService,
     Refusal,
 )
-from kiosk.core.queue import QueueBook
 from kiosk.store.models import OutboxEvent, Ticket
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class Clock:

@@ -10,12 +10,14 @@ import pytest
 from central.seed import DEFAULT_PRIORITY, DEFAULT_SERVICES
 from kiosk.domain.queue_rules import (
     BUILT_IN,
-    DEFAULT_SERVICES as BUILT_IN_SERVICES,
     IssuedTicket,
     Person,
     QueueConfigError,
     Refusal,
     setup_from_config,
+)
+from kiosk.domain.queue_rules import (
+    DEFAULT_SERVICES as BUILT_IN_SERVICES,
 )
 from tests.unit.test_queue import Clock, book, local
 

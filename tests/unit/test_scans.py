@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kiosk.config import load_config
-from kiosk.domain.identity import check_char
 from kiosk.core.queue import ticket_message
+from kiosk.domain.identity import check_char
 from kiosk.domain.scans import (
     ESSC_INVALID_MESSAGE,
     ESSC_UNAVAILABLE_MESSAGE,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from kiosk.domain import geo
 from kiosk.domain.search import (
     Hit,
     Profile,
@@ -26,7 +27,6 @@ from kiosk.domain.search import (
     text_matches,
     title_tier,
 )
-from kiosk.domain import geo
 
 H, L = TermKind.HANZI, TermKind.LATIN
 

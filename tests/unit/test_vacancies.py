@@ -1,8 +1,8 @@
 from datetime import date, datetime, timedelta
 
+from kiosk.core.vacancies import VacancyService
 from kiosk.domain.search import Scope, Station, make_query
 from kiosk.domain.vacancy_views import to_row
-from kiosk.core.vacancies import VacancyService
 from kiosk.domain.wages import salary_text
 from kiosk.store.models import Vacancy
 

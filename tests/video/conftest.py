@@ -8,11 +8,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import tests.appfixture  # noqa: F401 - Kivy window options before any test imports kivy
-
 import pytest
 import requests
 
+import tests.appfixture  # noqa: F401 - Kivy window options before any test imports kivy
 from kiosk.config import VideoConfig
 from kiosk.domain.consult import ConsultListener, ConsultState
 from kiosk.sync.client import CentralClient
@@ -95,7 +94,7 @@ class AdvisorHttp:
     csrf: str
 
     @classmethod
-    def login(cls, base: str, login: str = ADVISOR[0], password: str = ADVISOR[1]) -> "AdvisorHttp":
+    def login(cls, base: str, login: str = ADVISOR[0], password: str = ADVISOR[1]) -> AdvisorHttp:
         s = requests.Session()
         r = s.post(base + "/advisor/login", data={"login": login, "password": password}, allow_redirects=False)
         assert r.status_code == 303, r.text[:200]

@@ -4,7 +4,7 @@ A database made before migrations holds exactly this; ``central.schema`` stamps 
 revision instead of running it. Never change this file: add a revision.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-12-02 16:41:06.277870
 """
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 import logging
 import time
 
-from kiosk.devices.idcard.frame import HEADER, MAX_LEN, PREAMBLE, Frame, FrameError, Status, decode_frame, encode_command
+from kiosk.devices.idcard.frame import (
+    HEADER,
+    MAX_LEN,
+    PREAMBLE,
+    Frame,
+    FrameError,
+    Status,
+    decode_frame,
+    encode_command,
+)
 from kiosk.devices.idcard.text_block import Identity, identity_from_reply
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kiosk.domain import receipts as R
 from kiosk.devices.printer.profile import DOTS_PER_MM, PrinterProfile
+from kiosk.domain import receipts as R
 
 ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
 INIT = ESC + b"@"
@@ -182,11 +182,11 @@ def logo_rows(paper_dots: int, logo_file: str = "") -> tuple[int, list[bytes]]:
 
     font = pil_font(30, bold=True)
     text = "津彩e就业"
-    l, t, r, b = font.getbbox(text)
-    img = Image.new("L", (min(LOGO_MAX[0], r - l + 24), 48), 255)
+    left, top, right, bottom = font.getbbox(text)
+    img = Image.new("L", (min(LOGO_MAX[0], right - left + 24), 48), 255)
     d = ImageDraw.Draw(img)
     d.rounded_rectangle((0, 0, img.width - 1, img.height - 1), radius=10, outline=0, width=3)
-    d.text(((img.width - (r - l)) // 2 - l, (img.height - (b - t)) // 2 - t), text, font=font, fill=0)
+    d.text(((img.width - (right - left)) // 2 - left, (img.height - (bottom - top)) // 2 - top), text, font=font, fill=0)
     return image_rows(img)
 
 

@@ -30,14 +30,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
-from kiosk.domain import receipts as R
 from kiosk.devices.printer.profile import PrinterProfile
 from kiosk.devices.printer.render import ASB_OFF, RenderedJob, render
 from kiosk.devices.printer.status import CAN_PRINT, FAULTS, PrinterState, StatusReport, query
 from kiosk.devices.printer.transports import LinkGone, Transport
+from kiosk.domain import receipts as R
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +334,7 @@ class PrinterService:
         return f"纸卷计数已重置（新纸卷 {self.roll.length_mm / 1000:.0f} 米）"
 
     def test_print(self, station) -> str:
-        now = datetime.now(timezone.utc).astimezone()
+        now = datetime.now(UTC).astimezone()
         p = self.profile
         receipt = R.notice("打印测试", [
             f"打印机：{self.description or '未连接'}",

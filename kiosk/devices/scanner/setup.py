@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kiosk.domain.status import Section, StatusRow
 from kiosk.devices.registry import Backend, needs_port, resolve
+from kiosk.domain.status import Section, StatusRow
 
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig

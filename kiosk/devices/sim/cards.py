@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from kiosk.domain.identity import check_char
 from kiosk.devices.idcard.text_block import resident_block
+from kiosk.domain.identity import check_char
 
 NAMES = ("张建国", "李秀英", "王淑芬", "刘德福", "陈桂兰", "杨志强", "赵玉珍", "黄国华")
 

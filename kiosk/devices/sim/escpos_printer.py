@@ -441,7 +441,8 @@ def _qr_size(e: QRCode) -> int:
 def draw(receipt: Receipt, dots: int = 576, margin: int = 16, cut_mark: bool = True):
     """The receipt as a Pillow image, one pixel per printer dot, with a margin of white paper
     and a dashed line where it was cut."""
-    from PIL import Image as PImage, ImageDraw
+    from PIL import Image as PImage
+    from PIL import ImageDraw
 
     from kiosk.fonts import pil_font
 
