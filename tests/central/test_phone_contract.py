@@ -33,11 +33,8 @@ RESIDENT_NUMBER = "12010119560315002"
 PHONE = "13912345678"
 
 #: receipt kind → what its phone page must show; the appointment slip's page is central-owned
-#: elsewhere: add it here (and to ``_print_all``) when /appointments/{id} answers
-RECEIPT_KINDS = ("vacancy", "shortlist", "ticket", "job_fair", "guide", "service_request", "callback", "interest")
-APPOINTMENT_HOOK = pytest.param("appointment", marks=pytest.mark.skip(
-    reason="the appointment slip's phone page (/appointments/{id}, with cancel) is built with central-owned "
-           "appointments; add its receipt to _print_all and its expectation to World.expect"))
+RECEIPT_KINDS = ("vacancy", "shortlist", "ticket", "job_fair", "guide", "service_request", "callback", "interest",
+                 "appointment")
 
 
 @dataclass
@@ -59,6 +56,7 @@ def _check_char(body17: str) -> str:
 
 def _print_all(store, config, desk, central) -> tuple[dict, dict]:  # noqa: ANN001
     """Print one receipt of every kind; return what each QR says and what its page must show."""
+    from kiosk.core.appointments import AppointmentDesk
     from kiosk.core.callback import CallbackDesk
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.home_services import KINDS, Address, Draft, HomeServiceDesk
@@ -71,6 +69,8 @@ def _print_all(store, config, desk, central) -> tuple[dict, dict]:  # noqa: ANN0
     from kiosk.domain.search import Station
     from kiosk.store.models import Vacancy
     from kiosk.store.outbox import OutboxCipher, add_event
+    from kiosk.sync.appointments import CentralAppointments
+    from tests.sync.conftest import make_client
 
     cipher = OutboxCipher.from_data_dir(store.path.parent)
     st = config.station
@@ -120,6 +120,14 @@ def _print_all(store, config, desk, central) -> tuple[dict, dict]:  # noqa: ANN0
     interest = InterestDesk(store, lambda: cipher, st.id).express(resident, views[1], PHONE)
     printed("interest", desk.interest_slip(views[1], interest),
             expect=["我的意向", "待联系", views[1].title, interest.reference, "139****5678"])
+
+    bookings = CentralAppointments(make_client(central.url))
+    appointments = AppointmentDesk(lambda: bookings, store, book, lambda: cipher, st.id)
+    days = appointments.availability("job_registration")
+    slot = next(s for day in sorted(days) for s in days[day] if s.left > 0)
+    booked = appointments.book(resident, key, "job_registration", slot.starts_at)
+    printed("appointment", desk.appointment(booked, resident.masked_id),
+            expect=["求职登记", booked.reference, f"{slot.starts_at:%H:%M}", "取消预约"])
 
     shown = {
         "screen:vacancy_detail": (config.job_url(views[2].id), [views[2].title]),
@@ -255,7 +263,7 @@ def check_page(browser, url: str, viewport: str, expect: list[str], shot: Path) 
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-@pytest.mark.parametrize("kind", [*RECEIPT_KINDS, APPOINTMENT_HOOK])
+@pytest.mark.parametrize("kind", RECEIPT_KINDS)
 def test_the_qr_on_every_receipt_opens_a_page_that_works_on_a_phone(world, browser, kind, viewport):
     url, expect = world.printed[kind]
     assert url.startswith(world.central_url + "/")
