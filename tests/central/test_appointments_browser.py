@@ -21,8 +21,8 @@ from central.models import AppointmentRow, ServiceRecord, StationConfig
 from central.seed import DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from kiosk.sync import protocol as p
-from tests.browser import chromium, keep_screenshots, needs_chromium
-from tests.sync.centralserver import STATION, running_central
+from tests.browser import keep_screenshots, needs_chromium
+from tests.sync.centralserver import STATION
 from tests.sync.conftest import make_client
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -41,23 +41,21 @@ LAYOUT_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def central(tmp_path_factory):
-    path = tmp_path_factory.mktemp("central") / "central.db"
-    with running_central(f"sqlite:///{path}") as c:
-        add_staff(c.db, STATION, "王芳", "2468")
-        add_staff(c.db, STATION, "李强", "1357")
-        with c.db.session() as s:
-            row = s.get(StationConfig, STATION)
-            row.config = {"name": "和平区南市街就业驿站", "appointments": {"lead_minutes": 0},
-                          "services": [{**copy.deepcopy(x), "hours": ALL_DAY} for x in DEFAULT_SERVICES]}
-        yield c
+def _two_staff_bookable_all_day(c) -> None:  # noqa: ANN001
+    add_staff(c.db, STATION, "王芳", "2468")
+    add_staff(c.db, STATION, "李强", "1357")
+    with c.db.session() as s:
+        row = s.get(StationConfig, STATION)
+        row.config = {"name": "和平区南市街就业驿站", "appointments": {"lead_minutes": 0},
+                      "services": [{**copy.deepcopy(x), "hours": ALL_DAY} for x in DEFAULT_SERVICES]}
+
+
+pytestmark = [*pytestmark, pytest.mark.central(setup=_two_staff_bookable_all_day)]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+def central(module_central):
+    return module_central
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from central.staff_auth import add_staff
 from central.tickets import utcnow
 from tests.browser import chromium, keep_screenshots, needs_chromium
 from tests.central.office_data import in_district
-from tests.sync.centralserver import STATION, running_central
+from tests.sync.centralserver import STATION
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 OTHER = "TJ-OTHER-01"
@@ -41,21 +41,21 @@ def shots(tmp_path):
     keep_screenshots(d, "OFFICE_SCREENSHOTS")
 
 
-@pytest.fixture
-def central(tmp_path):
-    with running_central(f"sqlite:///{tmp_path / 'central.db'}") as c:
-        with c.db.session() as s:
-            for sid, name in ((STATION, "和平区南市街就业驿站"), (OTHER, "和平区劝业场街就业驿站")):
-                row = s.get(StationConfig, sid)
-                row.config = {**row.config, "name": name}
-        in_district(c.db, STATION, "和平区南市街就业驿站", "和平区")
-        in_district(c.db, OTHER, "和平区劝业场街就业驿站", "和平区")
-        add_staff(c.db, STATION, "王芳", "2468")
-        add_staff(c.db, STATION, "李强", "1357")
-        add_staff(c.db, OTHER, "赵六", "1357")
-        add_staff(c.db, "", "和平区管理员", "5555", role="district", district="和平区")
-        add_staff(c.db, "", "市管理员", "7777", role="city")
-        yield c
+def _two_stations_and_their_people(c) -> None:  # noqa: ANN001
+    with c.db.session() as s:
+        for sid, name in ((STATION, "和平区南市街就业驿站"), (OTHER, "和平区劝业场街就业驿站")):
+            row = s.get(StationConfig, sid)
+            row.config = {**row.config, "name": name}
+    in_district(c.db, STATION, "和平区南市街就业驿站", "和平区")
+    in_district(c.db, OTHER, "和平区劝业场街就业驿站", "和平区")
+    add_staff(c.db, STATION, "王芳", "2468")
+    add_staff(c.db, STATION, "李强", "1357")
+    add_staff(c.db, OTHER, "赵六", "1357")
+    add_staff(c.db, "", "和平区管理员", "5555", role="district", district="和平区")
+    add_staff(c.db, "", "市管理员", "7777", role="city")
+
+
+pytestmark = [*pytestmark, pytest.mark.central(setup=_two_stations_and_their_people)]
 
 
 def _interest(db, station=STATION, title="保洁员", phone="13812345678", id_number="120101199001011234") -> Interest:

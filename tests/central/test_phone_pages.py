@@ -14,8 +14,7 @@ from central import feeds
 from central.models import FairSignup, FeedItem, Interest, PhoneLink, ServiceRecord, ServiceRequestRow
 from central.seed import seed
 from kiosk.domain.capability import new_token, token_hash
-from tests.sync.centralserver import STATION, running_central
-from tests.sync.conftest import pg_cluster  # noqa: F401 - the fixture, for the PostgreSQL runs
+from tests.sync.centralserver import STATION
 
 TODAY = date.today()
 PHONE = "13812345678"
@@ -23,19 +22,12 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def central(request, tmp_path):
+def central_backend(request) -> str:
     """A seeded central on each backend (row locks and JSON paths differ between them)."""
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path / 'central.db'}", None
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        name = cluster.create_database()
-        url, drop = cluster.url(name), lambda: cluster.drop_database(name)
-    with running_central(url) as c:
-        seed(c.db, 30, today=TODAY)
-        yield c
-    if drop:
-        drop()
+    return request.param
+
+
+pytestmark = pytest.mark.central(setup=lambda c: seed(c.db, 30, today=TODAY))
 
 
 def _open_job(c) -> dict:

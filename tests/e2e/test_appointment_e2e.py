@@ -27,7 +27,7 @@ from kiosk.domain.identity import Resident
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until
 from tests.browser import chromium, keep_screenshots, needs_chromium
 from tests.qrcodes import qr_texts
-from tests.sync.centralserver import KIOSK, SECRET, STATION, running_central
+from tests.sync.centralserver import KIOSK, SECRET, STATION
 
 ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}]
 SERVICES = [{**copy.deepcopy(s), "hours": ALL_DAY} for s in DEFAULT_SERVICES]
@@ -44,17 +44,21 @@ def shots(tmp_path_factory):
     keep_screenshots(d, "E2E_SCREENSHOTS")
 
 
+def _station_with_bookings(c) -> None:  # noqa: ANN001
+    add_staff(c.db, STATION, "王芳", "2468")
+    with c.db.session() as s:
+        row = s.get(StationConfig, STATION)
+        row.config = {"name": "和平区南市街就业驿站", "services": SERVICES, "priority": DEFAULT_PRIORITY,
+                      "appointments": {"lead_minutes": 0, "capacity": 2}}
+        row.version = CONFIG_VERSION
+
+
+pytestmark = [*pytestmark, pytest.mark.central(setup=_station_with_bookings)]
+
+
 @pytest.fixture(scope="module")
-def central(tmp_path_factory):
-    path = tmp_path_factory.mktemp("central") / "central.db"
-    with running_central(f"sqlite:///{path}") as c:
-        add_staff(c.db, STATION, "王芳", "2468")
-        with c.db.session() as s:
-            row = s.get(StationConfig, STATION)
-            row.config = {"name": "和平区南市街就业驿站", "services": SERVICES, "priority": DEFAULT_PRIORITY,
-                          "appointments": {"lead_minutes": 0, "capacity": 2}}
-            row.version = CONFIG_VERSION
-        yield c
+def central(module_central):
+    return module_central
 
 
 @pytest.fixture(scope="module")

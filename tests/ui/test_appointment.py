@@ -25,22 +25,26 @@ from kiosk.sync import protocol as p
 from kiosk.sync.appointments import CentralAppointments
 from tests.appfixture import fresh_visit, go_home, pump, tap, wait_until
 from tests.qrcodes import qr_texts
-from tests.sync.centralserver import STATION, free_port, running_central
+from tests.sync.centralserver import STATION, free_port
 from tests.sync.conftest import make_client
 
 NUMBER = "11010519491231002X"
 ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}]
 
 
+def _bookable_all_day(c) -> None:  # noqa: ANN001
+    with c.db.session() as s:
+        row = s.get(StationConfig, STATION)
+        row.config = {"name": "和平区南市街就业驿站", "appointments": {"lead_minutes": 0},
+                      "services": [{**copy.deepcopy(x), "hours": ALL_DAY} for x in DEFAULT_SERVICES]}
+
+
+pytestmark = pytest.mark.central(setup=_bookable_all_day)
+
+
 @pytest.fixture(scope="module")
-def central(tmp_path_factory):
-    path = tmp_path_factory.mktemp("central") / "central.db"
-    with running_central(f"sqlite:///{path}") as c:
-        with c.db.session() as s:
-            row = s.get(StationConfig, STATION)
-            row.config = {"name": "和平区南市街就业驿站", "appointments": {"lead_minutes": 0},
-                          "services": [{**copy.deepcopy(x), "hours": ALL_DAY} for x in DEFAULT_SERVICES]}
-        yield c
+def central(module_central):
+    return module_central
 
 
 @pytest.fixture
