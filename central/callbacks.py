@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from central import ledger
 from central.consult import DEFAULT_POOL
 from central.models import NOTE_MAX, TOPIC_MAX, CallbackRow, StationConfig
-from kiosk.domain.privacy import redact
+from kiosk.domain.privacy import MOBILE_NUMBER, redact
 from kiosk.domain.queue_rules import STATION_TZ
 
 log = logging.getLogger("central.callbacks")
@@ -31,7 +31,6 @@ STATUS_NAMES = {"open": "待回电", "done": "已回电", "unreachable": "联系
 #: the button's action → the status it leads to (only from ``open``)
 ACTIONS = {"done": "done", "unreachable": "unreachable"}
 REFERENCE_RE = re.compile(r"^HD-[A-Z0-9]{4,10}$")
-PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 LIST_LIMIT = 500
 
 
@@ -60,7 +59,7 @@ def payload_problem(pl: dict) -> str:
     topic = pl.get("topic")
     if not isinstance(topic, str) or not topic.strip() or len(topic) > TOPIC_MAX:
         return f"topic must be a non-empty string of at most {TOPIC_MAX} characters"
-    if not isinstance(pl.get("phone"), str) or not PHONE_RE.match(pl["phone"]):
+    if not isinstance(pl.get("phone"), str) or not MOBILE_NUMBER.match(pl["phone"]):
         return "phone must be an 11-digit mobile number starting with 1"
     if pl.get("consent") is not True:
         return "consent must be true"

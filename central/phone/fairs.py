@@ -20,10 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from central import ledger
 from central.models import FairSignup, FeedItem
 from central.phone import data
-from central.phone.guard import PHONE_RE, clean_phone, csrf_token, posted_form
+from central.phone.guard import clean_phone, csrf_token, posted_form
 from central.phone.layout import e, message, not_found, page, personal, public, rows, tel
 from kiosk.domain.dates import when_text
-from kiosk.domain.privacy import mask_phone
+from kiosk.domain.privacy import MOBILE_NUMBER, mask_phone
 
 router = APIRouter(include_in_schema=False)
 
@@ -141,7 +141,7 @@ def _signup(request: Request, fair_id: str, form: dict[str, str]) -> Response:
         # the fair's row lock (PostgreSQL) makes the quota hold under concurrent sign-ups
         ses.execute(select(FeedItem.id).where(FeedItem.feed == "job_fairs", FeedItem.id == fair_id).with_for_update())
         left = _left(ses, f)
-        error = ("请填写 11 位手机号码，以 1 开头" if not PHONE_RE.match(phone)
+        error = ("请填写 11 位手机号码，以 1 开头" if not MOBILE_NUMBER.match(phone)
                  else "请勾选同意后再提交" if not consent else "")
         if error:
             html = fair_html(f, request, left, station, _signup_form(f, request, left or 0, station=station, name=name,

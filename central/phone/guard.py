@@ -27,7 +27,6 @@ MAX_FORM_BYTES = 4096
 CSRF_TTL_S = 4 * 3600
 #: a capability token as the kiosk makes it: secrets.token_urlsafe(16) or longer (≥ 128 bits)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
-PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class TooLarge(Exception):

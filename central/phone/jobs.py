@@ -21,9 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from central import ledger
 from central.models import FeedItem, Interest, Shortlist
 from central.phone import data
-from central.phone.guard import PHONE_RE, clean_phone, csrf_token, new_token, posted_form, token_hash
+from central.phone.guard import clean_phone, csrf_token, new_token, posted_form, token_hash
 from central.phone.layout import e, message, not_found, page, personal, public, rows, tel
 from kiosk.domain.bookings import REFERENCE_ALPHABET
+from kiosk.domain.privacy import MOBILE_NUMBER
 from kiosk.domain.wages import salary_text
 
 router = APIRouter(include_in_schema=False)
@@ -138,7 +139,7 @@ def _record_interest(request: Request, job_id: str, name: str, typed: str, phone
         if row.deleted or not data.vacancy_open(row.data):
             return public(request, _gone_html(ses, None if row.deleted else dict(row.data)), 410)
         v = dict(row.data)
-        error = ("请填写 11 位手机号码，以 1 开头" if not PHONE_RE.match(phone)
+        error = ("请填写 11 位手机号码，以 1 开头" if not MOBILE_NUMBER.match(phone)
                  else "请勾选同意后再提交" if not consent else "")
         if error:
             form = interest_form(v, request, station, name=name, phone=typed, consent=consent, error=error)

@@ -9,7 +9,6 @@ and adds nothing.
 
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -18,14 +17,13 @@ from typing import TYPE_CHECKING
 
 from kiosk.domain.bookings import REFERENCE_ALPHABET
 from kiosk.domain.capability import new_token, token_hash
-from kiosk.domain.privacy import mask_phone
+from kiosk.domain.privacy import MOBILE_NUMBER, mask_phone
 
 if TYPE_CHECKING:
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
 
 EVENT_TYPE = "consult.callback_requested"
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 #: 回电 — tells a call-back reference from an appointment's at the counter
 REFERENCE_PREFIX = "HD-"
 FORMS_REMEMBERED = 50
@@ -48,7 +46,7 @@ class CallbackRequested:
 def check_phone(phone: str) -> str:
     """The phone number as stored, or CallbackRefused with what is wrong."""
     digits = phone.strip()
-    if not PHONE_RE.match(digits):
+    if not MOBILE_NUMBER.match(digits):
         raise CallbackRefused("请输入 11 位手机号码，以 1 开头")
     return digits
 

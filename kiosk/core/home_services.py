@@ -14,7 +14,6 @@ printed. Staff follow up on central; the ``service_requests`` feed brings the st
 
 from __future__ import annotations
 
-import re
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ from kiosk.domain import tianjin
 from kiosk.domain.bookings import REFERENCE_ALPHABET
 from kiosk.domain.capability import new_token, token_hash
 from kiosk.domain.dates import WEEKDAYS
+from kiosk.domain.privacy import MOBILE_NUMBER
 
 if TYPE_CHECKING:
     from kiosk.domain.identity import Resident
@@ -60,7 +60,6 @@ STATUS_NAMES = {
     "cancelled": "已取消",
 }
 OPEN_STATUSES = frozenset({"submitted", "accepted", "scheduled"})
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 @dataclass(frozen=True)
@@ -364,7 +363,7 @@ class HomeServiceDesk:
             raise RequestRefused("这个时间已经不能预约，请另选时间")
         if draft.reason not in KINDS[draft.kind].reasons:
             raise RequestRefused("请选择要办理的事项")
-        if not PHONE_RE.match(draft.phone):
+        if not MOBILE_NUMBER.match(draft.phone):
             raise RequestRefused("请输入11位手机号码，以1开头")
 
     def submit(self, resident: Resident, person_key: str, draft: Draft) -> Submitted:

@@ -7,7 +7,6 @@ opens the interest's phone page (``config.interest_url(token)``), where its stat
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.domain.bookings import REFERENCE_ALPHABET
 from kiosk.domain.capability import new_token, token_hash
-from kiosk.domain.privacy import mask_phone
+from kiosk.domain.privacy import MOBILE_NUMBER, mask_phone
 
 if TYPE_CHECKING:
     from kiosk.domain.identity import Resident
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
     from kiosk.store.engine import Store
     from kiosk.store.outbox import OutboxCipher
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 REFERENCE_PREFIX = "YX"
 
 
@@ -43,7 +41,7 @@ class InterestExpressed:
 
 def check_phone(phone: str) -> str:
     digits = phone.strip()
-    if not PHONE_RE.match(digits):
+    if not MOBILE_NUMBER.match(digits):
         raise InterestRefused("请输入 11 位手机号码，以 1 开头")
     return digits
 

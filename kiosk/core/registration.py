@@ -7,12 +7,12 @@ and, with explicit consent, a ``registration.submitted`` event for the central s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from kiosk.domain import tianjin
+from kiosk.domain.privacy import MOBILE_NUMBER
 from kiosk.domain.search import Profile
 
 if TYPE_CHECKING:
@@ -28,7 +28,6 @@ OCCUPATIONS = ("保洁", "保安", "厨师", "服务员", "营业员", "快递�
 SALARY = ("3000元以下", "3000-5000元", "5000-8000元", "8000元以上", "面议")
 TRAINING = ("养老护理", "育婴", "电工", "烹饪", "电商直播", "计算机操作", "叉车驾驶", "创业培训", "暂不需要")
 KEY_GROUPS = ("高校毕业生", "农民工", "就业困难人员", "退役军人", "残疾人", "长期失业人员", "脱贫人口", "以上都不是")
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Answers:
 
 def check(q: Question, chosen: list[str]) -> None:
     if q.kind == "phone":
-        if len(chosen) != 1 or not PHONE_RE.match(chosen[0]):
+        if len(chosen) != 1 or not MOBILE_NUMBER.match(chosen[0]):
             raise AnswerError("请输入 11 位手机号码，以 1 开头")
         return
     if not chosen:

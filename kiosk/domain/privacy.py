@@ -20,6 +20,10 @@ def mask_id_number(value: str) -> str:
     return v[:6] + "*" * (len(v) - 10) + v[-4:]
 
 
+#: a whole field holding a mainland mobile number: 11 digits, 1 then 3-9
+MOBILE_NUMBER = re.compile(r"^1[3-9][0-9]{9}$")
+
+
 def mask_phone(value: str) -> str:
     digits = value.strip()
     if len(digits) < 7:
