@@ -97,7 +97,7 @@ class InterestView:
     @property
     def reference_label(self) -> str:
         """What the printed slip calls the reference."""
-        return "意向编号"
+        return "登记编号"
 
     @property
     def reason(self) -> str:
