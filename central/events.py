@@ -11,6 +11,7 @@ import math
 import re
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -49,6 +50,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 CONSULT_SERVICE = "video_consult"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+ID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _now() -> datetime:
@@ -204,10 +206,43 @@ def _consult_ended(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         issued_at=_dt(pl.get("requested_at")), started_at=_dt(pl.get("started_at")))
 
 
-def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch) -> list[p.EventResult]:
+def _validation_reason(e: ValidationError) -> str:
+    first = e.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    return _safe(f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid")))[:200]
+
+
+def _raw_id(raw: object) -> str:
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return _safe(value)[:40] if isinstance(value, str) else ""
+
+
+def judge(raw: dict) -> tuple[p.EventIn | None, str]:
+    """One event of a batch as it was sent: the parsed event, or why it cannot be (its own
+    reason, so the rest of the batch still goes in)."""
+    try:
+        return p.EventIn.model_validate(raw), ""
+    except ValidationError as e:
+        return None, _validation_reason(e)
+    except (RecursionError, OverflowError, ValueError, TypeError):
+        return None, "the event is not a well-formed event object"
+
+
+def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch | list[dict]) -> list[p.EventResult]:
+    """Each event's fate: ``accepted``, ``duplicate`` or ``rejected`` with a reason. A list of raw
+    dicts (an upload as read) is judged event by event; an ``EventBatch`` is already parsed."""
     results = []
     now = _now()
-    for ev in batch.events:
+    for raw in (batch.events if isinstance(batch, p.EventBatch) else batch):
+        ev, invalid = (raw, "") if isinstance(raw, p.EventIn) else judge(raw)
+        if ev is None:
+            ev_id = _raw_id(raw)
+            if ID_PATTERN.fullmatch(ev_id) and s.get(Event, ev_id) is None and s.get(RejectedEvent, ev_id) is None:
+                kind = raw.get("type") if isinstance(raw.get("type"), str) else "?"
+                s.add(RejectedEvent(id=ev_id, kiosk_id=kiosk.id, type=_safe(kind)[:40], reason=invalid,
+                                    received_at=now))
+            results.append(p.EventResult(id=ev_id, status="rejected", reason=invalid))
+            continue
         existing = s.get(Event, ev.id)
         if existing is not None:
             if existing.kiosk_id != kiosk.id:

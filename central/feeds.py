@@ -128,20 +128,25 @@ def parse_cursor(cursor: str) -> tuple[str, int, bool]:
     return epoch, int(version), scratch
 
 
-def page_json(s: Session, feed: str, cursor: str | None, limit: int) -> bytes:
+#: Feeds whose items belong to one station: a kiosk is sent its own station's only.
+STATION_SCOPED = ("service_requests", "interests")
+
+
+def page_json(s: Session, feed: str, cursor: str | None, limit: int, station_id: str | None = None) -> bytes:
     """The page as protocol JSON, spliced from the stored JSON text (no decode and re-encode:
-    this is most of the server's work in an initial pull)."""
+    this is most of the server's work in an initial pull). For a feed in ``STATION_SCOPED``,
+    ``station_id`` keeps the other stations' items out (their tombstones carry only an id)."""
     import json
 
-    from sqlalchemy import String, cast
+    from sqlalchemy import String, cast, or_
 
     clock = _clock(s, feed)
     after, scratch = _after(clock, feed, cursor)
-    rows = s.execute(
-        select(FeedItem.id, FeedItem.version, FeedItem.deleted, cast(FeedItem.data, String))
-        .where(FeedItem.feed == feed, FeedItem.version > after)
-        .order_by(FeedItem.version).limit(limit + 1)
-    ).all()
+    query = (select(FeedItem.id, FeedItem.version, FeedItem.deleted, cast(FeedItem.data, String))
+             .where(FeedItem.feed == feed, FeedItem.version > after))
+    if feed in STATION_SCOPED:
+        query = query.where(or_(FeedItem.deleted, FeedItem.data["station_id"].as_string() == (station_id or "")))
+    rows = s.execute(query.order_by(FeedItem.version).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1][1] if rows else max(after, 0)

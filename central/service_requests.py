@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from central import feeds, ledger
 from central.models import ServiceRequestRow
-from kiosk.domain.privacy import mask_name, redact
+from kiosk.domain.privacy import mask_name
 
 log = logging.getLogger("central.requests")
 
@@ -66,9 +66,11 @@ def payload_problem(type_: str, pl: dict) -> str:
 
 
 def feed_item(row: ServiceRequestRow) -> dict:
+    """Where a request stands, for its kiosk's 我的申请: never the person, and never the staff's
+    free-text note (it may hold an address); the feed sends it to its own station only."""
     return {"id": row.reference, "kind": row.kind, "station_id": row.station_id, "status": row.status,
             "scheduled_at": row.scheduled_at.isoformat() if row.scheduled_at else None,
-            "staff": mask_name(row.staff)[:20] if row.staff else "", "note": redact(row.note)[:200],
+            "staff": mask_name(row.staff)[:20] if row.staff else "", "note": "",
             "updated_at": row.updated_at.isoformat()}
 
 

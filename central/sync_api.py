@@ -4,12 +4,14 @@ heartbeat and the calls long-poll. Every route needs a signed request (``authent
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +28,7 @@ from kiosk.sync import protocol as p
 ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 410, 413)}
 KioskDep = Annotated[Kiosk, Depends(authenticated_kiosk)]
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix=p.PREFIX, tags=["sync"], responses=ERRORS)
 
 
@@ -40,7 +43,7 @@ def get_feed(feed: str, kiosk: KioskDep, s: SessionDep,
              limit: Annotated[int, Query(ge=1, le=p.MAX_FEED_PAGE)] = 1000) -> Response:
     _known_feed(feed)
     try:
-        return Response(feeds.page_json(s, feed, cursor, limit), media_type="application/json")
+        return Response(feeds.page_json(s, feed, cursor, limit, kiosk.station_id), media_type="application/json")
     except feeds.BadCursor as e:
         raise ApiError(400, "invalid_request", str(e)) from None
     except feeds.CursorExpired:
@@ -53,12 +56,14 @@ def get_snapshot(feed: str, kiosk: KioskDep, s: SessionDep) -> Response:
     """The whole feed in one reply (its cursor continues from there). Kiosks page instead;
     this is the one-request baseline of ``python -m kiosk bench sync``."""
     _known_feed(feed)
-    return Response(feeds.page_json(s, feed, None, 10**7), media_type="application/json")
+    return Response(feeds.page_json(s, feed, None, 10**7, kiosk.station_id), media_type="application/json")
 
 
 @router.post("/events", response_model=p.EventBatchReply)
-def post_events(batch: p.EventBatch, kiosk: KioskDep, s: SessionDep) -> p.EventBatchReply:
-    results = ingest(s, kiosk, batch)
+def post_events(batch: p.EventEnvelope, kiosk: KioskDep, s: SessionDep) -> p.EventBatchReply:
+    """Each event is judged on its own (``EventIn``): a malformed one is ``rejected`` with its
+    reason and the others go in, so one bad event never stalls a kiosk's outbox."""
+    results = ingest(s, kiosk, batch.events)
     s.flush()
     return p.EventBatchReply(results=results, server_time=time.time())
 
@@ -75,7 +80,24 @@ def get_config(station_id: str, kiosk: KioskDep, s: SessionDep, response: Respon
     if if_none_match and etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    return p.StationConfigReply(station_id=station_id, version=row.version, **row.config)
+    return kiosk_config(station_id, row.version, row.config or {})
+
+
+def kiosk_config(station_id: str, version: int, config: dict) -> p.StationConfigReply:
+    """What a kiosk reads of its station's config. Keys only central reads (``consult_pool``) stay
+    behind, and a stored value the protocol does not accept is left out with a warning (the kiosk
+    keeps its built-in rule for it) rather than failing the whole config."""
+    fields = {k: v for k, v in config.items() if k in p.StationConfigReply.model_fields
+              and k not in ("station_id", "version")}
+    for key in list(fields):
+        try:
+            p.StationConfigReply(station_id=station_id, version=version, **{key: fields[key]},
+                                 **({} if key == "name" else {"name": ""}))
+        except ValidationError:
+            log.warning("station %s config: %s is not what kiosks accept; left out", station_id, key)
+            del fields[key]
+    fields.setdefault("name", "")
+    return p.StationConfigReply(station_id=station_id, version=version, **fields)
 
 
 @router.post("/heartbeat", response_model=p.HeartbeatReply)

@@ -13,7 +13,7 @@ from kiosk.domain.calls import Call
 from kiosk.domain.connectivity import status_line, when
 from kiosk.domain.status import Section, StatusRow
 from kiosk.store.engine import Store
-from kiosk.store.outbox import OutboxCipher
+from kiosk.store.outbox import OutboxCipher, OutboxQueue
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,7 @@ class CentralLink:
                 StatusRow("上次成功同步", when(st.last_success_at), st.last_success_at is not None),
                 StatusRow("待上传记录", str(st.pending), st.pending < 1000),
                 StatusRow("被拒记录（本次开机）", str(st.rejected_total), st.rejected_total == 0),
+                *self._rejected_rows(),
                 StatusRow("格式不符的回复", str(st.bad_replies), st.bad_replies == 0),
                 StatusRow("时钟偏差", f"{st.clock_offset_s:+.1f} 秒", abs(st.clock_offset_s) < 60),
                 StatusRow("站点业务配置", f"中心第 {self.cfg_version()} 版" if self.cfg_version() else "本机内置",
@@ -112,6 +113,12 @@ class CentralLink:
 
         actions = {"立即同步": self.sync_now} if self.enabled else {}
         return Section("市就业系统同步", rows, actions)
+
+    def _rejected_rows(self) -> list[StatusRow]:
+        """The newest events central (or this kiosk's own check) refused, kept here for staff: the
+        kind, when and why; they are not resent."""
+        return [StatusRow(f"被拒：{kind}", f"{when(at)}  {reason[:80]}", False)
+                for kind, at, reason in OutboxQueue(self.store).rejected(5)]
 
     def cfg_version(self) -> int | None:
         import json

@@ -112,6 +112,18 @@ class OutboxQueue:
             oldest = s.scalar(select(func.min(OutboxEvent.occurred_at)).where(OutboxEvent.state == "pending"))
         return max(0.0, (_utc_naive() - oldest).total_seconds()) if oldest else 0.0
 
+    def rejected(self, limit: int = 5) -> list[tuple[str, datetime, str]]:
+        """The newest rejected events as (type, occurred_at in UTC, reason), for the staff screen:
+        what was refused and why, never the payload."""
+        from sqlalchemy import select
+
+        from kiosk.store.models import OutboxEvent
+
+        with self.store.read() as s:
+            rows = s.execute(select(OutboxEvent.type, OutboxEvent.occurred_at, OutboxEvent.last_error)
+                             .where(OutboxEvent.state == "rejected").order_by(OutboxEvent.seq.desc()).limit(limit))
+            return [(t, at, reason or "") for t, at, reason in rows]
+
     def pending(self, cipher: OutboxCipher | None, size: int) -> tuple[list[dict], list[str]]:
         """The next pending events as dicts (id, seq, type, occurred_at in UTC, payload), and the
         ids of those whose payload cannot be read (they are not sent)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -290,6 +290,101 @@ EVENT_TYPES = (
 )
 
 
+#: The times an event may carry: a kiosk clock years off, or a date a database cannot hold once
+#: converted to UTC (year 1, year 9999 with an offset), is refused with the field named.
+EARLIEST = datetime(2000, 1, 1)
+LATEST = datetime(2100, 1, 1)
+#: How deep a payload may nest (the payload dict is level 1), and how big its parts may be.
+MAX_PAYLOAD_DEPTH = 4
+MAX_PAYLOAD_TEXT = 4000
+MAX_PAYLOAD_ITEMS = 200
+MAX_PAYLOAD_KEY = 64
+
+#: Payload keys that mean the same in every event type, with their type: text (its most
+#: characters; None allowed where a kiosk has nothing to say), whole numbers and yes/no.
+PAYLOAD_TEXT = {
+    "ticket_id": 40, "service": 40, "counter": 40, "station_id": 40, "call_id": 40, "topic": 40, "outcome": 40,
+    "vacancy_id": 40, "request_id": 40, "appointment_id": 40, "shortlist_id": 40, "reference": 20, "kind": 20,
+    "window_half": 10, "reason": 500, "phone": 20, "id_number": 40, "group": 20, "priority_group": 20,
+    "person_key": 64, "identity": 20, "token_hash": 128, "employer": 120, "title": 80, "source": 20,
+}
+PAYLOAD_INTS = ("score", "people_ahead", "duration_s")
+PAYLOAD_BOOLS = ("consent", "identified")
+#: Keys holding a calendar day (ISO date); any key ending in ``_at`` holds an ISO time or None.
+PAYLOAD_DAYS = ("day", "window_day")
+
+
+def _in_range(when: datetime) -> bool:
+    if when.tzinfo is not None:
+        try:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            return False
+    return EARLIEST <= when < LATEST
+
+
+def _shape_problem(value: Any, depth: int, where: str) -> str:
+    if depth > MAX_PAYLOAD_DEPTH:
+        return f"{where} nests deeper than {MAX_PAYLOAD_DEPTH} levels"
+    if isinstance(value, str):
+        return f"{where} is longer than {MAX_PAYLOAD_TEXT} characters" if len(value) > MAX_PAYLOAD_TEXT else ""
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return ""
+    if isinstance(value, int):
+        return f"{where} is out of range" if abs(value) > MAX_INT64 else ""
+    if isinstance(value, dict | list):
+        if len(value) > MAX_PAYLOAD_ITEMS:
+            return f"{where} holds more than {MAX_PAYLOAD_ITEMS} items"
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in items:
+            if isinstance(k, str) and len(k) > MAX_PAYLOAD_KEY:
+                return f"a key in {where} is longer than {MAX_PAYLOAD_KEY} characters"
+            problem = _shape_problem(v, depth + 1, f"{where}.{str(k)[:MAX_PAYLOAD_KEY]}")
+            if problem:
+                return problem
+        return ""
+    return f"{where} is not a JSON value"
+
+
+def _field_problem(key: str, value: Any) -> str:
+    if key in PAYLOAD_TEXT:
+        if value is not None and not isinstance(value, str | int) or isinstance(value, bool):
+            return f"payload.{key} must be text"
+        if value is not None and len(str(value)) > PAYLOAD_TEXT[key]:
+            return f"payload.{key} is longer than {PAYLOAD_TEXT[key]} characters"
+    elif key in PAYLOAD_INTS:
+        if isinstance(value, bool) or not isinstance(value, int) and value is not None:
+            return f"payload.{key} must be a whole number"
+    elif key in PAYLOAD_BOOLS:
+        if not isinstance(value, bool):
+            return f"payload.{key} must be true or false"
+    elif key in PAYLOAD_DAYS or key.endswith("_at"):
+        if value is None and key.endswith("_at"):
+            return ""
+        try:
+            when = (datetime.fromisoformat(value) if key.endswith("_at")
+                    else datetime.combine(date.fromisoformat(value), datetime.min.time()))
+        except (TypeError, ValueError):
+            return f"payload.{key} must be an ISO {'time' if key.endswith('_at') else 'date'}"
+        if not _in_range(when):
+            return f"payload.{key} must lie between {EARLIEST.year} and {LATEST.year}"
+    return ""
+
+
+def payload_problem(payload: dict[str, Any]) -> str:
+    """Why a payload is refused ("" if it is not): its shape (nesting, sizes), then the type,
+    length or date range of the keys every event type shares. Both sides run it: the kiosk
+    keeps an event that fails it for staff instead of sending it, central rejects it."""
+    problem = _shape_problem(payload, 1, "payload")
+    if problem:
+        return problem
+    for key, value in payload.items():
+        problem = _field_problem(key, value)
+        if problem:
+            return problem
+    return ""
+
+
 class EventIn(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     seq: int = Field(ge=1, le=MAX_INT64)
@@ -297,9 +392,31 @@ class EventIn(Strict):
     occurred_at: datetime
     payload: dict[str, Any]
 
+    @field_validator("occurred_at")
+    @classmethod
+    def _occurred_in_range(cls, v: datetime) -> datetime:
+        if not _in_range(v):
+            raise ValueError(f"occurred_at must lie between {EARLIEST.year} and {LATEST.year}")
+        return v
+
+    @field_validator("payload")
+    @classmethod
+    def _payload_shape(cls, v: dict[str, Any]) -> dict[str, Any]:
+        problem = payload_problem(v)
+        if problem:
+            raise ValueError(problem)
+        return v
+
 
 class EventBatch(Strict):
     events: list[EventIn] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
+
+
+class EventEnvelope(Strict):
+    """A batch as central first reads it: each event is judged on its own (``EventIn``), so one
+    malformed event is answered ``rejected`` with its reason and the rest of the batch goes on."""
+
+    events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
 
 
 class EventResult(Strict):

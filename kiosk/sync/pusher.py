@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from pydantic import ValidationError
+
 from kiosk.sync import protocol as p
 from kiosk.sync.client import BadReply, CentralClient
 from kiosk.sync.ports import PayloadCipher, SyncStore
@@ -32,8 +34,16 @@ def push_once(store: SyncStore, client: CentralClient, cipher: PayloadCipher | N
 
     Events whose payload cannot be read are rejected locally and not sent."""
     pending, unreadable = store.outbox.pending(cipher, size)
-    events = [p.EventIn(**e) for e in pending]
+    events: list[p.EventIn] = []
     results: dict[str, tuple[str, str]] = {}
+    for e in pending:
+        try:
+            events.append(p.EventIn(**e))
+        except ValidationError as err:  # central would refuse it too: kept for staff, never resent
+            first = err.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(x) for x in first.get("loc", ()))
+            results[e["id"]] = ("rejected", f"本机检查未通过：{where} {first.get('msg', '')}".strip())
+            log.error("outbox event %s (%s) fails the protocol schema at %s", e["id"], e["type"], where)
     if events:
         reply, _ = client.call("POST", p.PREFIX + "/events", p.EventBatchReply, body=p.EventBatch(events=events))
         asked = {e.id for e in events}

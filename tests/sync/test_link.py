@@ -75,3 +75,24 @@ def test_link_offline_says_so_and_keeps_working(kiosk_store, tmp_path):
         assert "Connection" in rows["最近错误"].value or "refused" in rows["最近错误"].value.lower()
     finally:
         link.stop()
+
+
+def test_the_staff_screen_lists_the_events_central_refused(central, kiosk_store, tmp_path):
+    """A refused event is kept on the kiosk for staff: the admin screen names its kind and the reason."""
+    from kiosk.central_link import CentralLink
+    from kiosk.store.outbox import add_event
+
+    with kiosk_store.session() as s:
+        add_event(s, "feedback.given", {"score": "five"})
+        add_event(s, "feedback.given", {"score": 4})
+    link = CentralLink(_cfg(central.url, tmp_path), kiosk_store, lambda: OutboxCipher.from_data_dir(tmp_path),
+                       on_status=lambda line: None, on_call=lambda c: None)
+    link.start()
+    try:
+        assert _wait(lambda: link.worker.status.pending == 0 and link.worker.status.rejected_total == 1)
+        rows = {r.label: r for r in link.section().rows()}
+        assert rows["被拒：feedback.given"].ok is False
+        assert "score" in rows["被拒：feedback.given"].value
+        assert rows["被拒记录（本次开机）"].value == "1"
+    finally:
+        link.stop()

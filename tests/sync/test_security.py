@@ -370,7 +370,7 @@ def test_oversized_body_is_refused(central, before):
 
 
 @pytest.mark.parametrize("body", [b"{", b"not json", b"\xff\xfe\x00", b"[]", b"null", b'{"events": "x"}',
-                                  b'{"events": []}', b"", b'{"events": [{"id": "nope"}]}',
+                                  b'{"events": []}', b"", b'{"events": ["not an event"]}',
                                   b'{"events": [], "extra": 1}'])
 def test_malformed_event_batches_get_a_4xx_and_store_nothing(central, before, body):
     resp = call(central, "POST", EVENTS, body)
@@ -383,13 +383,15 @@ def test_malformed_event_batches_get_a_4xx_and_store_nothing(central, before, bo
     assert count(central.db, Nonce) <= len(before["nonces"]) + 1  # at most this request's own
 
 
-def test_events_with_values_out_of_range_get_a_4xx(central, before):
+def test_events_with_values_out_of_range_are_rejected_one_by_one(central, before):
+    """Each is answered on its own (tests/sync/test_event_judging.py has the batch mixed with good ones)."""
     for bad in (dict(event(), seq=2**70), dict(event(), seq=0), dict(event(), occurred_at="not a date"),
                 dict(event(), type="x" * 41), dict(event(), payload=[1, 2])):
         resp = call(central, "POST", EVENTS, batch(bad))
-        assert 400 <= resp.status_code < 500, (bad, resp.status_code, resp.text[:300])
+        assert resp.status_code == 200, (bad, resp.status_code, resp.text[:300])
+        assert resp.json()["results"][0]["status"] == "rejected", resp.text
     assert count(central.db, Event) == len(before["events"])
-    assert count(central.db, RejectedEvent) == len(before["rejected_events"])
+    assert count(central.db, RejectedEvent) == len(before["rejected_events"]) + 5
 
 
 def test_text_and_numbers_the_databases_cannot_hold_are_refused(central):
@@ -399,12 +401,8 @@ def test_text_and_numbers_the_databases_cannot_hold_are_refused(central):
         for ev in (event(service=text, counter=text, ticket_id=text), event(type_="unknown." + text),
                    event(type_="feedback.given", score=5, comment=text)):
             resp = call(central, "POST", EVENTS, json.dumps({"events": [ev]}).encode())
-            # the schema itself refuses a surrogate in a typed field; the rest is each event's refusal
-            assert resp.status_code in (200, 422), (ev, resp.status_code, resp.text[:300])
-            if resp.status_code == 200:
-                assert resp.json()["results"][0]["status"] == "rejected", resp.text
-            else:
-                assert ev["type"] == "unknown.\ud800", resp.text
+            assert resp.status_code == 200, (ev, resp.status_code, resp.text[:300])
+            assert resp.json()["results"][0]["status"] == "rejected", resp.text
         beat = {"sent_at": datetime.now(UTC).isoformat(), "app_version": text, "boot_id": text,
                 "uptime_s": 1, "outbox_pending": 0, "devices": {text: {"state": text}}}
         resp = call(central, "POST", f"{p.PREFIX}/heartbeat", json.dumps(beat).encode())
