@@ -52,10 +52,10 @@ bench: setup
 # The reference central service with the demo data, for `KIOSK__CENTRAL__ENABLED=true make run`.
 CENTRAL_DB ?= sqlite:///var/central.db
 central: setup
-	@test -f var/central.db || $(PY) -m central --db $(CENTRAL_DB) seed --vacancies 2000
+	@test -f var/central.db || $(PY) -m central --db $(CENTRAL_DB) seed --vacancies 2000 --demo
 	@$(PY) -m central --db $(CENTRAL_DB) register-kiosk demo-kiosk-01 --station TJ-HP-NSJ-01 \
 		--station-name 和平区南市街就业驿站 --secret demo-secret-change-me >/dev/null
-	@$(PY) -m central --db $(CENTRAL_DB) serve --port 8700
+	@$(PY) -m central --db $(CENTRAL_DB) serve --port 8700 --demo
 
 clean:
 	rm -rf var tour .pytest_cache

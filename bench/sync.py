@@ -59,7 +59,7 @@ def _central(db_url: str, vacancies: int, port: int) -> subprocess.Popen:
     subprocess.run([*py, "seed", "--vacancies", str(vacancies)], cwd=PROJECT_ROOT, check=True)
     subprocess.run([*py, "register-kiosk", KIOSK_ID, "--station", STATION, "--secret", SECRET], cwd=PROJECT_ROOT,
                    check=True, stdout=subprocess.DEVNULL)
-    proc = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet"], cwd=PROJECT_ROOT)
+    proc = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet", "--demo"], cwd=PROJECT_ROOT)
     import requests
 
     deadline = time.monotonic() + 30

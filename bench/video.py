@@ -42,7 +42,7 @@ def _central(db_url: str, port: int) -> subprocess.Popen:
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([*py, "add-advisor", ADVISOR, "--password", PASSWORD], cwd=PROJECT_ROOT, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    proc = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet"], cwd=PROJECT_ROOT,
+    proc = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet", "--demo"], cwd=PROJECT_ROOT,
                             stderr=subprocess.DEVNULL)
     import requests
 

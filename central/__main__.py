@@ -123,17 +123,75 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"--ice-servers: {e}", file=sys.stderr)
         return 2
-    app = create_app(_db(args), ice_servers=ice)
+    db = _db(args)
+    if not args.demo:
+        from central import audit
+
+        failed = audit.failures(audit.run(db))
+        if failed:
+            print("central will not serve in production with these (run with --demo for a demo or a test):\n"
+                  + "\n".join(c.line() for c in failed) + "\n(python -m central audit lists every check)",
+                  file=sys.stderr)
+            return 2
+    app = create_app(db, ice_servers=ice, production=not args.demo)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
-                access_log=not args.quiet)
+                access_log=not args.quiet, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from central import audit
+
+    checks = audit.run(_db(args))
+    for c in checks:
+        print(c.line())
+    failed = audit.failures(checks)
+    print(f"{len(checks) - len(failed)} OK, {len(failed)} FAIL", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from central.seed import seed
 
-    n = seed(_db(args), args.vacancies, seed=args.seed, progress=_progress("vacancies"))
-    print(f"seeded {n} vacancies, the demo stations, announcements, job fairs and service catalogue into {args.db}")
+    n = seed(_db(args), args.vacancies, seed=args.seed, progress=_progress("vacancies"), demo_accounts=args.demo)
+    print(f"seeded {n} vacancies, the demo stations, announcements, job fairs and service catalogue into {args.db}"
+          + ("; and the demo advisor (demo-advisor / advisor-demo: never in production)" if args.demo else ""))
+    return 0
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    """``disable``/``enable`` a staff account, an advisor or a kiosk: a disabled one is refused at
+    once (its sessions end; a kiosk's signed requests get a 401)."""
+    from sqlalchemy import select
+
+    from central.models import Advisor, Kiosk, StaffUser
+    from central.staff_auth import set_enabled
+
+    on = args.command == "enable"
+    db = _db(args)
+    with db.session() as s:
+        if args.kind == "staff":
+            uid = s.scalar(select(StaffUser.id).where(StaffUser.station_id == args.station,
+                                                      StaffUser.name == args.name))
+            row = None if uid is None else True
+        elif args.kind == "advisor":
+            row = s.scalar(select(Advisor).where(Advisor.login == args.name))
+        else:
+            row = s.get(Kiosk, args.name)
+        if row is None:
+            where = f" of station {args.station or '(none)'}" if args.kind == "staff" else ""
+            print(f"no {args.kind} {args.name}{where}", file=sys.stderr)
+            return 2
+        if args.kind == "advisor":
+            if not on:
+                row.status = "offline"  # every page and call checks ``enabled``: its sessions end now
+            row.enabled = on
+        elif args.kind == "kiosk":
+            row.enabled = on
+    if args.kind == "staff":
+        set_enabled(db, uid, on)
+    print(f"{'enabled' if on else 'disabled'} {args.kind} {args.name}"
+          + ("" if on or args.kind == "kiosk" else "; its sessions ended"))
     return 0
 
 
@@ -244,7 +302,7 @@ def cmd_add_advisor(args: argparse.Namespace) -> int:
 
 
 #: the benchmarks of the central service (modules in bench/)
-CENTRAL_BENCHES = ("pages", "report")
+CENTRAL_BENCHES = ("body", "pages", "report")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -274,11 +332,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ice-servers", default=os.environ.get("CENTRAL_ICE_SERVERS", ""),
                    help="STUN/TURN servers for the advisor console's browsers, as JSON "
                         "(default $CENTRAL_ICE_SERVERS), e.g. '[{\"urls\": \"stun:turn.example.cn:3478\"}]'")
+    p.add_argument("--demo", action="store_true",
+                   help="a demo or a test: start even with demo accounts and secrets, and without Secure cookies "
+                        "(without it, serve refuses what `audit` fails)")
+    p.add_argument("--forwarded-allow-ips", default=os.environ.get("CENTRAL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                   help="the TLS proxy's addresses whose X-Forwarded-For/-Proto are trusted (default "
+                        "$CENTRAL_FORWARDED_ALLOW_IPS or %(default)s)")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("audit", help="list the installation's accounts, secrets and file modes; exit 1 on any "
+                                     "default or demo one")
+    p.set_defaults(func=cmd_audit)
     p = sub.add_parser("seed", help="fill the feeds with the demo data")
     p.add_argument("--vacancies", type=int, default=2000)
     p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--demo", action="store_true", help="also the demo advisor (its password is published: a demo "
+                                                       "only; serve refuses to start with it unless --demo)")
     p.set_defaults(func=cmd_seed)
+    for verb in ("disable", "enable"):
+        p = sub.add_parser(verb, help=f"{verb} a staff account, an advisor or a kiosk"
+                                      + (" (its sessions end at once)" if verb == "disable" else ""))
+        p.add_argument("kind", choices=("staff", "advisor", "kiosk"))
+        p.add_argument("name", help="the staff name, the advisor's login or the kiosk id")
+        p.add_argument("--station", default="", help="a staff account's station (none for an administrator)")
+        p.set_defaults(func=cmd_enable)
     p = sub.add_parser("import", help="load vacancies (or job fairs, or the service catalogue) from a CSV or "
                                       "JSON export")
     p.add_argument("file")

@@ -30,6 +30,7 @@ from central.deps import DatabaseDep, SessionDep, get_database
 from central.events import storable
 from central.models import StationConfig
 from central.staff_auth import server_secret
+from central.tls import secure_cookies
 from central.web import NO_STORE, html_page, same_origin
 
 log = logging.getLogger("central.advisor")
@@ -128,7 +129,7 @@ async def login_submit(request: Request, db: DatabaseDep) -> Response:
         return html_page(pages.login_page(login=name, error=got), 401)
     resp = RedirectResponse("/advisor/", status_code=303)
     resp.set_cookie(COOKIE, make_cookie(_key(request), got), max_age=SESSION_HOURS * 3600, httponly=True,
-                    samesite="strict", secure=request.url.scheme == "https", path="/advisor")
+                    samesite="strict", secure=secure_cookies(request), path="/advisor")
     log.info("advisor %s logged in", got)
     return resp
 

@@ -14,6 +14,7 @@ from central.advisor import router as advisor_router
 from central.appointments_api import router as appointments_router
 from central.appointments_web import public_router as appointment_page_router
 from central.appointments_web import staff_router as appointments_staff_router
+from central.body_limit import BodyLimit
 from central.consult_api import router as consult_router
 from central.db import Database
 from central.errors import ApiError
@@ -22,38 +23,94 @@ from central.office.routes import router as office_router
 from central.phone import router as phone_router
 from central.staff import router as staff_router
 from central.sync_api import router as sync_router
+from central.tls import HSTS, secure_cookies
 from kiosk.sync import protocol as p
 
+#: Bodies are counted while they are read and refused with a 413 past these sizes, before any JSON
+#: or form parsing: the kiosk API takes the protocol's MAX_BODY_BYTES, the advisor console's
+#: signaling a session description, and every other page (logins, staff forms, phone pages) a form.
+FORM_BODY_BYTES = 32_000
+SIGNALING_BODY_BYTES = 256_000
 
-def create_app(db: Database, *, ice_servers: list[dict] | None = None) -> FastAPI:
+
+def create_app(db: Database, *, ice_servers: list[dict] | None = None, production: bool = False) -> FastAPI:
     """``db`` must be migrated (``db.migrate()``). ``ice_servers``: the STUN/TURN servers the advisor
-    console's browsers use (``[{"urls": "turn:…", "username": …, "credential": …}]``)."""
+    console's browsers use (``[{"urls": "turn:…", "username": …, "credential": …}]``).
+    ``production``: behind the TLS proxy, so cookies are ``Secure`` and every reply carries HSTS
+    whatever scheme the proxy forwarded (``serve`` without ``--demo``)."""
     app = FastAPI(title="津彩e就业 central service", version="1.0",
                   description="Sync protocol v1 for station kiosks (docs/PROTOCOL.md).")
     app.state.db = db
+    app.state.production = production
     app.state.ice_servers = list(ice_servers or [])
-    app.include_router(sync_router)  # the kiosks' signed sync API under /api/v1
-    app.include_router(consult_router)  # the kiosk's consultation signaling under /api/v1/consult/
-    app.include_router(appointments_router)  # the kiosk's bookings under /api/v1/appointments
-    app.include_router(staff_router)  # the staff console and statistics under /staff/
-    app.include_router(office_router)  # the back office (意向, 登记与需求, 好差评, accounts, audit) under /staff/
-    app.include_router(ledger_router)  # 工作量与绩效: the monthly report and its exports under /staff/ledger
-    app.include_router(appointments_staff_router)  # 今日预约 under /staff/appointments
-    app.include_router(phone_router)  # the resident's pages behind every QR (docs/PHONE_PAGES.md)
-    app.include_router(appointment_page_router)  # /appointments/{token}: the resident's phone page
-    app.include_router(advisor_router)  # the video advisor console under /advisor/
+    # the kiosks' signed sync API under /api/v1
+    app.include_router(sync_router)
+    # the kiosk's consultation signaling under /api/v1/consult/
+    app.include_router(consult_router)
+    # the kiosk's bookings under /api/v1/appointments
+    app.include_router(appointments_router)
+    # the staff console and statistics under /staff/
+    app.include_router(staff_router)
+    # the back office (意向, 登记与需求, 好差评, accounts, audit) under /staff/
+    app.include_router(office_router)
+    # 工作量与绩效: the monthly report and its exports under /staff/ledger
+    app.include_router(ledger_router)
+    # 今日预约 under /staff/appointments
+    app.include_router(appointments_staff_router)
+    # the resident's pages behind every QR (docs/PHONE_PAGES.md)
+    app.include_router(phone_router)
+    # /appointments/{token}: the resident's phone page
+    app.include_router(appointment_page_router)
+    # the video advisor console under /advisor/
+    app.include_router(advisor_router)
+    # innermost, so the app reads the counting receive itself (no task group wraps its refusal)
+    app.add_middleware(BodyLimit, default=FORM_BODY_BYTES,
+                       limits=((p.PREFIX + "/", p.MAX_BODY_BYTES), ("/advisor/api/", SIGNALING_BODY_BYTES)))
     app.middleware("http")(_server_time)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.openapi = lambda: _openapi(app)
     return app
+
+
+def _openapi(app: FastAPI) -> dict:
+    """The generated spec with what the routes read by hand: the kiosk API's four auth headers
+    (in the shapes central accepts) and the staff and advisor session cookies, so clients and
+    fuzzers see them."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    from central.advisor import COOKIE as ADVISOR_COOKIE
+    from central.console import COOKIE as STAFF_COOKIE
+
+    spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    auth = [{"in": "header", "name": name, "required": True, "schema": {"type": "string", "pattern": pattern}}
+            for name, pattern in ((p.H_KIOSK, p.KIOSK_ID_PATTERN), (p.H_TIMESTAMP, p.TIMESTAMP_PATTERN),
+                                  (p.H_NONCE, p.NONCE_PATTERN), (p.H_SIGNATURE, p.SIGNATURE_PATTERN))]
+    for path, item in spec.get("paths", {}).items():
+        extra = (auth if path.startswith(p.PREFIX + "/") else
+                 [{"in": "cookie", "name": STAFF_COOKIE, "required": False, "schema": {"type": "string"}}]
+                 if path.startswith("/staff/") else
+                 [{"in": "cookie", "name": ADVISOR_COOKIE, "required": False, "schema": {"type": "string"}}]
+                 if path.startswith("/advisor/") else [])
+        for op in item.values():
+            if isinstance(op, dict) and extra:
+                named = {(x.get("in"), x.get("name")) for x in op.get("parameters", [])}
+                op["parameters"] = op.get("parameters", []) + [x for x in extra if (x["in"], x["name"]) not in named]
+    app.openapi_schema = spec
+    return spec
 
 
 async def _server_time(request: Request, call_next):  # noqa: ANN001, ANN202
     """Every reply carries the server's clock, so kiosks without a real-time clock can correct theirs."""
     response = await call_next(request)
     response.headers[p.H_SERVER_TIME] = f"{time.time():.3f}"
+    if secure_cookies(request):
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
+
 
 
 async def _api_error(_request: Request, e: ApiError) -> JSONResponse:

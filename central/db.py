@@ -4,6 +4,8 @@ The schema is made and changed by Alembic migrations only (``Database.migrate()`
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,11 +43,25 @@ class Database:
         self.engine.dispose()
 
 
+def owner_only(path: str) -> None:
+    """The SQLite file and its WAL and shared-memory files readable by their owner only: they
+    hold personal data (PIPL). A file already tighter is left alone."""
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            mode = os.stat(name).st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(name, 0o600)
+                logging.getLogger(__name__).warning("%s was %04o; made 0600 (it holds personal data)", name, mode)
+        except FileNotFoundError:
+            pass
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # created owner-only, never 0644
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -56,6 +72,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            if path and path != ":memory:":
+                owner_only(path)
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001

@@ -37,10 +37,11 @@ DEFAULT_PRIORITY = {"age": 60, "groups": list(DEFAULT_PRIORITY_GROUPS)}
 
 
 def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None = None,
-         progress: Callable[[int, int], None] | None = None) -> int:
+         progress: Callable[[int, int], None] | None = None, demo_accounts: bool = False) -> int:
     """Add the demo stations, announcements, job fairs, service catalogue and ``vacancies``
-    vacancies to the feeds, and the demo advisor of the video consultation (login
-    ``demo-advisor``, password ``advisor-demo``)."""
+    vacancies to the feeds; with ``demo_accounts`` also the demo advisor of the video consultation
+    (login ``demo-advisor``, password ``advisor-demo``, published: ``serve`` refuses it unless
+    started with ``--demo``)."""
     today = today or date.today()
     stations = demodata.stations(today)
     with db.session() as s:
@@ -53,7 +54,8 @@ def seed(db: Database, vacancies: int, *, seed: int = 2024, today: date | None =
                 s.add(StationConfig(station_id=st["id"], version=1, config={
                     "name": st["name"], "opening_hours": st.get("opening_hours", ""), "services": DEFAULT_SERVICES,
                     "priority": DEFAULT_PRIORITY}))
-        _demo_advisor(s)
+        if demo_accounts:
+            _demo_advisor(s)
     done = 0
     batch: list[dict] = []
     for row in demodata.vacancies(vacancies, seed=seed, today=today):

@@ -18,6 +18,7 @@ from central import staff_stats, tickets
 from central.console import COOKIE, current_session, session_key, station_names
 from central.db import Database
 from central.deps import get_database
+from central.tls import secure_cookies
 from central.web import NO_STORE, html_page, same_origin
 
 log = logging.getLogger("central.staff")
@@ -67,7 +68,7 @@ async def login_submit(request: Request) -> Response:
     cookie = auth.make_cookie(session_key(request), user, counter)
     resp = RedirectResponse("/staff/" if counter else "/staff/interests", status_code=303)
     resp.set_cookie(COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600, httponly=True, samesite="strict",
-                    secure=request.url.scheme == "https", path="/staff")
+                    secure=secure_cookies(request), path="/staff")
     log.info("staff %s logged in at station %s counter %s", user.id, station, counter)
     return resp
 

@@ -312,6 +312,30 @@ class KioskConfig:
         return self.qr.appointment
 
 
+#: Secrets published in this repository (the demo config, the production example's placeholders).
+PUBLISHED_SECRETS = ("demo-person-key-change-me", "CHANGE-ME", "set-by-registration", "demo-secret-change-me")
+MIN_PERSON_KEY_SECRET = 32
+GENERATE_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
+
+
+def production_problems(cfg: KioskConfig) -> list[str]:
+    """Why this config must not run a real station (empty when it may): with ``demo.enabled =
+    false`` no published or short secret. A default ``person_key_secret`` lets anyone who knows
+    a resident's region and birth year recover the ID number from a stored person key."""
+    if cfg.demo.enabled:
+        return []
+    problems = []
+    pk = cfg.central.person_key_secret
+    if pk.startswith(PUBLISHED_SECRETS) or len(pk) < MIN_PERSON_KEY_SECRET:
+        problems.append(f"central.person_key_secret is {'a published default' if pk.startswith(PUBLISHED_SECRETS) else 'too short'}: "
+                        f"set the city's key (the same on every kiosk; {MIN_PERSON_KEY_SECRET}+ characters, made once "
+                        f"with {GENERATE_SECRET}) in the config or KIOSK__CENTRAL__PERSON_KEY_SECRET")
+    if cfg.central.enabled and (cfg.central.secret.startswith(PUBLISHED_SECRETS) or len(cfg.central.secret) < 16):
+        problems.append("central.secret is not this kiosk's own: register it on central (python -m central "
+                        "register-kiosk ID --station STATION prints the secret) and set it with central.kiosk_id")
+    return problems
+
+
 def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:
     """Read the config file (default: $KIOSK_CONFIG or config/kiosk.toml) and apply env overrides."""
     env = os.environ if env is None else env

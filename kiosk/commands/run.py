@@ -79,10 +79,15 @@ def open_and_seed(cfg):
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import load_config
+    from kiosk.config import load_config, production_problems
     from kiosk.display import NO_DISPLAY_HELP, has_display, start_xvfb
 
     cfg = load_config(args.config)
+    problems = [] if args.tour else production_problems(cfg)
+    if problems:
+        print(f"{cfg.source or 'the config'}: the kiosk will not start a real station with these "
+              "(demo.enabled = false):\n" + "\n".join(f"  - {x}" for x in problems), file=sys.stderr)
+        return 2
     font_cache = cfg.data_path / "fonts"
     if args.tour:
         # A tour renders the demo data in a throwaway data directory, never a station's own.

@@ -34,6 +34,14 @@ H_NONCE = "X-Nonce"
 H_SIGNATURE = "X-Signature"
 H_SERVER_TIME = "X-Server-Time"
 
+#: What each auth header must look like; central refuses anything else before it looks anything
+#: up: Unix seconds as a plain decimal (no exponent, NaN or infinity), a 128-bit hex nonce, an
+#: HMAC-SHA256 hex signature, and a kiosk id from the ``Id`` alphabet.
+TIMESTAMP_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"
+NONCE_PATTERN = r"^[0-9a-f]{32}$"
+SIGNATURE_PATTERN = r"^[0-9a-f]{64}$"
+KIOSK_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,40}$"
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.:-]+$")]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 

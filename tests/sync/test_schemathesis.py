@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from kiosk.sync import protocol as p
 from tests.sync.centralserver import KIOSK, SECRET, STATION
-from tests.sync.test_security import dump
+from tests.sync.test_security import dump, without_nonces
 
 MAX_EXAMPLES = 30
 #: The calls long-poll may hold a request for up to 30 s; fuzzing needs no more than a taste of it.
@@ -159,3 +159,85 @@ def test_unsigned_fuzzing_gets_a_4xx_and_changes_nothing(central, schema, sessio
         failures += fuzz(schema, mode, check, examples=MAX_EXAMPLES // 2)
     assert not failures, "\n\n".join(failures)
     assert dump(central.db) == before
+
+
+def test_fuzzed_auth_headers_get_a_4xx_and_change_nothing(central, schema, session):
+    """The spec declares the four auth headers in the shapes central accepts; schemathesis sends
+    values inside and outside those shapes (unsigned, so none can be right): always a 4xx, never a
+    lookup that fails with a 5xx, and nothing stored."""
+    before = dump(central.db)
+    seen: set[str] = set()
+
+    def check(op, case) -> None:  # noqa: ANN001
+        headers = case.headers or {}
+        seen.update(k for k in headers if k.startswith("X-"))
+        response = case.call(base_url=central.url, session=session, timeout=15)
+        assert 400 <= response.status_code < 500, f"{headers} -> {response.status_code}: {response.text[:300]}"
+        case.validate_response(response, checks=[not_a_server_error])
+
+    failures = []
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        failures += fuzz(schema, mode, check, examples=MAX_EXAMPLES // 2)
+    assert not failures, "\n\n".join(failures)
+    assert seen >= {p.H_KIOSK, p.H_TIMESTAMP, p.H_NONCE, p.H_SIGNATURE}, seen
+    assert without_nonces(dump(central.db)) == without_nonces(before)
+
+
+def _pages_spec(url: str) -> dict:
+    """The staff and advisor pages are kept out of the public spec; this one lists them, each with
+    its path parameters and its session cookie, for schemathesis to fuzz."""
+    import re
+
+    from central.app import create_app
+    from central.db import Database
+
+    def flat(routes):  # noqa: ANN001, ANN202 - included routers hold their routes in the router
+        for r in routes:
+            inner = getattr(r, "original_router", None)
+            yield from flat(inner.routes) if inner is not None else (r,)
+
+    app = create_app(Database("sqlite://"))
+    paths: dict[str, dict] = {}
+    for route in flat(app.routes):
+        path = getattr(route, "path", "")
+        cookie = "jincai_staff" if path.startswith("/staff/") else "jincai_advisor" if path.startswith(
+            "/advisor/") else None
+        if cookie is None:
+            continue
+        params = [{"in": "path", "name": n, "required": True, "schema": {"type": "string", "minLength": 1}}
+                  for n in re.findall(r"{(\w+)}", path)]
+        params.append({"in": "cookie", "name": cookie, "required": True, "schema": {"type": "string"}})
+        for method in sorted(getattr(route, "methods", ()) - {"HEAD"}):
+            paths.setdefault(path, {})[method.lower()] = {"parameters": params,
+                                                          "responses": {"default": {"description": "any"}}}
+    return {"openapi": "3.0.3", "info": {"title": "pages", "version": "1"}, "servers": [{"url": url}],
+            "paths": paths}
+
+
+def test_fuzzed_session_cookies_on_the_staff_and_advisor_pages_never_get_a_5xx(central, schema, session):
+    """Every staff and advisor operation with its session cookie fuzzed (and its other inputs):
+    a login page, a redirect or a 4xx, never a 5xx."""
+    pages = schemathesis.openapi.from_dict(_pages_spec(central.url))
+    ops = [r.ok() for r in pages.get_all_operations()]
+    assert len(ops) > 10, [op.label for op in ops]
+    cookies_sent: set[str] = set()
+    failures: list[str] = []
+    for op in ops:
+        @settings(max_examples=8, deadline=None, derandomize=True, database=None,
+                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @given(case=st.one_of(op.as_strategy(generation_mode=GenerationMode.POSITIVE),
+                              op.as_strategy(generation_mode=GenerationMode.NEGATIVE)))
+        def run(case) -> None:  # noqa: ANN001
+            cookies_sent.update(case.cookies or {})
+            response = case.call(base_url=central.url, session=session, timeout=15, allow_redirects=False)
+            session.cookies.clear()
+            if response.status_code >= 500:
+                failures.append(f"{case.operation.label} cookies={case.cookies!r} -> {response.status_code}: "
+                                f"{response.text[:300]}")
+
+        try:
+            run()
+        except Unsatisfiable:
+            pass
+    assert not failures, "\n\n".join(failures[:10])
+    assert cookies_sent >= {"jincai_staff", "jincai_advisor"}, cookies_sent

@@ -492,3 +492,53 @@ def test_calls_long_poll_returns_a_call_made_while_waiting(central):
     assert [c["number"] for c in resp.json()["calls"]] == ["A007"]
     with central.db.session() as s:
         assert s.scalar(select(func.count()).select_from(CallRecord)) == 1
+
+
+# --- bodies are refused while they are read, on every route -------------------------------------
+
+
+def _chunked(url: str, body: bytes, headers: dict | None = None) -> requests.Response:
+    def chunks():
+        for i in range(0, len(body), 65536):
+            yield body[i:i + 65536]
+
+    return requests.post(url, data=chunks(), headers=headers or {}, timeout=30)
+
+
+@pytest.mark.parametrize("path,limit", [
+    (EVENTS, p.MAX_BODY_BYTES), ("/staff/login", 32_000), ("/advisor/login", 32_000), ("/staff/logout", 32_000),
+    ("/jobs/no-such-job/interest", 32_000),
+])
+def test_a_body_over_the_routes_limit_is_a_413_with_or_without_a_length(central, before, path, limit):
+    from central.app import FORM_BODY_BYTES
+
+    assert limit in (p.MAX_BODY_BYTES, FORM_BODY_BYTES)
+    big = b"a=" + b"x" * (limit + 10)
+    fake = {p.H_KIOSK: KIOSK, p.H_TIMESTAMP: f"{time.time():.3f}", p.H_NONCE: secrets.token_hex(16),
+            p.H_SIGNATURE: "0" * 64, "Content-Type": "application/x-www-form-urlencoded"}
+    resp = requests.post(central.url + path, data=big, headers=fake, timeout=30)
+    assert resp.status_code == 413, (path, resp.status_code, resp.text[:200])
+    resp = _chunked(central.url + path, big, fake)
+    assert resp.status_code == 413, (path, resp.status_code, resp.text[:200])
+    p.ErrorReply.model_validate_json(resp.content)
+    # the staff pages make their cookie-signing secret on first use; nothing else may change
+    unchanged = without_nonces(before) | {"settings": data(central.db)["settings"]}
+    assert data(central.db) == unchanged
+    assert call(central, "GET", CONFIG).status_code == 200  # and the server goes on serving
+
+
+@pytest.mark.parametrize("header,value,code", [
+    (p.H_TIMESTAMP, "nan", "clock_skew"), (p.H_TIMESTAMP, "inf", "clock_skew"), (p.H_TIMESTAMP, "1e9", "clock_skew"),
+    (p.H_TIMESTAMP, "-1", "clock_skew"), (p.H_TIMESTAMP, "0x10", "clock_skew"),
+    (p.H_TIMESTAMP, "1" * 40, "clock_skew"), (p.H_TIMESTAMP, "١٧٠٠٠٠٠٠٠٠", "clock_skew"),
+    (p.H_NONCE, "A" * 32, "bad_signature"), (p.H_NONCE, "0" * 31, "bad_signature"),
+    (p.H_NONCE, "g" * 32, "bad_signature"), (p.H_SIGNATURE, "0" * 63, "bad_signature"),
+    (p.H_SIGNATURE, "F" * 64, "bad_signature"), (p.H_KIOSK, "kiosk/../x", "bad_signature"),
+    (p.H_KIOSK, "亭", "bad_signature"), (p.H_KIOSK, "k" * 41, "bad_signature"),
+])
+def test_a_malformed_auth_header_is_a_401_before_any_lookup(central, before, header, value, code):
+    req = prepare(central.url, "POST", EVENTS, batch(event()))
+    req.headers[header] = value.encode() if not value.isascii() else value
+    body = assert_error(send(req), 401, code)
+    assert header in body["message"] and value not in body["message"]
+    assert dump(central.db) == before  # not even a nonce stored

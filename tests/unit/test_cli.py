@@ -64,3 +64,11 @@ def test_seed_command_shows_progress(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "seeding vacancies: 6000/6000 (100%)" in p.stderr
     assert "seeded 6000 vacancies" in p.stderr
+
+
+def test_run_refuses_a_real_station_with_the_demo_person_key(tmp_path):
+    p = kiosk("run", env_extra={"KIOSK__DATA_DIR": str(tmp_path), "SDL_VIDEODRIVER": "offscreen",
+                                "KIOSK__DEMO__ENABLED": "false", "KIOSK__CENTRAL__ENABLED": "false"})
+    assert p.returncode == 2
+    assert "person_key_secret is a published default" in p.stderr and "token_hex(32)" in p.stderr
+    assert not (tmp_path / "kiosk.db").exists()  # refused before it opened anything

@@ -134,3 +134,22 @@ def test_every_qr_has_a_template_and_a_city_can_point_them_elsewhere(tmp_path):
 def test_a_bad_qr_template_names_its_key(tmp_path, template, why):
     with pytest.raises(ConfigError, match=rf"qr\.callback: .*{why}"):
         load_config(env={"KIOSK__QR__CALLBACK": template})
+
+
+def test_a_real_station_refuses_published_secrets_and_the_demo_does_not():
+    from kiosk.config import production_problems
+
+    assert production_problems(load_config(env={})) == []  # the demo station runs as shipped
+    prod = load_config(DEFAULT_CONFIG_PATH.parent / "production.example.toml", env={})
+    problems = production_problems(prod)
+    assert len(problems) == 2
+    assert "central.person_key_secret is a published default" in problems[0] and "token_hex(32)" in problems[0]
+    assert "register-kiosk" in problems[1]
+    fixed = load_config(DEFAULT_CONFIG_PATH.parent / "production.example.toml",
+                        env={"KIOSK__CENTRAL__PERSON_KEY_SECRET": "9f" * 32, "KIOSK__CENTRAL__SECRET": "s" * 43})
+    assert production_problems(fixed) == []
+    short = load_config(DEFAULT_CONFIG_PATH.parent / "production.example.toml",
+                        env={"KIOSK__CENTRAL__PERSON_KEY_SECRET": "short", "KIOSK__CENTRAL__SECRET": "s" * 43})
+    assert ["too short" in x for x in production_problems(short)] == [True]
+    demo_key = load_config(env={"KIOSK__DEMO__ENABLED": "false", "KIOSK__CENTRAL__ENABLED": "false"})
+    assert ["published default" in x for x in production_problems(demo_key)] == [True]
