@@ -134,9 +134,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
     app = create_app(db, ice_servers=ice, production=not args.demo)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
-                access_log=not args.quiet, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
+                            access_log=not args.quiet, proxy_headers=True,
+                            forwarded_allow_ips=args.forwarded_allow_ips)
+    redact_logs()  # uvicorn's handlers exist now (Config sets them up)
+    uvicorn.Server(config).run()
     return 0
+
+
+def redact_logs() -> None:
+    """Mask ID and mobile numbers in every record of every handler, uvicorn's included: messages,
+    exception text and stacks (kiosk.domain.privacy.RedactingFilter)."""
+    from kiosk.domain.privacy import RedactingFilter
+
+    for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access"):
+        for h in logging.getLogger(name).handlers:
+            if not any(isinstance(f, RedactingFilter) for f in h.filters):
+                h.addFilter(RedactingFilter())
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -184,7 +198,10 @@ def cmd_enable(args: argparse.Namespace) -> int:
             return 2
         if args.kind == "advisor":
             if not on:
-                row.status = "offline"  # every page and call checks ``enabled``: its sessions end now
+                from central.sessions import close_all
+
+                row.status = "offline"
+                close_all(s, "advisor", row.id)
             row.enabled = on
         elif args.kind == "kiosk":
             row.enabled = on
@@ -420,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # central.schema says what it migrates
+    redact_logs()
     try:
         return int(args.func(args) or 0)
     except _Exit as e:

@@ -24,10 +24,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from central import advisor_pages as pages
-from central import callbacks, consult
+from central import callbacks, consult, sessions
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep, get_database
 from central.events import storable
+from central.login_guard import client_address, login_guard, wait_text
 from central.models import StationConfig
 from central.staff_auth import server_secret
 from central.tls import secure_cookies
@@ -45,7 +46,8 @@ router = APIRouter(prefix="/advisor", include_in_schema=False)
 class AdvisorSession:
     advisor_id: int
     expires: float
-    token: str
+    token: str  # the raw cookie value
+    sid: str = ""  # the server-side session's token
 
 
 def _b64(data: bytes) -> str:
@@ -63,9 +65,10 @@ def _sign(key: bytes, body: str) -> str:
     return _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
 
 
-def make_cookie(key: bytes, advisor_id: int) -> str:
+def make_cookie(key: bytes, advisor_id: int, sid: str = "") -> str:
+    """``sid``: the token of the server-side session (``sessions.open_session``)."""
     body = _b64(json.dumps({"a": advisor_id, "e": int(time.time() + SESSION_HOURS * 3600),
-                            "j": secrets.token_hex(8)}, separators=(",", ":")).encode())
+                            "j": sid or secrets.token_hex(16)}, separators=(",", ":")).encode())
     return f"{body}.{_sign(key, body)}"
 
 
@@ -78,10 +81,12 @@ def _session(request: Request) -> AdvisorSession | None:
         return None
     try:
         d = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        sess = AdvisorSession(int(d["a"]), float(d["e"]), value)
+        sess = AdvisorSession(int(d["a"]), float(d["e"]), value, str(d.get("j", "")))
     except (ValueError, KeyError, TypeError):
         return None
-    return sess if sess.expires > time.time() else None
+    if sess.expires <= time.time() or not sessions.alive(get_database(request), "advisor", sess.advisor_id, sess.sid):
+        return None
+    return sess
 
 
 def _csrf(request: Request, sess: AdvisorSession) -> str:
@@ -110,6 +115,13 @@ async def login_submit(request: Request, db: DatabaseDep) -> Response:
     name, password = form.get("login", "").strip()[:40], form.get("password", "")[:200]
     if not same_origin(request):
         return html_page(pages.login_page(login=name, error="请从本系统的登录页登录"), 403)
+    guard, address = login_guard(request), client_address(request)
+    wait = guard.attempt(address) or guard.blocked(address, name)
+    if wait:
+        log.info("advisor login throttled")
+        resp = html_page(pages.login_page(login=name, error=wait_text(wait)), 429)
+        resp.headers["Retry-After"] = str(int(wait) + 1)
+        return resp
     if not (name and password) or not storable(name):
         return html_page(pages.login_page(login="", error="请填写账号和密码"), 400)
 
@@ -125,10 +137,13 @@ async def login_submit(request: Request, db: DatabaseDep) -> Response:
 
     got = await run_in_threadpool(do)
     if isinstance(got, str):
+        guard.failed(address, name)
         log.info("advisor login refused")
         return html_page(pages.login_page(login=name, error=got), 401)
+    guard.succeeded(address, name)
+    sid = await run_in_threadpool(sessions.open_session, db, "advisor", got, SESSION_HOURS)
     resp = RedirectResponse("/advisor/", status_code=303)
-    resp.set_cookie(COOKIE, make_cookie(_key(request), got), max_age=SESSION_HOURS * 3600, httponly=True,
+    resp.set_cookie(COOKIE, make_cookie(_key(request), got, sid), max_age=SESSION_HOURS * 3600, httponly=True,
                     samesite="strict", secure=secure_cookies(request), path="/advisor")
     log.info("advisor %s logged in", got)
     return resp
@@ -154,6 +169,7 @@ async def logout(request: Request, db: DatabaseDep) -> Response:
         if not _csrf_ok(request, sess, sent or request.headers.get("x-csrf-token")):
             return html_page(pages.advisor_page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
         await run_in_threadpool(_go_offline, db, sess.advisor_id)
+        await run_in_threadpool(sessions.close, db, sess.sid)
     resp = RedirectResponse("/advisor/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/advisor")
     return resp

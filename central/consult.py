@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.models import FINISHED, Advisor, ConsultRequest, StationConfig
-from central.passwords import LOCK_MINUTES, MAX_FAILED, check_password, hash_password, waste_time
+from central.passwords import check_password, hash_password, waste_time
 
 DEFAULT_POOL = "tianjin"
 ADVISOR_STATUSES = ("offline", "available", "busy", "break")
@@ -358,23 +358,21 @@ def add_advisor(s: Session, login: str, password: str, *, pool: str = DEFAULT_PO
         return True
     row.password_hash, row.pool, row.display_name, row.enabled = hash_password(password), pool, display, True
     row.failed_logins, row.locked_until = 0, None
+    from central.sessions import close_all
+
+    close_all(s, "advisor", row.id)  # a new password ends every session of the old one
     return False
 
 
 def login(s: Session, login_name: str, password: str) -> Advisor | str:
-    """The advisor, or a message the advisor can act on (5 wrong in a row: locked for 5 minutes).
-    Returns rather than raises, so the failure count commits."""
+    """The advisor, or the one message for every refusal: an unknown login, a disabled one and a
+    wrong password answer alike and cost one hash each (guessing is limited by
+    central/login_guard.py, never by locking the account, which anyone could do to a login
+    they know)."""
     row = s.scalars(select(Advisor).where(Advisor.login == login_name)).first()
     if row is None or not row.enabled:
         waste_time(password)
         return "账号或密码不对"
-    now = _now()
-    if row.locked_until and row.locked_until > now:
-        return "密码错误次数太多，请稍后再试"
     if not check_password(password, row.password_hash):
-        row.failed_logins += 1
-        if row.failed_logins >= MAX_FAILED:
-            row.failed_logins, row.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
         return "账号或密码不对"
-    row.failed_logins, row.locked_until = 0, None
     return row

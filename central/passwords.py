@@ -1,4 +1,4 @@
-"""Password (and PIN) hashing for staff and advisor accounts: salted scrypt, and the lock-out policy.
+"""Password (and PIN) hashing for staff and advisor accounts: salted scrypt, a few at a time.
 
 Pure: no database, no web framework, so any module may use it without pulling in the rest of
 central. A stored hash reads ``scrypt$N$r$p$salt$digest`` (hex), so the cost can be raised later
@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 from functools import lru_cache
 
-#: wrong passwords in a row that lock an account, and for how long
-MAX_FAILED = 5
-LOCK_MINUTES = 5
 _N, _R, _P = 2**14, 8, 1
+#: hashes computed at once: more logins wait their turn instead of starving every other request
+_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    with _SLOTS:
+        digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
 
 
@@ -30,8 +32,9 @@ def check_password(password: str, stored: str) -> bool:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
             return False
-        got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(bytes.fromhex(digest)))
+        with _SLOTS:
+            got = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                                 dklen=len(bytes.fromhex(digest)))
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got.hex(), digest)

@@ -12,12 +12,13 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from central import sessions, staff_stats, tickets
 from central import staff_auth as auth
 from central import staff_pages as pages
-from central import staff_stats, tickets
 from central.console import COOKIE, current_session, session_key, station_names
 from central.db import Database
 from central.deps import get_database
+from central.login_guard import client_address, login_guard, wait_text
 from central.tls import secure_cookies
 from central.web import NO_STORE, html_page, same_origin
 
@@ -52,6 +53,13 @@ async def login_submit(request: Request) -> Response:
 
     if not same_origin(request):
         return again("请从本系统的登录页登录", 403)
+    guard, address, who = login_guard(request), client_address(request), f"{account_station}\n{name}"
+    wait = guard.attempt(address) or guard.blocked(address, who)
+    if wait:
+        log.info("staff login throttled: station %s counter %s", station, counter)
+        resp = again(wait_text(wait), 429)
+        resp.headers["Retry-After"] = str(int(wait) + 1)
+        return resp
     if not (station and name and password):
         return again("请填写驿站、姓名和密码")
     from starlette.concurrency import run_in_threadpool
@@ -59,13 +67,16 @@ async def login_submit(request: Request) -> Response:
     try:
         user = await run_in_threadpool(auth.login, db, account_station, name, password)
     except auth.LoginFailed as e:
+        guard.failed(address, who)
         log.info("staff login refused: station %s counter %s", station, counter)
         return again(str(e), 401)
+    guard.succeeded(address, who)
     if not user.station_id:
         counter = ""  # an administrator without a station has no counter
     if counter:
         await run_in_threadpool(_open_counter, db, station, counter, user.name)
-    cookie = auth.make_cookie(session_key(request), user, counter)
+    sid = await run_in_threadpool(sessions.open_session, db, "staff", user.id, auth.SESSION_HOURS)
+    cookie = auth.make_cookie(session_key(request), user, counter, sid=sid)
     resp = RedirectResponse("/staff/" if counter else "/staff/interests", status_code=303)
     resp.set_cookie(COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600, httponly=True, samesite="strict",
                     secure=secure_cookies(request), path="/staff")
@@ -86,6 +97,8 @@ async def logout(request: Request) -> Response:
     sent = (parse_qs(body.decode("utf-8", "replace")[:2000]).get("csrf") or [""])[0]
     if sess is not None and not auth.csrf_ok(session_key(request), sess, sent or request.headers.get("x-csrf-token")):
         return html_page(pages.page("退出", "<p>请从工作台的“退出”按钮退出。</p>"), 403)
+    if sess is not None:
+        sessions.close(get_database(request), sess.sid)  # the cookie is dead even if a copy of it is kept
     resp = RedirectResponse(f"/staff/login?{urlencode({'station': sess.station_id, 'counter': sess.counter})}"
                             if sess else "/staff/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/staff")

@@ -1,10 +1,12 @@
 """Staff accounts and console sessions.
 
-* Passwords (or PINs) are kept as salted scrypt hashes (central/passwords.py). Five wrong passwords in a row lock the
-  account for five minutes.
-* The session is a signed cookie (HMAC-SHA256) holding the account, station, counter, expiry and
-  the account's session generation. Every request reads the account row (``check_session``):
-  a disabled account, or one whose generation moved on (disabled, password set), has no session,
+* Passwords (or PINs) are kept as salted scrypt hashes (central/passwords.py); guessing is
+  limited per client address and per address and name (central/login_guard.py), never by
+  locking the account, which anyone could do to a name they know.
+* The session is a signed cookie (HMAC-SHA256) holding the account, station, counter, expiry,
+  the account's session generation and the token of its server-side session (central/sessions.py).
+  Every request reads the account row and the session (``check_session``): logged out, a
+  disabled account, or one whose generation moved on (disabled, password set) has no session,
   and the role and scope come from the row, so a change of role takes effect at the next click. The signing key is created once and
   kept in the ``settings`` table, shared by every worker.
 * Every state-changing request must carry the session's CSRF token in ``X-CSRF-Token`` (derived
@@ -20,14 +22,15 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from central import sessions
 from central.db import Database
 from central.models import Setting, StaffUser
-from central.passwords import LOCK_MINUTES, MAX_FAILED, check_password, hash_password, waste_time
+from central.passwords import check_password, hash_password, waste_time
 
 SECRET_KEY = "staff.session_secret"
 SESSION_HOURS = 12
@@ -73,6 +76,7 @@ def add_staff(db: Database, station_id: str, name: str, password: str, *, role: 
         row.password_hash, row.role, row.district, row.enabled = hash_password(password), role, district, True
         row.failed_logins, row.locked_until = 0, None
         row.session_gen = (row.session_gen or 0) + 1
+        sessions.close_all(s, "staff", row.id)
         return False
 
 
@@ -84,6 +88,7 @@ def set_enabled(db: Database, user_id: int, enabled: bool) -> StaffUser | None:
             return None
         if row.enabled and not enabled:
             row.session_gen = (row.session_gen or 0) + 1
+            sessions.close_all(s, "staff", row.id)
         row.enabled = enabled
         s.flush()
         s.expunge(row)
@@ -94,28 +99,21 @@ class LoginFailed(Exception):
     pass
 
 
+WRONG = "驿站、姓名或密码不对"
+
+
 def login(db: Database, station_id: str, name: str, password: str) -> StaffUser:
-    """The account, or LoginFailed with a message staff can act on."""
+    """The account, or LoginFailed: one message and one hash's work whether the name exists, is
+    disabled or the password is wrong, so neither the answer nor its time tells them apart.
+    Runs in a worker thread (scrypt is slow on purpose)."""
     with db.session() as s:
-        row = s.scalars(select(StaffUser).where(StaffUser.station_id == station_id, StaffUser.name == name)
-                        .with_for_update()).first()
+        row = s.scalars(select(StaffUser).where(StaffUser.station_id == station_id, StaffUser.name == name)).first()
         if row is None or not row.enabled:
-            waste_time(password)  # same time as a wrong password
-            raise LoginFailed("驿站、姓名或密码不对")
-        now = _now()
-        if row.locked_until and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-            raise LoginFailed(f"密码错误次数太多，请 {minutes} 分钟后再试")
-        if not check_password(password, row.password_hash):
-            row.failed_logins += 1
-            if row.failed_logins >= MAX_FAILED:
-                row.failed_logins, row.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-        else:
-            row.failed_logins, row.locked_until = 0, None
-            s.flush()
+            waste_time(password)
+        elif check_password(password, row.password_hash):
             s.expunge(row)
             return row
-    raise LoginFailed("驿站、姓名或密码不对")
+    raise LoginFailed(WRONG)
 
 
 def server_secret(db: Database) -> bytes:
@@ -143,6 +141,7 @@ class StaffSession:
     token: str  # the raw cookie value
     gen: int = 0
     district: str = ""
+    sid: str = ""  # the server-side session's token
 
     @property
     def is_admin(self) -> bool:
@@ -158,9 +157,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def make_cookie(key: bytes, user: StaffUser, counter: str, *, hours: float = SESSION_HOURS) -> str:
+def make_cookie(key: bytes, user: StaffUser, counter: str, *, hours: float = SESSION_HOURS, sid: str = "") -> str:
+    """``sid``: the token of the server-side session (``sessions.open_session``)."""
     body = _b64(json.dumps({"u": user.id, "n": user.name, "s": user.station_id, "c": counter, "r": user.role,
-                            "e": int(time.time() + hours * 3600), "j": secrets.token_hex(8),
+                            "e": int(time.time() + hours * 3600), "j": sid or secrets.token_hex(16),
                             "g": user.session_gen or 0},
                            ensure_ascii=False, separators=(",", ":")).encode())
     sig = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
@@ -177,7 +177,7 @@ def read_cookie(key: bytes, value: str | None) -> StaffSession | None:
     try:
         d = json.loads(_unb64(body))
         sess = StaffSession(int(d["u"]), str(d["n"]), str(d["s"]), str(d["c"]), str(d["r"]), float(d["e"]), value,
-                            int(d.get("g", 0)))
+                            int(d.get("g", 0)), sid=str(d.get("j", "")))
     except (ValueError, KeyError, TypeError):
         return None
     return sess if sess.expires > time.time() else None
@@ -193,8 +193,9 @@ def csrf_ok(key: bytes, sess: StaffSession, sent: str | None) -> bool:
 
 def check_session(db: Database, sess: StaffSession | None) -> StaffSession | None:
     """The session as the account stands now (role, station, district from its row), or None when
-    the account is gone, disabled, or its sessions were ended since this cookie was made."""
-    if sess is None:
+    it was logged out, or the account is gone, disabled, or its sessions were ended since this
+    cookie was made."""
+    if sess is None or not sessions.alive(db, "staff", sess.user_id, sess.sid):
         return None
     from dataclasses import replace
 

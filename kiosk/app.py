@@ -362,7 +362,7 @@ class KioskApp(App):
     def outbox_cipher(self) -> OutboxCipher:
         """The key of personal outbox payloads, loaded on first use (on a worker thread)."""
         if self._cipher is None:
-            self._cipher = OutboxCipher.from_data_dir(self.kiosk_config.data_path)
+            self._cipher = OutboxCipher.for_config(self.kiosk_config)
         return self._cipher
 
     def on_call(self, call: Call) -> None:

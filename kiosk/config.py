@@ -127,8 +127,11 @@ class DemoConfig:
 @dataclass(frozen=True)
 class AdminConfig:
     """The staff/diagnostics screen: reached by holding a finger on the attract screen's clock
-    for three seconds, then a PIN. Only the PIN's SHA-256 is kept (``python -m kiosk hash-pin`` prints it)."""
+    for three seconds, then a PIN. Only a salted scrypt hash of the PIN is kept in ``pin_hash``
+    (``python -m kiosk hash-pin`` prints it). ``pin_sha256``, the older unsalted form, still
+    opens the demo; a real station refuses to start with it."""
 
+    pin_hash: str = ""
     pin_sha256: str = ""
     max_attempts: int = 5
     lockout_s: float = 300.0
@@ -136,7 +139,15 @@ class AdminConfig:
     def __post_init__(self) -> None:
         h = self.pin_sha256
         if h and (len(h) != 64 or any(c not in "0123456789abcdef" for c in h)):
-            raise ConfigError("admin.pin_sha256: expected 64 lowercase hex digits (python -m kiosk hash-pin)")
+            raise ConfigError("admin.pin_sha256: expected 64 lowercase hex digits; better, set admin.pin_hash "
+                              "(python -m kiosk hash-pin)")
+        parts = self.pin_hash.split("$")
+        if self.pin_hash and (len(parts) != 6 or parts[0] != "scrypt" or not all(x.isalnum() for x in parts[1:])):
+            raise ConfigError("admin.pin_hash: expected scrypt$N$r$p$salt$digest (python -m kiosk hash-pin)")
+
+    @property
+    def stored_pin(self) -> str:
+        return self.pin_hash or self.pin_sha256
 
 
 @dataclass(frozen=True)
@@ -246,6 +257,9 @@ class KioskConfig:
     video: VideoConfig = field(default_factory=VideoConfig)
     language: Literal["zh_CN"] = "zh_CN"
     data_dir: str = "var"
+    #: the outbox key outside the data dir ("": data_dir/outbox.key, made on first use); e.g. a
+    #: root-only path, or a TPM-sealed systemd credential (docs/DEPLOY.md)
+    key_file: str = ""
     qr: QrConfig = field(default_factory=lambda: QrConfig())
     source: str = ""
 
@@ -330,6 +344,9 @@ def production_problems(cfg: KioskConfig) -> list[str]:
         problems.append(f"central.person_key_secret is {'a published default' if pk.startswith(PUBLISHED_SECRETS) else 'too short'}: "
                         f"set the city's key (the same on every kiosk; {MIN_PERSON_KEY_SECRET}+ characters, made once "
                         f"with {GENERATE_SECRET}) in the config or KIOSK__CENTRAL__PERSON_KEY_SECRET")
+    if cfg.admin.pin_sha256 and not cfg.admin.pin_hash:
+        problems.append("admin.pin_sha256 is an unsalted hash of the staff PIN (reversed in milliseconds): run "
+                        "python -m kiosk hash-pin and put its output in admin.pin_hash instead")
     if cfg.central.enabled and (cfg.central.secret.startswith(PUBLISHED_SECRETS) or len(cfg.central.secret) < 16):
         problems.append("central.secret is not this kiosk's own: register it on central (python -m central "
                         "register-kiosk ID --station STATION prints the secret) and set it with central.kiosk_id")

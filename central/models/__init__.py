@@ -13,6 +13,7 @@ from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, St
 from central.models.ratings import Rating
 from central.models.registrations import FOLLOWUP_STATUSES, Registration
 from central.models.service_requests import ServiceRequestRow
+from central.models.sessions import SESSION_KINDS, LoginSession
 from central.models.sync import (
                                  CallClock,
                                  CallRecord,
@@ -27,7 +28,7 @@ from central.models.sync import (
                                  StationConfig,
 )
 
-__all__ = ["APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "AUDIT_ACTIONS", "AuditEntry", "Rating", "FOLLOWUP_STATUSES", "Registration", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
+__all__ = ["SESSION_KINDS", "LoginSession", "APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "AUDIT_ACTIONS", "AuditEntry", "Rating", "FOLLOWUP_STATUSES", "Registration", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
            "StationConfig", "LINK_KINDS", "FairSignup", "PhoneLink", "Shortlist"]

@@ -1,4 +1,4 @@
-"""``python -m kiosk hash-pin``: print the admin.pin_sha256 value for a new staff PIN."""
+"""``python -m kiosk hash-pin``: print the admin.pin_hash value (salted scrypt) for a new staff PIN."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("hash-pin", help="print the admin.pin_sha256 config value for a staff PIN")
+    p = sub.add_parser("hash-pin", help="print the admin.pin_hash config value for a staff PIN")
     p.set_defaults(func=run)
 
 

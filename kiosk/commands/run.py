@@ -37,8 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _lock(data_dir: Path):
-    """One kiosk process per data directory: a second one would fight over the devices and the DB."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """One kiosk process per data directory: a second one would fight over the devices and the DB.
+    The directory is made private first (0700, its files 0600; the outbox key is checked when it
+    is loaded, never changed)."""
+    from kiosk.store.outbox import KEY_FILE
+    from kiosk.store.private import secure_data_dir
+
+    secure_data_dir(data_dir, keep=(KEY_FILE,))
     f = open(data_dir / "kiosk.lock", "a+")  # noqa: SIM115 - held for the life of the process
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -100,6 +105,14 @@ def run(args: argparse.Namespace) -> int:
             print(NO_DISPLAY_HELP, file=sys.stderr)
             return 2
     lock = _lock(cfg.data_path)
+    from kiosk.store.outbox import OutboxCipher, OutboxKeyError
+
+    try:
+        OutboxCipher.for_config(cfg)  # made on first start; refused now, not mid-visit, if others can read it
+    except OutboxKeyError as e:
+        print(f"the kiosk will not start: {e}", file=sys.stderr)
+        lock.close()
+        return 2
     from kiosk.bootstrap import bootstrap
 
     fonts = bootstrap(cfg, size=args.size, fullscreen=False if args.tour else args.fullscreen, font_cache=font_cache)

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     lock = _lock(cfg.data_path)
     store = open_store(cfg.database_path)
-    cipher = OutboxCipher.from_data_dir(cfg.data_path)
+    cipher = OutboxCipher.for_config(cfg)
     feeds = tuple(f for f in args.feeds.split(",") if f)
     total = pusher.pending_count(store)
     show_push = Progress("上传记录 / events")

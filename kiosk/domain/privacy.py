@@ -44,7 +44,11 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Masks ID and mobile numbers in every log record, whatever the logger."""
+    """Masks ID and mobile numbers in every log record, whatever the logger: the message, and the
+    exception and stack text a ``log.exception`` adds (an exception's message often quotes the
+    value that failed, e.g. a ValueError naming an ID number)."""
+
+    _format = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -54,6 +58,12 @@ class RedactingFilter(logging.Filter):
         red = redact(msg)
         if red != msg:
             record.msg, record.args = red, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._format.formatException(record.exc_info)  # what the handler would print
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -14,6 +14,7 @@ from kiosk import theme
 from kiosk.domain.adminpin import PinGate
 from kiosk.domain.status import SectionSnapshot
 from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.store.lockout import load_lockout, save_lockout
 from kiosk.widgets.common import BigButton, KLabel, KTitle
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by admin.kv
 
@@ -26,12 +27,13 @@ class AdminLoginScreen(KioskScreen):
     def on_services(self, _inst, services) -> None:
         if services:
             a = services.config.admin
-            self.gate = PinGate(a.pin_sha256, a.max_attempts, a.lockout_s)
+            self.gate = PinGate(a.stored_pin, a.max_attempts, a.lockout_s, load=lambda: load_lockout(services.store),
+                                save=lambda n, until: save_lockout(services.store, n, until))
 
     def activate(self) -> None:
         self.ids.keypad.clear()
         if not self.gate.configured:
-            self.message = "本机未设置工作人员密码（admin.pin_sha256），无法进入"
+            self.message = "本机未设置工作人员密码（admin.pin_hash），无法进入"
         elif self.gate.locked_for() > 0:
             self.message = f"密码错误次数过多，请 {int(self.gate.locked_for() / 60) + 1} 分钟后再试"
         else:

@@ -11,6 +11,7 @@ kiosk with a message that says so. The kiosk never starts empty over a resident'
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -141,7 +142,9 @@ def open_store(path: str | Path | None, *, busy_timeout_s: float = 5.0, migrate_
         migrate(store)
         return store
     _check_file(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not db_path.exists():
+        os.close(os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite gives its WAL the same mode
     try:
         rev = _probe(db_path, busy_timeout_s)
         if migrate_schema and rev != SCHEMA_HEAD:

@@ -42,21 +42,35 @@ class OutboxCipher:
         self._aead = AESGCM(key)
 
     @classmethod
-    def from_data_dir(cls, data_dir: Path) -> OutboxCipher:
-        """Load the key, creating it (0600) on first use."""
-        path = data_dir / KEY_FILE
+    def from_data_dir(cls, data_dir: Path, key_file: Path | None = None) -> OutboxCipher:
+        """Load the key, creating it (0600) in the data dir on first use. ``key_file``: a key kept
+        elsewhere (a root-only path, or a TPM-sealed credential systemd hands the kiosk), which
+        is never created here. A key others can read is refused (``private.check_key_file``)."""
+        from kiosk.store.private import LooseKeyError, check_key_file
+
+        path = key_file or data_dir / KEY_FILE
+        if key_file is not None and not path.exists():
+            raise OutboxKeyError(f"the outbox key {path} (key_file) does not exist: provision it, e.g. "
+                                 f"head -c 32 /dev/urandom > {path} && chmod 600 {path} (docs/DEPLOY.md)")
         if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
+            data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(os.urandom(32))
                 f.flush()
                 os.fsync(f.fileno())
         try:
+            check_key_file(path)
             key = path.read_bytes()
+        except LooseKeyError as e:
+            raise OutboxKeyError(str(e)) from None
         except OSError as e:
             raise OutboxKeyError(f"cannot read the outbox key {path}: {e}") from None
         return cls(key)
+
+    @classmethod
+    def for_config(cls, cfg) -> OutboxCipher:  # noqa: ANN001 - a kiosk.config.KioskConfig
+        return cls.from_data_dir(cfg.data_path, Path(cfg.key_file) if cfg.key_file else None)
 
     def seal(self, event_id: str, data: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)

@@ -172,3 +172,27 @@ def test_disable_and_enable_a_kiosk_an_advisor_and_a_staff_account(central, caps
     assert page.status_code == 303
     code, _, err = cli(url, "disable", "kiosk", "no-such-kiosk", capsys=capsys)
     assert code == 2 and "no kiosk no-such-kiosk" in err
+
+
+def test_central_logs_mask_personal_data_in_messages_and_exceptions(tmp_path):
+    """``serve`` logs through uvicorn's handlers too: an exception quoting an ID number is masked."""
+    script = (
+        "import logging, sys\n"
+        "from central.__main__ import redact_logs\n"
+        "import uvicorn\n"
+        "from central.app import create_app\n"
+        "from central.db import Database\n"
+        f"db = Database('sqlite:///{tmp_path}/c.db'); db.migrate()\n"
+        "uvicorn.Config(create_app(db), log_level='info')\n"
+        "redact_logs()\n"
+        "log = logging.getLogger('uvicorn.error')\n"
+        "try:\n"
+        "    raise ValueError('bad 12010419800101123X 13812345678')\n"
+        "except ValueError:\n"
+        "    log.exception('failed for 12010419800101123X')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "12010419800101123X" not in proc.stderr and "13812345678" not in proc.stderr
+    assert "failed for 120104********123X" in proc.stderr and "ValueError: bad 120104********123X" in proc.stderr

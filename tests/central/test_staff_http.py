@@ -52,17 +52,27 @@ def test_console_needs_login(client):
     assert "工作人员登录" in form.text and 'value="3"' in form.text and "南市街就业驿站" in form.text
 
 
-def test_wrong_password_then_lockout(client, db):
+def _error(page: str) -> str:
+    return re.search(r'class="error"[^>]*>([^<]*)<', page).group(1)
+
+
+def test_wrong_passwords_stop_that_address_on_that_name_alike_for_every_name(client, db):
     r = login(client, password="0000")
     assert r.status_code == 401 and "密码不对" in r.text and "jincai_staff" not in r.headers.get("set-cookie", "")
-    assert login(client, name="没有这个人").status_code == 401
+    unknown = login(client, name="没有这个人")
+    assert unknown.status_code == 401 and _error(unknown.text) == _error(r.text)  # the same answer
     assert login(client, station="TJ-OTHER-01").status_code == 401  # an account belongs to one station
-    for _ in range(4):
-        login(client, password="0000")
-    r = login(client)  # right password, but locked now
-    assert r.status_code == 401 and "分钟后再试" in r.text
-    add_staff(db, STATION, "王芳", "2468")  # a new password unlocks
-    assert login(client).status_code == 303
+    for name in ("王芳", "没有这个人"):
+        for _ in range(4):
+            login(client, name=name, password="0000")
+    known, nobody = login(client), login(client, name="没有这个人")  # the right password is not even tried now
+    assert known.status_code == nobody.status_code == 429
+    assert _error(known.text) == _error(nobody.text) and "分钟后再试" in _error(known.text)
+    assert int(known.headers["retry-after"]) > 0
+    with db.session() as s:  # nothing on the account itself: no stranger can lock it
+        row = s.scalar(select(StaffUser).where(StaffUser.name == "王芳"))
+        assert row.locked_until is None and row.failed_logins == 0
+    assert login(client, name="李明", password="1357").status_code in (401, 303)  # other names still open
 
 
 def test_actions_need_the_csrf_token(client, db):
