@@ -42,6 +42,9 @@ def _rows(path: Path, feed: str = "vacancies") -> list[tuple[int, dict]]:
         if not isinstance(data, list):
             raise ValueError(f"{path}: expected a JSON array of {feed} (or {{\"{feed}\": [...]}})")
         return [(i + 1, r if isinstance(r, dict) else {"_not_an_object": r}) for i, r in enumerate(data)]
+    # a cell may be as long as the file (the text is in memory already): an over-long one is then
+    # refused by name like any other bad cell, not by the csv module's 128 KB limit mid-file
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     # newline="" semantics: a quoted cell may hold line breaks (a catalogue entry's materials)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = []

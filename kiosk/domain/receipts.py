@@ -71,6 +71,19 @@ class Logo:
 
 Block = Text | KeyValue | Rule | QR | Feed | Logo
 
+#: The most paper one receipt of a kind may take, in mm. Text past it is cut off, a line says so
+#: and the receipt's (last) QR code still prints: a crafted or runaway vacancy cannot empty a
+#: roll. About twice the longest real receipt of each kind.
+MAX_LENGTH_MM = {"ticket": 250, "vacancy": 600, "shortlist": 1500, "job_fair": 600, "service": 900,
+                 "appointment": 400, "service_request": 400, "callback": 400, "interest": 400, "notice": 500}
+DEFAULT_MAX_LENGTH_MM = 600
+CUT_SHORT = "……内容较长，详情请扫码"
+CUT_SHORT_NO_QR = "……内容较长，以下从略"
+
+
+def max_length_mm(kind: str) -> float:
+    return MAX_LENGTH_MM.get(kind, DEFAULT_MAX_LENGTH_MM)
+
 
 @dataclass(frozen=True)
 class Receipt:

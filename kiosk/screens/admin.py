@@ -11,10 +11,9 @@ from kivy.clock import Clock
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk import theme
-from kiosk.domain.adminpin import PinGate
+from kiosk.core.pin_lockout import pin_gate
 from kiosk.domain.status import SectionSnapshot
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.store.lockout import load_lockout, save_lockout
 from kiosk.widgets.common import BigButton, KLabel, KTitle
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by admin.kv
 
@@ -26,9 +25,7 @@ class AdminLoginScreen(KioskScreen):
 
     def on_services(self, _inst, services) -> None:
         if services:
-            a = services.config.admin
-            self.gate = PinGate(a.stored_pin, a.max_attempts, a.lockout_s, load=lambda: load_lockout(services.store),
-                                save=lambda n, until: save_lockout(services.store, n, until))
+            self.gate = pin_gate(services.config.admin, services.store)
 
     def activate(self) -> None:
         self.ids.keypad.clear()

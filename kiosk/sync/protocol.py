@@ -110,7 +110,8 @@ class VacancyItem(Strict):
     title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     category: Annotated[str, StringConstraints(max_length=40)]
     employer: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    employer_intro: str = ""
+    #: long text is capped here, at import, as well as on paper (receipts.MAX_LENGTH_MM)
+    employer_intro: Annotated[str, StringConstraints(max_length=2000)] = ""
     district: Annotated[str, StringConstraints(max_length=20)]
     street: Annotated[str, StringConstraints(max_length=40)]
     address: Annotated[str, StringConstraints(max_length=200)]
@@ -125,8 +126,8 @@ class VacancyItem(Strict):
     experience: Annotated[str, StringConstraints(max_length=20)] = "不限"
     age_range: Annotated[str, StringConstraints(max_length=20)] = ""
     work_hours: Annotated[str, StringConstraints(max_length=60)] = ""
-    requirements: str = ""
-    benefits: str = ""
+    requirements: Annotated[str, StringConstraints(max_length=2000)] = ""
+    benefits: Annotated[str, StringConstraints(max_length=1000)] = ""
     contact_name: Annotated[str, StringConstraints(max_length=40)] = ""
     contact_phone: Annotated[str, StringConstraints(max_length=40)] = ""
     posted_on: date
@@ -150,7 +151,7 @@ class StationItem(Strict):
     kind: Annotated[str, StringConstraints(max_length=16)] = "street"
     opening_hours: Annotated[str, StringConstraints(max_length=80)] = ""
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
-    services: str = ""
+    services: Annotated[str, StringConstraints(max_length=2000)] = ""
     updated_at: datetime
 
 

@@ -80,3 +80,20 @@ def test_import_job_fairs_and_a_catalogue_with_multi_line_cells(tmp_path):
     assert fair["target_groups"] == "农民工,高校毕业生" and fair["starts_at"].startswith("2030-03-05T09:30")
     assert svc["materials"] == "居民身份证\n调档函" and svc["pinyin_initials"] == "datg"
     assert json.dumps(svc, ensure_ascii=False)  # stored as plain JSON
+
+
+def test_an_over_long_requirements_cell_is_refused_by_name_even_at_a_megabyte(tmp_path):
+    """A vacancy's long text is capped at import (the kiosk's paper is capped too): a 1 MB cell is
+    one bad line with its reason, not a crash and not 187 m of receipt later."""
+    header = HEADER.rstrip("\n") + ",requirements,benefits\n"
+    row = GOOD.rstrip("\n")
+    csv = tmp_path / "vacancies.csv"
+    csv.write_text(header + row + ",身体健康,五险\n" + row.replace("V1", "V9", 1) + f",{'很长' * 500_000},五险\n"
+                   + row.replace("V1", "V8", 1) + f",身体健康,{'福' * 1001}\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    r = subprocess.run([sys.executable, "-m", "central", "--db", url, "import", str(csv)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "imported 1 vacancies; 2 bad rows skipped" in r.stdout
+    assert f"{csv}:3: skipped: requirements" in r.stderr and f"{csv}:4: skipped: benefits" in r.stderr
+    assert "很长很长很长" not in r.stderr  # the reason names the field, it does not echo it

@@ -11,7 +11,7 @@ from kiosk.devices.printer.profile import PROFILES, ProfileError, make_profile
 from kiosk.devices.printer.render import encode, native_qr, qr_matrix, qr_modules, render
 from kiosk.devices.sim.escpos_printer import Interpreter, Line
 from kiosk.domain import receipts as R
-from kiosk.domain.receipt_samples import KINDS, sample
+from kiosk.domain.receipt_samples import KINDS, PRINTED_AT, sample
 
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", tempfile.gettempdir())
 
@@ -145,3 +145,46 @@ def test_profiles_and_options():
 
 def test_paper_length_estimate_grows_with_the_document():
     assert render(sample("shortlist"), P80).length_mm > 2 * render(sample("ticket"), P80).length_mm > 100
+
+
+@pytest.mark.parametrize("width", [58, 80])
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_real_receipt_is_cut_short(width, kind):
+    job = render(sample(kind), make_profile({"paper_width_mm": width}))
+    assert not job.truncated and job.length_mm < R.max_length_mm(kind)
+
+
+@pytest.mark.parametrize("width", [58, 80])
+def test_a_crafted_vacancy_prints_at_most_its_kinds_length_with_the_qr(width, tmp_path):
+    """One 打印 press of a vacancy whose requirements are a megabyte: the receipt stops at the
+    vacancy cap, says 详情请扫码, and still carries the QR code and the station footer."""
+    import dataclasses
+
+    from PIL import Image
+
+    from kiosk.devices.printer.profile import DOTS_PER_MM
+    from kiosk.devices.sim.escpos_printer import draw
+    from kiosk.domain.receipt_samples import STATION, VACANCIES, job_url
+
+    profile = make_profile({"paper_width_mm": width})
+    huge = dataclasses.replace(VACANCIES[0], requirements="身体健康，" * 200_000, benefits="福" * 100_000)
+    job = render(R.vacancy(huge, job_url(huge.id), STATION, PRINTED_AT), profile)
+    assert job.truncated and job.length_mm <= R.max_length_mm("vacancy")
+    interp = Interpreter(profile.dots)
+    interp.feed(job.data)
+    (receipt,) = interp.receipts
+    assert R.CUT_SHORT in receipt.lines()
+    assert receipt.qr_codes() == [job_url(huge.id)] and receipt.cut == "partial"
+    assert "手机扫码查看详情、投递简历" in receipt.text() and STATION.name in receipt.text()
+    png = tmp_path / "crafted.png"
+    draw(receipt, profile.dots).save(png)
+    height_mm = Image.open(png).height / DOTS_PER_MM
+    assert R.max_length_mm("vacancy") * 0.8 < height_mm <= R.max_length_mm("vacancy") + 10  # + the drawn margins
+
+
+def test_a_receipt_without_a_qr_says_the_rest_is_left_out():
+    job = render(doc(R.Text("标题"), R.Text("长" * 200_000)), P80)
+    interp = Interpreter(P80.dots)
+    interp.feed(job.data)
+    assert job.truncated and R.CUT_SHORT_NO_QR in interp.receipts[0].lines()
+    assert job.length_mm <= R.max_length_mm("notice")

@@ -34,7 +34,7 @@ def test_the_hash_is_salted_and_slow_not_a_bare_sha256(pin_hash):
 
 
 def test_the_lockout_survives_a_restart(pin_hash, store):
-    from kiosk.store.lockout import load_lockout, save_lockout
+    from kiosk.core.pin_lockout import load_lockout, save_lockout
 
     t = [1_800_000_000.0]
 

@@ -18,6 +18,7 @@ Byte layout of a job::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +45,8 @@ class RenderedJob:
     length_mm: float
     #: characters the printer's font cannot show, printed as "?"
     replaced: int = 0
+    #: text was cut short to keep the receipt within its kind's length (receipts.MAX_LENGTH_MM)
+    truncated: bool = False
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -198,6 +201,7 @@ class _Writer:
         self.out = bytearray()
         self.dots = 0
         self.replaced = 0
+        self.truncated = False
         self.align, self.bold, self.size = "left", False, 1
 
     def style(self, align: str, bold: bool, size: int) -> None:
@@ -227,48 +231,97 @@ class _Writer:
         self.dots += LINE_DOTS * lines
 
 
-def render(receipt: R.Receipt, profile: PrinterProfile) -> RenderedJob:
-    """The exact bytes the printer gets for ``receipt``."""
-    w = _Writer(profile)
-    cols = profile.columns
-    w.out += INIT
-    if profile.chinese_mode:
-        w.out += CHINESE_ON
-    for block in receipt.blocks:
+class _Full(Exception):
+    """The receipt's paper budget is spent."""
+
+
+def _line_dots(size: int) -> int:
+    return max(LINE_DOTS, 24 * size + 6)
+
+
+def _emit(w: _Writer, blocks: Sequence[R.Block], budget: float | None = None) -> None:
+    """Write ``blocks``; with a ``budget`` (dots), raise ``_Full`` before a line or picture that
+    would pass it (the lines before it are written)."""
+    p, cols = w.p, w.p.columns
+
+    def room(dots: float) -> None:
+        if budget is not None and w.dots + dots > budget:
+            raise _Full
+
+    def fits(text: str) -> str:
+        """No more text than the budget could hold, before it is wrapped (a 1 MB field costs
+        nothing): a line holds at most ``cols`` characters."""
+        return text if budget is None else text[:int(max(0.0, budget - w.dots) / LINE_DOTS + 2) * cols]
+
+    for block in blocks:
         if isinstance(block, R.Text):
             w.style(block.align, block.bold, block.size)
-            for ln in R.wrap(clean(block.text), cols // block.size):
+            for ln in R.wrap(clean(fits(block.text)), cols // block.size):
+                room(_line_dots(block.size))
                 w.line(ln)
         elif isinstance(block, R.KeyValue):
             w.style("left", block.bold, 1)
-            for ln in R.kv_lines(clean(block.key), clean(block.value), cols):
+            for ln in R.kv_lines(clean(fits(block.key)), clean(fits(block.value)), cols):
+                room(_line_dots(1))
                 w.line(ln)
         elif isinstance(block, R.Rule):
             ch = clean(block.char)[:1] or "-"
             w.style("left", False, 1)
+            room(_line_dots(1))
             w.line(ch * (cols // R.cell_width(ch)))
         elif isinstance(block, R.QR):
             w.style("center", False, 1)
-            if profile.native_qr:
-                w.out += native_qr(block.data, profile.qr_module_dots) + LF
-                w.dots += (qr_modules(block.data) + 2) * profile.qr_module_dots + LINE_DOTS
+            if p.native_qr:
+                room((qr_modules(block.data) + 2) * p.qr_module_dots + LINE_DOTS)
+                w.out += native_qr(block.data, p.qr_module_dots) + LF
+                w.dots += (qr_modules(block.data) + 2) * p.qr_module_dots + LINE_DOTS
             else:
-                w.image(*qr_raster_rows(block.data, profile.qr_module_dots))
+                width, rows = qr_raster_rows(block.data, p.qr_module_dots)
+                room(len(rows))
+                w.image(width, rows)
             if block.caption:
                 for ln in R.wrap(clean(block.caption), cols):
+                    room(_line_dots(1))
                     w.line(ln)
         elif isinstance(block, R.Feed):
+            room(LINE_DOTS * block.lines)
             w.feed(block.lines)
         elif isinstance(block, R.Logo):
-            if profile.logo:
-                w.image(*logo_rows(profile.dots, profile.logo_file))
+            if p.logo:
+                width, rows = logo_rows(p.dots, p.logo_file)
+                room(len(rows))
+                w.image(width, rows)
+
+
+def render(receipt: R.Receipt, profile: PrinterProfile) -> RenderedJob:
+    """The exact bytes the printer gets for ``receipt``, at most ``receipts.max_length_mm`` of its
+    kind long: the text before its last QR code is cut short with a line saying so, and the QR
+    code and what follows it (the footer) always print."""
+    w = _Writer(profile)
+    w.out += INIT
+    if profile.chinese_mode:
+        w.out += CHINESE_ON
+    blocks = receipt.blocks
+    last_qr = max((i for i, b in enumerate(blocks) if isinstance(b, R.QR)), default=len(blocks))
+    head, tail = blocks[:last_qr], blocks[last_qr:]
+    scratch = _Writer(profile)
+    _emit(scratch, tail)
+    budget = (R.max_length_mm(receipt.kind) * DOTS_PER_MM - scratch.dots - _line_dots(1)
+              - (LINE_DOTS * CUT_FEED_LINES if receipt.cut else 0))
+    try:
+        _emit(w, head, budget)
+    except _Full:
+        w.style("center", True, 1)
+        w.line(R.CUT_SHORT if tail and isinstance(tail[0], R.QR) else R.CUT_SHORT_NO_QR)
+        w.truncated = True
+    _emit(w, tail)
     w.style("left", False, 1)
     if profile.chinese_mode:
         w.out += CHINESE_OFF
     if receipt.cut:
         w.feed(CUT_FEED_LINES)
         w.out += CUT[profile.cut]
-    return RenderedJob(bytes(w.out), round(w.dots / DOTS_PER_MM, 1), w.replaced)
+    return RenderedJob(bytes(w.out), round(w.dots / DOTS_PER_MM, 1), w.replaced, w.truncated)
 
 
 def render_as_image(image, profile: PrinterProfile, cut: bool = True) -> bytes:
