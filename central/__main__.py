@@ -164,6 +164,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_rotate_data_key(args: argparse.Namespace) -> int:
+    """Re-seal every personal field with the ring's first key (central/crypto.py)."""
+    from central import crypto, reseal
+
+    db = _db(args)
+    keys = crypto.ring()
+    print(f"re-sealing personal fields with key {keys.current!r} (ring from {keys.source}) ...", file=sys.stderr)
+    n = reseal.rotate(db.engine, progress=_progress("tables"))
+    print(f"re-sealed {n} values with key {keys.current!r}; keys {', '.join(k for k in keys.ids if k != keys.current) or '(none)'}"
+          " may now be removed from the ring")
+    return 0
+
+
+def cmd_new_data_key(_args: argparse.Namespace) -> int:
+    from central.crypto import new_key_line
+
+    print(new_key_line())
+    return 0
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     from central.seed import seed
 
@@ -359,6 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("audit", help="list the installation's accounts, secrets and file modes; exit 1 on any "
                                      "default or demo one")
     p.set_defaults(func=cmd_audit)
+    p = sub.add_parser("new-data-key", help="print a new personal-data key line (id:base64) for "
+                                            "$CENTRAL_DATA_KEYS or the key file")
+    p.set_defaults(func=cmd_new_data_key)
+    p = sub.add_parser("rotate-data-key", help="re-seal every personal field with the first key of the ring, "
+                                               "after which the older keys can be removed")
+    p.set_defaults(func=cmd_rotate_data_key)
     p = sub.add_parser("seed", help="fill the feeds with the demo data")
     p.add_argument("--vacancies", type=int, default=2000)
     p.add_argument("--seed", type=int, default=2024)

@@ -79,9 +79,30 @@ def account_checks(db: Database) -> list[Check]:
     return checks
 
 
+def data_key_checks() -> list[Check]:
+    """Where the personal-data key ring comes from (central/crypto.py)."""
+    from central import crypto
+
+    try:
+        keys = crypto.ring()
+    except crypto.DataKeyError as e:
+        return [Check(False, f"personal-data key: {e}", "python -m central new-data-key, into the key file")]
+    checks = [Check(keys.source != str(crypto.DEMO_KEY_FILE),
+                    f"personal-data key ring from {keys.source} (sealing with {keys.current!r})",
+                    f"keep the key outside the data: python -m central new-data-key > /etc/jincai-central/data.key "
+                    f"(root-only, or a TPM-sealed credential) and set ${crypto.ENV_KEY_FILE} to it; then move the "
+                    f"demo key's line after it and run rotate-data-key")]
+    if not keys.source.startswith("$"):
+        path = Path(keys.source)
+        if path.exists():
+            mode = stat.S_IMODE(path.stat().st_mode)
+            checks.append(Check(not mode & 0o077, f"{path} is {mode:04o}", f"chmod 600 {path}"))
+    return checks
+
+
 def run(db: Database) -> list[Check]:
     """Every check of this installation: its accounts and secrets, then its files."""
-    checks = account_checks(db)
+    checks = account_checks(db) + data_key_checks()
     path = sqlite_path(db.url)
     if path is not None:
         checks += file_checks(path)

@@ -46,6 +46,18 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Payload keys that identify or reach a person. The domain rows (registrations, requests,
+#: interests, call-backs: encrypted at rest, central/crypto.py) keep what staff need; the event
+#: log, kept for ever as the ledger's evidence, keeps the event without them.
+PERSONAL_KEYS = frozenset({"id_number", "name", "phone", "address", "address_detail", "street", "birth_date",
+                           "contact", "contact_phone", "comment", "note", "token_hash"})
+
+
+def purged(payload: dict) -> dict:
+    """``payload`` without its personal keys (``PERSONAL_KEYS``), for the stored event."""
+    return {k: v for k, v in payload.items() if k not in PERSONAL_KEYS}
+
+
 #: the service code of a video consultation's service record (the topic goes in ``counter``)
 CONSULT_SERVICE = "video_consult"
 
@@ -260,7 +272,7 @@ def ingest(s: Session, kiosk: Kiosk, batch: p.EventBatch | list[dict]) -> list[p
         try:
             with s.begin_nested():
                 s.add(Event(id=ev.id, kiosk_id=kiosk.id, station_id=kiosk.station_id, seq=ev.seq, type=ev.type,
-                            occurred_at=_naive(ev.occurred_at), received_at=now, payload=ev.payload))
+                            occurred_at=_naive(ev.occurred_at), received_at=now, payload=purged(ev.payload)))
                 s.flush()
                 _effect(s, kiosk, ev)
                 s.flush()

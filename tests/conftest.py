@@ -45,6 +45,9 @@ def _die_with_parent() -> None:
 
 _own_display()
 _TMP = Path(tempfile.mkdtemp(prefix="kiosk-tests-"))
+# central's personal-data key for every test and every central it starts (a fixed test key: never a
+# file in the working tree)
+os.environ.setdefault("CENTRAL_DATA_KEYS", "test:" + "dGVzdC1rZXktMzItYnl0ZXMtbG9uZy0wMTIzNDU2Nzg=")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")

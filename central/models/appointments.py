@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 #: status → what staff and the resident read
@@ -34,8 +35,8 @@ class AppointmentRow(Base):
     #: station-local wall clock
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     person_key: Mapped[str] = mapped_column(String(64), index=True)
-    id_number: Mapped[str] = mapped_column(String(18), default="")
-    name: Mapped[str] = mapped_column(String(40), default="")
+    id_number: Mapped[str] = mapped_column(Sealed, default="")
+    name: Mapped[str] = mapped_column(Sealed, default="")
     #: how identity was proven at booking: idcard | essc | typed (the ledger's words)
     identity: Mapped[str] = mapped_column(String(8), default="none")
     status: Mapped[str] = mapped_column(String(12), default="booked")

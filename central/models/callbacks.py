@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 TOPIC_MAX = 40
@@ -21,12 +22,12 @@ class CallbackRow(Base):
     reference: Mapped[str] = mapped_column(String(16), index=True)
     station_id: Mapped[str] = mapped_column(String(40), index=True)
     topic: Mapped[str] = mapped_column(String(TOPIC_MAX))
-    phone: Mapped[str] = mapped_column(String(11))
+    phone: Mapped[str] = mapped_column(Sealed)
     person_key: Mapped[str] = mapped_column(String(64), default="")
     requested_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     received_at: Mapped[datetime] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    note: Mapped[str] = mapped_column(Sealed, default="")
     advisor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     advisor_name: Mapped[str] = mapped_column(String(40), default="")
     handled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

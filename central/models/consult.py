@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 FINISHED = ("ended", "cancelled", "timeout")
@@ -52,7 +53,7 @@ class ConsultRequest(Base):
     answer_sdp: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(String(20), default="")
     outcome: Mapped[str] = mapped_column(String(20), default="")
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(Sealed, default="")
     kiosk_seen_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     __table_args__ = (Index("ix_consult_requests_pool_state", "pool", "state"),)

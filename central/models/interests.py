@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 #: status → what staff and the resident read
@@ -35,11 +36,11 @@ class Interest(Base):
     employer: Mapped[str] = mapped_column(String(100), default="")
     channel: Mapped[str] = mapped_column(String(8))
     person_key: Mapped[str] = mapped_column(String(64), default="")
-    name: Mapped[str] = mapped_column(String(40), default="")
-    phone: Mapped[str] = mapped_column(String(11), default="")
-    id_number: Mapped[str] = mapped_column(String(18), default="")
+    name: Mapped[str] = mapped_column(Sealed, default="")
+    phone: Mapped[str] = mapped_column(Sealed, default="")
+    id_number: Mapped[str] = mapped_column(Sealed, default="")
     status: Mapped[str] = mapped_column(String(12), default="new", index=True)
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Sealed, default="")
     #: grows with every change; a staff change made against an older version is refused (已被他人更新)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 #: what a capability link opens → the row it names
@@ -48,8 +49,7 @@ class FairSignup(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     fair_id: Mapped[str] = mapped_column(String(40), index=True)
     station_id: Mapped[str] = mapped_column(String(40), default="")
-    name: Mapped[str] = mapped_column(String(40), default="")
-    phone: Mapped[str] = mapped_column(String(11))
+    name: Mapped[str] = mapped_column(Sealed, default="")
+    phone: Mapped[str] = mapped_column(Sealed)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
-    __table_args__ = (UniqueConstraint("fair_id", "phone", name="uq_fair_signups_fair_phone"),)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 
@@ -25,8 +26,8 @@ class Rating(Base):
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: "" (a good rating), "open" or "answered"
     followup: Mapped[str] = mapped_column(String(8), default="")
-    callback_note: Mapped[str] = mapped_column(String(200), default="")
-    fix_note: Mapped[str] = mapped_column(String(200), default="")
+    callback_note: Mapped[str] = mapped_column(Sealed, default="")
+    fix_note: Mapped[str] = mapped_column(Sealed, default="")
     answered_by: Mapped[str] = mapped_column(String(40), default="")
     answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed
 from central.models.base import Base
 
 #: follow-up status → what staff read
@@ -21,8 +22,8 @@ class Registration(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     station_id: Mapped[str] = mapped_column(String(40))
     person_key: Mapped[str] = mapped_column(String(64), default="")
-    id_number: Mapped[str] = mapped_column(String(18), default="")
-    phone: Mapped[str] = mapped_column(String(11), default="")
+    id_number: Mapped[str] = mapped_column(Sealed, default="")
+    phone: Mapped[str] = mapped_column(Sealed, default="")
     employment_status: Mapped[str] = mapped_column(String(20), default="")
     desired_occupations: Mapped[list] = mapped_column(JSON, default=list)
     desired_district: Mapped[str] = mapped_column(String(20), default="")
@@ -36,7 +37,7 @@ class Registration(Base):
     followup: Mapped[str] = mapped_column(String(8), default="pending")
     #: what was offered at the follow-up (岗位推荐, 技能培训, …)
     offered: Mapped[list] = mapped_column(JSON, default=list)
-    followup_note: Mapped[str] = mapped_column(String(200), default="")
+    followup_note: Mapped[str] = mapped_column(Sealed, default="")
     followed_by: Mapped[str] = mapped_column(String(40), default="")
     followed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, String
+from sqlalchemy import Date, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from central.crypto import Sealed, SealedJSON
 from central.models.base import Base
 
 
@@ -23,11 +24,11 @@ class ServiceRequestRow(Base):
     window_half: Mapped[str] = mapped_column(String(2))
     reason: Mapped[str] = mapped_column(String(40))
     #: what the resident gave (ID number, name, phone, street and detail, declared situation)
-    details: Mapped[dict] = mapped_column(JSON)
+    details: Mapped[dict] = mapped_column(SealedJSON)
     status: Mapped[str] = mapped_column(String(12), default="submitted")
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     staff: Mapped[str] = mapped_column(String(40), default="")
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Sealed, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(40), default="")

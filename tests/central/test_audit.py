@@ -196,3 +196,42 @@ def test_central_logs_mask_personal_data_in_messages_and_exceptions(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "12010419800101123X" not in proc.stderr and "13812345678" not in proc.stderr
     assert "failed for 120104********123X" in proc.stderr and "ValueError: bad 120104********123X" in proc.stderr
+
+
+def test_the_personal_data_key_comes_from_outside_the_data_or_the_audit_fails(tmp_path, monkeypatch):
+    from central import audit, crypto
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(crypto.ENV_KEYS, raising=False)
+    monkeypatch.delenv(crypto.ENV_KEY_FILE, raising=False)
+    old = crypto.ring()
+    try:
+        crypto.use(None)  # a demo: no ring configured, one is made beside the data
+        (check, mode) = audit.data_key_checks()
+        assert not check.ok and "var/central-data.key" in check.what and crypto.ENV_KEY_FILE in check.fix
+        assert mode.ok and mode.what.endswith("is 0600")
+        assert crypto.ring().open(crypto.ring().seal("x")) == "x"
+        key_file = tmp_path / "data.key"
+        key_file.write_text(crypto.new_key_line("k1") + "\n")
+        os.chmod(key_file, 0o644)
+        monkeypatch.setenv(crypto.ENV_KEY_FILE, str(key_file))
+        crypto.use(None)
+        (check, mode) = audit.data_key_checks()
+        assert check.ok and "sealing with 'k1'" in check.what
+        assert not mode.ok and mode.fix == f"chmod 600 {key_file}"
+        key_file.write_text("k1:not base64!\n")
+        crypto.use(None)
+        (check,) = audit.data_key_checks()
+        assert not check.ok and "not base64" in check.what
+    finally:
+        crypto.use(old)
+
+
+def test_the_data_key_commands(central_db_url, capsys):
+    from central import crypto
+
+    code, out, _ = cli(central_db_url, "new-data-key", capsys=capsys)
+    assert code == 0 and len(crypto.parse(out.strip(), "printed").ids) == 1
+    assert cli(central_db_url, "seed", "--vacancies", "1", capsys=capsys)[0] == 0
+    code, out, err = cli(central_db_url, "rotate-data-key", capsys=capsys)
+    assert code == 0 and "re-sealed 0 values with key 'test'" in out and "tables" in err
