@@ -30,8 +30,9 @@ def outbox_state(app, event_id: str) -> str:
         return s.scalar(select(OutboxEvent.state).where(OutboxEvent.id == event_id))
 
 
-def deliver_later(app, event_id: str) -> dict:
-    """The payload central stored for ``event_id``, which it holds exactly once."""
+def deliver_later(app, event_id: str, read=None):  # noqa: ANN001, ANN201
+    """The payload central stored for ``event_id``, which it holds exactly once (without its
+    personal keys); or what ``read(session)`` finds in central's database then."""
     cipher = app.outbox_cipher()
     assert outbox_state(app, event_id) == "pending"
     with pytest.raises(SyncError):
@@ -49,4 +50,4 @@ def deliver_later(app, event_id: str) -> dict:
         assert [r.status for r in reply.results] == ["duplicate"]
         with central.db.session() as s:
             assert s.scalar(select(func.count()).select_from(Event).where(Event.id == event_id)) == 1
-            return dict(s.get(Event, event_id).payload)
+            return read(s) if read else dict(s.get(Event, event_id).payload)

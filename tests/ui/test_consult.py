@@ -161,7 +161,7 @@ def _callback_events(app):
 
 
 def test_call_back_request_is_stored_encrypted_once_and_reaches_central_once(app, consult, tmp_path):
-    from central.models import Event
+    from central.models import CallbackRow, Event
     from kiosk.sync import pusher
     from tests.sync.centralserver import running_central
     from tests.sync.conftest import make_client
@@ -208,8 +208,10 @@ def test_call_back_request_is_stored_encrypted_once_and_reaches_central_once(app
         pusher.push_all(app.store, client, app.outbox_cipher())
         with central.db.session() as s:
             got = s.scalars(select(Event).where(Event.type == "consult.callback_requested")).all()
-        assert [(e.id, e.payload["phone"], e.payload["reference"]) for e in got] == \
-            [(ev.id, PHONE, data["reference"])]
+            rows = [(r.id, r.phone, r.reference) for r in s.scalars(select(CallbackRow))]
+        assert [(e.id, e.payload["reference"], "phone" in e.payload) for e in got] == \
+            [(ev.id, data["reference"], False)]  # the event log keeps no phone; the call-back row does, sealed
+        assert rows == [(ev.id, PHONE, data["reference"])]
     with app.store.read() as s:
         row = s.scalar(select(OutboxEvent).where(OutboxEvent.id == ev.id))
         assert row.state == "sent" and row.payload == b""
