@@ -3,7 +3,8 @@ from a CSV or JSON export.
 
 Each row is checked against the feed's protocol schema; bad rows are reported by line (or
 array index) with the reason, good rows are kept. Pinyin is computed here, by the producer,
-so kiosks do not need the phrase dictionary. In a CSV, a catalogue entry's list fields
+so kiosks do not need the phrase dictionary; so are a vacancy's residents' words
+(``search_terms``) and everyday group (``job_group``, kiosk.domain.jobwords). In a CSV, a catalogue entry's list fields
 (materials, steps) hold one item per line inside the quoted cell.
 """
 
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 from central import feeds
 from central.db import Database
 from kiosk.domain.demodata import pinyin_fns
+from kiosk.domain.jobwords import GROUPS, job_group, producer_vocabulary
 from kiosk.sync.protocol import ITEM_MODELS
 
 BATCH = 1000
@@ -78,6 +80,11 @@ def _complete(row: dict) -> dict:
     if not row.get("pinyin_initials") and all(isinstance(x, str) for x in parts):
         row["pinyin_initials"] = " ".join(initials(x) for x in parts)
         row["pinyin_full"] = " ".join(full(x) for x in parts)
+    title, job_type = row.get("title"), row.get("job_type", "")
+    if isinstance(title, str) and isinstance(job_type, str):
+        row.setdefault("search_terms", producer_vocabulary().search_terms(title, job_type))
+        if row.get("job_group") not in GROUPS:
+            row["job_group"] = job_group(title, row.get("category") if isinstance(row.get("category"), str) else "")
     return row
 
 

@@ -221,6 +221,41 @@ class Tour:
         yield 0.5
         self.shot(printed_shot)
 
+    def search_words(self, listing, orient: str) -> Iterator[float | Callable[[], bool]]:  # noqa: ANN001
+        """Residents' words (baomu → 家政服务员、育婴员) and a search that finds nothing; leaves "bj" typed."""
+        bg = self.app.background
+
+        def typed(letters: str) -> Iterator[float | Callable[[], bool]]:
+            while listing.ids.keyboard.value:
+                tap(listing.ids.keyboard.key("删除"))
+            for ch in letters:
+                tap(listing.ids.keyboard.key(ch))
+            yield lambda: (listing.query_text == letters and not listing._trigger.is_triggered
+                           and not listing.loading and bg.pending == 0)
+            yield 0.5
+
+        yield from typed("baomu")
+        self.shot(f"{orient}-04c2-search-residents-words")
+        yield from typed("baojjjie")
+        yield lambda: listing.empty and bool(listing.ids.suggestions.children)
+        yield 0.3
+        self.shot(f"{orient}-04c3-search-nothing-found")
+        yield from typed("bj")
+
+    def search_groups(self, listing, orient: str) -> Iterator[float | Callable[[], bool]]:  # noqa: ANN001
+        """按类别: the tiles with their counts, then one group listed; leaves no group chosen."""
+        bg = self.app.background
+        tap(listing.group_chip)
+        yield lambda: listing.browse_open and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-04e-search-groups")
+        tap(listing._tiles["家政服务"])
+        yield lambda: listing.group == "家政服务" and not listing.loading and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-04f-search-group-list")
+        listing.choose_group("家政服务")
+        yield lambda: listing.group == "" and not listing.loading and bg.pending == 0
+
     def home_service(self, orient: str) -> Iterator[float | Callable[[], bool]]:
         """上门·代办: a home visit by a resident under 60 (who declares a group), a proxy request
         with its documents, the one-open-request page, 我的申请 and a scanned confirmation."""
@@ -481,6 +516,7 @@ class Tour:
             yield lambda: listing.query_text == "bj" and not listing.loading and bg.pending == 0
             yield 0.8
             self.shot(f"{orient}-04c-search-keyboard")
+            yield from self.search_words(listing, orient)
             tap(listing.ids.keyboard_done)
             tap(listing.ids.filter_button)
             yield 0.5
@@ -488,6 +524,7 @@ class Tour:
             tap(listing.panel.ids.apply)
             yield lambda: not listing.loading and bg.pending == 0
             yield 0.5
+            yield from self.search_groups(listing, orient)
 
             first = max(rv.layout_manager.children, key=lambda w: w.y)
             tap(first)

@@ -20,6 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--salary-max", type=int, default=None)
     p.add_argument("--job-type", action="append", default=[], help="全职, 兼职, 公益性岗位 or 实习 (repeatable)")
     p.add_argument("--category", action="append", default=[], help="category (repeatable)")
+    p.add_argument("--group", action="append", default=[],
+                   help="everyday group, as on the 按类别 tiles: 家政服务, 餐饮, 司机 ... (repeatable)")
+    p.add_argument("--literal", action="store_true",
+                   help="match the text as typed only (no residents' words, no spelling correction)")
     p.add_argument("--days", type=int, default=None, help="posted within this many days")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--today", type=date.fromisoformat, default=None, help="reference date, YYYY-MM-DD")
@@ -39,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         q = make_query(" ".join(args.query), scope=args.scope, district=args.district, salary_min=args.salary_min,
                        salary_max=args.salary_max, job_types=args.job_type, categories=args.category,
-                       posted_within_days=args.days, sort=args.sort)
+                       groups=args.group, posted_within_days=args.days, sort=args.sort, literal=args.literal)
     except ValueError as e:
         raise KioskError(f"{e}. Check the search options (python -m kiosk search --help).") from None
     store = open_store(path)
@@ -48,14 +52,24 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     rows = [dict(id=h.id, title=h.title, employer=h.employer, distance_m=round(h.distance_m),
-                 walking_minutes=h.walking_minutes, salary=h.salary_text, job_type=h.job_type, district=h.district)
+                 walking_minutes=h.walking_minutes, salary=h.salary_text, job_type=h.job_type, district=h.district,
+                 tier=h.tier)
             for h in res.hits]
+    spelled = [dict(typed=s.typed, read_as=s.word, pinyin=s.pinyin) for s in res.spelled]
     if args.json:
-        print(json.dumps(dict(query=q.text, terms=[t.text for t in q.terms], scope=str(q.scope), sort=str(q.sort),
-                              total=res.total, results=rows), ensure_ascii=False, indent=2))
+        print(json.dumps(dict(query=q.text, terms=[t.text for t in res.query.terms], scope=str(q.scope),
+                              sort=str(q.sort), total=res.total, spelled=spelled, also=list(res.also),
+                              suggestions=[s.word for s in res.suggestions], results=rows),
+                         ensure_ascii=False, indent=2))
         return 0
     print(f"{res.total} 个岗位 / vacancies match {q.text!r} (scope {q.scope}, sort {q.sort}); "
           f"showing {len(rows)}", file=sys.stderr)
+    for s in res.spelled:
+        print(f"已按“{s.word}”（{s.pinyin}）查找 / read {s.typed!r} as {s.word}", file=sys.stderr)
+    if res.also:
+        print(f"也为您找了：{'、'.join(res.also)}", file=sys.stderr)
+    if res.suggestions:
+        print(f"您是不是要找：{'、'.join(s.word for s in res.suggestions)}", file=sys.stderr)
     for r in rows:
         print(f"{r['id']}\t{r['title']}\t{r['employer']}\t{r['distance_m']} m\t{r['salary']}")
     return 0

@@ -56,6 +56,12 @@ class VacancyService:
 
         return search(self.store, query, self.station, today=today, limit=limit, offset=offset)
 
+    def group_counts(self, query: SearchQuery, today: date | None = None) -> dict[str, int]:
+        """Vacancies per everyday group for the 按类别 tiles (the query's own group ignored)."""
+        from kiosk.store.search import group_counts
+
+        return group_counts(self.store, query, self.station, today=today)
+
     def recommend(self, profile: Profile, limit: int = 30, today: date | None = None) -> list[Recommendation]:
         """为你推荐: vacancies ranked for a registration profile, each with the reasons it is shown."""
         from kiosk.store.search import recommend

@@ -160,6 +160,9 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
     weights = [3.0 if s.district in ("和平区", "河西区", "南开区", "河东区", "河北区", "红桥区") else 1.0 for s in streets]
     employers: dict[tuple[str, str], list[str]] = {}
     categories = list(OCCUPATIONS)
+    from kiosk.domain.jobwords import job_group, producer_vocabulary
+
+    words = producer_vocabulary()
     for i in range(n):
         street = rng.choices(streets, weights)[0]
         job_type = rng.choices(JOB_TYPES, _JOB_TYPE_WEIGHTS)[0]
@@ -226,6 +229,8 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
             status=status,
             pinyin_initials=" ".join((initials(title), initials(employer), initials(category))),
             pinyin_full=" ".join((full(title), full(employer), full(category))),
+            search_terms=words.search_terms(title, job_type),
+            job_group=job_group(title, category),
             version=1,
             updated_at=datetime.combine(posted, time(8, 0)),
         )

@@ -7,11 +7,27 @@ Matching rule (the index and every reference implementation follow it):
 * The typed text is normalised (full-width letters and digits become ASCII, ASCII is
   lower-cased) and split into **terms** at anything that is neither a Chinese character nor an
   ASCII letter or digit (spaces, punctuation, a scanner's line end). A run that mixes Chinese and
-  Latin (``保洁yuan``) becomes two terms.
+  Latin (``保洁yuan``) becomes two terms. Filler around a Chinese term goes (找保姆的工作 → 保姆).
 * A vacancy matches when **every** term is a substring of one of its searchable fields:
-  a Chinese term of the title, employer or category; a Latin term of those or of their pinyin
-  initials (``bjy``) or full pinyin (``baojieyuan``). ASCII comparison ignores case.
+  a Chinese term of the title, employer, category, search terms (residents' words for the
+  occupation, ``kiosk.domain.jobwords``; terms of 2+ characters) or details (requirements,
+  benefits, hours; terms of 3+ characters); a Latin
+  term of those or of their pinyin initials (``bjy``) or full pinyin (``baojieyuan``). ASCII
+  comparison ignores case. A *literal* query (the benchmark's baseline) looks only in the
+  title, employer and category and their pinyin, as the kiosk did before the vocabulary.
 * Terms of any length match: ``工`` finds 普工, 电工 and 工程师.
+
+Rank: each term is scored by the best field it is in (:data:`TIER_NAMES`):
+
+0. the title starts with it, in Chinese, full pinyin or initials (``bj`` → 保洁员);
+1. it is in the title or the title's full pinyin;
+2. it is one of the residents' words for the occupation, whole (``bm`` → 保姆 → 家政服务员);
+3. it is inside the title's initials (``kc`` in 数控车床 is more likely chance than intent);
+4. it is in the employer or the industry;
+5. it is in the details, or inside a resident's word.
+
+A vacancy ranks by its worst term. Inside a tier the chosen sort decides, then distance, then
+recency.
 """
 
 from __future__ import annotations
@@ -36,6 +52,25 @@ TRIGRAM_MIN_CHARS = 3
 TEXT_FIELDS = ("title", "employer", "category")
 PINYIN_FIELDS = ("title_initials", "employer_initials", "category_initials",
                  "title_pinyin", "employer_pinyin", "category_pinyin")
+#: residents' words for the vacancy's occupation, with their pinyin (mixed script, one field)
+WORDS_FIELD = "terms"
+#: requirements, benefits and working hours
+DETAILS_FIELD = "details"
+EXTRA_FIELDS = (WORDS_FIELD, DETAILS_FIELD)
+MIN_WORDS_CHARS = 2
+MIN_DETAILS_CHARS = 3
+TITLE_FIELDS = ("title", "title_initials", "title_pinyin")
+
+TIER_START, TIER_TITLE, TIER_WORDS, TIER_INITIALS, TIER_EMPLOYER, TIER_DETAILS = range(6)
+#: What each tier means, best first
+TIER_NAMES = ("岗位名称开头", "岗位名称", "常用叫法", "岗位名称首字母", "单位或行业", "岗位要求等")
+
+#: Words around a Chinese term that say nothing about the work (找保姆的工作 → 保姆). Each is
+#: removed only when at least two characters are left, so 做饭 and 工作 stay as typed.
+FILLER_PREFIXES = ("我想找", "我要找", "想找", "我想做", "我要做", "想做", "找", "做")
+FILLER_SUFFIXES = ("的工作", "的活儿", "的岗位", "的活", "工作", "岗位", "活儿", "招聘")
+#: A term that is nothing but filler is dropped (找工作 alone lists everything).
+FILLER_WORDS = frozenset({"找工作", "工作", "岗位", "招聘", "找活", "找活儿", "找", "我想找", "我要找", "想找"})
 
 
 class Sort(enum.StrEnum):
@@ -65,7 +100,18 @@ class Term:
     @property
     def fields(self) -> tuple[str, ...]:
         """The searchable fields this term is looked for in."""
-        return TEXT_FIELDS if self.kind is TermKind.HANZI else TEXT_FIELDS + PINYIN_FIELDS
+        return term_fields(self)
+
+
+def term_fields(term: Term, literal: bool = False) -> tuple[str, ...]:
+    """Where a term is looked for. The residents' words need a term of two characters or more and
+    the details one of three or more: one character (工) is in nearly every long text, so there it
+    would find everything and mean nothing. A literal query skips both."""
+    base = TEXT_FIELDS if term.kind is TermKind.HANZI else TEXT_FIELDS + PINYIN_FIELDS
+    if literal:
+        return base
+    n = len(term.text)
+    return base + ((WORDS_FIELD,) if n >= MIN_WORDS_CHARS else ()) + ((DETAILS_FIELD,) if n >= MIN_DETAILS_CHARS else ())
 
 
 def is_hanzi(ch: str) -> bool:
@@ -104,8 +150,9 @@ def parse_terms(text: str) -> tuple[Term, ...]:
 
     def flush() -> None:
         if run and kind is not None:
-            t = Term("".join(run)[:MAX_TERM_CHARS], kind)
-            if t not in terms:
+            word = "".join(run)
+            t = Term((strip_filler(word) if kind is TermKind.HANZI else word)[:MAX_TERM_CHARS], kind)
+            if t.text and t not in terms:
                 terms.append(t)
         run.clear()
 
@@ -118,6 +165,20 @@ def parse_terms(text: str) -> tuple[Term, ...]:
             run.append(ch)
     flush()
     return tuple(terms[:MAX_TERMS])
+
+
+def strip_filler(word: str) -> str:
+    """找保姆的工作 → 保姆; a word that is all filler (找工作) becomes empty (browse everything)."""
+    for _ in range(2):
+        for p in FILLER_PREFIXES:
+            if word.startswith(p) and len(word) - len(p) >= 2:
+                word = word[len(p):]
+                break
+        for x in FILLER_SUFFIXES:
+            if word.endswith(x) and len(word) - len(x) >= 2:
+                word = word[:-len(x)]
+                break
+    return "" if word in FILLER_WORDS else word
 
 
 @dataclass(frozen=True)
@@ -150,9 +211,13 @@ class SearchQuery:
     salary_max: int | None = None
     job_types: frozenset[str] = frozenset()
     categories: frozenset[str] = frozenset()
+    #: everyday groups (kiosk.domain.jobwords.GROUPS), the 按类别 tiles
+    groups: frozenset[str] = frozenset()
     posted_within_days: int | None = None
     sort: Sort = Sort.DISTANCE
     text: str = ""
+    #: match the typed text only (no residents' words, no details, two tiers): the baseline
+    literal: bool = False
 
     def __post_init__(self) -> None:
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
@@ -178,8 +243,10 @@ def make_query(
     salary_max: int | None = None,
     job_types: Iterable[str] = (),
     categories: Iterable[str] = (),
+    groups: Iterable[str] = (),
     posted_within_days: int | None = None,
     sort: Sort | str = Sort.DISTANCE,
+    literal: bool = False,
 ) -> SearchQuery:
     return SearchQuery(
         terms=parse_terms(text),
@@ -189,9 +256,11 @@ def make_query(
         salary_max=salary_max,
         job_types=frozenset(job_types),
         categories=frozenset(categories),
+        groups=frozenset(groups),
         posted_within_days=posted_within_days,
         sort=Sort(sort),
         text=text,
+        literal=literal,
     )
 
 
@@ -207,23 +276,41 @@ def monthly(amount: int | float, unit: str) -> float:
     return float(amount)
 
 
-def term_matches(term: Term, fields: dict[str, str]) -> bool:
-    return any(term.text in fields.get(f, "").lower() for f in term.fields)
+def _in(term: Term, fields: dict[str, str], names: Iterable[str]) -> bool:
+    return any(term.text in fields.get(f, "").lower() for f in names)
 
 
-def text_matches(terms: Sequence[Term], fields: dict[str, str]) -> bool:
-    return all(term_matches(t, fields) for t in terms)
+def term_matches(term: Term, fields: dict[str, str], literal: bool = False) -> bool:
+    return _in(term, fields, term_fields(term, literal))
 
 
-def title_tier(terms: Sequence[Term], fields: dict[str, str]) -> int:
-    """0 when every term is in the title (or its pinyin), else 1: a search for 保洁 lists
-    保洁员 jobs before an employer named 保洁服务 hiring a nanny."""
-    title_fields = ("title", "title_initials", "title_pinyin")
-    for t in terms:
-        own = [f for f in title_fields if f in t.fields]
-        if not any(t.text in fields.get(f, "").lower() for f in own):
-            return 1
-    return 0
+def text_matches(terms: Sequence[Term], fields: dict[str, str], literal: bool = False) -> bool:
+    return all(term_matches(t, fields, literal) for t in terms)
+
+
+def term_tier(term: Term, fields: dict[str, str], literal: bool = False) -> int:
+    """The best field a (matching) term is in, as a TIER_* number (see the module docstring)."""
+    own = [f for f in TITLE_FIELDS if f in term_fields(term, literal)]
+    if literal:
+        return TIER_START if _in(term, fields, own) else TIER_TITLE
+    if any(fields.get(f, "").lower().startswith(term.text) for f in own):
+        return TIER_START
+    if _in(term, fields, [f for f in own if f != "title_initials"]):
+        return TIER_TITLE
+    if WORDS_FIELD in term_fields(term) and term.text in fields.get(WORDS_FIELD, "").lower().split():
+        return TIER_WORDS
+    if _in(term, fields, [f for f in own if f == "title_initials"]):
+        return TIER_INITIALS
+    if _in(term, fields, [f for f in term_fields(term) if f not in TITLE_FIELDS and f not in EXTRA_FIELDS]):
+        return TIER_EMPLOYER
+    return TIER_DETAILS
+
+
+def match_tier(terms: Sequence[Term], fields: dict[str, str], literal: bool = False) -> int:
+    """A vacancy's tier: that of its worst term (0 with no terms). A literal query has two: 0
+    when every term is in the title, else 1, so 保洁 lists 保洁员 jobs before an employer named
+    保洁服务 hiring a nanny."""
+    return max((term_tier(t, fields, literal) for t in terms), default=0)
 
 
 @dataclass(frozen=True)
@@ -259,10 +346,12 @@ class Hit:
 
 def sort_key(sort: Sort, tier: int, distance_m: float, salary_min: int, salary_max: int, unit: str,
              posted_on: date, vacancy_id: str) -> tuple:
-    """The order of a result list: title matches first, then the chosen sort, then nearer,
-    then the id (so the order is total and paging is stable)."""
+    """The order of a result list: the tier first, then the chosen sort, then nearer, then newer,
+    then the id (so the order is total and paging is stable). Distances are measured in metres
+    to the metre's fraction, so in the distance sort two vacancies tie only at one address."""
     if sort is Sort.SALARY:
-        return (tier, -monthly(salary_max, unit), -monthly(salary_min, unit), distance_m, vacancy_id)
+        return (tier, -monthly(salary_max, unit), -monthly(salary_min, unit), distance_m, -posted_on.toordinal(),
+                vacancy_id)
     if sort is Sort.NEWEST:
         return (tier, -posted_on.toordinal(), distance_m, vacancy_id)
     return (tier, distance_m, vacancy_id)

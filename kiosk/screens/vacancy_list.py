@@ -1,8 +1,14 @@
 """找工作: search and browse vacancies, nearest first.
 
-Residents type pinyin on a big alphabetical keyboard (bj → 保洁员), or tap a popular
-occupation, and narrow with scope chips (15-minute circle / district / city) and a filter
-panel. Results update as they type, from a worker thread, a page at a time.
+Residents type pinyin on a big alphabetical keyboard (bj → 保洁员), tap a popular
+occupation, or browse by everyday group (按类别: big tiles with counts, no typing), and narrow
+with scope chips (15-minute circle / district / city) and a filter panel. Results update as
+they type, from a worker thread, a page at a time.
+
+The search understands residents' own words and slips (kiosk.store.search); the line under the
+summary says what it did ("也为您找了：家政服务员、育婴员", "已按“保洁”为您查找"). A search that
+finds nothing never leaves the resident at a dead end: the nearest words to tap, the popular
+chips, and the group tiles for the current scope.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
+from kiosk import theme
+from kiosk.domain.jobwords import GROUPS
 from kiosk.domain.search import Scope, SearchQuery, Sort, make_query
 from kiosk.domain.vacancy_views import JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import Chip
+from kiosk.widgets.common import BigButton, Chip, Tile
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
 from kiosk.widgets.visibility import set_shown
 
@@ -98,6 +106,15 @@ class VacancyListScreen(KioskScreen):
     #: showing 为你推荐 (ranked for the visit's profile) instead of a search
     recommending = BooleanProperty(False)
     has_profile = BooleanProperty(False)
+    #: the everyday group chosen on a 按类别 tile ("" for all)
+    group = StringProperty("")
+    #: the group tiles are open by the resident's choice
+    browse_open = BooleanProperty(False)
+    #: the last search found nothing (the tiles and suggestions take the list's place)
+    empty = BooleanProperty(False)
+    #: what the search did with the words: 也为您找了… / 已按“保洁”为您查找
+    notice = StringProperty("")
+    browse_heading = StringProperty("")
 
     @staticmethod
     def default_filters() -> dict:
@@ -108,16 +125,28 @@ class VacancyListScreen(KioskScreen):
         self.ids.rv.parent_screen = self
         self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), TYPE_DEBOUNCE_S)
         self.ids.keyboard.bind(value=self._typed)
+        self.group_chip = Chip(text="按类别", bold=True)
+        self.group_chip.bind(on_release=lambda _c: self.toggle_browse())
+        self.ids.popular.add_widget(self.group_chip)
         for word in POPULAR:
             chip = Chip(text=word, group="popular", allow_no_selection=True)
             chip.bind(on_release=self._popular)
             self.ids.popular.add_widget(chip)
         self._generation = 0
+        self._tiles: dict[str, Tile] = {}
+        for g in GROUPS:
+            tile = Tile(title=g, subtitle="", key=g, size_hint_y=None, height=190)
+            tile.bind(on_release=lambda t: self.choose_group(t.key))
+            self._tiles[g] = tile
+            self.ids.group_tiles.add_widget(tile)
         # strong references: ids are weak, and these parts leave the tree while hidden
         self._keyboard_panel = self.ids.keyboard_panel.__self__
         self._recommended = self.ids.recommended.__self__
+        self._rv = self.ids.rv.__self__
+        self._browse = self.ids.browse.__self__
         set_shown(self._keyboard_panel, self.keyboard_open)
         set_shown(self._recommended, self.has_profile)
+        self._show_browse()
 
     def on_keyboard_open(self, _inst, shown: bool) -> None:
         if hasattr(self, "_keyboard_panel"):
@@ -127,6 +156,32 @@ class VacancyListScreen(KioskScreen):
         if hasattr(self, "_recommended"):
             set_shown(self._recommended, shown)
 
+    def on_browse_open(self, *_a) -> None:
+        self._show_browse()
+        self._mark_group_chip()
+
+    def on_empty(self, *_a) -> None:
+        self._show_browse()
+
+    def on_recommending(self, *_a) -> None:
+        self._show_browse()
+
+    def on_group(self, _inst, group: str) -> None:
+        self.group_chip.text = f"类别：{group}" if group else "按类别"
+        self._mark_group_chip()
+
+    def _mark_group_chip(self) -> None:
+        if hasattr(self, "group_chip"):
+            self.group_chip.state = "down" if self.group or self.browse_open else "normal"
+
+    def _show_browse(self) -> None:
+        """The tiles (and suggestions) take the list's place when asked for or when nothing was found."""
+        if not hasattr(self, "_browse"):
+            return
+        shown = self.browse_open or (self.empty and not self.recommending)
+        set_shown(self._browse, shown)
+        set_shown(self._rv, not shown)
+
     def on_filters(self, _inst, f: dict) -> None:
         d = self.default_filters()
         self.filter_count = sum(1 for k in d if f.get(k) != d[k])
@@ -135,7 +190,8 @@ class VacancyListScreen(KioskScreen):
     def query(self) -> SearchQuery:
         f = self.filters
         return make_query(self.query_text, scope=Scope(self.scope), job_types=f["job_types"],
-                          salary_min=f["salary_min"], posted_within_days=f["posted_within_days"], sort=f["sort"])
+                          groups=[self.group] if self.group else [], salary_min=f["salary_min"],
+                          posted_within_days=f["posted_within_days"], sort=f["sort"])
 
     def set_params(self, recommend: bool = False, **_params) -> None:
         if recommend and self.services.visits.current.profile is not None:
@@ -156,6 +212,9 @@ class VacancyListScreen(KioskScreen):
         gen = self._generation
         vac = self.services.vacancies
         profile = self.services.visits.current.profile
+        self.browse_open = False
+        self.empty = False
+        self.notice = ""
         self.loading = True
         self.summary = "正在为您挑选岗位…"
         self.services.background.submit(lambda: vac.recommend(profile, limit=30),
@@ -196,14 +255,79 @@ class VacancyListScreen(KioskScreen):
         self.ids.rv.scroll_y = 1
         self.total = result.total
         self.summary = self._summary(result.total)
-        if result.total == 0 and Scope(self.scope) is Scope.CIRCLE and (self.query_text or self.filter_count):
+        self.notice = notice_of(result)
+        if result.total == 0 and Scope(self.scope) is Scope.CIRCLE and (self.query_text or self.filter_count
+                                                                         or self.group):
             self.summary += "。试试“本区”或“全市”"
+        self._fill_suggestions([s.word for s in result.suggestions] if result.total == 0 else [])
+        self.empty = result.total == 0
+        if self.empty:
+            self.load_groups()
 
     def _summary(self, total: int) -> str:
         where = SCOPE_NAMES[Scope(self.scope)]
         what = f"“{self.query_text.strip()}”" if self.query_text.strip() else "岗位"
+        group = f" · {self.group}" if self.group else ""
         order = next(label for label, s in SORT_CHOICES if s == self.filters["sort"])
-        return f"{where}找到 {total} 个{what} · 按{order}"
+        return f"{where}找到 {total} 个{what}{group} · 按{order}"
+
+    # -- 按类别 and the empty result ------------------------------------------------------------
+    def toggle_browse(self) -> None:
+        self.browse_open = not self.browse_open
+        self._mark_group_chip()
+        if self.browse_open:
+            self.keyboard_open = False
+            self.summary = "点一个类别，看这一类的岗位"
+            self.load_groups()
+        else:
+            self.summary = self._summary(self.total)
+
+    def load_groups(self) -> None:
+        """Counts on the tiles: the current scope and filters, without the typed text."""
+        where = SCOPE_NAMES[Scope(self.scope)]
+        self.browse_heading = f"按类别找工作（{where}）" if not self.empty else (
+            f"没有找到“{self.query_text.strip()}”。您可以点{'下面的词' if self.ids.suggestions.children else '上面的常用词'}"
+            "，或按类别找：" if self.query_text.strip()
+            else "没有找到符合条件的岗位。您可以按类别找，或试试“本区”“全市”：")
+        q = make_query("", scope=Scope(self.scope), job_types=self.filters["job_types"],
+                       salary_min=self.filters["salary_min"], posted_within_days=self.filters["posted_within_days"])
+        gen = self._generation
+        self.services.background.submit(self.services.vacancies.group_counts, q,
+                                        on_done=lambda counts: self._show_groups(gen, counts),
+                                        on_error=self._failed)
+
+    def _show_groups(self, gen: int, counts: dict[str, int]) -> None:
+        if gen != self._generation:
+            return
+        for g, tile in self._tiles.items():
+            n = counts.get(g, 0)
+            tile.subtitle = f"{n} 个岗位" if n else "暂无岗位"
+            tile.tile_color = theme.BRAND if n else theme.MUTED
+            tile.count = n
+
+    def choose_group(self, group: str) -> None:
+        """A tile: list that group in the current scope; typed text that found nothing goes."""
+        tile = self._tiles.get(group)
+        if tile is not None and not getattr(tile, "count", 1):
+            return
+        self.group = "" if group == self.group else group
+        self.browse_open = False
+        self.empty = False
+        self.ids.keyboard.value = ""
+        self._trigger.cancel()
+        self.refresh()
+
+    def _fill_suggestions(self, words: list[str]) -> None:
+        box = self.ids.suggestions
+        box.clear_widgets()
+        for w in words:
+            b = BigButton(text=w, size_hint_x=None, width=max(240, 90 * len(w) + 80), bg_color=theme.ACCENT)
+            b.bind(on_release=lambda btn: self.use_suggestion(btn.text))
+            box.add_widget(b)
+
+    def use_suggestion(self, word: str) -> None:
+        self.empty = False
+        self.ids.keyboard.value = word
 
     def load_more(self) -> None:
         rv = self.ids.rv
@@ -232,8 +356,9 @@ class VacancyListScreen(KioskScreen):
     # -- controls -------------------------------------------------------------------------------
     def _typed(self, _kb, value: str) -> None:
         self.query_text = value
+        self.browse_open = False
         for chip in self.ids.popular.children:
-            if chip.state == "down" and chip.text != value:
+            if chip is not self.group_chip and chip.state == "down" and chip.text != value:
                 chip.state = "normal"
         self._trigger()
 
@@ -263,6 +388,11 @@ class VacancyListScreen(KioskScreen):
 
     def reset(self) -> None:
         self._generation += 1
+        self.group = ""
+        self.browse_open = False
+        self.empty = False
+        self.notice = ""
+        self._fill_suggestions([])
         self.ids.rv.data = []
         self.ids.rv.scroll_y = 1
         self.ids.keyboard.value = ""
@@ -277,6 +407,14 @@ class VacancyListScreen(KioskScreen):
         self.has_profile = False
         for chip in self.ids.popular.children:
             chip.state = "normal"
+
+
+def notice_of(result) -> str:  # noqa: ANN001 - a kiosk.store.search.SearchResult
+    """The line under the summary: how the typed words were read, and what was added for them."""
+    parts = [f"已按“{s.word}”为您查找" for s in result.spelled]
+    if result.also:
+        parts.append("也为您找了：" + "、".join(result.also))
+    return "；".join(parts)
 
 
 load_kv(__file__)

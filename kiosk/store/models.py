@@ -61,6 +61,10 @@ class Vacancy(Base):
     status: Mapped[str] = mapped_column(String(12), default="open")
     pinyin_initials: Mapped[str] = mapped_column(String(80), default="")
     pinyin_full: Mapped[str] = mapped_column(String(400), default="")
+    #: residents' words for the occupation with their pinyin (kiosk.domain.jobwords), by the producer
+    search_terms: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    #: the everyday group of 按类别找工作 (kiosk.domain.jobwords.GROUPS)
+    job_group: Mapped[str] = mapped_column(String(8), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

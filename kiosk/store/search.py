@@ -33,18 +33,28 @@ import json
 import math
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
-from kiosk.domain import geo, pinyin
+from kiosk.domain import geo, jobwords, pinyin
 from kiosk.domain.geo import EARTH_RADIUS_M
 from kiosk.domain.search import (
+    DETAILS_FIELD,
+    EXTRA_FIELDS,
     HOURS_PER_MONTH,
     PINYIN_FIELDS,
     TEXT_FIELDS,
+    TIER_DETAILS,
+    TIER_EMPLOYER,
+    TIER_INITIALS,
+    TIER_START,
+    TIER_TITLE,
+    TIER_WORDS,
+    TITLE_FIELDS,
     TRIGRAM_MIN_CHARS,
+    WORDS_FIELD,
     Hit,
     Profile,
     Recommendation,
@@ -58,13 +68,23 @@ from kiosk.domain.search import (
     is_hanzi,
     make_query,
     rank_recommendations,
+    term_fields,
 )
+from kiosk.domain.spelling import Lexicon, Spelling
 from kiosk.store.engine import Store
 
-INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
+INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS + EXTRA_FIELDS
+#: What search_docs holds of them: the details live in search_details, so that the rows every
+#: search reads stay narrow (a details match is looked up only for a row no other field has).
+DOC_COLUMNS = tuple(c for c in INDEX_COLUMNS if c != DETAILS_FIELD)
+#: In ``cols`` of an index plan: look a term up in the details through the trigram index's
+#: details column (one small hit list per query) instead of reading each row's details.
+DETAILS_BY_INDEX = "@details"
 #: Vacancy columns copied into search_docs for filters, sorting and list rows.
 COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min", "salary_max", "salary_unit",
-                  "job_type", "district")
+                  "job_type", "district", "job_group")
+#: The vacancy columns a details match looks in (joined into search_docs.details).
+DETAIL_COLUMNS = ("requirements", "benefits", "work_hours")
 _REFRESH_BATCH = 2000
 ORIGIN_KEY = "search.origin"
 _refresh_lock = threading.Lock()
@@ -72,21 +92,31 @@ _refresh_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of results plus the total count the screen shows."""
+    """One page of results plus the total count the screen shows.
+
+    ``query`` is what was searched: the typed query with any misspelt term replaced (``spelled``
+    says which, for "已按“保洁”为您查找"). ``also`` lists the occupations the residents' words
+    added ("也为您找了：家政服务员、育婴员"); ``suggestions`` are the nearest words when nothing
+    was found ("您是不是要找").
+    """
 
     query: SearchQuery
     total: int
     hits: list[Hit]
     offset: int = 0
+    spelled: tuple[Spelling, ...] = ()
+    also: tuple[str, ...] = ()
+    suggestions: tuple[Spelling, ...] = ()
 
 
 # --- keeping the index in step -------------------------------------------------------------
 
 
-def grams(values: Iterable[str]) -> str:
+def grams(values: Iterable[str], singles: bool = True) -> str:
     """The short-term index's text: per run of searchable characters (Chinese, ASCII letters and
-    digits) every character and every 2-character substring, lower-cased. A term of 1 or 2
-    characters occurs in a field exactly when it is one of the tokens."""
+    digits) every character (unless ``singles`` is false) and every 2-character substring,
+    lower-cased. A term of 1 or 2 characters occurs in a field exactly when it is one of the
+    tokens."""
     out: set[str] = set()
     for value in values:
         run: list[str] = []
@@ -98,17 +128,29 @@ def grams(values: Iterable[str]) -> str:
                 run.append(ch)
                 continue
             if run:
-                out.update(run)
+                if singles:
+                    out.update(run)
                 out.update(run[i] + run[i + 1] for i in range(len(run) - 1))
                 run = []
     return " ".join(sorted(out))
 
 
-def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str) -> dict[str, str]:
+def doc_grams(doc: dict[str, str]) -> str:
+    """The short-term tokens of one document, as kiosk.domain.search.term_fields allows: one
+    and two characters of the base fields, two of the residents' words, none of the details."""
+    base = grams(doc[c] for c in TEXT_FIELDS + PINYIN_FIELDS)
+    words = grams([doc[WORDS_FIELD]], singles=False)
+    return f"{base} {words}" if words else base
+
+
+def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str,
+               search_terms: str = "", details: str = "") -> dict[str, str]:
     """The searchable fields of one vacancy.
 
     The feed's pinyin columns hold three space-separated words (title, employer, category);
     when they are missing or malformed the kiosk computes them (``kiosk.domain.pinyin``).
+    ``search_terms`` are stored lower-cased with a space at each end, so a whole word is
+    ``instr(terms, ' bm ')``.
     """
     ini = (pinyin_initials or "").lower().split()
     ful = (pinyin_full or "").lower().split()
@@ -116,7 +158,14 @@ def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, p
         ini = [pinyin.initials(title), pinyin.initials(employer), pinyin.initials(category)]
     if len(ful) != 3:
         ful = [pinyin.full(title), pinyin.full(employer), pinyin.full(category)]
-    return dict(zip(INDEX_COLUMNS, (title, employer, category, *ini, *ful), strict=True))
+    words = " ".join(search_terms.lower().split())
+    return dict(zip(INDEX_COLUMNS, (title, employer, category, *ini, *ful, f" {words} " if words else "", details),
+                    strict=True))
+
+
+def details_of(*values: str | None) -> str:
+    """The details field: requirements, benefits and hours, one per line."""
+    return "\n".join(v for v in values if v)
 
 
 def _conn_of(target: Store | Connection) -> tuple[Connection, bool]:
@@ -155,10 +204,20 @@ def rebuild_index(store: Store) -> int:
         return _refresh(conn)
 
 
+#: Bumped whenever the index changes, so cached word lists (the spelling lexicon) are rebuilt.
+_generation = 0
+
+
+def _changed() -> None:
+    global _generation
+    _generation += 1
+
+
 def _refresh(conn: Connection) -> int:
     total_dirty = int(conn.execute(text("SELECT count(*) FROM search_dirty")).scalar() or 0)
     if not total_dirty:
         return 0
+    _changed()
     indexed = int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0)
     if total_dirty >= max(1000, indexed // 2):
         return _rebuild_all(conn)
@@ -202,20 +261,24 @@ def _json(ids: Sequence[str]) -> str:
 
 def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
     cols = ", ".join(INDEX_COLUMNS)
+    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS)
     rows = conn.execute(
-        text(f"SELECT docid, {cols} FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
+        text(f"SELECT v.docid, {doc_cols}, coalesce(d.details, '') FROM search_docs v "
+             "LEFT JOIN search_details d ON d.docid = v.docid "
+             "WHERE v.vacancy_id IN (SELECT value FROM json_each(:ids))"),
         {"ids": _json(ids)},
     ).all()
     if not rows:
         return
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
-    tri = [dict(zip(INDEX_COLUMNS, r[1:]), docid=r[0]) for r in rows]
-    gram_rows = [{"docid": d["docid"], "grams": grams(d[c] for c in INDEX_COLUMNS)} for d in tri]
+    tri = [dict(zip(DOC_COLUMNS + (DETAILS_FIELD,), r[1:], strict=True), docid=r[0]) for r in rows]
+    gram_rows = [{"docid": d["docid"], "grams": doc_grams(d)} for d in tri]
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
-    conn.execute(text("DELETE FROM search_docs WHERE docid IN (SELECT value FROM json_each(:ids))"),
-                 {"ids": _json([str(d["docid"]) for d in tri])})
+    for table in ("search_docs", "search_details"):
+        conn.execute(text(f"DELETE FROM {table} WHERE docid IN (SELECT value FROM json_each(:ids))"),
+                     {"ids": _json([str(d["docid"]) for d in tri])})
 
 
 def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
@@ -225,24 +288,32 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
     where = ("ORDER BY CAST(lat * 100 AS INTEGER), lon" if ids is None
              else "WHERE id IN (SELECT value FROM json_each(:ids))")
     copied = ", ".join(COPIED_COLUMNS)
+    detail = ", ".join(DETAIL_COLUMNS)
     rows = conn.execute(
-        text(f"SELECT id, title, employer, category, pinyin_initials, pinyin_full, {copied} FROM vacancies {where}"),
+        text(f"SELECT id, title, employer, category, pinyin_initials, pinyin_full, search_terms, job_type, {detail}, "
+             f"{copied} FROM vacancies {where}"),
         {} if ids is None else {"ids": _json(ids)},
     ).all()
     cols = ", ".join(INDEX_COLUMNS)
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
     cph = ", ".join(f":{c}" for c in COPIED_COLUMNS)
+    head = 8 + len(DETAIL_COLUMNS)
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs = []
         for r in rows[start:start + _REFRESH_BATCH]:
-            vid, title, employer, category, ini, ful = r[:6]
-            d = doc_fields(title or "", employer or "", category or "", ini or "", ful or "")
-            d.update(zip(COPIED_COLUMNS, r[6:], strict=True))
+            vid, title, employer, category, ini, ful, words, job_type = r[:8]
+            d = dict(zip(COPIED_COLUMNS, r[head:], strict=True))
+            words, d["job_group"] = jobwords.fill_gaps(title or "", job_type or "", category or "", words or "",
+                                                       d["job_group"] or "")
+            d.update(doc_fields(title or "", employer or "", category or "", ini or "", ful or "", words,
+                                details_of(*r[8:head])))
             d["vacancy_id"] = vid
             d["dist"] = None if origin is None else geo.distance_m(origin[0], origin[1], d["lat"], d["lon"])
             docs.append(d)
-        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, dist, {cols}, {copied}) "
-                          f"VALUES (:vacancy_id, :dist, {ph}, {cph})"), docs)
+        doc_cols = ", ".join(DOC_COLUMNS)
+        doc_ph = ", ".join(f":{c}" for c in DOC_COLUMNS)
+        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, dist, {doc_cols}, {copied}) "
+                          f"VALUES (:vacancy_id, :dist, {doc_ph}, {cph})"), docs)
         got = conn.execute(
             text("SELECT docid, vacancy_id FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
             {"ids": _json([d["vacancy_id"] for d in docs])},
@@ -251,9 +322,11 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
         for d in docs:
             d["docid"] = docid[d["vacancy_id"]]
         conn.execute(text(f"INSERT INTO search_trigram (rowid, {cols}) VALUES (:docid, {ph})"), docs)
+        if details := [d for d in docs if d[DETAILS_FIELD]]:
+            conn.execute(text("INSERT INTO search_details (docid, details) VALUES (:docid, :details)"), details)
         conn.execute(
             text("INSERT INTO search_grams (rowid, grams) VALUES (:docid, :grams)"),
-            [{"docid": d["docid"], "grams": grams(d[c] for c in INDEX_COLUMNS)} for d in docs],
+            [{"docid": d["docid"], "grams": doc_grams(d)} for d in docs],
         )
     return len(rows)
 
@@ -262,6 +335,7 @@ def _rebuild_all(conn: Connection) -> int:
     conn.execute(text("INSERT INTO search_trigram (search_trigram) VALUES ('delete-all')"))
     conn.execute(text("INSERT INTO search_grams (search_grams) VALUES ('delete-all')"))
     conn.execute(text("DELETE FROM search_docs"))
+    conn.execute(text("DELETE FROM search_details"))
     n = _add_docs(conn, None)
     conn.execute(text("DELETE FROM search_dirty"))
     conn.execute(text("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')"))
@@ -319,6 +393,9 @@ def _filters(query: SearchQuery, station: Station, today: date, params: dict, di
     if query.categories:
         params["categories"] = _json(sorted(query.categories))
         where.append("v.category IN (SELECT value FROM json_each(:categories))")
+    if query.groups:
+        params["groups"] = _json(sorted(query.groups))
+        where.append("v.job_group IN (SELECT value FROM json_each(:groups))")
     if query.posted_within_days is not None:
         params["posted_since"] = (today - timedelta(days=query.posted_within_days)).isoformat()
         where.append("v.posted_on >= :posted_since")
@@ -330,29 +407,91 @@ def _order_sql(sort: Sort, tiered: bool = True) -> str:
     tier is 0; leaving it out lets a distance sort read the distance index in order."""
     tier = "tier, " if tiered else ""
     if sort is Sort.SALARY:
-        return f"{tier}{_monthly_sql('salary_max', '')} DESC, {_monthly_sql('salary_min', '')} DESC, dist, id"
+        return (f"{tier}{_monthly_sql('salary_max', '')} DESC, {_monthly_sql('salary_min', '')} DESC, dist, "
+                "posted_on DESC, id")
     if sort is Sort.NEWEST:
         return f"{tier}posted_on DESC, dist, id"
     return f"{tier}dist, id"
 
 
-def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str) -> list[str]:
+def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str, literal: bool = False) -> list[str]:
     """Per term, SQL true when it is a substring of one of its fields; ``cols`` maps a field
     name to its SQL (the ASCII-case-insensitive rule of kiosk.domain.search)."""
     conds = []
     for i, t in enumerate(terms):
         params[f"{key}{i}"] = t.text
-        ors = [f"instr({cols[f]}, :{key}{i})" for f in t.fields if f in cols]
+        ors = [f"instr({cols[f]}, :{key}{i})" for f in term_fields(t, literal)
+               if f in cols and cols[f] != DETAILS_BY_INDEX]
+        if DETAILS_FIELD in term_fields(t, literal) and cols.get(DETAILS_FIELD) == DETAILS_BY_INDEX:
+            params[f"{key}d{i}"] = f'{DETAILS_FIELD} : "{t.text}"'
+            ors.append(f"v.docid IN (SELECT rowid FROM search_trigram WHERE search_trigram MATCH :{key}d{i})")
         conds.append("(" + " OR ".join(ors) + ")")
     return conds
 
 
-def _tier(terms: Sequence[Term], params: dict, cols: dict[str, str]) -> str:
-    """0 when every term is in the title or its pinyin (kiosk.domain.search.title_tier)."""
+def _tier(terms: Sequence[Term], params: dict, cols: dict[str, str], literal: bool = False,
+          coarse: bool = False) -> str:
+    """The tier of kiosk.domain.search.match_tier: per term a CASE over its fields, best first,
+    and the worst term's for the vacancy. ``cols[WORDS_FIELD]`` must hold the words with a space
+    at each end. ``coarse``: only tiers 0 and 1 exactly, every later one as :data:`COARSE_REST`
+    (what the walk needs to know first, at the cost of the title columns alone)."""
     if not terms:
         return "0"
-    title_cols = {k: v for k, v in cols.items() if k.startswith("title")}
-    return "(CASE WHEN " + " AND ".join(_contains(terms, params, title_cols, "tt")) + " THEN 0 ELSE 1 END)"
+    cases = []
+    for i, t in enumerate(terms):
+        p = f":tt{i}"
+        params[f"tt{i}"] = t.text
+        fields = term_fields(t, literal)
+
+        def hit(names, p=p, fields=fields) -> str:
+            ors = [f"instr({cols[f]}, {p})" for f in names if f in fields and f in cols]
+            return "(" + " OR ".join(ors) + ")" if ors else "0"
+
+        title = [f for f in TITLE_FIELDS if f in fields and f in cols]
+        if literal:
+            cases.append(f"(CASE WHEN {hit(title)} THEN {TIER_START} ELSE {TIER_TITLE} END)")
+            continue
+        cases.append(_tier_case(t, i, params, cols, fields, hit, coarse))
+    return cases[0] if len(cases) == 1 else f"max({', '.join(cases)})"
+
+
+COARSE_REST = 9
+
+
+def _tier_case(t: Term, i: int, params: dict, cols: dict[str, str], fields: tuple[str, ...], hit,  # noqa: ANN001
+               coarse: bool = False) -> str:
+    """One term's tier. Nested ``CASE instr(...) WHEN 1 ... WHEN 0 ...`` evaluates each title
+    column once on the common paths (SQLite does not reuse a repeated expression), which matters
+    when tens of thousands of hits are ranked."""
+    p = f":tt{i}"
+    rest = [f for f in fields if f not in TITLE_FIELDS and f not in EXTRA_FIELDS]
+    if WORDS_FIELD in fields:
+        params[f"tw{i}"] = f" {t.text} "
+        words = f"instr({cols[WORDS_FIELD]}, :tw{i})"
+    else:
+        words = "0"
+    # The expression only ever ranks hits: a term that is in neither the title nor the words is
+    # in the employer or category, unless it may also be in the details.
+    if DETAILS_FIELD in fields:
+        tail = (f"(CASE WHEN {words} THEN {TIER_WORDS} WHEN {hit(rest)} THEN {TIER_EMPLOYER} "
+                f"ELSE {TIER_DETAILS} END)")
+    elif WORDS_FIELD in fields:
+        tail = (f"(CASE WHEN {words} THEN {TIER_WORDS} WHEN NOT instr({cols[WORDS_FIELD]}, {p}) THEN {TIER_EMPLOYER} "
+                f"WHEN {hit(rest)} THEN {TIER_EMPLOYER} ELSE {TIER_DETAILS} END)")
+    else:
+        tail = str(TIER_EMPLOYER)
+    if coarse:
+        tail = str(COARSE_REST)
+    if "title_initials" not in fields:  # a Chinese term: the title itself only
+        return f"(CASE instr({cols['title']}, {p}) WHEN 1 THEN {TIER_START} WHEN 0 THEN {tail} ELSE {TIER_TITLE} END)"
+    T, P, Ini = cols["title"], cols["title_pinyin"], cols["title_initials"]
+    after_title = f"(CASE WHEN instr({P}, {p}) = 1 OR instr({Ini}, {p}) = 1 THEN {TIER_START} ELSE {TIER_TITLE} END)"
+    after_pinyin = f"(CASE WHEN instr({Ini}, {p}) = 1 THEN {TIER_START} ELSE {TIER_TITLE} END)"
+    initials_mid = (str(COARSE_REST) if coarse
+                    else f"(CASE WHEN {words} THEN {TIER_WORDS} ELSE {TIER_INITIALS} END)")
+    no_title = f"(CASE instr({Ini}, {p}) WHEN 1 THEN {TIER_START} WHEN 0 THEN {tail} ELSE {initials_mid} END)"
+    pinyin = f"(CASE instr({P}, {p}) WHEN 1 THEN {TIER_START} WHEN 0 THEN {no_title} ELSE {after_pinyin} END)"
+    return f"(CASE instr({T}, {p}) WHEN 1 THEN {TIER_START} WHEN 0 THEN {pinyin} ELSE {after_title} END)"
 
 
 class Plan(enum.StrEnum):
@@ -385,7 +524,7 @@ def _resolve(query: SearchQuery, plan: Plan) -> Plan:
 
 
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
-            walk_tier: int | None = None) -> tuple[str, dict]:
+            walk_tier: int | None = None, coarse: bool = False) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
     ``walk_tier`` (index plan only): instead, the rows of that tier in distance order, read by
@@ -397,29 +536,43 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
     params: dict = {}
     dist = _distance_sql() if plan is Plan.SCAN else "v.dist"
     where = _filters(query, station, today, params, dist)
-    terms = query.terms
+    terms, literal = query.terms, query.literal
     if plan is Plan.SCAN:
         src = "vacancies v"
-        # the pinyin columns hold "title employer category"; a term never holds a space
+        # The pinyin columns hold "title employer category" and a term never holds a space:
+        # the title's pinyin is the first word, and once a term is known not to be in the title,
+        # being in the whole column means being in the employer's or the category's.
         first = "(CASE WHEN instr(v.{c}, ' ') THEN substr(v.{c}, 1, instr(v.{c}, ' ') - 1) ELSE v.{c} END)"
-        tier = _tier(terms, params, {"title": "lower(v.title)", "title_initials": first.format(c="pinyin_initials"),
-                                     "title_pinyin": first.format(c="pinyin_full")})
+        tier = _tier(terms, params, {
+            "title": "lower(v.title)", "title_initials": first.format(c="pinyin_initials"),
+            "title_pinyin": first.format(c="pinyin_full"), WORDS_FIELD: "(' ' || lower(v.search_terms) || ' ')",
+            "employer": "lower(v.employer)", "category": "lower(v.category)",
+            "employer_initials": "v.pinyin_initials", "employer_pinyin": "v.pinyin_full"}, literal)
         for i, t in enumerate(terms):
             params[f"like{i}"] = "%" + t.text + "%"
             cols = [f"v.{f}" for f in TEXT_FIELDS]
             if t.kind is TermKind.LATIN:
                 cols += ["v.pinyin_initials", "v.pinyin_full"]
+            fields = term_fields(t, literal)
+            if WORDS_FIELD in fields:
+                cols.append("v.search_terms")
+            if DETAILS_FIELD in fields:
+                cols += [f"v.{c}" for c in DETAIL_COLUMNS]
             where.append("(" + " OR ".join(f"{c} LIKE :like{i}" for c in cols) + ")")
     else:
-        # Chinese terms need no case folding; the pinyin columns are stored lower-case.
+        # Chinese terms need no case folding; the pinyin and the words are stored lower-case.
         latin = any(t.kind is TermKind.LATIN for t in terms)
-        cols = {f: (f"lower(v.{f})" if latin and f in TEXT_FIELDS else f"v.{f}") for f in INDEX_COLUMNS}
-        tier = _tier(terms, params, cols)
+        folded = TEXT_FIELDS + ("details",)
+        cols = {f: (f"lower(v.{f})" if latin and f in folded else f"v.{f}") for f in DOC_COLUMNS}
+        cols[DETAILS_FIELD] = DETAILS_BY_INDEX
+        tier = _tier(terms, params, cols, literal, coarse)
         if plan is Plan.NEAR or not terms:
             src = "search_docs v"
-            where += _contains(terms, params, cols, "term")
+            where += _contains(terms, params, cols, "term", literal)
         else:
             matches = _index_matches(terms, params)
+            if literal:  # the index also holds the words and details a literal query ignores
+                where += _contains(terms, params, cols, "term", literal)
             if walk_tier is not None:
                 src = "search_docs v INDEXED BY ix_search_docs_dist"
                 params["walk_tier"] = walk_tier
@@ -430,7 +583,7 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
                 src = f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs v ON v.docid = m.docid"
     id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
     sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
-           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, {dist} AS dist, {tier} AS tier "
+           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, {dist} AS dist, {tier} AS tier "
            f"FROM {src} WHERE {' AND '.join(where)}")
     if walk_tier is not None:
         sql += " ORDER BY v.dist, v.vacancy_id LIMIT :limit OFFSET :offset"
@@ -501,13 +654,29 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
            limit: int = 50, offset: int = 0, plan: Plan | str = Plan.AUTO) -> SearchResult:
     """One page of matching vacancies in rank order, and the total count.
 
-    ``plan`` is for checks and the benchmark (``Plan.SCAN`` is the plain LIKE baseline); every
-    plan returns the same result.
+    A term that is in no vacancy at all is read as the word it most likely meant (``baojei`` →
+    保洁, kiosk.domain.spelling) unless the query is literal. ``plan`` is for checks and the
+    benchmark (``Plan.SCAN`` is the plain LIKE baseline); every plan returns the same result.
     """
     today = today or date.today()
     plan = Plan(plan)
     if plan is not Plan.SCAN:
         prepare(store, station)
+    spelled: tuple[Spelling, ...] = ()
+    if query.terms and not query.literal:
+        query, spelled = understand(store, query)
+    total, rows = _run(store, query, station, today, plan, limit, offset)
+    also: tuple[str, ...] = ()
+    suggestions: tuple[Spelling, ...] = ()
+    if query.terms and not query.literal:
+        also = also_found(store, query)
+        if total == 0:
+            suggestions = tuple(_suggest(store, query))
+    return SearchResult(query, total, [_hit(r) for r in rows], offset, spelled, also, suggestions)
+
+
+def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: Plan, limit: int,
+         offset: int) -> tuple[int, list]:
     sql, params = _select(query, station, today, plan)
     params.update(limit=limit, offset=offset)
     order = _order_sql(query.sort, tiered=bool(query.terms))
@@ -519,13 +688,18 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
                                 params).all() if total > offset else []
         elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
               and _walk_pays(conn, _index_hits(conn, query.terms), offset + limit)):
-            # Many hits: count them, then find the page by walking the distance index.
-            total, in_title = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0) FROM ({sql})"),
-                                           params).one()
+            # Many hits: count them per tier, then find the page by walking the distance index.
+            # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page.
+            coarse, cparams = _select(query, station, today, plan, coarse=True)
+            total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
+                                              f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
+            tiers = {0: t0, 1: t1}
+            if t0 + t1 < offset + limit:
+                tiers = dict(conn.execute(text(f"SELECT tier, count(*) FROM ({sql}) GROUP BY tier"), params).all())
             if total <= offset:
                 rows = []
             elif _walk_pays(conn, total, offset + limit):
-                rows = _walk(query, station, today, plan, conn, in_title, limit, offset)
+                rows = _walk(query, station, today, plan, conn, tiers, limit, offset)
             else:
                 rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                     params).all()
@@ -538,7 +712,101 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
                 total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
             else:
                 total = 0
-    return SearchResult(query, total, [_hit(r) for r in rows], offset)
+    return total, rows
+
+
+def group_counts(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,
+                 plan: Plan | str = Plan.AUTO) -> dict[str, int]:
+    """How many vacancies each everyday group holds for this query, ignoring its own group
+    filter: the counts on the 按类别 tiles. Every group is present (0 when empty)."""
+    today = today or date.today()
+    plan = Plan(plan)
+    if plan is not Plan.SCAN:
+        prepare(store, station)
+    if query.terms and not query.literal:
+        query, _ = understand(store, query)
+    sql, params = _select(replace(query, groups=frozenset()), station, today, plan)
+    with store.engine.connect() as conn:
+        _tune(conn)
+        found = dict(conn.execute(text(f"SELECT job_group, count(*) FROM ({sql}) GROUP BY job_group"), params).all())
+    counts = {g: int(found.pop(g, 0)) for g in jobwords.GROUPS}
+    counts[jobwords.OTHER] += sum(int(n) for n in found.values())  # a group this kiosk does not know
+    return counts
+
+
+# --- reading what the resident meant -----------------------------------------------------------
+
+_lexicons: dict[int, tuple[int, Lexicon, frozenset[str]]] = {}
+_lexicon_lock = threading.Lock()
+
+
+def _words(store: Store) -> tuple[Lexicon, frozenset[str]]:
+    key = id(store.engine)
+    with _lexicon_lock:
+        cached = _lexicons.get(key)
+        if cached and cached[0] == _generation:
+            return cached[1], cached[2]
+        gen = _generation
+    with store.engine.connect() as conn:
+        titles = conn.execute(text("SELECT title, count(*) FROM search_docs WHERE status = 'open' "
+                                   "GROUP BY title")).all()
+    words = [(t, int(n)) for t, n in titles] + [(w.word, 1) for w in jobwords.kiosk_vocabulary().words]
+    lex = Lexicon(words, pinyin.syllables)
+    with _lexicon_lock:
+        _lexicons[key] = (gen, lex, frozenset(t for t, _ in titles))
+    return lex, frozenset(t for t, _ in titles)
+
+
+def lexicon(store: Store) -> Lexicon:
+    """The words a misspelt term is corrected to: this kiosk's titles (weighted by how many open
+    vacancies carry them) and the vocabulary's words. Rebuilt after the index changes."""
+    return _words(store)[0]
+
+
+def also_found(store: Store, query: SearchQuery) -> tuple[str, ...]:
+    """The occupations the residents' words added to this query, as far as this kiosk has any."""
+    titles = _words(store)[1]
+    added = jobwords.kiosk_vocabulary().also_for(t.text for t in query.terms)
+    return tuple(o for o in added if o.endswith("岗位") or any(o in t for t in titles))
+
+
+def understand(store: Store, query: SearchQuery) -> tuple[SearchQuery, tuple[Spelling, ...]]:
+    """The query with each term that no vacancy holds replaced by its likely spelling."""
+    fixed: list[Term] = []
+    spelled: list[Spelling] = []
+    with store.engine.connect() as conn:
+        missing = [t for t in query.terms if not _exists(conn, t)]
+    if not missing:
+        return query, ()
+    lex = lexicon(store)
+    for t in query.terms:
+        s = lex.correct(t.text) if t in missing else None
+        if s is None:
+            fixed.append(t)
+            continue
+        new = Term(s.pinyin, TermKind.LATIN) if t.kind is TermKind.LATIN else Term(s.word, TermKind.HANZI)
+        if new not in fixed:
+            fixed.append(new)
+        spelled.append(s)
+    if not spelled:
+        return query, ()
+    return replace(query, terms=tuple(fixed)), tuple(spelled)
+
+
+def _exists(conn: Connection, term: Term) -> bool:
+    params: dict = {}
+    (match,) = _index_matches([term], params)
+    return conn.execute(text(f"SELECT EXISTS ({match})"), params).scalar() == 1
+
+
+def _suggest(store: Store, query: SearchQuery, limit: int = 3) -> list[Spelling]:
+    lex = lexicon(store)
+    out: list[Spelling] = []
+    for t in query.terms:
+        for s in lex.suggest(t.text, limit):
+            if s.word not in {o.word for o in out}:
+                out.append(s)
+    return out[:limit]
 
 
 #: Walk the distance index only when the page is expected within this many rows of it.
@@ -549,7 +817,7 @@ def _narrowed(query: SearchQuery) -> bool:
     """Filters besides the scope: the index's hit count then overstates the matches, and one
     pass that counts and sorts them is cheaper than counting and walking."""
     return bool(query.salary_min is not None or query.salary_max is not None or query.job_types
-                or query.categories or query.posted_within_days is not None)
+                or query.categories or query.groups or query.posted_within_days is not None or query.literal)
 
 
 def _index_hits(conn: Connection, terms: Sequence[Term]) -> int:
@@ -564,18 +832,31 @@ def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
     return rows_needed * docs <= WALK_MAX_ROWS * matches
 
 
-def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, in_title: int,
+def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
           limit: int, offset: int) -> list:
-    """The page in (tier, distance, id) order: title matches first, each tier walked by distance."""
+    """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
+    vacancies is walked along the distance index; a sparse one (a walk would read most of the
+    index to find its few rows) is sorted from the index hits instead."""
     rows: list = []
-    if offset < in_title:
-        sql, params = _select(query, station, today, plan, walk_tier=0)
-        params.update(limit=limit, offset=offset)
-        rows += conn.execute(text(sql), params).all()
-    if len(rows) < limit:
-        sql, params = _select(query, station, today, plan, walk_tier=1)
-        params.update(limit=limit - len(rows), offset=max(0, offset - in_title))
-        rows += conn.execute(text(sql), params).all()
+    skip = offset
+    docs = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
+    for tier in sorted(tiers):
+        if len(rows) >= limit:
+            break
+        if skip >= tiers[tier]:
+            skip -= tiers[tier]
+            continue
+        need = min(limit - len(rows), tiers[tier] - skip)
+        if (skip + need) * docs <= WALK_MAX_ROWS * tiers[tier]:
+            sql, params = _select(query, station, today, plan, walk_tier=tier)
+            params.update(limit=need, offset=skip)
+            rows += conn.execute(text(sql), params).all()
+        else:
+            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS)
+            params.update(limit=need, offset=skip, sparse_tier=tier)
+            rows += conn.execute(text(f"SELECT * FROM ({sql}) WHERE tier = :sparse_tier ORDER BY dist, id "
+                                      "LIMIT :limit OFFSET :offset"), params).all()
+        skip = 0
     return rows
 
 

@@ -136,6 +136,10 @@ class VacancyItem(Strict):
     #: Computed by the producer; the kiosk fills them in when a vacancy arrives without them.
     pinyin_initials: Annotated[str, StringConstraints(max_length=80)] = ""
     pinyin_full: Annotated[str, StringConstraints(max_length=400)] = ""
+    #: Residents' words for the occupation with their pinyin, and the everyday group
+    #: (kiosk.domain.jobwords); computed by the producer, filled in by the kiosk when missing.
+    search_terms: Annotated[str, StringConstraints(max_length=1000)] = ""
+    job_group: Annotated[str, StringConstraints(max_length=8)] = ""
     updated_at: datetime
 
 

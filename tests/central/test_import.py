@@ -1,4 +1,5 @@
-"""python -m central import: bad rows reported by line, good rows kept, pinyin added by the producer."""
+"""python -m central import: bad rows reported by line, good rows kept, pinyin, residents' words and
+groups added by the producer."""
 
 from __future__ import annotations
 
@@ -34,7 +35,19 @@ def test_import_keeps_good_rows_and_names_the_bad_lines(tmp_path):
         rows = s.scalars(select(FeedItem).where(FeedItem.feed == "vacancies")).all()
     assert [r.id for r in rows] == ["V1"]
     assert rows[0].data["pinyin_initials"].split()[0] == "bjy"  # computed where the vacancy is produced
+    # so are the residents' words (with pinyin from the phrase dictionary) and the everyday group
+    assert {"阿姨", "ayi", "打扫卫生", "dasaoweisheng"} <= set(rows[0].data["search_terms"].split())
+    assert rows[0].data["job_group"] == "家政服务"
     db.dispose()
+
+
+def test_an_exporters_own_words_and_group_are_kept_and_a_wrong_group_is_recomputed():
+    from central.importer import _complete
+
+    row = dict(id="V9", title="育婴员", category="家政服务", job_type="全职", employer="x")
+    assert "保姆" in _complete(row)["search_terms"].split() and _complete(row)["job_group"] == "家政服务"
+    assert _complete({**row, "search_terms": "带娃 daiwa"})["search_terms"] == "带娃 daiwa"
+    assert _complete({**row, "job_group": "宇宙"})["job_group"] == "家政服务"
 
 
 def test_import_refuses_a_file_that_is_not_an_export(tmp_path):

@@ -106,3 +106,71 @@ def test_leaving_the_visit_clears_the_search(app):
     app.end_visit()
     assert screen.query_text == "" and screen.ids.keyboard.value == "" and screen.scope == "circle"
     assert screen.ids.rv.data == [] and not screen.keyboard_open
+
+
+def _retype(app, screen, letters: str) -> None:
+    while screen.ids.keyboard.value:
+        tap(screen.ids.keyboard.key("删除"))
+    _type(screen, letters)
+    _settle(app, screen)
+
+
+def test_a_residents_word_and_a_slip_are_understood_and_said(app):
+    open_list(app)
+    screen = app.screen("vacancy_list")
+    tap(screen.ids.scope_city)
+    tap(screen.ids.search_box)
+    _retype(app, screen, "baomu")
+    assert screen.notice == "也为您找了：家政服务员、育婴员"
+    assert screen.ids.notice.height > 0 and screen.ids.notice.opacity == 1
+    assert screen.ids.rv.data and {r["title"] for r in screen.ids.rv.data[:20]} <= {"家政服务员", "育婴员"}
+    _retype(app, screen, "baojei")
+    assert screen.notice == "已按“保洁”为您查找"
+    assert screen.ids.rv.data and all("保洁" in r["title"] for r in screen.ids.rv.data[:10])
+    _retype(app, screen, "bj")
+    assert screen.notice == "" and screen.ids.notice.height == 0
+
+
+def test_nothing_found_offers_words_and_groups_instead_of_a_dead_end(app):
+    open_list(app)
+    screen = app.screen("vacancy_list")
+    tap(screen.ids.scope_city)
+    tap(screen.ids.search_box)
+    _retype(app, screen, "baojjjie")
+    wait_until(lambda: screen.empty and app.background.pending == 0, what="the empty-result page")
+    assert screen.total == 0
+    assert screen.ids.rv.parent is None and screen.ids.browse.parent is not None  # the tiles replace the list
+    words = [b.text for b in reversed(screen.ids.suggestions.children)]
+    assert words and words[0] == "保洁"
+    assert all(b.height >= 120 for b in screen.ids.suggestions.children)
+    tiles = screen._tiles
+    assert all(t.subtitle.endswith("个岗位") or t.subtitle == "暂无岗位" for t in tiles.values())
+    assert "没有找到“baojjjie”" in screen.browse_heading
+    tap(screen.ids.suggestions.children[-1])
+    _settle(app, screen)
+    assert screen.query_text == "保洁" and screen.total > 0 and not screen.empty
+    assert screen.ids.rv.parent is not None and screen.ids.browse.parent is None
+
+
+def test_browsing_by_group_shows_counts_in_the_scope_and_lists_one_group(app):
+    from kiosk.domain.jobwords import GROUPS
+
+    open_list(app)
+    screen = app.screen("vacancy_list")
+    _settle(app, screen)
+    tap(screen.group_chip)
+    wait_until(lambda: screen.browse_open and app.background.pending == 0
+               and all(t.subtitle for t in screen._tiles.values()), what="the group tiles")
+    counts = app.services.vacancies.group_counts(make_query(scope=Scope.CIRCLE))
+    for g in GROUPS:
+        tile = screen._tiles[g]
+        assert tile.subtitle == (f"{counts[g]} 个岗位" if counts[g] else "暂无岗位"), g
+        assert tile.height >= 120 and tile.width >= 120
+    assert sum(counts.values()) == screen.total
+    group = max(counts, key=counts.get)
+    tap(screen._tiles[group])
+    _settle(app, screen)
+    assert screen.group == group and screen.group_chip.text == f"类别：{group}" and not screen.browse_open
+    assert screen.total == counts[group] and f"· {group} ·" in screen.summary
+    app.end_visit()
+    assert screen.group == "" and screen.group_chip.text == "按类别"

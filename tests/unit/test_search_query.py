@@ -9,6 +9,12 @@ import pytest
 
 from kiosk.domain import geo
 from kiosk.domain.search import (
+    TIER_DETAILS,
+    TIER_EMPLOYER,
+    TIER_INITIALS,
+    TIER_START,
+    TIER_TITLE,
+    TIER_WORDS,
     Hit,
     Profile,
     Scope,
@@ -18,6 +24,7 @@ from kiosk.domain.search import (
     TermKind,
     bounding_box,
     make_query,
+    match_tier,
     monthly,
     normalize,
     parse_terms,
@@ -25,7 +32,6 @@ from kiosk.domain.search import (
     score,
     sort_key,
     text_matches,
-    title_tier,
 )
 
 H, L = TermKind.HANZI, TermKind.LATIN
@@ -76,15 +82,42 @@ def test_latin_terms_search_pinyin_hanzi_terms_do_not() -> None:
     assert text_matches((), fields)
 
 
-def test_title_tier_prefers_title_matches() -> None:
+def test_literal_tiers_prefer_title_matches() -> None:
     nanny = dict(title="育婴员", employer="天津保洁服务有限公司", category="家政服务",
                  title_initials="yyy", title_pinyin="yuyingyuan")
     cleaner = dict(title="保洁员", employer="天津某公司", category="家政服务",
                    title_initials="bjy", title_pinyin="baojieyuan")
-    assert title_tier(parse_terms("保洁"), cleaner) == 0
-    assert title_tier(parse_terms("bj"), cleaner) == 0
-    assert title_tier(parse_terms("保洁"), nanny) == 1
-    assert title_tier((), nanny) == 0
+    assert match_tier(parse_terms("保洁"), cleaner, literal=True) == 0
+    assert match_tier(parse_terms("bj"), cleaner, literal=True) == 0
+    assert match_tier(parse_terms("保洁"), nanny, literal=True) == 1
+    assert match_tier((), nanny, literal=True) == 0
+
+
+def test_tiers_rank_title_then_residents_words_then_employer_then_details() -> None:
+    base = dict(title="家政服务员", employer="天津月嫂之家家政服务有限公司", category="家政服务",
+                title_initials="jzfwy", title_pinyin="jiazhengfuwuyuan",
+                employer_initials="tjysjzjzfwyxgs", employer_pinyin="", category_initials="jzfw",
+                category_pinyin="jiazhengfuwu", terms="保姆 baomu bm 阿姨 ayi ay", details="能做饭，会带孩子")
+    assert match_tier(parse_terms("家政服务员"), base) == TIER_START
+    assert match_tier(parse_terms("jzfwy"), base) == TIER_START  # initials that spell the title's own
+    assert match_tier(parse_terms("jz"), base) == match_tier(parse_terms("家政"), base) == TIER_START
+    assert match_tier(parse_terms("服务员"), base) == match_tier(parse_terms("fuwu"), base) == TIER_TITLE
+    assert match_tier(parse_terms("bm"), base) == match_tier(parse_terms("保姆"), base) == TIER_WORDS
+    assert match_tier(parse_terms("fw"), base) == TIER_INITIALS  # inside the initials: more likely chance
+    assert match_tier(parse_terms("月嫂"), base) == TIER_EMPLOYER
+    assert match_tier(parse_terms("带孩子"), base) == TIER_DETAILS
+    assert match_tier(parse_terms("aom"), base) == TIER_DETAILS  # inside a resident's word (baomu)
+    assert match_tier(parse_terms("家政 带孩子"), base) == TIER_DETAILS  # the worst term decides
+    assert text_matches(parse_terms("带孩子"), base) and not text_matches(parse_terms("带孩子"), base, literal=True)
+    assert not text_matches(parse_terms("保姆"), base, literal=True)
+
+
+@pytest.mark.parametrize(("typed", "terms"), [
+    ("找保姆的工作", ("保姆",)), ("我想找保洁", ("保洁",)), ("做饭", ("做饭",)), ("找工作", ()),
+    ("工作", ()), ("社区工作", ("社区",)), ("厨师招聘", ("厨师",)), ("找 bj", ("bj",)),
+])
+def test_filler_around_a_chinese_term_is_dropped(typed: str, terms: tuple[str, ...]) -> None:
+    assert tuple(t.text for t in parse_terms(typed)) == terms
 
 
 def test_make_query_defaults_and_validation() -> None:
