@@ -55,3 +55,32 @@ def test_expired_cursor_refetches_and_drops_rows_the_server_lost(central, kiosk_
     worker.pull("vacancies")
     assert feeds.snapshot(kiosk_store, "vacancies") == server_snapshot(central.db, "vacancies")
     assert len(feeds.snapshot(kiosk_store, "vacancies")) == 290
+
+
+def test_residents_words_and_groups_come_with_the_feed_and_an_imported_vacancy_is_found_by_them(central, kiosk_store,
+                                                                                              tmp_path):
+    """The producer fills search_terms and job_group (central's import here); the kiosk searches them as sent."""
+    from datetime import date, timedelta
+
+    from central.importer import import_file
+    from kiosk.domain.search import Scope, Station, make_query
+    from kiosk.store import search as S
+    from kiosk.store.models import Vacancy
+
+    today = date.today()
+    csv = tmp_path / "v.csv"
+    csv.write_text(
+        "id,title,category,employer,district,street,address,lat,lon,salary_min,salary_max,job_type,posted_on,expires_on\n"
+        f"IMP1,育婴员,家政服务,天津某家政公司,和平区,南市街道,荣业大街1号,39.13,117.19,5000,8000,全职,{today},"
+        f"{today + timedelta(days=30)}\n", encoding="utf-8")
+    assert import_file(central.db, csv).imported == 1
+    worker = make_worker(kiosk_store, central.url, page_size=100)
+    worker.run_once()
+    with kiosk_store.read() as s:
+        v = s.get(Vacancy, "IMP1")
+        assert v.job_group == "家政服务" and {"月嫂", "yuesao", "ys", "保姆"} <= set(v.search_terms.split())
+    station = Station(39.13, 117.19, "和平区", "urban")
+    for typed in ("月嫂", "yuesao", "保姆"):
+        res = S.search(kiosk_store, make_query(typed, scope=Scope.CITY), station, today=today)
+        assert [h.id for h in res.hits] == ["IMP1"] and "育婴员" in res.also, typed
+    assert S.group_counts(kiosk_store, make_query(scope=Scope.CITY), station, today=today)["家政服务"] == 1
