@@ -73,13 +73,14 @@ from kiosk.domain.search import (
 from kiosk.domain.spelling import Lexicon, Spelling
 from kiosk.store.engine import Store
 
-INDEX_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS + EXTRA_FIELDS
-#: What search_docs holds of them: the details live in search_details, so that the rows every
-#: search reads stay narrow (a details match is looked up only for a row no other field has).
-DOC_COLUMNS = tuple(c for c in INDEX_COLUMNS if c != DETAILS_FIELD)
-#: In ``cols`` of an index plan: look a term up in the details through the trigram index's
-#: details column (one small hit list per query) instead of reading each row's details.
-DETAILS_BY_INDEX = "@details"
+#: The text search_docs holds per vacancy, and what the trigram index covers (plus the details).
+DOC_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
+INDEX_COLUMNS = DOC_COLUMNS + (DETAILS_FIELD,)
+#: In ``cols`` of an index plan: the residents' words are not stored per vacancy but once per
+#: distinct set (``search_wordsets``: a few hundred rows, as they follow the occupation), and
+#: each document points at its set. A term is looked up in the sets once per query and rows are
+#: checked by membership, so the rows every search reads stay as narrow as before the words.
+WORDS_BY_SET = "@words"
 #: Vacancy columns copied into search_docs for filters, sorting and list rows.
 COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min", "salary_max", "salary_unit",
                   "job_type", "district", "job_group")
@@ -136,11 +137,9 @@ def grams(values: Iterable[str], singles: bool = True) -> str:
 
 
 def doc_grams(doc: dict[str, str]) -> str:
-    """The short-term tokens of one document, as kiosk.domain.search.term_fields allows: one
-    and two characters of the base fields, two of the residents' words, none of the details."""
-    base = grams(doc[c] for c in TEXT_FIELDS + PINYIN_FIELDS)
-    words = grams([doc[WORDS_FIELD]], singles=False)
-    return f"{base} {words}" if words else base
+    """The short-term tokens of one document: one and two characters of the base fields (the
+    details take terms of 3+ characters only, the words are matched through their sets)."""
+    return grams(doc[c] for c in DOC_COLUMNS)
 
 
 def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str,
@@ -159,8 +158,9 @@ def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, p
     if len(ful) != 3:
         ful = [pinyin.full(title), pinyin.full(employer), pinyin.full(category)]
     words = " ".join(search_terms.lower().split())
-    return dict(zip(INDEX_COLUMNS, (title, employer, category, *ini, *ful, f" {words} " if words else "", details),
-                    strict=True))
+    out = dict(zip(DOC_COLUMNS, (title, employer, category, *ini, *ful), strict=True))
+    out.update({WORDS_FIELD: f" {words} " if words else "", DETAILS_FIELD: details})
+    return out
 
 
 def details_of(*values: str | None) -> str:
@@ -298,6 +298,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
     cph = ", ".join(f":{c}" for c in COPIED_COLUMNS)
     head = 8 + len(DETAIL_COLUMNS)
+    sets = {w: i for i, w in conn.execute(text("SELECT id, words FROM search_wordsets")).all()}
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs = []
         for r in rows[start:start + _REFRESH_BATCH]:
@@ -309,11 +310,12 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
                                 details_of(*r[8:head])))
             d["vacancy_id"] = vid
             d["dist"] = None if origin is None else geo.distance_m(origin[0], origin[1], d["lat"], d["lon"])
+            d["wordset"] = _wordset(conn, sets, d[WORDS_FIELD])
             docs.append(d)
         doc_cols = ", ".join(DOC_COLUMNS)
         doc_ph = ", ".join(f":{c}" for c in DOC_COLUMNS)
-        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, dist, {doc_cols}, {copied}) "
-                          f"VALUES (:vacancy_id, :dist, {doc_ph}, {cph})"), docs)
+        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, dist, wordset, {doc_cols}, {copied}) "
+                          f"VALUES (:vacancy_id, :dist, :wordset, {doc_ph}, {cph})"), docs)
         got = conn.execute(
             text("SELECT docid, vacancy_id FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
             {"ids": _json([d["vacancy_id"] for d in docs])},
@@ -331,11 +333,23 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
     return len(rows)
 
 
+def _wordset(conn: Connection, sets: dict[str, int], words: str) -> int:
+    """The id of a set of residents' words (0: none), added when new. Sets are never removed:
+    they follow the occupations, so they are few, and an unused one costs nothing."""
+    if not words:
+        return 0
+    if words not in sets:
+        sets[words] = int(conn.execute(text("INSERT INTO search_wordsets (words) VALUES (:w) RETURNING id"),
+                                       {"w": words}).scalar_one())
+    return sets[words]
+
+
 def _rebuild_all(conn: Connection) -> int:
     conn.execute(text("INSERT INTO search_trigram (search_trigram) VALUES ('delete-all')"))
     conn.execute(text("INSERT INTO search_grams (search_grams) VALUES ('delete-all')"))
     conn.execute(text("DELETE FROM search_docs"))
     conn.execute(text("DELETE FROM search_details"))
+    conn.execute(text("DELETE FROM search_wordsets"))
     n = _add_docs(conn, None)
     conn.execute(text("DELETE FROM search_dirty"))
     conn.execute(text("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')"))
@@ -414,23 +428,57 @@ def _order_sql(sort: Sort, tiered: bool = True) -> str:
     return f"{tier}dist, id"
 
 
-def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str, literal: bool = False) -> list[str]:
+#: Per term text: the ids of the word sets holding it anywhere, and as a whole word.
+WordSets = dict[str, tuple[tuple[int, ...], tuple[int, ...]]]
+_set_cache: dict[int, tuple[int, list[tuple[int, str]]]] = {}
+
+
+def word_sets(conn: Connection, terms: Sequence[Term]) -> WordSets:
+    """Which word sets hold each term, from the few hundred sets (cached until the index changes):
+    the SQL then names them instead of searching the sets per row, and leaves the words out
+    entirely for a term no set holds."""
+    key = id(conn.engine)
+    cached = _set_cache.get(key)
+    if cached is None or cached[0] != _generation:
+        gen = _generation
+        cached = (gen, [(int(i), w) for i, w in conn.execute(text("SELECT id, words FROM search_wordsets"))])
+        _set_cache[key] = cached
+    out: WordSets = {}
+    for t in terms:
+        whole = f" {t.text} "
+        out[t.text] = (tuple(i for i, w in cached[1] if t.text in w), tuple(i for i, w in cached[1] if whole in w))
+    return out
+
+
+def _in_words(cols: dict[str, str], param: str, ids: tuple[int, ...] | None = None) -> str:
+    """SQL true when the row's residents' words hold the value of ``:param`` (``ids``: the sets
+    known to hold it)."""
+    if cols[WORDS_FIELD] != WORDS_BY_SET:
+        return f"instr({cols[WORDS_FIELD]}, :{param})"
+    if ids is None:
+        return f"v.wordset IN (SELECT id FROM search_wordsets WHERE instr(words, :{param}))"
+    return f"v.wordset IN ({', '.join(map(str, ids))})" if ids else "0"
+
+
+def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: str, literal: bool = False,
+              sets: WordSets | None = None) -> list[str]:
     """Per term, SQL true when it is a substring of one of its fields; ``cols`` maps a field
     name to its SQL (the ASCII-case-insensitive rule of kiosk.domain.search)."""
     conds = []
     for i, t in enumerate(terms):
         params[f"{key}{i}"] = t.text
-        ors = [f"instr({cols[f]}, :{key}{i})" for f in term_fields(t, literal)
-               if f in cols and cols[f] != DETAILS_BY_INDEX]
-        if DETAILS_FIELD in term_fields(t, literal) and cols.get(DETAILS_FIELD) == DETAILS_BY_INDEX:
-            params[f"{key}d{i}"] = f'{DETAILS_FIELD} : "{t.text}"'
-            ors.append(f"v.docid IN (SELECT rowid FROM search_trigram WHERE search_trigram MATCH :{key}d{i})")
+        fields = term_fields(t, literal)
+        ors = [f"instr({cols[f]}, :{key}{i})" for f in fields if f in cols and f not in EXTRA_FIELDS]
+        if WORDS_FIELD in fields:
+            ors.append(_in_words(cols, f"{key}{i}", sets[t.text][0] if sets else None))
+        if DETAILS_FIELD in fields:  # last: read only for a row no other field holds the term in
+            ors.append(f"instr({cols[DETAILS_FIELD]}, :{key}{i})")
         conds.append("(" + " OR ".join(ors) + ")")
     return conds
 
 
 def _tier(terms: Sequence[Term], params: dict, cols: dict[str, str], literal: bool = False,
-          coarse: bool = False) -> str:
+          coarse: bool = False, sets: WordSets | None = None) -> str:
     """The tier of kiosk.domain.search.match_tier: per term a CASE over its fields, best first,
     and the worst term's for the vacancy. ``cols[WORDS_FIELD]`` must hold the words with a space
     at each end. ``coarse``: only tiers 0 and 1 exactly, every later one as :data:`COARSE_REST`
@@ -451,7 +499,7 @@ def _tier(terms: Sequence[Term], params: dict, cols: dict[str, str], literal: bo
         if literal:
             cases.append(f"(CASE WHEN {hit(title)} THEN {TIER_START} ELSE {TIER_TITLE} END)")
             continue
-        cases.append(_tier_case(t, i, params, cols, fields, hit, coarse))
+        cases.append(_tier_case(t, i, params, cols, fields, hit, coarse, sets.get(t.text) if sets else None))
     return cases[0] if len(cases) == 1 else f"max({', '.join(cases)})"
 
 
@@ -459,7 +507,7 @@ COARSE_REST = 9
 
 
 def _tier_case(t: Term, i: int, params: dict, cols: dict[str, str], fields: tuple[str, ...], hit,  # noqa: ANN001
-               coarse: bool = False) -> str:
+               coarse: bool = False, ids: tuple[tuple[int, ...], tuple[int, ...]] | None = None) -> str:
     """One term's tier. Nested ``CASE instr(...) WHEN 1 ... WHEN 0 ...`` evaluates each title
     column once on the common paths (SQLite does not reuse a repeated expression), which matters
     when tens of thousands of hits are ranked."""
@@ -467,7 +515,7 @@ def _tier_case(t: Term, i: int, params: dict, cols: dict[str, str], fields: tupl
     rest = [f for f in fields if f not in TITLE_FIELDS and f not in EXTRA_FIELDS]
     if WORDS_FIELD in fields:
         params[f"tw{i}"] = f" {t.text} "
-        words = f"instr({cols[WORDS_FIELD]}, :tw{i})"
+        words = _in_words(cols, f"tw{i}", ids[1] if ids else None)
     else:
         words = "0"
     # The expression only ever ranks hits: a term that is in neither the title nor the words is
@@ -476,7 +524,7 @@ def _tier_case(t: Term, i: int, params: dict, cols: dict[str, str], fields: tupl
         tail = (f"(CASE WHEN {words} THEN {TIER_WORDS} WHEN {hit(rest)} THEN {TIER_EMPLOYER} "
                 f"ELSE {TIER_DETAILS} END)")
     elif WORDS_FIELD in fields:
-        tail = (f"(CASE WHEN {words} THEN {TIER_WORDS} WHEN NOT instr({cols[WORDS_FIELD]}, {p}) THEN {TIER_EMPLOYER} "
+        tail = (f"(CASE WHEN {words} THEN {TIER_WORDS} WHEN NOT {_in_words(cols, f'tt{i}', ids[0] if ids else None)} THEN {TIER_EMPLOYER} "
                 f"WHEN {hit(rest)} THEN {TIER_EMPLOYER} ELSE {TIER_DETAILS} END)")
     else:
         tail = str(TIER_EMPLOYER)
@@ -503,17 +551,23 @@ class Plan(enum.StrEnum):
     SCAN = "scan"  # plain LIKE over the vacancies table: the baseline and a cross-check
 
 
-def _index_matches(terms: Sequence[Term], params: dict) -> list[str]:
-    """SELECTs of the docids holding the terms, one per FTS5 table used (to INTERSECT)."""
-    long = [t for t in terms if len(t.text) >= TRIGRAM_MIN_CHARS]
-    short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
+def _index_matches(terms: Sequence[Term], params: dict, literal: bool = False,
+                   sets: WordSets | None = None) -> list[str]:
+    """Per term, a SELECT of the docids holding it (to INTERSECT): its FTS5 table, and the
+    documents whose residents' words hold it."""
     matches = []
-    if long:
-        params["m_tri"] = _match_expr(long)
-        matches.append("SELECT rowid AS docid FROM search_trigram WHERE search_trigram MATCH :m_tri")
-    if short:
-        params["m_grams"] = _match_expr(short)
-        matches.append("SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :m_grams")
+    for i, t in enumerate(terms):
+        table = "search_trigram" if len(t.text) >= TRIGRAM_MIN_CHARS else "search_grams"
+        params[f"m{i}"] = f'"{t.text}"'
+        sel = f"SELECT rowid AS docid FROM {table} WHERE {table} MATCH :m{i}"
+        ids = sets[t.text][0] if sets else None
+        if WORDS_FIELD in term_fields(t, literal) and ids != ():
+            params[f"mw{i}"] = t.text
+            in_sets = (f"({', '.join(map(str, ids))})" if ids
+                       else f"(SELECT id FROM search_wordsets WHERE instr(words, :mw{i}))")
+            # a sub-select: INTERSECT and UNION bind left to right, so a bare UNION would leak
+            sel = f"SELECT docid FROM ({sel} UNION SELECT docid FROM search_docs WHERE wordset IN {in_sets})"
+        matches.append(sel)
     return matches
 
 
@@ -524,7 +578,7 @@ def _resolve(query: SearchQuery, plan: Plan) -> Plan:
 
 
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
-            walk_tier: int | None = None, coarse: bool = False) -> tuple[str, dict]:
+            walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
     ``walk_tier`` (index plan only): instead, the rows of that tier in distance order, read by
@@ -564,15 +618,17 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
         latin = any(t.kind is TermKind.LATIN for t in terms)
         folded = TEXT_FIELDS + ("details",)
         cols = {f: (f"lower(v.{f})" if latin and f in folded else f"v.{f}") for f in DOC_COLUMNS}
-        cols[DETAILS_FIELD] = DETAILS_BY_INDEX
-        tier = _tier(terms, params, cols, literal, coarse)
+        details = "(SELECT d.details FROM search_details d WHERE d.docid = v.docid)"
+        cols[DETAILS_FIELD] = f"lower({details})" if latin else details
+        cols[WORDS_FIELD] = WORDS_BY_SET
+        tier = _tier(terms, params, cols, literal, coarse, sets)
         if plan is Plan.NEAR or not terms:
             src = "search_docs v"
-            where += _contains(terms, params, cols, "term", literal)
+            where += _contains(terms, params, cols, "term", literal, sets)
         else:
-            matches = _index_matches(terms, params)
-            if literal:  # the index also holds the words and details a literal query ignores
-                where += _contains(terms, params, cols, "term", literal)
+            matches = _index_matches(terms, params, literal, sets)
+            if literal:  # the index also holds the details a literal query ignores
+                where += _contains(terms, params, cols, "term", literal, sets)
             if walk_tier is not None:
                 src = "search_docs v INDEXED BY ix_search_docs_dist"
                 params["walk_tier"] = walk_tier
@@ -677,20 +733,21 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
 
 def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: Plan, limit: int,
          offset: int) -> tuple[int, list]:
-    sql, params = _select(query, station, today, plan)
-    params.update(limit=limit, offset=offset)
     order = _order_sql(query.sort, tiered=bool(query.terms))
     with store.engine.connect() as conn:
         _tune(conn)
+        sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
+        sql, params = _select(query, station, today, plan, sets=sets)
+        params.update(limit=limit, offset=offset)
         if plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
             total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 params).all() if total > offset else []
         elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
-              and _walk_pays(conn, _index_hits(conn, query.terms), offset + limit)):
+              and _walk_pays(conn, _index_hits(conn, query.terms, sets), offset + limit)):
             # Many hits: count them per tier, then find the page by walking the distance index.
             # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page.
-            coarse, cparams = _select(query, station, today, plan, coarse=True)
+            coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets)
             total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
                                               f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
             tiers = {0: t0, 1: t1}
@@ -699,7 +756,7 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
             if total <= offset:
                 rows = []
             elif _walk_pays(conn, total, offset + limit):
-                rows = _walk(query, station, today, plan, conn, tiers, limit, offset)
+                rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets)
             else:
                 rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                     params).all()
@@ -794,9 +851,13 @@ def understand(store: Store, query: SearchQuery) -> tuple[SearchQuery, tuple[Spe
 
 
 def _exists(conn: Connection, term: Term) -> bool:
-    params: dict = {}
-    (match,) = _index_matches([term], params)
-    return conn.execute(text(f"SELECT EXISTS ({match})"), params).scalar() == 1
+    """Whether any vacancy holds the term; each source asked apart, so the first hit answers."""
+    table = "search_trigram" if len(term.text) >= TRIGRAM_MIN_CHARS else "search_grams"
+    sql = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH :m)"
+    if WORDS_FIELD in term_fields(term):
+        sql += (" OR EXISTS (SELECT 1 FROM search_docs WHERE wordset IN "
+                "(SELECT id FROM search_wordsets WHERE instr(words, :w)))")
+    return conn.execute(text(sql), {"m": f'"{term.text}"', "w": term.text}).scalar() == 1
 
 
 def _suggest(store: Store, query: SearchQuery, limit: int = 3) -> list[Spelling]:
@@ -820,10 +881,10 @@ def _narrowed(query: SearchQuery) -> bool:
                 or query.categories or query.groups or query.posted_within_days is not None or query.literal)
 
 
-def _index_hits(conn: Connection, terms: Sequence[Term]) -> int:
+def _index_hits(conn: Connection, terms: Sequence[Term], sets: WordSets | None = None) -> int:
     """How many documents hold the terms, before any filter (an upper bound of the matches)."""
     params: dict = {}
-    matches = _index_matches(terms, params)
+    matches = _index_matches(terms, params, sets=sets)
     return int(conn.execute(text(f"SELECT count(*) FROM ({' INTERSECT '.join(matches)})"), params).scalar() or 0)
 
 
@@ -833,7 +894,7 @@ def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
-          limit: int, offset: int) -> list:
+          limit: int, offset: int, sets: WordSets | None = None) -> list:
     """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
     vacancies is walked along the distance index; a sparse one (a walk would read most of the
     index to find its few rows) is sorted from the index hits instead."""
@@ -848,11 +909,11 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             continue
         need = min(limit - len(rows), tiers[tier] - skip)
         if (skip + need) * docs <= WALK_MAX_ROWS * tiers[tier]:
-            sql, params = _select(query, station, today, plan, walk_tier=tier)
+            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets)
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
         else:
-            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS)
+            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets)
             params.update(limit=need, offset=skip, sparse_tier=tier)
             rows += conn.execute(text(f"SELECT * FROM ({sql}) WHERE tier = :sparse_tier ORDER BY dist, id "
                                       "LIMIT :limit OFFSET :offset"), params).all()

@@ -91,7 +91,8 @@ def test_schema_head_and_index_tables(loaded) -> None:
     assert SCHEMA_HEAD == "0010"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
-    assert {"search_docs", "search_details", "search_trigram", "search_grams", "search_dirty"} <= names
+    assert {"search_docs", "search_details", "search_wordsets", "search_trigram", "search_grams",
+            "search_dirty"} <= names
 
 
 @pytest.mark.parametrize("word", ["工", "员", "保", "保洁", "会计", "电工", "天津", "司机", "服务"])
