@@ -84,6 +84,7 @@ def evaluate(store, station, today: date, queries: list[Labelled], *, literal: b
         titles = dict(conn.execute(text("SELECT title, count(*) FROM vacancies WHERE status = 'open' "
                                         "AND expires_on >= :t GROUP BY title"), {"t": today.isoformat()}).all())
     recalls, rrs, times = [], [], []
+    per_query: list[tuple[float, str]] = []
     misses, zero = [], []
     skipped = 0
     for i, lq in enumerate(queries):
@@ -93,10 +94,14 @@ def evaluate(store, station, today: date, queries: list[Labelled], *, literal: b
             continue
         q = make_query(lq.query, scope=Scope.CITY, literal=literal)
         res = S.search(store, q, station, today=today, limit=TOP)
+        samples = []
         for _ in range(repeat):
             t0 = time.perf_counter()
             S.search(store, q, station, today=today, limit=TOP)
-            times.append((time.perf_counter() - t0) * 1000)
+            samples.append((time.perf_counter() - t0) * 1000)
+        times += samples
+        if samples:
+            per_query.append((round(statistics.median(samples), 2), lq.query))
         r, rr = score([h.title for h in res.hits], lq.accepted, available)
         recalls.append(r)
         rrs.append(rr)
@@ -117,6 +122,7 @@ def evaluate(store, station, today: date, queries: list[Labelled], *, literal: b
         "p95_ms": _pct(times, 95) if times else 0.0,
         "misses": misses,
         "zero_results": zero,
+        "slowest_ms": [{"query": q, "p50_ms": ms} for ms, q in sorted(per_query, reverse=True)[:8]],
     }
 
 
@@ -168,7 +174,7 @@ def main(argv: list[str]) -> dict:
         "p95_ratio_to_baseline": round(now["p95_ms"] / max(base["p95_ms"], 1e-9), 2),
         "goal_recall_at_10": GOAL_RECALL,
         "with_vocabulary": {k: now[k] for k in ("queries_scored", "queries_without_relevant_vacancies", "misses",
-                                                "zero_results")},
+                                                "zero_results", "slowest_ms")},
         "baseline": {k: base[k] for k in ("misses", "zero_results")},
         "ok": now["recall_at_10"] >= GOAL_RECALL,
     }

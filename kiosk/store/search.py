@@ -471,7 +471,13 @@ def _contains(terms: Sequence[Term], params: dict, cols: dict[str, str], key: st
         ors = [f"instr({cols[f]}, :{key}{i})" for f in fields if f in cols and f not in EXTRA_FIELDS]
         if WORDS_FIELD in fields:
             ors.append(_in_words(cols, f"{key}{i}", sets[t.text][0] if sets else None))
-        if DETAILS_FIELD in fields:  # last: read only for a row no other field holds the term in
+        if DETAILS_FIELD in fields and t.kind is TermKind.HANZI and cols[WORDS_FIELD] == WORDS_BY_SET:
+            # Chinese trigrams are rare enough that the details column of the index answers at
+            # once; a Latin term (pinyin trigrams are in nearly every document) reads the row's
+            # details instead, last, so only for a row no other field holds it in.
+            params[f"{key}d{i}"] = f'{DETAILS_FIELD} : "{t.text}"'
+            ors.append(f"v.docid IN (SELECT rowid FROM search_trigram WHERE search_trigram MATCH :{key}d{i})")
+        elif DETAILS_FIELD in fields:
             ors.append(f"instr({cols[DETAILS_FIELD]}, :{key}{i})")
         conds.append("(" + " OR ".join(ors) + ")")
     return conds
@@ -578,11 +584,13 @@ def _resolve(query: SearchQuery, plan: Plan) -> Plan:
 
 
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
-            walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None) -> tuple[str, dict]:
+            walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None,
+            held_hits: bool = False) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
     ``walk_tier`` (index plan only): instead, the rows of that tier in distance order, read by
-    walking the distance index and checking each row against the index hits. When a large share
+    walking the distance index and checking each row against the index hits. ``held_hits``:
+    the index hits are in :data:`HITS_TABLE` already (see :func:`_hold_hits`). When a large share
     of all vacancies match, the first page is found after a few hundred rows instead of
     sorting tens of thousands.
     """
@@ -626,17 +634,18 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             src = "search_docs v"
             where += _contains(terms, params, cols, "term", literal, sets)
         else:
-            matches = _index_matches(terms, params, literal, sets)
+            hits = (f"SELECT docid FROM {HITS_TABLE}" if held_hits
+                    else " INTERSECT ".join(_index_matches(terms, params, literal, sets)))
             if literal:  # the index also holds the details a literal query ignores
                 where += _contains(terms, params, cols, "term", literal, sets)
             if walk_tier is not None:
                 src = "search_docs v INDEXED BY ix_search_docs_dist"
                 params["walk_tier"] = walk_tier
-                where += [f"+v.docid IN ({' INTERSECT '.join(matches)})", f"{tier} = :walk_tier"]
+                where += [f"+v.docid IN ({hits})", f"{tier} = :walk_tier"]
             else:
                 # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner
                 # may walk every open vacancy and probe the hit list for each (quadratic).
-                src = f"({' INTERSECT '.join(matches)}) m CROSS JOIN search_docs v ON v.docid = m.docid"
+                src = f"({hits}) m CROSS JOIN search_docs v ON v.docid = m.docid"
     id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
     sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
            f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, {dist} AS dist, {tier} AS tier "
@@ -731,6 +740,22 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
     return SearchResult(query, total, [_hit(r) for r in rows], offset, spelled, also, suggestions)
 
 
+#: A per-connection temporary table holding one query's index hits while it is counted, ranked
+#: and walked: each pass would otherwise intersect the FTS5 hit lists (and the words' documents)
+#: again, which for a common pinyin term is most of the cost.
+HITS_TABLE = "temp.search_hits"
+
+
+def _hold_hits(conn: Connection, terms: Sequence[Term], sets: WordSets) -> int:
+    """Put the documents holding every term into HITS_TABLE; returns how many there are."""
+    params: dict = {}
+    matches = _index_matches(terms, params, sets=sets)
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_hits (docid INTEGER PRIMARY KEY)")
+    conn.exec_driver_sql(f"DELETE FROM {HITS_TABLE}")
+    conn.execute(text(f"INSERT INTO {HITS_TABLE} (docid) {' INTERSECT '.join(matches)}"), params)
+    return int(conn.execute(text(f"SELECT count(*) FROM {HITS_TABLE}")).scalar() or 0)
+
+
 def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: Plan, limit: int,
          offset: int) -> tuple[int, list]:
     order = _order_sql(query.sort, tiered=bool(query.terms))
@@ -744,15 +769,21 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 params).all() if total > offset else []
         elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
-              and _walk_pays(conn, _index_hits(conn, query.terms, sets), offset + limit)):
+              and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
             # Many hits: count them per tier, then find the page by walking the distance index.
-            # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page.
-            coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets)
-            total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
-                                              f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
-            tiers = {0: t0, 1: t1}
-            if t0 + t1 < offset + limit:
+            # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
+            # when residents' words are in play the later tiers usually matter, so all at once.
+            sql, params = _select(query, station, today, plan, sets=sets, held_hits=True)
+            params.update(limit=limit, offset=offset)
+            tiers: dict[int, int] = {}
+            if not any(sets[t.text][0] for t in query.terms):
+                coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets, held_hits=True)
+                total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
+                                                  f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
+                tiers = {0: t0, 1: t1} if t0 + t1 >= offset + limit else {}
+            if not tiers:
                 tiers = dict(conn.execute(text(f"SELECT tier, count(*) FROM ({sql}) GROUP BY tier"), params).all())
+                total = sum(tiers.values())
             if total <= offset:
                 rows = []
             elif _walk_pays(conn, total, offset + limit):
@@ -881,13 +912,6 @@ def _narrowed(query: SearchQuery) -> bool:
                 or query.categories or query.groups or query.posted_within_days is not None or query.literal)
 
 
-def _index_hits(conn: Connection, terms: Sequence[Term], sets: WordSets | None = None) -> int:
-    """How many documents hold the terms, before any filter (an upper bound of the matches)."""
-    params: dict = {}
-    matches = _index_matches(terms, params, sets=sets)
-    return int(conn.execute(text(f"SELECT count(*) FROM ({' INTERSECT '.join(matches)})"), params).scalar() or 0)
-
-
 def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
     docs = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
     return rows_needed * docs <= WALK_MAX_ROWS * matches
@@ -909,11 +933,11 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             continue
         need = min(limit - len(rows), tiers[tier] - skip)
         if (skip + need) * docs <= WALK_MAX_ROWS * tiers[tier]:
-            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets)
+            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets, held_hits=True)
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
         else:
-            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets)
+            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets, held_hits=True)
             params.update(limit=need, offset=skip, sparse_tier=tier)
             rows += conn.execute(text(f"SELECT * FROM ({sql}) WHERE tier = :sparse_tier ORDER BY dist, id "
                                       "LIMIT :limit OFFSET :offset"), params).all()
