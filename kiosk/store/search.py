@@ -204,7 +204,7 @@ def rebuild_index(store: Store) -> int:
         return _refresh(conn)
 
 
-#: Bumped whenever the index changes, so cached word lists (the spelling lexicon) are rebuilt.
+#: Bumped whenever the index changes, so the cached spelling lexicon is rebuilt.
 _generation = 0
 
 
@@ -271,7 +271,7 @@ def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
     if not rows:
         return
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
-    tri = [dict(zip(DOC_COLUMNS + (DETAILS_FIELD,), r[1:], strict=True), docid=r[0]) for r in rows]
+    tri = [dict(zip(INDEX_COLUMNS, r[1:], strict=True), docid=r[0]) for r in rows]
     gram_rows = [{"docid": d["docid"], "grams": doc_grams(d)} for d in tri]
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
@@ -360,10 +360,11 @@ def _rebuild_all(conn: Connection) -> int:
 # --- the executor ----------------------------------------------------------------------------
 
 
-def _match_expr(terms: Iterable[Term]) -> str:
-    """FTS5 query ANDing the terms. No column filter is needed: a Chinese term cannot occur in
-    the pinyin columns, and a Latin term is looked for in every column."""
-    return " AND ".join(f'"{t.text}"' for t in terms)
+def _fts(term: Term) -> tuple[str, str]:
+    """(FTS5 table, MATCH expression) answering a term: the trigram index from 3 characters, the
+    1-and-2-gram index below. No column filter is needed: a Chinese term cannot occur in the
+    pinyin columns, and a Latin term is looked for in every column."""
+    return ("search_trigram" if len(term.text) >= TRIGRAM_MIN_CHARS else "search_grams"), f'"{term.text}"'
 
 
 def _monthly_sql(col: str, p: str = "v.") -> str:
@@ -430,24 +431,16 @@ def _order_sql(sort: Sort, tiered: bool = True) -> str:
 
 #: Per term text: the ids of the word sets holding it anywhere, and as a whole word.
 WordSets = dict[str, tuple[tuple[int, ...], tuple[int, ...]]]
-_set_cache: dict[int, tuple[int, list[tuple[int, str]]]] = {}
 
 
 def word_sets(conn: Connection, terms: Sequence[Term]) -> WordSets:
-    """Which word sets hold each term, from the few hundred sets (cached until the index changes):
-    the SQL then names them instead of searching the sets per row, and leaves the words out
-    entirely for a term no set holds."""
-    key = id(conn.engine)
-    cached = _set_cache.get(key)
-    if cached is None or cached[0] != _generation:
-        gen = _generation
-        cached = (gen, [(int(i), w) for i, w in conn.execute(text("SELECT id, words FROM search_wordsets"))])
-        _set_cache[key] = cached
-    out: WordSets = {}
-    for t in terms:
-        whole = f" {t.text} "
-        out[t.text] = (tuple(i for i, w in cached[1] if t.text in w), tuple(i for i, w in cached[1] if whole in w))
-    return out
+    """Which word sets hold each term: the SQL then names them instead of searching the sets per
+    row, and leaves the words out entirely for a term no set holds. The few hundred sets are read
+    in the caller's transaction every time (about 0.1 ms), so they are never older than the
+    documents that point at them."""
+    all_sets = [(int(i), w) for i, w in conn.execute(text("SELECT id, words FROM search_wordsets"))]
+    return {t.text: (tuple(i for i, w in all_sets if t.text in w), tuple(i for i, w in all_sets if f" {t.text} " in w))
+            for t in terms}
 
 
 def _in_words(cols: dict[str, str], param: str, ids: tuple[int, ...] | None = None) -> str:
@@ -563,8 +556,7 @@ def _index_matches(terms: Sequence[Term], params: dict, literal: bool = False,
     documents whose residents' words hold it."""
     matches = []
     for i, t in enumerate(terms):
-        table = "search_trigram" if len(t.text) >= TRIGRAM_MIN_CHARS else "search_grams"
-        params[f"m{i}"] = f'"{t.text}"'
+        table, params[f"m{i}"] = _fts(t)
         sel = f"SELECT rowid AS docid FROM {table} WHERE {table} MATCH :m{i}"
         ids = sets[t.text][0] if sets else None
         if WORDS_FIELD in term_fields(t, literal) and ids != ():
@@ -624,8 +616,7 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
     else:
         # Chinese terms need no case folding; the pinyin and the words are stored lower-case.
         latin = any(t.kind is TermKind.LATIN for t in terms)
-        folded = TEXT_FIELDS + ("details",)
-        cols = {f: (f"lower(v.{f})" if latin and f in folded else f"v.{f}") for f in DOC_COLUMNS}
+        cols = {f: (f"lower(v.{f})" if latin and f in TEXT_FIELDS else f"v.{f}") for f in DOC_COLUMNS}
         details = "(SELECT d.details FROM search_details d WHERE d.docid = v.docid)"
         cols[DETAILS_FIELD] = f"lower({details})" if latin else details
         cols[WORDS_FIELD] = WORDS_BY_SET
@@ -824,24 +815,27 @@ def group_counts(store: Store, query: SearchQuery, station: Station, *, today: d
 
 # --- reading what the resident meant -----------------------------------------------------------
 
-_lexicons: dict[int, tuple[int, Lexicon, frozenset[str]]] = {}
+_lexicons: dict[int, tuple[tuple[int, int], Lexicon, frozenset[str]]] = {}
 _lexicon_lock = threading.Lock()
 
 
 def _words(store: Store) -> tuple[Lexicon, frozenset[str]]:
+    """The lexicon and this kiosk's titles, rebuilt when the index changed: the generation counts
+    refreshes in this process, and the newest docid catches one that was still being committed
+    when the lexicon was last read (the generation moves before the commit)."""
     key = id(store.engine)
-    with _lexicon_lock:
-        cached = _lexicons.get(key)
-        if cached and cached[0] == _generation:
-            return cached[1], cached[2]
-        gen = _generation
     with store.engine.connect() as conn:
+        version = (_generation, int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar()))
+        with _lexicon_lock:
+            cached = _lexicons.get(key)
+            if cached and cached[0] == version:
+                return cached[1], cached[2]
         titles = conn.execute(text("SELECT title, count(*) FROM search_docs WHERE status = 'open' "
                                    "GROUP BY title")).all()
     words = [(t, int(n)) for t, n in titles] + [(w.word, 1) for w in jobwords.kiosk_vocabulary().words]
     lex = Lexicon(words, pinyin.syllables)
     with _lexicon_lock:
-        _lexicons[key] = (gen, lex, frozenset(t for t, _ in titles))
+        _lexicons[key] = (version, lex, frozenset(t for t, _ in titles))
     return lex, frozenset(t for t, _ in titles)
 
 
@@ -883,12 +877,12 @@ def understand(store: Store, query: SearchQuery) -> tuple[SearchQuery, tuple[Spe
 
 def _exists(conn: Connection, term: Term) -> bool:
     """Whether any vacancy holds the term; each source asked apart, so the first hit answers."""
-    table = "search_trigram" if len(term.text) >= TRIGRAM_MIN_CHARS else "search_grams"
+    table, match = _fts(term)
     sql = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH :m)"
     if WORDS_FIELD in term_fields(term):
         sql += (" OR EXISTS (SELECT 1 FROM search_docs WHERE wordset IN "
                 "(SELECT id FROM search_wordsets WHERE instr(words, :w)))")
-    return conn.execute(text(sql), {"m": f'"{term.text}"', "w": term.text}).scalar() == 1
+    return conn.execute(text(sql), {"m": match, "w": term.text}).scalar() == 1
 
 
 def _suggest(store: Store, query: SearchQuery, limit: int = 3) -> list[Spelling]:
@@ -924,7 +918,6 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
     index to find its few rows) is sorted from the index hits instead."""
     rows: list = []
     skip = offset
-    docs = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
     for tier in sorted(tiers):
         if len(rows) >= limit:
             break
@@ -932,7 +925,7 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             skip -= tiers[tier]
             continue
         need = min(limit - len(rows), tiers[tier] - skip)
-        if (skip + need) * docs <= WALK_MAX_ROWS * tiers[tier]:
+        if _walk_pays(conn, tiers[tier], skip + need):
             sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets, held_hits=True)
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()

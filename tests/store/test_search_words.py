@@ -16,7 +16,6 @@ from kiosk.domain.search import (
     TIER_TITLE,
     TIER_WORDS,
     Scope,
-    Station,
     make_query,
 )
 from kiosk.store import search as S
@@ -118,9 +117,9 @@ def test_title_beats_residents_words_beats_employer_beats_requirements(store) ->
             want = [("V1", TIER_START), ("V2", TIER_TITLE), ("V3", TIER_WORDS), ("V4", TIER_EMPLOYER),
                     ("V5", TIER_DETAILS)]
             assert got == (want if typed == "带孩子" else want[:4]), (typed, plan)  # details are not in pinyin
-    # the rank is the tier's, not the distance's: V5 is no nearer than V1 but comes last
+    # literal: title and employer only (V1, V2, V4)
     assert S.search(store, make_query("带孩子", scope=Scope.CITY, literal=True), STATION,
-                    today=TODAY).total == 3  # literal: title and employer only
+                    today=TODAY).total == 3
 
 
 @pytest.mark.parametrize("scope", list(Scope))
@@ -165,7 +164,6 @@ def test_distances_are_the_stations(loaded) -> None:
     h = S.search(loaded, make_query("阿姨", scope=Scope.CITY), STATION, today=TODAY, limit=1).hits[0]
     r = ROWS_BY_ID[h.id]
     assert h.distance_m == geo.distance_m(STATION.lat, STATION.lon, r["lat"], r["lon"])
-    assert Station.from_config  # the station type is the one the screens use
 
 
 def test_the_search_command_says_how_it_read_the_words(tmp_path, capsys) -> None:

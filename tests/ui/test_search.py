@@ -115,12 +115,18 @@ def _retype(app, screen, letters: str) -> None:
     _settle(app, screen)
 
 
-def test_a_residents_word_and_a_slip_are_understood_and_said(app):
+def _city_search(app, letters: str):
+    """The list, city wide, with ``letters`` typed on the keyboard and the search answered."""
     open_list(app)
     screen = app.screen("vacancy_list")
     tap(screen.ids.scope_city)
     tap(screen.ids.search_box)
-    _retype(app, screen, "baomu")
+    _retype(app, screen, letters)
+    return screen
+
+
+def test_a_residents_word_and_a_slip_are_understood_and_said(app):
+    screen = _city_search(app, "baomu")
     assert screen.notice == "也为您找了：家政服务员、育婴员"
     assert screen.ids.notice.height > 0 and screen.ids.notice.opacity == 1
     assert screen.ids.rv.data and {r["title"] for r in screen.ids.rv.data[:20]} <= {"家政服务员", "育婴员"}
@@ -132,11 +138,7 @@ def test_a_residents_word_and_a_slip_are_understood_and_said(app):
 
 
 def test_nothing_found_offers_words_and_groups_instead_of_a_dead_end(app):
-    open_list(app)
-    screen = app.screen("vacancy_list")
-    tap(screen.ids.scope_city)
-    tap(screen.ids.search_box)
-    _retype(app, screen, "baojjjie")
+    screen = _city_search(app, "baojjjie")
     wait_until(lambda: screen.empty and app.background.pending == 0, what="the empty-result page")
     assert screen.total == 0
     assert screen.ids.rv.parent is None and screen.ids.browse.parent is not None  # the tiles replace the list
