@@ -19,6 +19,7 @@ from central.consult_api import router as consult_router
 from central.db import Database
 from central.errors import ApiError
 from central.ledger_pages import router as ledger_router
+from central.office.posting_routes import router as postings_router
 from central.office.routes import router as office_router
 from central.phone import router as phone_router
 from central.staff import router as staff_router
@@ -53,6 +54,8 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None, productio
     app.include_router(staff_router)
     # the back office (意向, 登记与需求, 好差评, accounts, audit) under /staff/
     app.include_router(office_router)
+    # 招聘登记 and 岗位推荐 under /staff/postings, /staff/registrations/…/refer, /staff/interests/…/slip
+    app.include_router(postings_router)
     # 工作量与绩效: the monthly report and its exports under /staff/ledger
     app.include_router(ledger_router)
     # 今日预约 under /staff/appointments

@@ -108,7 +108,7 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
     services = Services(
         config=cfg,
         store=store,
-        vacancies=VacancyService(store, origin),
+        vacancies=VacancyService(store, origin, lambda: queue.now().date()),
         visits=visits,
         background=background,
         nav=nav,

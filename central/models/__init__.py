@@ -7,8 +7,9 @@ from central.models.audit import AUDIT_ACTIONS, AuditEntry
 from central.models.base import Base
 from central.models.callbacks import NOTE_MAX, TOPIC_MAX, CallbackRow
 from central.models.consult import FINISHED, Advisor, ConsultRequest
-from central.models.interests import INTEREST_CHANNELS, INTEREST_STATUSES, Interest
+from central.models.interests import INTEREST_CHANNELS, INTEREST_KINDS, INTEREST_STATUSES, Interest
 from central.models.phone import LINK_KINDS, FairSignup, PhoneLink, Shortlist
+from central.models.postings import POSTING_SOURCES, POSTING_STATUSES, PostingRow
 from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, StaffUser
 from central.models.ratings import Rating
 from central.models.registrations import FOLLOWUP_STATUSES, Registration
@@ -28,7 +29,8 @@ from central.models.sync import (
                                  StationConfig,
 )
 
-__all__ = ["SESSION_KINDS", "LoginSession", "APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "AUDIT_ACTIONS", "AuditEntry", "Rating", "FOLLOWUP_STATUSES", "Registration", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_STATUSES", "Interest", "STATUSES",
+__all__ = ["SESSION_KINDS", "LoginSession", "APPOINTMENT_STATUSES", "AppointmentRow", "AppointmentSlotRow", "AUDIT_ACTIONS", "AuditEntry", "Rating", "FOLLOWUP_STATUSES", "Registration", "Base", "NOTE_MAX", "TOPIC_MAX", "CallbackRow", "FINISHED", "Advisor", "ConsultRequest", "INTEREST_CHANNELS", "INTEREST_KINDS", "INTEREST_STATUSES", "Interest", "STATUSES",
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
-           "StationConfig", "LINK_KINDS", "FairSignup", "PhoneLink", "Shortlist"]
+           "StationConfig", "LINK_KINDS", "FairSignup", "PhoneLink", "Shortlist",
+           "POSTING_SOURCES", "POSTING_STATUSES", "PostingRow"]

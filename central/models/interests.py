@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, Index, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from central.crypto import Sealed
@@ -18,7 +19,10 @@ from central.models.base import Base
 #: status → what staff and the resident read
 INTEREST_STATUSES = {"new": "待联系", "contacted": "已联系", "referred": "已推荐", "interview": "面试",
                      "hired": "录用", "failed": "未成功"}
-INTEREST_CHANNELS = ("kiosk", "phone")
+#: kiosk and phone: the resident; counter: a referral staff made for a registered resident
+INTEREST_CHANNELS = ("kiosk", "phone", "counter")
+#: interest: 我有意向 / 我要投递; signup: 报名 for a day job (零工)
+INTEREST_KINDS = {"interest": "意向", "signup": "报名", "referral": "推荐"}
 
 
 class Interest(Base):
@@ -40,6 +44,11 @@ class Interest(Base):
     phone: Mapped[str] = mapped_column(Sealed, default="")
     id_number: Mapped[str] = mapped_column(Sealed, default="")
     status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="interest", server_default="interest")
+    #: the resident agreed that the employer may see their name and phone (a 报名 asks for it)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    #: when the employer marked the resident contacted on the posting's link
+    employer_contacted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     note: Mapped[str] = mapped_column(Sealed, default="")
     #: grows with every change; a staff change made against an older version is refused (已被他人更新)
     version: Mapped[int] = mapped_column(Integer, default=1)

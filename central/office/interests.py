@@ -31,7 +31,7 @@ NEXT: dict[str, tuple[str, ...]] = {
 }
 OPEN = ("new", "contacted", "referred", "interview")
 #: the moves that are a service to the resident → the ledger's service code
-SERVICES = {"contacted": "interest_followup", "referred": "referral"}
+SERVICES = {"contacted": "interest_followup", "referred": "referral", "hired": "referral_hired"}
 _RECORD_NS = uuid.UUID("6f1d7c1e-4a7b-4b8e-9d3e-0c2f5a9e1b11")
 
 
@@ -77,7 +77,8 @@ def on_expressed(s: Session, station_id: str, event_id: str, occurred_at: dateti
                    vacancy_id=_text(pl, "vacancy_id", 40), title=_text(pl, "title", 100),
                    employer=_text(pl, "employer", 100), channel="kiosk", person_key=_text(pl, "person_key", 64),
                    name=_text(pl, "name", 40), phone=_text(pl, "phone", 11), id_number=_text(pl, "id_number", 18),
-                   status="new", note="", version=1, created_at=occurred_at, updated_at=occurred_at, updated_by="")
+                   status="new", note="", version=1, created_at=occurred_at, updated_at=occurred_at, updated_by="",
+                   kind="signup" if pl.get("kind") == "signup" else "interest", shared=pl.get("shared") is True)
     s.add(row)
     publish(s, row)
 

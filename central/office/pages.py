@@ -83,6 +83,7 @@ document.addEventListener('click',function(ev){var b=ev.target.closest('button.r
 
 #: the back office's sections: (path, title, who sees it: staff / admin / city)
 SECTIONS = (("/staff/interests", "意向", "all"), ("/staff/registrations", "登记与需求", "all"),
+            ("/staff/postings", "招聘登记", "all"),
             ("/staff/registrations/rollup", "登记汇总", "admin"), ("/staff/ratings", "好差评", "all"),
             ("/staff/requests", "上门/代办", "all"), ("/staff/stats", "统计", "all"),
             ("/staff/accounts", "账号", "city"), ("/staff/audit", "审计日志", "city"))
@@ -176,7 +177,9 @@ def interests_page(v: Viewer, rows, *, names: dict[str, str], stations: Sequence
         dl = [("岗位", escape(r.title or r.vacancy_id)), ("单位", escape(r.employer)),
               ("居民", escape(resident or "（未留）")),
               ("电话", _revealable(mask_phone(r.phone) if r.phone else "", f"/staff/reveal/interest/{r.id}/phone", act)),
-              ("来源", "自助终端" if r.channel == "kiosk" else "手机页面"), ("提交时间", escape(local(r.created_at)))]
+              ("来源", {"kiosk": "自助终端", "phone": "手机页面", "counter": "工作人员推荐"}.get(r.channel, r.channel)
+               + ("（报名零工，同意单位联系）" if r.kind == "signup" else "")),
+              ("提交时间", escape(local(r.created_at)))]
         if len(stations) > 1:
             dl.insert(0, ("驿站", escape(names.get(r.station_id, r.station_id))))
         if r.note:
@@ -190,6 +193,9 @@ def interests_page(v: Viewer, rows, *, names: dict[str, str], stations: Sequence
             forms = (f'<form method="post" action="/staff/interests/{escape(r.id)}">{_hidden(v, r.version, back)}'
                      '<label>备注（可不填）<input type="text" name="note" maxlength="200"></label>'
                      f'{buttons}</form>')
+        if r.status in ("referred", "interview", "hired"):
+            forms = (f'<p><a class="slip" id="slip-{escape(r.reference)}" href="/staff/interests/{escape(r.id)}/slip">'
+                     "打印推荐单</a></p>") + forms
         body = "".join(f"<dt>{k}</dt><dd>{val}</dd>" for k, val in dl)
         cards.append(f'<div class="card item{"" if r.status in OPEN else " closed"}" id="i-{escape(r.reference)}" '
                      f'data-status="{escape(r.status)}"><h3>{escape(r.title or "岗位")}'
@@ -245,6 +251,11 @@ def registrations_page(v: Viewer, rows, *, names: dict[str, str], stations: Sequ
                     f'<div class="checks" role="group" aria-label="提供的服务">{checks}</div>'
                     '<label>回访情况（可不填）<input type="text" name="note" maxlength="200"></label>'
                     '<button type="submit">记为已回访</button></form>')
+        if act:
+            form += (f'<form method="post" action="/staff/registrations/{escape(r.id)}/refer">{_hidden(v, r.version, back)}'
+                     '<label>推荐岗位：岗位编号（岗位详情、打印单或招聘登记上的编号）'
+                     f'<input type="text" name="vacancy" maxlength="40" id="refer-{escape(r.id[:8])}"></label>'
+                     '<button type="submit">推荐并打印推荐单</button></form>')
         body = "".join(f"<dt>{k}</dt><dd>{val}</dd>" for k, val in dl)
         cards.append(f'<div class="card item{" closed" if r.followup == "done" else ""}" id="r-{escape(r.id[:8])}" '
                      f'data-followup="{r.followup}"><h3>{escape(r.employment_status or "登记")}'

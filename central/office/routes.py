@@ -59,9 +59,9 @@ def _scope_choices(request: Request, sess: auth.StaffSession) -> tuple[list[str]
     return mine, [(sid, names.get(sid, sid)) for sid in mine]
 
 
-async def _form(request: Request) -> dict[str, list[str]]:
+async def _form(request: Request, limit: int = 8000) -> dict[str, list[str]]:
     body = await request.body()
-    return parse_qs(body.decode("utf-8", "replace")[:8000])
+    return parse_qs(body.decode("utf-8", "replace")[:limit])
 
 
 def _one(form: dict[str, list[str]], key: str, limit: int = 200) -> str:

@@ -50,7 +50,7 @@ def clean_phone(text: str) -> str:
     return "".join(c for c in text if c.isdigit())[:20]
 
 
-async def read_form(request: Request, limit: int = MAX_FORM_BYTES) -> dict[str, str]:
+async def read_form(request: Request, limit: int = MAX_FORM_BYTES, max_fields: int = 20) -> dict[str, str]:
     """The posted form (first value of each field); TooLarge before parsing anything over ``limit``."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -60,7 +60,7 @@ async def read_form(request: Request, limit: int = MAX_FORM_BYTES) -> dict[str, 
         body += chunk
         if len(body) > limit:
             raise TooLarge
-    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), max_num_fields=20).items()}
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), max_num_fields=max_fields).items()}
 
 
 class Throttle:
@@ -136,14 +136,15 @@ def csrf_ok(request: Request, action: str, token: str) -> bool:
     return hmac.compare_digest(good, mac)
 
 
-async def posted_form(request: Request, action: str, *, throttled: bool = True):  # noqa: ANN201
+async def posted_form(request: Request, action: str, *, throttled: bool = True, limit: int = MAX_FORM_BYTES,
+                      max_fields: int = 20):  # noqa: ANN201
     """The form of a post to ``action``, or the page that refuses it: 413 too large (before parsing),
     429 too many posts from this address, 403 a stale or foreign form."""
     from central.phone.layout import message
 
     try:
-        form = await read_form(request)
-    except TooLarge:
+        form = await read_form(request, limit, max_fields)
+    except (TooLarge, ValueError):  # ValueError: more fields than any form of ours has
         return message("提交的内容太长", "请只填写页面上的几项，再提交一次。", status=413, kind="error")
     if throttled and not throttle(request).allow(client_address(request)):
         resp = message("提交太频繁", "这台手机所在的网络提交得太多了，请过一会儿再试，或到就业驿站办理。",

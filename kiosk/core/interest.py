@@ -48,6 +48,9 @@ def check_phone(phone: str) -> str:
 
 def consent_text(vacancy: VacancyView, masked_phone: str = "") -> str:
     phone = f"和手机号{masked_phone}" if masked_phone else ""
+    if vacancy.is_day_job:
+        return (f"报名零工：我们会把您的姓名{phone}交给“{vacancy.employer}”，身份证号发给本驿站，"
+                f"只用于联系您{vacancy.work_days}的“{vacancy.title}”用工，不作他用。本机不保存您的信息。")
     return (f"我们会把您的身份证号{phone}发给本驿站，由工作人员核实后推荐给“{vacancy.employer}”，"
             f"用于“{vacancy.title}”岗位的面试联系，不作他用。本机不保存您的信息。")
 
@@ -128,12 +131,14 @@ class InterestDesk:
         digits = check_phone(phone)
         token = new_token()
         reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        # 报名 for a day job: the resident agreed that the employer gets their name and phone
+        signup = {"kind": "signup", "shared": True, "name": resident.name[:40]} if vacancy.is_day_job else {}
         with self.store.session() as s:
             event_id = add_event(s, "interest.expressed", {
                 "station_id": self.station_id, "vacancy_id": vacancy.id, "employer": vacancy.employer,
                 "title": vacancy.title, "id_number": resident.id_number, "phone": digits, "consent": True,
                 "reference": reference, "token_hash": token_hash(token),
-                **({"person_key": person_key} if person_key else {}),
+                **({"person_key": person_key} if person_key else {}), **signup,
             }, cipher=self.cipher(), personal=True)
             if person_key:
                 s.add(InterestMark(id=event_id, person_key=person_key, vacancy_id=vacancy.id[:40],

@@ -7,6 +7,7 @@ shows. Expired and withdrawn vacancies are never returned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -34,16 +35,20 @@ def to_view(v: Vacancy, station: Station) -> VacancyView:
         work_hours=v.work_hours, requirements=v.requirements, benefits=v.benefits,
         contact=f"{v.contact_name} {v.contact_phone}".strip(), posted_on=v.posted_on, expires_on=v.expires_on,
         distance_m=d, walking_minutes=walking_minutes(d), distance_text=describe_distance(d),
-        in_circle=d <= station.radius_m,
+        in_circle=d <= station.radius_m, work_from=v.work_from, meet_place=v.meet_place or "",
+        meet_time=v.meet_time or "",
     )
 
 
 class VacancyService:
     """Read access to the local vacancy feed. Safe to call from worker threads."""
 
-    def __init__(self, store: Store, station: Station) -> None:
+    def __init__(self, store: Store, station: Station, today: Callable[[], date] = date.today) -> None:
+        """``today``: the station's date (Tianjin's, from the corrected clock), which decides what
+        has expired: a day job (零工) leaves the lists at the end of its last day."""
         self.store = store
         self.station = station
+        self.today = today
 
     def prepare(self) -> None:
         """Bring the search index up to date (slow only after install or a station move)."""
@@ -54,19 +59,19 @@ class VacancyService:
     def find(self, query: SearchQuery, limit: int = 50, offset: int = 0, today: date | None = None) -> SearchResult:
         from kiosk.store.search import search
 
-        return search(self.store, query, self.station, today=today, limit=limit, offset=offset)
+        return search(self.store, query, self.station, today=today or self.today(), limit=limit, offset=offset)
 
     def group_counts(self, query: SearchQuery, today: date | None = None) -> dict[str, int]:
         """Vacancies per everyday group for the 按类别 tiles (the query's own group ignored)."""
         from kiosk.store.search import group_counts
 
-        return group_counts(self.store, query, self.station, today=today)
+        return group_counts(self.store, query, self.station, today=today or self.today())
 
     def recommend(self, profile: Profile, limit: int = 30, today: date | None = None) -> list[Recommendation]:
         """为你推荐: vacancies ranked for a registration profile, each with the reasons it is shown."""
         from kiosk.store.search import recommend
 
-        return recommend(self.store, profile, self.station, today=today, limit=limit)
+        return recommend(self.store, profile, self.station, today=today or self.today(), limit=limit)
 
     def counts(self, today: date | None = None) -> tuple[int, int]:
         """(open vacancies in the city, open vacancies inside the station's circle)."""
@@ -80,7 +85,7 @@ class VacancyService:
 
         from kiosk.store.models import Vacancy
 
-        today = today or date.today()
+        today = today or self.today()
         with self.store.read() as s:
             v = s.scalar(select(Vacancy).where(Vacancy.id == vacancy_id, Vacancy.status == "open",
                                                Vacancy.expires_on >= today))

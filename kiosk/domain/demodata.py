@@ -165,7 +165,7 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
     words = producer_vocabulary()
     for i in range(n):
         street = rng.choices(streets, weights)[0]
-        job_type = rng.choices(JOB_TYPES, _JOB_TYPE_WEIGHTS)[0]
+        job_type = rng.choices(JOB_TYPES[:4], _JOB_TYPE_WEIGHTS)[0]
         if job_type == "公益性岗位":
             category = "公益性岗位"
             title, lo, hi = rng.choice(PUBLIC_WELFARE_TITLES)

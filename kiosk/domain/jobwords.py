@@ -178,3 +178,16 @@ def fill_gaps(title: str, job_type: str, category: str, search_terms_value: str,
     """``(search_terms, job_group)`` for a vacancy that arrived without them (an older producer)."""
     return (search_terms_value or _kiosk_terms(title, job_type),
             group if group in GROUPS else job_group(title, category))
+
+
+@cache
+def occupations() -> dict[str, tuple[str, ...]]:
+    """group → the occupations the 招聘登记 form offers, in the file's order; a two-character short
+    form that begins a longer name (保洁 of 保洁员) is left to the longer one."""
+    names = [occ for occ, _ in _groups()]
+    out: dict[str, list[str]] = {g: [] for g in GROUPS}
+    for r in _rows(GROUPS_FILE):
+        occ, group = (r.get("occupation") or "").strip(), (r.get("group") or "").strip()
+        if not (len(occ) <= 2 and any(o != occ and o.startswith(occ) for o in names)) and occ not in out[group]:
+            out[group].append(occ)
+    return {g: tuple(v) for g, v in out.items() if v}

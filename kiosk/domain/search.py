@@ -214,6 +214,8 @@ class SearchQuery:
     #: everyday groups (kiosk.domain.jobwords.GROUPS), the 按类别 tiles
     groups: frozenset[str] = frozenset()
     posted_within_days: int | None = None
+    #: only day jobs (零工) that work on this day (今天 / 明天)
+    work_day: date | None = None
     sort: Sort = Sort.DISTANCE
     text: str = ""
     #: match the typed text only (no residents' words, no details, two tiers): the baseline
@@ -247,6 +249,7 @@ def make_query(
     posted_within_days: int | None = None,
     sort: Sort | str = Sort.DISTANCE,
     literal: bool = False,
+    work_day: date | None = None,
 ) -> SearchQuery:
     return SearchQuery(
         terms=parse_terms(text),
@@ -258,6 +261,7 @@ def make_query(
         categories=frozenset(categories),
         groups=frozenset(groups),
         posted_within_days=posted_within_days,
+        work_day=work_day,
         sort=Sort(sort),
         text=text,
         literal=literal,

@@ -7,8 +7,11 @@ from datetime import date
 
 from kiosk.domain.search import Hit, Station
 
-#: The kinds of job a vacancy can be; 公益性岗位 are public-welfare posts for residents in difficulty.
-JOB_TYPES = ("全职", "兼职", "公益性岗位", "实习")
+#: The kinds of job a vacancy can be; 公益性岗位 are public-welfare posts for residents in difficulty,
+#: 零工 day labour paid by the day or hour, for the date(s) it names.
+JOB_TYPES = ("全职", "兼职", "公益性岗位", "实习", "零工")
+DAY_JOB = "零工"
+
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,22 @@ class VacancyView:
     walking_minutes: int
     distance_text: str
     in_circle: bool
+    #: a day job (零工): its first day (the last is ``expires_on``), the meeting point and time
+    work_from: date | None = None
+    meet_place: str = ""
+    meet_time: str = ""
+
+    @property
+    def is_day_job(self) -> bool:
+        return self.job_type == DAY_JOB
+
+    @property
+    def work_days(self) -> str:
+        """零工's dates as residents say them: 12月3日, or 12月3日至12月5日."""
+        first = self.work_from or self.posted_on
+        if first >= self.expires_on:
+            return f"{self.expires_on.month}月{self.expires_on.day}日"
+        return f"{first.month}月{first.day}日至{self.expires_on.month}月{self.expires_on.day}日"
 
 
 def to_row(hit: Hit, station: Station) -> dict:

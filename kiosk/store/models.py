@@ -65,6 +65,10 @@ class Vacancy(Base):
     search_terms: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     #: the everyday group of 按类别找工作 (kiosk.domain.jobwords.GROUPS)
     job_group: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    #: a day job (零工): its first day (the last is ``expires_on``), where and when to meet
+    work_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    meet_place: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    meet_time: Mapped[str] = mapped_column(String(5), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

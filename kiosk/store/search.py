@@ -83,7 +83,7 @@ INDEX_COLUMNS = DOC_COLUMNS + (DETAILS_FIELD,)
 WORDS_BY_SET = "@words"
 #: Vacancy columns copied into search_docs for filters, sorting and list rows.
 COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min", "salary_max", "salary_unit",
-                  "job_type", "district", "job_group")
+                  "job_type", "district", "job_group", "work_from")
 #: The vacancy columns a details match looks in (joined into search_docs.details).
 DETAIL_COLUMNS = ("requirements", "benefits", "work_hours")
 _REFRESH_BATCH = 2000
@@ -411,6 +411,10 @@ def _filters(query: SearchQuery, station: Station, today: date, params: dict, di
     if query.groups:
         params["groups"] = _json(sorted(query.groups))
         where.append("v.job_group IN (SELECT value FROM json_each(:groups))")
+    if query.work_day is not None:
+        # a day job on that day: from its first day (a day job without one: from its posting) to its last
+        params["work_day"] = query.work_day.isoformat()
+        where += ["v.job_type = '零工'", "COALESCE(v.work_from, v.posted_on) <= :work_day", "v.expires_on >= :work_day"]
     if query.posted_within_days is not None:
         params["posted_since"] = (today - timedelta(days=query.posted_within_days)).isoformat()
         where.append("v.posted_on >= :posted_since")
@@ -903,7 +907,8 @@ def _narrowed(query: SearchQuery) -> bool:
     """Filters besides the scope: the index's hit count then overstates the matches, and one
     pass that counts and sorts them is cheaper than counting and walking."""
     return bool(query.salary_min is not None or query.salary_max is not None or query.job_types
-                or query.categories or query.groups or query.posted_within_days is not None or query.literal)
+                or query.categories or query.groups or query.posted_within_days is not None or query.literal
+                or query.work_day is not None)
 
 
 def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:

@@ -140,6 +140,10 @@ class VacancyItem(Strict):
     #: (kiosk.domain.jobwords); computed by the producer, filled in by the kiosk when missing.
     search_terms: Annotated[str, StringConstraints(max_length=1000)] = ""
     job_group: Annotated[str, StringConstraints(max_length=8)] = ""
+    #: a day job (零工): its first day (the last is ``expires_on``), where and when to meet
+    work_from: date | None = None
+    meet_place: Annotated[str, StringConstraints(max_length=60)] = ""
+    meet_time: Annotated[str, StringConstraints(max_length=5)] = ""
     updated_at: datetime
 
 
@@ -319,10 +323,10 @@ PAYLOAD_TEXT = {
     "ticket_id": 40, "service": 40, "counter": 40, "station_id": 40, "call_id": 40, "topic": 40, "outcome": 40,
     "vacancy_id": 40, "request_id": 40, "appointment_id": 40, "shortlist_id": 40, "reference": 20, "kind": 20,
     "window_half": 10, "reason": 500, "phone": 20, "id_number": 40, "group": 20, "priority_group": 20,
-    "person_key": 64, "identity": 20, "token_hash": 128, "employer": 120, "title": 80, "source": 20,
+    "person_key": 64, "identity": 20, "token_hash": 128, "employer": 120, "title": 80, "source": 20, "name": 40,
 }
 PAYLOAD_INTS = ("score", "people_ahead", "duration_s")
-PAYLOAD_BOOLS = ("consent", "identified")
+PAYLOAD_BOOLS = ("consent", "identified", "shared")
 #: Keys holding a calendar day (ISO date); any key ending in ``_at`` holds an ISO time or None.
 PAYLOAD_DAYS = ("day", "window_day")
 
