@@ -83,6 +83,7 @@ SCREENS: dict[str, str] = {
     "consult_offer": "kiosk.screens.consult_offer:ConsultOfferScreen",
     "consult_callback": "kiosk.screens.consult_offer:CallbackScreen",
     "interest": "kiosk.screens.interest:InterestScreen",
+    "employer": "kiosk.screens.employer:EmployerScreen",
 }
 
 

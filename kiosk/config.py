@@ -225,12 +225,15 @@ class QrConfig:
     callback: str = "{central_url}/callbacks/{token}"
     interest: str = "{central_url}/interests/{token}"
     station: str = "{central_url}/stations/{id}"
+    #: the 招聘登记 form on an employer's phone (the 企业招聘 tile)
+    employer: str = "{central_url}/employer/new?s={station_id}"
 
     def __post_init__(self) -> None:
         import string
 
         needs = {"job": "id", "shortlist": "id", "ticket": "id", "appointment": "id", "job_fair": "id",
-                 "service": "id", "service_request": "id", "callback": "token", "interest": "token", "station": "id"}
+                 "service": "id", "service_request": "id", "callback": "token", "interest": "token", "station": "id",
+                 "employer": "station_id"}
         for key, need in needs.items():
             template = getattr(self, key)
             try:
@@ -276,6 +279,9 @@ class KioskConfig:
     def _url(self, template: str, **values: str) -> str:
         return template.format(central_url=self.central.url.rstrip("/"), station_id=self.station.id,
                                **{"id": "", "token": "", **values})
+
+    def employer_url(self) -> str:
+        return self._url(self.qr.employer)
 
     def job_url(self, vacancy_id: str) -> str:
         return self._url(self.qr.job, id=vacancy_id)

@@ -126,6 +126,15 @@ def _answer(i: Interest, token: str, request: Request) -> str:
             f"{done}{hidden}{button}</div>")
 
 
+def _days(p) -> str:  # noqa: ANN001 - a postings.Posting
+    def d(x) -> str:  # noqa: ANN001
+        return f"{x.year}年{x.month}月{x.day}日"
+
+    if p.work_from is None:
+        return f"招聘截止 {d(p.expires_on)}"
+    return f"用工 {d(p.work_from)}" + (f"至{p.expires_on.month}月{p.expires_on.day}日" if p.expires_on > p.work_from else "")
+
+
 def _status_html(request: Request, row: PostingRow, token: str, answers: list[Interest], new: bool) -> str:
     p = postings.posting_of(row)
     status = POSTING_STATUSES.get(row.status, row.status)
@@ -139,7 +148,7 @@ def _status_html(request: Request, row: PostingRow, token: str, answers: list[In
     facts = rows([("岗位编号", e(row.reference)), ("单位", e(p.company)), ("用工形式", e(p.job_type)),
                   ("工资", e(salary_text(p.salary_min, p.salary_max, p.salary_unit))),
                   ("地点", e(f"{p.district}{p.street}{p.address}")),
-                  ("日期", e(f"{p.work_from}至{p.expires_on}" if p.work_from else f"截止 {p.expires_on}")),
+                  ("日期", e(_days(p))),
                   ("集合", e(f"{p.meet_time} {p.meet_place}".strip()))])
     actions = ""
     if row.status != "withdrawn":

@@ -334,6 +334,8 @@ class Hit:
     expires_on: date
     distance_m: float
     tier: int = 0
+    #: a day job's first day (its last is ``expires_on``)
+    work_from: date | None = None
 
     @property
     def walking_minutes(self) -> int:

@@ -58,14 +58,37 @@ class VacancyView:
         return f"{first.month}月{first.day}日至{self.expires_on.month}月{self.expires_on.day}日"
 
 
-def to_row(hit: Hit, station: Station) -> dict:
+def day_text(first: date, last: date, today: date | None = None) -> str:
+    """A day job's days as residents say them: 今天, 明天, 12月5日, 12月5日至12月7日 (from today on)."""
+    today = today or date.today()
+    first = max(first, today)
+
+    def one(d: date) -> str:
+        return {0: "今天", 1: "明天"}.get((d - today).days, f"{d.month}月{d.day}日")
+
+    return one(first) if first >= last else f"{one(first)}至{one(last)}"
+
+
+def day_job_text(v: VacancyView, today: date | None = None) -> str:
+    """What a day job's detail says first: 今天用工（12月3日），早上07:30在南市街道办事处门口集合."""
+    first, last = v.work_from or v.posted_on, v.expires_on
+    when = day_text(first, last, today)
+    dates = f"{first.month}月{first.day}日" + (f"至{last.month}月{last.day}日" if last > first else "")
+    meet = f"，{v.meet_time}在{v.meet_place}集合" if v.meet_place else (f"，{v.meet_time}集合" if v.meet_time else "")
+    return f"{when}用工（{dates}）{meet}"
+
+
+def to_row(hit: Hit, station: Station, today: date | None = None) -> dict:
     """The RecycleView row for a search hit. Every key the row widget uses is always present."""
+    place = f"{hit.distance_text} · {hit.district}"
+    if hit.job_type == DAY_JOB:
+        place = f"{day_text(hit.work_from or hit.posted_on, hit.expires_on, today)}用工 · {place}"
     return {
         "vacancy_id": hit.id,
         "title": hit.title,
         "salary": hit.salary_text,
         "employer": hit.employer,
-        "place": f"{hit.distance_text} · {hit.district}",
+        "place": place,
         "job_type": hit.job_type,
         "in_circle": hit.distance_m <= station.radius_m,
     }

@@ -19,6 +19,7 @@ TILES = (
     ("registration", "就业登记", "登记意向，为您推荐岗位", "registration"),
     ("fairs", "招聘会", "近期招聘会\n离驿站最近的先看", "job_fairs"),
     ("home_service", "上门·代办", "工作人员上门或替您代办", "home_service"),
+    ("employer", "企业招聘", "单位招人、零工用工\n手机扫码登记", "employer"),
 )
 
 

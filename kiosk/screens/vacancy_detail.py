@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.domain.vacancy_views import VacancyView
+from kiosk.domain.vacancy_views import VacancyView, day_job_text
 from kiosk.screens.base import KioskScreen, load_kv
 
 
@@ -15,6 +15,8 @@ class VacancyDetailScreen(KioskScreen):
     message = StringProperty("")
     loading = BooleanProperty(False)
     in_shortlist = BooleanProperty(False)
+    #: a day job's days and where and when to meet ("" for other jobs)
+    day_job_text = StringProperty("")
 
     def set_params(self, vacancy_id: str = "", **_params) -> None:
         if vacancy_id != self.vacancy_id:
@@ -36,6 +38,7 @@ class VacancyDetailScreen(KioskScreen):
             return
         self.message = ""
         self.vacancy = view
+        self.day_job_text = day_job_text(view, self.services.vacancies.today()) if view.is_day_job else ""
         self.qr_data = self.services.config.job_url(view.id)
         self.in_shortlist = view.id in self.services.visits.current.shortlist
 
@@ -76,6 +79,7 @@ class VacancyDetailScreen(KioskScreen):
         self.vacancy = None
         self.vacancy_id = ""
         self.qr_data = ""
+        self.day_job_text = ""
         self.message = ""
         if "scroll" in self.ids:
             self.ids.scroll.scroll_y = 1

@@ -13,6 +13,8 @@ chips, and the group tiles for the current scope.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, DictProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -23,7 +25,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kiosk import theme
 from kiosk.domain.jobwords import GROUPS
 from kiosk.domain.search import Scope, SearchQuery, Sort, make_query
-from kiosk.domain.vacancy_views import JOB_TYPES, to_row
+from kiosk.domain.vacancy_views import DAY_JOB, JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, Chip, Tile
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
@@ -115,6 +117,9 @@ class VacancyListScreen(KioskScreen):
     #: what the search did with the words: 也为您找了… / 已按“保洁”为您查找
     notice = StringProperty("")
     browse_heading = StringProperty("")
+    #: the 零工 chip: day jobs only, and the day they work on ("today", "tomorrow" or "" for any)
+    day_jobs = BooleanProperty(False)
+    work_day = StringProperty("")
 
     @staticmethod
     def default_filters() -> dict:
@@ -128,6 +133,9 @@ class VacancyListScreen(KioskScreen):
         self.group_chip = Chip(text="按类别", bold=True)
         self.group_chip.bind(on_release=lambda _c: self.toggle_browse())
         self.ids.popular.add_widget(self.group_chip)
+        self.day_chip = Chip(text="零工", bold=True, allow_no_selection=True)
+        self.day_chip.bind(on_release=lambda _c: self.toggle_day_jobs())
+        self.ids.popular.add_widget(self.day_chip)
         for word in POPULAR:
             chip = Chip(text=word, group="popular", allow_no_selection=True)
             chip.bind(on_release=self._popular)
@@ -144,6 +152,8 @@ class VacancyListScreen(KioskScreen):
         self._recommended = self.ids.recommended.__self__
         self._rv = self.ids.rv.__self__
         self._browse = self.ids.browse.__self__
+        self._day_row = self.ids.day_row.__self__
+        set_shown(self._day_row, False)
         set_shown(self._keyboard_panel, self.keyboard_open)
         set_shown(self._recommended, self.has_profile)
         self._show_browse()
@@ -189,9 +199,31 @@ class VacancyListScreen(KioskScreen):
     # -- query --------------------------------------------------------------------------------
     def query(self) -> SearchQuery:
         f = self.filters
-        return make_query(self.query_text, scope=Scope(self.scope), job_types=f["job_types"],
+        day = None
+        if self.day_jobs and self.work_day:
+            day = self.services.vacancies.today() + timedelta(days=1 if self.work_day == "tomorrow" else 0)
+        return make_query(self.query_text, scope=Scope(self.scope),
+                          job_types=[DAY_JOB] if self.day_jobs else f["job_types"],
                           groups=[self.group] if self.group else [], salary_min=f["salary_min"],
-                          posted_within_days=f["posted_within_days"], sort=f["sort"])
+                          posted_within_days=f["posted_within_days"], sort=f["sort"], work_day=day)
+
+    def toggle_day_jobs(self) -> None:
+        """零工: day jobs only, with the 今天 / 明天 chips under the words."""
+        self.day_jobs = not self.day_jobs
+        self.work_day = ""
+        self.browse_open = False
+        self.refresh()
+
+    def on_day_jobs(self, _inst, on: bool) -> None:
+        self.day_chip.state = "down" if on else "normal"
+        set_shown(self._day_row, on)
+
+    def set_work_day(self, day: str) -> None:
+        self.work_day = day
+        self.refresh()
+
+    def _row(self, hit) -> dict:  # noqa: ANN001 - a search Hit
+        return to_row(hit, self.services.vacancies.station, self.services.vacancies.today())
 
     def set_params(self, recommend: bool = False, **_params) -> None:
         if recommend and self.services.visits.current.profile is not None:
@@ -225,10 +257,9 @@ class VacancyListScreen(KioskScreen):
         if gen != self._generation:
             return
         self.loading = False
-        station = self.services.vacancies.station
         rows = []
         for r in recs:
-            row = to_row(r.hit, station)
+            row = self._row(r.hit)
             row["place"] = " · ".join(r.reasons[:2])
             rows.append(row)
         self.ids.rv.data = rows
@@ -250,8 +281,7 @@ class VacancyListScreen(KioskScreen):
         if gen != self._generation:
             return
         self.loading = False
-        station = self.services.vacancies.station
-        self.ids.rv.data = [to_row(h, station) for h in result.hits]
+        self.ids.rv.data = [self._row(h) for h in result.hits]
         self.ids.rv.scroll_y = 1
         self.total = result.total
         self.summary = self._summary(result.total)
@@ -268,6 +298,9 @@ class VacancyListScreen(KioskScreen):
         where = SCOPE_NAMES[Scope(self.scope)]
         what = f"“{self.query_text.strip()}”" if self.query_text.strip() else "岗位"
         group = f" · {self.group}" if self.group else ""
+        if self.day_jobs:
+            what = (f"“{self.query_text.strip()}”零工" if self.query_text.strip()
+                    else {"today": "今天的零工", "tomorrow": "明天的零工"}.get(self.work_day, "零工"))
         order = next(label for label, s in SORT_CHOICES if s == self.filters["sort"])
         return f"{where}找到 {total} 个{what}{group} · 按{order}"
 
@@ -342,8 +375,7 @@ class VacancyListScreen(KioskScreen):
         if gen != self._generation:
             return
         self.loading = False
-        station = self.services.vacancies.station
-        self.ids.rv.data.extend(to_row(h, station) for h in result.hits)
+        self.ids.rv.data.extend(self._row(h) for h in result.hits)
 
     def on_scroll_stop(self) -> None:
         if self.ids.rv.scroll_y <= 0.05:
@@ -405,6 +437,8 @@ class VacancyListScreen(KioskScreen):
         self.shortlist_count = 0
         self.recommending = False
         self.has_profile = False
+        self.day_jobs = False
+        self.work_day = ""
         for chip in self.ids.popular.children:
             chip.state = "normal"
 

@@ -643,7 +643,8 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
                 src = f"({hits}) m CROSS JOIN search_docs v ON v.docid = m.docid"
     id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
     sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
-           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, {dist} AS dist, {tier} AS tier "
+           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, v.work_from, {dist} AS dist, "
+           f"{tier} AS tier "
            f"FROM {src} WHERE {' AND '.join(where)}")
     if walk_tier is not None:
         sql += " ORDER BY v.dist, v.vacancy_id LIMIT :limit OFFSET :offset"
@@ -683,7 +684,8 @@ def _hit(r) -> Hit:
     return Hit(id=r.id, title=r.title, employer=r.employer, category=r.category, district=r.district,
                job_type=r.job_type, salary_min=r.salary_min, salary_max=r.salary_max, salary_unit=r.salary_unit,
                posted_on=date.fromisoformat(str(r.posted_on)), expires_on=date.fromisoformat(str(r.expires_on)),
-               distance_m=float(r.dist), tier=int(r.tier))
+               distance_m=float(r.dist), tier=int(r.tier),
+               work_from=date.fromisoformat(str(r.work_from)) if r.work_from else None)
 
 
 def prepare(store: Store, station: Station) -> None:

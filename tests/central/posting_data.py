@@ -11,6 +11,11 @@ def code(first17: str = "91120101MA05JQ5K8") -> str:
     return first17 + check_char(first17)
 
 
+def wrong_check(good: str) -> str:
+    """``good`` with its check character changed: a one-character slip."""
+    return good[:17] + ("0" if good[17] != "0" else "1")
+
+
 def form(**over: str) -> dict[str, str]:
     today = date.today()
     out = {"company": "天津海河保洁服务有限公司", "credit_code": code(), "contact_name": "刘经理",

@@ -16,7 +16,7 @@ from central.models import FeedItem, Interest, PostingRow, ServiceRecord
 from central.seed import seed
 from central.staff_auth import add_staff
 from tests.central.office_data import in_district
-from tests.central.posting_data import code, day_job, form
+from tests.central.posting_data import code, day_job, form, wrong_check
 from tests.sync.centralserver import STATION, central_database
 
 OTHER = "TJ-0101"
@@ -81,7 +81,7 @@ def test_the_employer_form_offers_the_stations_district_streets(client):
 
 
 @pytest.mark.parametrize("over, field, words", [
-    ({"credit_code": code()[:17] + ("0" if code()[17] != "0" else "1")}, "credit_code", "校验不对"),
+    ({"credit_code": wrong_check(code())}, "credit_code", "校验不对"),
     ({"credit_code": "91120101MA05JQ5K8I"}, "credit_code", "不会有“I”"),
     ({"credit_code": "12345"}, "credit_code", "18 位"),
     ({"salary_min": "2000", "salary_max": "2200"}, "salary", "最低工资标准 2320"),

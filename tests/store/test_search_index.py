@@ -88,9 +88,10 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0010"
+    assert SCHEMA_HEAD == "0011"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
+        assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
     assert {"search_docs", "search_details", "search_wordsets", "search_trigram", "search_grams",
             "search_dirty"} <= names
 

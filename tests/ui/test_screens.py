@@ -30,9 +30,19 @@ def test_touch_on_attract_opens_home_with_the_service_tiles(app):
     go_home(app)
     tiles = list(reversed(app.screen("home").ids.tiles.children))
     assert [t.title for t in tiles] == ["找工作", "排队取号", "预约服务", "远程视频咨询", "政策与服务", "附近驿站", "就业登记", "招聘会",
-                                           "上门·代办"]
+                                           "上门·代办", "企业招聘"]
     jobs = app.screen("home").tile("jobs")
     assert jobs.available and "全市共" in jobs.subtitle
+
+
+def test_the_employer_tile_shows_the_qr_of_the_stations_posting_form(app):
+    go_home(app)
+    tap(app.screen("home").tile("employer"))
+    wait_until(lambda: app.nav.current == "employer", what="企业招聘")
+    screen = app.screen("employer")
+    station = app.kiosk_config.station.id
+    assert screen.qr_data == f"{app.kiosk_config.central.url.rstrip('/')}/employer/new?s={station}"
+    assert screen.ids.qr.data == screen.qr_data
 
 
 def test_tile_of_a_service_switched_off_explains_and_stays(app):
