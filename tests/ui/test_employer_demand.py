@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from kiosk.domain.identity import Resident, check_char
 from kiosk.domain.queue_rules import utc_now
-from tests.appfixture import beijing, go_home, open_list, pump, tap, wait_until
+from tests.appfixture import beijing, open_list, pump, tap, wait_until
 from tests.browser import chromium, needs_chromium
 from tests.central.posting_data import code, wrong_check
 
