@@ -159,7 +159,7 @@ def ledger_page(rep: report.Report, sel: scope.Selection, options: tuple, month:
 {_mix_table("身份核验方式", t.now.by_identity, IDENTITIES, "by-identity")}</div>
 <div class="card">{tables}</div>
 <p class="note">服务人次：同一居民同一天同一项业务只计一次（没有身份的服务每条计一次）；只计已办结的服务，未接通的视频咨询不计。
-登记人数：本月在驿站登记的人数，同一人多次登记计一人。推荐/录用：本月最后一次更新、状态为已推荐（含面试、录用）/录用的投递意向。
+登记人数：本月在驿站登记的人数，同一人多次登记计一人。推荐/录用：本月的岗位推荐（意向改为已推荐，或工作人员为登记的居民推荐岗位，之后结果如何都算），和本月记为录用的推荐（推荐成功）。
 平均等候：从取号到第一次叫号。满意度：本月评价的平均分（5 分制），满意率为 4、5 分的占比。日期按北京时间。</p>
 </div>"""
     return page(f"工作量与绩效 · {rep.title}", body, head=f"<style>{CSS}</style>")

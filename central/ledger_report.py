@@ -9,8 +9,9 @@ Figures of a month (the station's local calendar month, Asia/Shanghai):
   consultation, ``completed``); a consultation that never connected is not a service.
 * 登记人数: people who registered (service ``registration``) at the station in the month, each
   once however often they registered; one without a person key counts on their own.
-* 推荐 / 录用: 投递意向 of the station whose status moved to 已推荐 (or on to 面试 / 录用) or to
-  录用, by the time of the last change falling in the month.
+* 推荐 / 录用: the station's 岗位推荐 records of the month (an interest moved to 已推荐, or a
+  registered resident referred by staff), and its 推荐成功 records (a referral moved to 录用). A
+  推荐成功 record is evidence, not a second service: its outcome ``hired`` keeps it out of 服务人次.
 * 平均等候: minutes from taking a ticket to its first call, over the tickets of the month that
   were called (a transferred ticket's second line is not a second wait).
 * 满意度: the mean of the month's 1–5 ratings (``feedback.given``) and the share of 4 and 5.
@@ -30,7 +31,7 @@ from sqlalchemy import Date, String, cast, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from central import ledger
-from central.models import Event, FeedItem, Interest, QueueTicket, ServiceRecord, StationConfig
+from central.models import Event, FeedItem, QueueTicket, ServiceRecord, StationConfig
 from central.tickets import service_names
 
 #: outcomes of a service record that count as a service rendered
@@ -143,19 +144,18 @@ def registrations(s: Session, month: date, stations: frozenset[str] | None) -> d
     return dict(s.execute(_where_station(q, r.station_id, stations).group_by(r.station_id)).all())
 
 
-REFERRED = ("referred", "interview", "hired")
-
-
 def referrals(s: Session, month: date, stations: frozenset[str] | None) -> dict[str, tuple[int, int]]:
-    """(推荐, 录用) per station: interests last moved in the month that reached 已推荐 / 录用."""
+    """(推荐, 录用) per station: the month's 岗位推荐 records (a referral counts when it is made,
+    whatever comes of it) and its 推荐成功 records (a hire counts in the month it was recorded)."""
     start, end = utc_bounds(month)
-    q = select(Interest.station_id, Interest.status, func.count()).where(
-        Interest.status.in_(REFERRED), Interest.updated_at >= start, Interest.updated_at < end)
-    q = _where_station(q, Interest.station_id, stations).group_by(Interest.station_id, Interest.status)
+    r = ServiceRecord
+    q = select(r.station_id, r.service, func.count()).where(
+        r.service.in_(("referral", "referral_hired")), r.finished_at >= start, r.finished_at < end)
+    q = _where_station(q, r.station_id, stations).group_by(r.station_id, r.service)
     out: dict[str, tuple[int, int]] = {}
-    for st, status, n in s.execute(q):
+    for st, service, n in s.execute(q):
         referred, hired = out.get(st, (0, 0))
-        out[st] = (referred + n, hired + (n if status == "hired" else 0))
+        out[st] = (referred + (n if service == "referral" else 0), hired + (n if service == "referral_hired" else 0))
     return out
 
 

@@ -117,6 +117,7 @@ def move(s: Session, interest_id: str, to: str, note: str, version: int, by: str
         ledger.record_service(s, record_id=str(uuid.uuid5(_RECORD_NS, f"{row.id}:{to}")), station_id=row.station_id,
                               service=SERVICES[to], at=now,
                               channel=row.channel if row.channel in ledger.CHANNELS else "kiosk",
-                              person_key=row.person_key or None, ref_id=row.id)
+                              person_key=row.person_key or None, ref_id=row.id,
+                              outcome="hired" if to == "hired" else "served")
     publish(s, row)
     return row

@@ -134,7 +134,7 @@ def slip_page(*, station: str, reference: str, name: str, id_number: str, phone:
             ("工作地点", str(job.get("address", ""))),
             ("单位联系人", f"{job.get('contact_name', '')} {job.get('contact_phone', '')}".strip() or "—"),
             ("推荐驿站", station), ("经办人", staff), ("推荐日期", when)]
-    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(val)}</dd>" for k, val in rows)
+    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(val or '—')}</dd>" for k, val in rows)
     body = (f'<div class="noprint"><button type="button" onclick="window.print()" id="print">打印推荐单</button> '
             f'<a href="/staff/interests">返回意向</a></div>'
             f'<div class="slip" id="slip"><h1>就业推荐单</h1><p class="sub">天津市就业驿站</p><dl>{dl}</dl>'

@@ -168,6 +168,9 @@ class World:
                     status = rng.choice(("new", "contacted", "referred", "interview", "hired", "failed"))
                     at = self._at(day, rng.randint(9 * 60, 17 * 60)).astimezone(UTC).replace(tzinfo=None)
                     self.interests.append((station, status, at))
+                    if status in ("referred", "interview", "hired"):  # the 岗位推荐 record is a service
+                        local = at.replace(tzinfo=UTC).astimezone(TZ).date()
+                        self.facts.append(Fact(station, "referral", local, None, "kiosk", "none"))
         # the same person twice for one service on one day is one service
         first = list(STATIONS)[0]
         day3 = self.last + timedelta(days=2)

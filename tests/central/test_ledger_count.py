@@ -20,7 +20,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from central import consult
+from central import consult, ledger
 from central.kiosks import register
 from central.models import Interest, QueueTicket, ServiceRecord, StationConfig
 from central.seed import DEFAULT_SERVICES
@@ -43,7 +43,8 @@ from tests.sync.centralserver import running_central
 
 SEEDS = (20261, 7)
 SERVICE_NAMES = {"job_registration": "求职登记", "career_guidance": "职业指导", "registration": "就业登记",
-                 "video_consult": "视频咨询", "callback": "回电", "home_visit": "上门服务", "proxy": "代理服务"}
+                 "video_consult": "视频咨询", "callback": "回电", "home_visit": "上门服务", "proxy": "代理服务",
+                 "referral": "岗位推荐"}
 
 
 def _setup(central) -> None:
@@ -74,9 +75,17 @@ def push(central, events: dict[str, list[dict]], *, twice: bool = False) -> None
 def _interests(central, world: World) -> None:
     with central.db.session() as s:
         for station, status, at in world.interests:
-            s.add(Interest(id=str(uuid.uuid4()), reference=uuid.uuid4().hex[:8].upper(), station_id=station,
+            row = Interest(id=str(uuid.uuid4()), reference=uuid.uuid4().hex[:8].upper(), station_id=station,
                            vacancy_id="V1", channel="kiosk", person_key="pk", status=status, created_at=at,
-                           updated_at=at))
+                           updated_at=at)
+            s.add(row)
+            # what moving it there wrote: 岗位推荐 on the way, 推荐成功 at the end (not a service)
+            if status in ("referred", "interview", "hired"):
+                ledger.record_service(s, record_id=str(uuid.uuid4()), station_id=station, service="referral", at=at,
+                                      channel="kiosk", ref_id=row.id)
+            if status == "hired":
+                ledger.record_service(s, record_id=str(uuid.uuid4()), station_id=station, service="referral_hired",
+                                      at=at, channel="kiosk", ref_id=row.id, outcome="hired")
 
 
 def _this_month_by_people(central, world: World) -> None:
