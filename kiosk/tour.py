@@ -203,6 +203,12 @@ class Tour:
         yield 0.3
         yield from self.open_top_row_and_print(policy, "policy_detail", f"{orient}-03t-policy-detail",
                                                f"{orient}-03u-policy-printed")
+        nav.go("home", clear_history=True)
+        yield lambda: nav.current == "home"
+        tap(app.screen("home").tile("employer"))
+        yield lambda: nav.current == "employer" and bool(app.screen("employer").qr_data)
+        yield 0.5
+        self.shot(f"{orient}-03w-employer-qr")
         yield from self.next_visit()
 
     def open_top_row_and_print(self, listing, detail_name: str, detail_shot: str,
@@ -255,6 +261,33 @@ class Tour:
         self.shot(f"{orient}-04f-search-group-list")
         listing.choose_group("家政服务")
         yield lambda: listing.group == "" and not listing.loading and bg.pending == 0
+
+    def search_day_jobs(self, listing, orient: str) -> Iterator[float | Callable[[], bool]]:  # noqa: ANN001
+        """零工: the day jobs city-wide, then tomorrow's, one in full; leaves "bj" typed again."""
+        app, bg = self.app, self.app.background
+        typed = listing.ids.keyboard.value
+        listing.ids.keyboard.value = ""
+        tap(listing.day_chip)
+        yield lambda: listing.day_jobs and not listing._trigger.is_triggered and not listing.loading and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-04g-search-day-jobs")
+        tap(listing.ids.day_tomorrow)
+        yield lambda: not listing.loading and bg.pending == 0
+        yield 0.5
+        self.shot(f"{orient}-04h-search-day-jobs-tomorrow")
+        if listing.ids.rv.data:
+            detail = app.screen("vacancy_detail")
+            listing.open_vacancy(listing.ids.rv.data[0]["vacancy_id"])
+            yield lambda: app.nav.current == "vacancy_detail" and detail.vacancy is not None
+            yield 0.5
+            self.shot(f"{orient}-04i-day-job-detail")
+            detail.back()
+            yield lambda: app.nav.current == "vacancy_list"
+        tap(listing.day_chip)
+        listing.ids.keyboard.value = typed
+        yield lambda: (not listing.day_jobs and listing.query_text == typed and not listing._trigger.is_triggered
+                       and not listing.loading and bg.pending == 0)
+        yield 0.3
 
     def home_service(self, orient: str) -> Iterator[float | Callable[[], bool]]:
         """上门·代办: a home visit by a resident under 60 (who declares a group), a proxy request
@@ -525,6 +558,7 @@ class Tour:
             yield lambda: not listing.loading and bg.pending == 0
             yield 0.5
             yield from self.search_groups(listing, orient)
+            yield from self.search_day_jobs(listing, orient)
 
             first = max(rv.layout_manager.children, key=lambda w: w.y)
             tap(first)

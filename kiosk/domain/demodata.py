@@ -200,7 +200,7 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
         contact = rng.choice(_SURNAMES) + rng.choice(("先生", "女士", "经理"))
         no = 10 + (hash_str(street.name) % 80)
         vid = f"TJV{seed % 1000:03d}{i:07d}"
-        yield dict(
+        row = dict(
             id=vid,
             title=title,
             category=category,
@@ -231,9 +231,34 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
             pinyin_full=" ".join((full(title), full(employer), full(category))),
             search_terms=words.search_terms(title, job_type),
             job_group=job_group(title, category),
+            work_from=None,
+            meet_place="",
+            meet_time="",
             version=1,
             updated_at=datetime.combine(posted, time(8, 0)),
         )
+        if i % DAY_JOB_EVERY == 3 and status == "open" and row["job_group"] in DAY_JOB_GROUPS:
+            row.update(_day_job(i, street.name, today))
+            row["search_terms"] = words.search_terms(title, row["job_type"])
+        yield row
+
+
+#: one vacancy in this many of the groups people do day labour in becomes a 零工 (day job), on one
+#: of the next three days; chosen by position, so the random stream of every other row is unchanged
+DAY_JOB_EVERY = 25
+DAY_JOB_GROUPS = ("家政服务", "物流配送", "工厂普工", "餐饮", "保安物业")
+
+
+def _day_job(i: int, street: str, today: date) -> dict:
+    k = i // DAY_JOB_EVERY
+    first = today + timedelta(days=k % 3)
+    last = first + timedelta(days=k % 2)
+    pay = 180 + (i % 7) * 20
+    return dict(job_type="零工", salary_min=pay, salary_max=pay + 40, salary_unit="天", headcount=2 + k % 5,
+                work_hours="当天 8 点到 17 点，管午饭", posted_on=min(today - timedelta(days=1), first),
+                expires_on=last, work_from=first, meet_time=("07:00", "07:30", "08:00")[i % 3],
+                meet_place=f"{street}{('便民服务中心门口', '社区居委会门口', '地铁站出口', '公交站旁')[k % 4]}",
+                updated_at=datetime.combine(today - timedelta(days=1), time(8, 0)))
 
 
 def announcements(today: date | None = None) -> list[dict]:
