@@ -12,13 +12,13 @@ from kiosk.widgets.common import Tile
 TILES = (
     ("jobs", "找工作", "附近岗位 · 离驿站最近的先看", "vacancy_list"),
     ("queue", "排队取号", "办理业务请先取号", "queue_services"),
-    ("booking", "预约服务", "约好时间再来，不用排队", "appointment"),
+    ("booking", "预约服务", "约好时间再来\n不用排队", "appointment"),
     ("video", "远程视频咨询", "和就业指导师视频通话", "consult_topic"),
     ("policy", "政策与服务", "带什么材料、去哪里办", "policy_list"),
     ("stations", "附近驿站", "找离您最近的就业驿站", "stations"),
-    ("registration", "就业登记", "登记意向，为您推荐岗位", "registration"),
+    ("registration", "就业登记", "登记意向\n为您推荐岗位", "registration"),
     ("fairs", "招聘会", "近期招聘会\n离驿站最近的先看", "job_fairs"),
-    ("home_service", "上门·代办", "工作人员上门或替您代办", "home_service"),
+    ("home_service", "上门·代办", "工作人员上门\n或替您代办", "home_service"),
     ("employer", "企业招聘", "单位招人、零工用工\n手机扫码登记", "employer"),
 )
 

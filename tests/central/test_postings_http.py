@@ -22,9 +22,14 @@ from tests.sync.centralserver import STATION, central_database
 OTHER = "TJ-0101"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central_backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def db(tmp_path):
-    d = central_database(f"sqlite:///{tmp_path / 'central.db'}")
+def db(central_db_url):
+    d = central_database(central_db_url)
     seed(d, 5)
     in_district(d, STATION, "南市街就业驿站", "和平区")
     add_staff(d, STATION, "王芳", "2468")

@@ -5,7 +5,7 @@ first: the message, and nothing lost), a staff member registers a second job on 
 reviews and publishes both. One sync round later the kiosk finds the staff's job by pinyin and the
 day job under 零工 · 今天; a resident signs up for it (identity, phone, consent) and the employer
 sees the sign-up with the name and phone on the posting's link. With the clock moved past
-midnight the day job is gone from the kiosk.
+midnight the day job is gone from the kiosk; the staff's job, withdrawn, is gone after the next pull.
 """
 
 from __future__ import annotations
@@ -225,6 +225,20 @@ def test_postings_reach_the_kiosk_and_a_day_job_signs_up_and_expires_at_midnight
             assert day_job not in [r["vacancy_id"] for r in screen.ids.rv.data]
             assert app.services.vacancies.get(day_job) is None
             assert app.services.vacancies.get(canteen) is not None
+
+            # withdrawn on central: a tombstone, gone from the kiosk after its next pull
+            from central import postings
+            from central.models import PostingRow
+
+            with central.db.session() as s:
+                row = s.scalars(select(PostingRow).where(PostingRow.reference == canteen)).one()
+                postings.withdraw(s, row.id, row.version, "王芳")
+            assert worker.pull("vacancies") == 1
+            assert app.services.vacancies.get(canteen) is None
+            app.services.end_visit()
+            wait_until(lambda: app.nav.current == "attract" and app.background.pending == 0, what="attract")
+            open_list(app)
+            assert canteen not in [r["vacancy_id"] for r in screen.ids.rv.data]
     finally:
         app.services.queue.clock = utc_now
         with app.store.session() as s:
