@@ -61,7 +61,7 @@ def _records(db_url: str) -> dict[str, str]:
     db = Database(db_url)
     now = datetime.utcnow()
     today = date.today()
-    tokens = {k: new_token() for k in ("interest", "request", "callback")}
+    tokens = {k: new_token() for k in ("interest", "request", "callback", "employer")}
     with db.session() as s:
         jobs = [r for r in s.scalars(select(FeedItem).where(FeedItem.feed == "vacancies")).all()
                 if r.data.get("expires_on", "") >= today.isoformat()][:10]
@@ -92,6 +92,15 @@ def _records(db_url: str) -> dict[str, str]:
         s.add(PhoneLink(token_hash=token_hash(tokens["request"]), kind="request", target="PBENCH01", created_at=now))
         s.add(PhoneLink(token_hash=token_hash(tokens["callback"]), kind="callback", target="bench-callback",
                         created_at=now))
+        from central import postings
+        from kiosk.domain.postings import Posting
+
+        postings.submit(s, STATION, Posting(
+            company="天津海河保洁服务有限公司", credit_code="91350100M000100Y43", contact_name="刘经理",
+            contact_phone="13912345678", occupation="保洁员", title="商场保洁员", job_type="全职", salary_min=3800,
+            salary_max=4500, salary_unit="月", work_hours="早7点到下午4点", district="和平区", street="南市街道",
+            address="荣吉大街100号", requirements="身体健康，能吃苦", benefits="包午餐", headcount=3,
+            expires_on=today + timedelta(days=30)), source="employer", token_hash=token_hash(tokens["employer"]))
         s.add(QueueTicket(id="bench-ticket-0000-0000-000000000001", station_id=STATION, day=today, service="job_registration",
                           number="A001", status="waiting", issued_at=now))
     db.dispose()
@@ -100,7 +109,8 @@ def _records(db_url: str) -> dict[str, str]:
         "job_fair": "/job-fairs/JF-BENCH", "guide": "/services/SVC-02", "station": f"/stations/{station}",
         "stations": "/stations", "ticket": "/tickets/bench-ticket-0000-0000-000000000001",
         "interest": f"/interests/{tokens['interest']}", "request": f"/requests/PBENCH01?k={tokens['request']}",
-        "callback": f"/callbacks/{tokens['callback']}", "baseline_openapi": "/openapi.json",
+        "callback": f"/callbacks/{tokens['callback']}", "employer_form": f"/employer/new?s={station}",
+        "employer_posting": f"/employer/p/{tokens['employer']}", "baseline_openapi": "/openapi.json",
     }
 
 

@@ -180,7 +180,7 @@ def test_registrations_filter_follow_up_and_rollup(central, browser, shots):
     card.locator("input[value='岗位推荐']").check()
     card.locator("input[value='技能培训报名']").check()
     card.locator("input[name=note]").fill("推荐了两个电工岗位")
-    card.locator("button[type=submit]").click()
+    card.locator("button:has-text('记为已回访')").click()
     _flash(page, "已记为已回访")
     assert page.locator(f"#r-{grad[:8]}").get_attribute("data-followup") == "done"
     assert "岗位推荐、技能培训报名；推荐了两个电工岗位" in page.inner_text(f"#r-{grad[:8]}")

@@ -55,12 +55,16 @@ def reference(rows: list[dict], q: SearchQuery, station: Station, today: date = 
             continue
         if q.scope is Scope.DISTRICT and r["district"] != (q.district or station.district):
             continue
-        factor = 174 if r["salary_unit"] == "时" else 1
+        # a month has 174 working hours and 21.75 working days (kiosk.domain.search.monthly)
+        factor = {"时": 174, "天": 21.75, "日": 21.75}.get(r["salary_unit"], 1)
         if q.salary_min is not None and r["salary_max"] * factor < q.salary_min:
             continue
         if q.salary_max is not None and r["salary_min"] * factor > q.salary_max:
             continue
         if q.job_types and r["job_type"] not in q.job_types:
+            continue
+        if q.work_day is not None and not (r["job_type"] == "零工" and (r["work_from"] or r["posted_on"]) <= q.work_day
+                                           <= r["expires_on"]):
             continue
         if q.categories and r["category"] not in q.categories:
             continue
@@ -144,7 +148,8 @@ def queries(draw) -> SearchQuery:
         district=draw(st.sampled_from(["", "河西区", "南开区"])),
         salary_min=lo,
         salary_max=draw(st.one_of(st.none(), st.sampled_from([5000, 8000]).filter(lambda x: lo is None or x >= lo))),
-        job_types=draw(st.sampled_from([(), ("全职",), ("兼职", "实习"), ("公益性岗位",)])),
+        job_types=draw(st.sampled_from([(), ("全职",), ("兼职", "实习"), ("公益性岗位",), ("零工",)])),
+        work_day=draw(st.sampled_from([None, None, TODAY, TODAY + timedelta(days=1)])),
         categories=draw(st.sampled_from([(), ("家政服务",), ("生产制造", "物流运输")])),
         posted_within_days=draw(st.sampled_from([None, 7, 30])),
         sort=draw(st.sampled_from(list(Sort))),
@@ -377,7 +382,8 @@ def test_upgrading_a_database_with_vacancies_indexes_them(tmp_path) -> None:
         command.downgrade(cfg, "0001")
     with store.engine.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_%'")).scalar() == 0
-        old = [{k: v for k, v in r.items() if k not in ("search_terms", "job_group")} for r in ROWS[:200]]
+        old = [{k: v for k, v in r.items()
+               if k not in ("search_terms", "job_group", "work_from", "meet_place", "meet_time")} for r in ROWS[:200]]
         conn.execute(text(f"INSERT INTO vacancies ({', '.join(old[0])}) VALUES ({', '.join(':' + k for k in old[0])})"),
                      old)
     store.close()

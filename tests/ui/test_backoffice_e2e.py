@@ -110,7 +110,7 @@ def test_interest_registration_and_rating_from_kiosk_to_staff_and_back(app, tmp_
         page.goto(f"{central.url}/staff/registrations?group=退役军人")
         rcard = f"#r-{reg.id[:8]}"
         page.check(f"{rcard} input[value='岗位推荐']")
-        page.click(f"{rcard} button[type=submit]")
+        page.click(f"{rcard} button:has-text('记为已回访')")
         page.wait_for_selector(f"{rcard}[data-followup=done]")
 
         page.goto(f"{central.url}/staff/ratings?bad=1")
