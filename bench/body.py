@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> dict:
         py = [sys.executable, "-m", "central", "--db", db_url]
         subprocess.run([*py, "db", "upgrade"], cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL)
         _say(f"starting central on port {port} ...")
-        server = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet"], cwd=PROJECT_ROOT,
+        server = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet", "--demo"], cwd=PROJECT_ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 60

@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> dict:
                        stdout=subprocess.DEVNULL)
         pages = _records(db_url)
         port = _free_port()
-        server = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet"], cwd=PROJECT_ROOT,
+        server = subprocess.Popen([*py, "serve", "--port", str(port), "--quiet", "--demo"], cwd=PROJECT_ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         import httpx

@@ -231,6 +231,8 @@ async def withdraw(token: str, request: Request) -> Response:
             row = _row(ses, token)
             if row is None:
                 return not_found("招聘登记")
+            if form.get("confirm") != "1":
+                return _confirm_withdraw(request, token, row.title)
             try:
                 postings.withdraw(ses, row.id, row.version, "employer")
             except Refused as ex:
@@ -239,6 +241,17 @@ async def withdraw(token: str, request: Request) -> Response:
         return RedirectResponse(f"/employer/p/{token}", status_code=303)
 
     return await run_in_threadpool(apply)
+
+
+def _confirm_withdraw(request: Request, token: str, title: str) -> Response:
+    """A withdrawal cannot be undone (the job leaves every kiosk), so it is asked twice."""
+    action = f"/employer/p/{token}/withdraw"
+    body = (f'<div class="card"><h1>确定撤下“{e(title)}”吗？</h1>'
+            "<p>撤下后，岗位会从各驿站的自助终端和手机页面上消失，不能恢复；如需再招，要重新登记。</p>"
+            f'<form method="post" action="{e(action)}"><input type="hidden" name="csrf" value="{e(csrf_token(request, action))}">'
+            '<input type="hidden" name="confirm" value="1"><button type="submit" class="warn" id="confirm">确定撤下</button></form>'
+            f'<a class="btn alt" href="/employer/p/{e(token)}">不撤下，返回</a></div>')
+    return _page("撤下岗位", body)
 
 
 @router.post("/employer/p/{token}/contacted/{interest_id}")

@@ -254,3 +254,24 @@ def test_the_employer_sees_what_the_job_received_masked_unless_shared(client, db
         assert s.get(Interest, "11111111-1111-4111-8111-111111111111").kind == "signup"
     assert "已联系" in client.get(path).text
     assert client.get("/employer/p/" + "x" * 22).status_code == 404
+
+
+def test_the_employer_withdraws_after_confirming_and_the_job_is_gone(client, db):
+    link = _employer_post(client, form()).headers["location"].split("?")[0]
+    csrf = _staff(client)
+    _act(client, csrf, _row(db), "publish")
+    row = _row(db)
+    page = client.get(link).text
+    action = re.search(r'action="(/employer/p/[^"]+/withdraw)"', page).group(1)
+    r = client.post(action, data={"csrf": _csrf(page.split(action)[1])}, follow_redirects=False)
+    assert r.status_code == 200 and "确定撤下" in r.text and "不能恢复" in r.text
+    with db.session() as s:
+        assert not s.get(FeedItem, ("vacancies", row.reference)).deleted  # asked, not done
+    r = client.post(action, data={"csrf": _csrf(r.text), "confirm": "1"}, follow_redirects=False)
+    assert r.status_code == 303
+    with db.session() as s:
+        assert s.get(FeedItem, ("vacancies", row.reference)).deleted
+    assert client.get(f"/jobs/{row.reference}").status_code == 410
+    gone = client.get(link)
+    assert "已撤下" in gone.text and "/withdraw" not in gone.text
+    assert client.get(link + "/edit").status_code == 410
