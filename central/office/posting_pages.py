@@ -27,6 +27,8 @@ a.btn-new{display:inline-flex;align-items:center;min-height:52px;padding:8px 20p
  border:1px solid #0b5cad;color:#0b5cad;text-decoration:none;font-size:18px}
 .item button.alt-btn{background:#fff;color:#0b5cad;border:1px solid #0b5cad}
 a.slip{font-size:18px}
+a.btn-flyer{display:inline-flex;align-items:center;min-height:52px;padding:8px 20px;border-radius:10px;
+ border:1px solid #0b5cad;color:#0b5cad;font-size:20px;text-decoration:none;margin-left:8px}
 """
 
 FILTERS = (("review", "待审核"), ("published", "已发布"), ("returned", "已退回"), ("withdrawn", "已撤下"), ("all", "全部"))
@@ -41,7 +43,8 @@ def list_page(v: Viewer, rows, *, dups: dict[str, str], names: dict[str, str], s
     from central.models import POSTING_STATUSES
     from central.postings import posting_of
 
-    new = '<p><a class="btn-new" id="new" href="/staff/postings/new">＋ 登记新岗位</a></p>' if v.station_id else ""
+    new = ('<p><a class="btn-new" id="new" href="/staff/postings/new">＋ 登记新岗位</a> '
+           '<a class="btn-flyer" id="flyer" href="/staff/postings/flyer">打印招聘登记宣传单</a></p>' if v.station_id else "")
     filt = (f'<form class="filters" method="get" action="/staff/postings">{_station_filter(stations, station)}'
             f'<label>状态<select name="status" id="f-status">{_options(list(FILTERS), status)}</select></label>'
             '<button type="submit">筛选</button></form>')
@@ -141,3 +144,28 @@ def slip_page(*, station: str, reference: str, name: str, id_number: str, phone:
             f'<div class="qr">{qr_svg}<p>扫码查看岗位详情<br><small>{escape(url)}</small></p></div>'
             "<p>请携带本推荐单和身份证到用人单位面试。面试结果请告知推荐驿站。</p></div>")
     return page("就业推荐单", body, head=f"<style>{SLIP_CSS}</style>")
+
+
+FLYER_CSS = """
+body{background:#fff}.flyer{max-width:700px;margin:20px auto;text-align:center;border:3px solid #0b5cad;border-radius:16px;
+ padding:28px}
+.flyer h1{font-size:40px;margin:0 0 8px;color:#0b4f8a}.flyer .sub{font-size:24px;margin:0 0 18px}
+.flyer .qr svg{width:320px;height:320px}.flyer ol{text-align:left;font-size:22px;max-width:520px;margin:12px auto}
+.flyer .foot{font-size:18px;color:#44505e}
+.noprint{text-align:center;margin:14px}.noprint button{font-size:20px;min-height:52px;padding:8px 24px;border-radius:10px;
+ border:0;background:#0b4f8a;color:#fff;cursor:pointer}
+@media print{.noprint{display:none}.flyer{margin:0}}
+"""
+
+
+def flyer_page(station: str, url: str, qr_svg: str) -> str:
+    """A flyer for shops and neighbourhoods: the QR of the station's 招聘登记 form."""
+    body = ('<div class="noprint"><button type="button" onclick="window.print()" id="print">打印</button> '
+            '<a href="/staff/postings">返回招聘登记</a></div>'
+            f'<div class="flyer" id="flyer"><h1>单位招人，免费发布</h1><p class="sub">{escape(station)}</p>'
+            f'<div class="qr">{qr_svg}</div>'
+            "<ol><li>手机扫码，填写单位、岗位、工资和地点；</li><li>驿站审核后，岗位出现在本区各驿站的自助终端和手机页面上；</li>"
+            "<li>收藏提交后的专属链接：看审核结果、修改、撤下，看谁报了名。</li></ol>"
+            "<p>长期岗位、兼职、零工（按天、按小时）都可以登记。</p>"
+            f'<p class="foot">{escape(url)}</p></div>')
+    return page("招聘登记宣传单", body, head=f"<style>{FLYER_CSS}</style>")

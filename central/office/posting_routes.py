@@ -131,6 +131,20 @@ def _owned(request: Request, sess: auth.StaffSession, posting_id: str, what: str
     return None
 
 
+@router.get("/postings/flyer")
+def posting_flyer(request: Request) -> Response:
+    """The station's 招聘登记 QR on paper, for shops and neighbourhood notice boards."""
+    sess = current_session(request)
+    if sess is None:
+        return _login()
+    if (refused := _own_station(request, sess)) is not None:
+        return refused
+    url = str(request.base_url).rstrip("/") + f"/employer/new?s={sess.station_id}"
+    with get_database(request).session() as s:
+        name = station_name(s, sess.station_id)
+    return html_page(posting_pages.flyer_page(name, url, qr_svg(url)))
+
+
 @router.get("/postings/{posting_id}/edit")
 def posting_edit(posting_id: str, request: Request) -> Response:
     sess = current_session(request)

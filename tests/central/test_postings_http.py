@@ -275,3 +275,16 @@ def test_the_employer_withdraws_after_confirming_and_the_job_is_gone(client, db)
     gone = client.get(link)
     assert "已撤下" in gone.text and "/withdraw" not in gone.text
     assert client.get(link + "/edit").status_code == 410
+
+
+def test_the_flyer_carries_the_stations_form_and_only_a_station_prints_one(client, db):
+    from central.staff_auth import add_staff
+
+    _staff(client)
+    r = client.get("/staff/postings/flyer")
+    assert r.status_code == 200 and "<svg" in r.text and f"/employer/new?s={STATION}" in r.text
+    assert "单位招人，免费发布" in r.text
+    client.cookies.clear()
+    add_staff(db, "", "市管理员", "7777", role="city")
+    _staff(client, "市管理员", "7777", "-")
+    assert client.get("/staff/postings/flyer").status_code == 403
