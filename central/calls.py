@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from central.models import CallClock, CallRecord
 
 
-def add(s: Session, station_id: str, number: str, counter: str, *, ticket_id: str = "", service: str = "") -> int:
+def add(s: Session, station_id: str, number: str, counter: str, *, ticket_id: str = "", service: str = "",
+        kind: str = "ticket") -> int:
     """Record a call in the caller's transaction; returns its per-station sequence number."""
     if s.get(CallClock, station_id) is None:
         try:
@@ -22,5 +23,5 @@ def add(s: Session, station_id: str, number: str, counter: str, *, ticket_id: st
     seq = s.execute(update(CallClock).where(CallClock.station_id == station_id)
                     .values(value=CallClock.value + 1).returning(CallClock.value)).scalar_one()
     s.add(CallRecord(station_id=station_id, seq=seq, ticket_id=ticket_id, number=number, counter=counter,
-                     service=service, called_at=datetime.now(UTC).replace(tzinfo=None)))
+                     service=service, called_at=datetime.now(UTC).replace(tzinfo=None), kind=kind))
     return seq

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import appointments, callbacks, ledger, service_requests, tickets
+from central import appointments, callbacks, help_calls, ledger, service_requests, tickets
 from central.models import Event, Kiosk, QueueTicket, RejectedEvent, ServiceRecord, Shortlist
 from central.office import interests, ratings, registrations
 from central.phone import links
@@ -43,6 +43,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "consult.callback_requested": ("reference", "topic", "phone", "consent"),
     "appointment.abandoned": ("appointment_id",),
     "shortlist.printed": ("shortlist_id", "vacancy_ids"),
+    "help.requested": ("screen",),
+    "help.answered": ("help_id",),
 }
 
 
@@ -168,6 +170,10 @@ def _effect(s: Session, kiosk: Kiosk, ev: p.EventIn) -> None:
         ratings.on_given(s, kiosk.station_id, ev.id, _naive(ev.occurred_at), ev.payload)
     elif ev.type == "service.rendered":
         _service_rendered(s, kiosk, ev)
+    elif ev.type == "help.requested":
+        help_calls.on_requested(s, kiosk.station_id, kiosk.id, ev.id, _naive(ev.occurred_at), ev.payload)
+    elif ev.type == "help.answered":
+        help_calls.on_answered_at_kiosk(s, kiosk.station_id, ev.payload)
 
 
 def _person(pl: dict) -> str | None:

@@ -23,7 +23,8 @@ IDENTITIES = {"idcard": "身份证", "essc": "电子社保卡", "typed": "手输
 #: (a ticket's record carries its queue service code, named by the station's config)
 SERVICES = {"video_consult": "视频咨询", "callback": "回电", "home_visit": "上门服务", "proxy": "代理服务",
             "registration": "就业登记", "interest_followup": "意向跟进", "referral": "岗位推荐",
-            "fair_signup": "招聘会报名", "referral_hired": "推荐成功", "employer_posting": "招聘登记"}
+            "fair_signup": "招聘会报名", "referral_hired": "推荐成功", "employer_posting": "招聘登记",
+            "help_call": "终端求助"}
 
 
 _RECORD_NS = uuid.UUID("8f5d6c1e-2b7a-4c55-9a43-6d1e0c7b9a21")

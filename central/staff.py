@@ -141,7 +141,7 @@ def api_state(request: Request) -> JSONResponse:
 
 
 ACTIONS = ("call-next", "call", "recall", "no-show", "start", "finish", "transfer", "requeue", "priority",
-           "services")
+           "services", "help-ack")
 
 
 @router.post("/api/{action}")
@@ -207,6 +207,14 @@ def _do(db: Database, sess: auth.StaffSession, action: str, body: dict) -> tuple
                 if not tid:
                     raise tickets.Refused("请选择一个号")
                 out = tickets.requeue(s, st, ctr, tid, who)
+            elif action == "help-ack":
+                from central import help_calls
+
+                try:
+                    help_calls.acknowledge(s, st, _str(body, "help_id", 36) or "", who, ctr)
+                except help_calls.Refused as e:
+                    raise tickets.Refused(str(e)) from None
+                out = tickets.Outcome(None, "已告诉终端前的居民：工作人员马上就到", changed=True)
             else:  # services
                 kept = tickets.set_counter_services(s, st, ctr, codes or [])
                 out = tickets.Outcome(None, "已保存：" + ("办理全部业务" if not kept else f"办理 {len(kept)} 项业务"))

@@ -85,6 +85,14 @@ dialog .actions button{min-height:60px;min-width:130px;font-size:22px;border-rad
 dialog .actions .ok{background:#0b4f8a;color:#fff}
 dialog .actions .cancel{background:#e3e8ef;color:#333}
 #offline{display:none;background:#a01515;color:#fff;text-align:center;padding:8px;font-size:19px}
+#help:empty{display:none}
+#help{margin:0 0 16px}
+#help .ask{display:flex;flex-wrap:wrap;align-items:center;gap:12px;background:#c0392b;color:#fff;border-radius:12px;
+ padding:12px 18px;margin:0 0 8px;font-size:22px;font-weight:700;animation:pulse 1.2s ease-in-out 3}
+#help .ask small{font-weight:400;font-size:18px}
+#help .ask button{margin-left:auto;font-size:20px;min-height:52px;padding:8px 20px;border-radius:10px;border:0;
+ background:#fff;color:#a01515;font-weight:700;cursor:pointer}
+@keyframes pulse{50%{background:#e74c3c}}
 @media (max-width:980px){
  main{grid-template-columns:1fr;padding:12px}
  .buttons{grid-template-columns:repeat(2,minmax(0,1fr))}
@@ -205,7 +213,7 @@ function el(tag,attrs){var e=document.createElement(tag);attrs=attrs||{};
  return e;}
 function show(text,kind){var m=$('msg');m.textContent=text||'';m.className=kind||'';}
 function render(){
- if(!state)return;var cur=state.current;
+ if(!state)return;renderHelp();var cur=state.current;
  var num=$('cur-number'),meta=$('cur-meta'),st=$('cur-status');
  if(cur){num.textContent=cur.number;num.className='number';
   st.textContent='';st.appendChild(el('span',{cls:'badge st-'+cur.status,text:cur.status_text}));
@@ -249,6 +257,18 @@ function render(){
   state.services.forEach(function(x){var cb=el('input',{type:'checkbox',value:x.code});cb.checked=x.mine;
    cb.addEventListener('change',saveServices);box.appendChild(el('label',{},cb,x.name));});}
 }
+var helpSeen={};
+function ring(){try{var a=new (window.AudioContext||window.webkitAudioContext)();[0,0.35].forEach(function(t){
+ var o=a.createOscillator(),g=a.createGain();o.frequency.value=880;o.connect(g);g.connect(a.destination);
+ g.gain.setValueAtTime(0.2,a.currentTime+t);o.start(a.currentTime+t);o.stop(a.currentTime+t+0.25);});}catch(e){}}
+function renderHelp(){var box=$('help');box.textContent='';var fresh=false;
+ (state.help||[]).forEach(function(h){var last=helpSeen[h.id];
+  if(last===undefined||h.waited_s-last>=120){helpSeen[h.id]=h.waited_s;fresh=true;}
+  var mins=Math.floor(h.waited_s/60);
+  box.appendChild(el('div',{cls:'ask','data-help':h.id},'自助终端有居民呼叫工作人员'+(h.elder?'（长辈模式）':''),
+   el('small',{text:(h.screen?'在“'+h.screen+'”页面 · ':'')+(mins?'已等 '+mins+' 分钟':'刚刚')}),
+   el('button',{type:'button',text:'我马上过去',onclick:function(){act('help-ack',{help_id:h.id});}})));});
+ if(fresh)ring();}
 function sig(){return state.services.map(function(x){return x.code+(x.mine?'1':'0');}).join(',');}
 function saveServices(){var codes=[].slice.call($('myservices').querySelectorAll('input:checked')).map(function(i){return i.value;});
  if(codes.length===state.services.length)codes=[];act('services',{services:codes});}
@@ -260,7 +280,7 @@ function refresh(){
  }).catch(function(){failures++;if(failures>=2)$('offline').style.display='block';});}
 function act(action,body){
  if(busy)return Promise.resolve();busy=true;render();
- var b=body||{};if(state&&state.current&&!b.ticket_id&&action!=='call-next'&&action!=='services')b.ticket_id=state.current.id;
+ var b=body||{};if(state&&state.current&&!b.ticket_id&&action!=='call-next'&&action!=='services'&&action!=='help-ack')b.ticket_id=state.current.id;
  return fetch('api/'+action,{method:'POST',credentials:'same-origin',
    headers:{'Content-Type':'application/json','X-CSRF-Token':CSRF},body:JSON.stringify(b)}).then(function(r){
   if(r.status===401){location.href='login?expired=1';return null;}
@@ -327,6 +347,7 @@ def console_page(*, station_name: str, counter: str, staff_name: str, csrf: str)
 <button class="link" type="submit">退出</button></form></span></header>
 <main>
 <section>
+ <div id="help" role="alert"></div>
  <div class="card current" aria-live="polite"><div class="label">本窗口当前号码</div>
   <div id="cur-number" class="number empty">正在加载…</div><div id="cur-status"></div><div id="cur-meta" class="meta"></div></div>
  <div id="msg" role="status"></div>

@@ -145,5 +145,5 @@ def calls_after(s: Session, station_id: str, after: int) -> p.CallsReply:
     rows = s.scalars(select(CallRecord).where(CallRecord.station_id == station_id, CallRecord.seq > after)
                      .order_by(CallRecord.seq).limit(50)).all()
     calls = [p.Call(seq=r.seq, ticket_id=r.ticket_id, number=r.number, counter=r.counter, service=r.service,
-                    called_at=r.called_at) for r in rows]
+                    called_at=r.called_at, kind="help" if r.kind == "help" else "ticket") for r in rows]
     return p.CallsReply(calls=calls, last=calls[-1].seq if calls else after)

@@ -535,8 +535,14 @@ def console_state(s: Session, station_id: str, counter: str, *, now: datetime | 
         "counter_today": {"served": mine_counts.get("done", 0), "no_show": mine_counts.get("no_show", 0)},
         "no_shows": [ticket_view(t, names, now) for t in no_shows],
         "priority_groups": priority_groups(s, station_id), "other_group": OTHER_GROUP,
-        "note_max": PRIORITY_NOTE_MAX,
+        "note_max": PRIORITY_NOTE_MAX, "help": _help_calls(s, station_id, now),
     }
+
+
+def _help_calls(s: Session, station_id: str, now: datetime) -> list[dict]:
+    from central.help_calls import open_calls
+
+    return open_calls(s, station_id, now)
 
 
 __all__ = ["Outcome", "Refused", "call_next", "call_ticket", "console_state", "finish", "mark_priority", "no_show",

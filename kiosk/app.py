@@ -87,9 +87,17 @@ SCREENS: dict[str, str] = {
 }
 
 
+HELP_IDLE, HELP_WAITING, HELP_COMING = "呼叫\n工作人员", "已呼叫\n请稍等", "工作人员\n马上就到"
+#: how often an unanswered call for help is looked at (it rings again after kiosk.core.help.RERING_S)
+HELP_TICK_S = 10
+HELP_BANNERS = ("已呼叫工作人员，请稍等", "工作人员马上就到", "正在再次呼叫工作人员")
+
+
 class KioskApp(App):
     #: masked identity of the logged-in resident ("" when nobody is), shown in every header
     identity_text = StringProperty("")
+    #: the header's 呼叫工作人员 button: what it says as the visit's call for help goes on
+    help_text = StringProperty(HELP_IDLE)
 
     def __init__(
         self,
@@ -232,6 +240,7 @@ class KioskApp(App):
             self.parts.add("QR scanner", self.qr_scanner.stop)
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
+        Clock.schedule_interval(self._help_tick, HELP_TICK_S)
 
     def stop_all(self) -> list[str]:
         """Stop every device, thread and service, last started first; idempotent."""
@@ -371,11 +380,39 @@ class KioskApp(App):
         Clock.schedule_once(lambda _dt: self._show_call(call), 0)
 
     def _show_call(self, call: Call) -> None:
+        if call.kind == "help":
+            self._help_answered(call)
+            return
         if not self.services.calls.add(call):
             return
         self.banner.show(call.banner_text, call.service_name)
         self.screen("attract").show_calls(self.services.calls.items())
         self.speaker.say(announcement_text(call))
+
+    def call_for_help(self) -> None:
+        """呼叫工作人员 from the screen the resident is on: the event for central's console, a chime
+        here at once, and the words on screen (a person will come even if central is unreachable)."""
+        screen = self.manager.current_screen
+        title = getattr(getattr(screen, "ids", {}).get("header"), "title", "") if screen is not None else ""
+        call = self.services.help.call(title or (screen.name if screen is not None else ""))
+        self.banner.show(call.status_text, "请留在终端前，工作人员会来帮您")
+        self.speaker.say("已呼叫工作人员，请稍等")
+        self.help_text = HELP_WAITING
+
+    def _help_tick(self, _dt: float) -> None:
+        """Ring again for a call nobody answered; tell staff on the attract screen."""
+        for call in self.services.help.due():
+            self.speaker.say("有居民在自助终端呼叫工作人员，请工作人员过来")
+            if call is self.services.help.current:
+                self.banner.show("正在再次呼叫工作人员", "请留在终端前，工作人员会来帮您")
+        waiting = self.services.help.waiting_long()
+        self.screen(IDLE_SCREEN).staff_alert = f"有 {len(waiting)} 次呼叫工作人员未应答" if waiting else ""
+
+    def _help_answered(self, call: Call) -> None:
+        if self.services.help.answered(call.help_id):
+            self.banner.show("工作人员马上就到", f"{call.counter} 号窗口的工作人员正在过来" if call.counter != "-" else "")
+            self.speaker.say("工作人员马上就到")
+            self.help_text = HELP_COMING
 
     def ensure_screens(self, *_args) -> None:
         """Import and build the screens not built yet (once)."""
@@ -396,6 +433,9 @@ class KioskApp(App):
         """Forget everything about the current visit and show the attract screen."""
         log.info("visit ended; returning to the attract screen")
         self.visits.end()
+        self.help_text = HELP_IDLE
+        if self.banner.text in HELP_BANNERS:  # the call for help was this visit's; a ticket call stays
+            self.banner.hide()
         self.nav.reset_to(IDLE_SCREEN)
 
     def _reset_screens(self) -> None:

@@ -83,6 +83,10 @@ class CentralLink:
                 part.stop()
 
     def _call(self, c) -> None:  # noqa: ANN001 - a protocol.Call
+        if c.kind == "help":
+            self._on_call(Call(call_id=f"central-{c.seq}", ticket_number=c.number, counter=c.counter,
+                               called_at=c.called_at, kind="help", help_id=c.ticket_id))
+            return
         try:
             note_central_call(self.store, c.ticket_id, c.counter, c.called_at)
         except Exception:  # noqa: BLE001 - the call is announced whatever the database says

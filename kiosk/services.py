@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.counter import CounterDesk
     from kiosk.core.feedback import FeedbackBox
+    from kiosk.core.help import HelpDesk
     from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
     from kiosk.core.jobfairs import JobFairService
@@ -68,6 +69,8 @@ class Services:
     callbacks: CallbackDesk
     #: remote video consultation (None: video disabled in config)
     consult: ConsultCalls | None
+    #: 呼叫工作人员: the visit's call for help and staff's answer
+    help: HelpDesk | None = None
 
 
 def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, background: Background,
@@ -131,6 +134,10 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
         callbacks=callbacks,
         consult=consult,
     )
+    from kiosk.core.help import HelpDesk
+
+    services.help = HelpDesk(store, station.id, queue.now)
+    visits.on_end(services.help.forget)
     if consult is not None:
         visits.on_end(consult.end_all)  # logout and the idle wipe end any call or place in line
     return services

@@ -144,6 +144,9 @@ class CallRecord(Base):
     counter: Mapped[str] = mapped_column(String(20))
     service: Mapped[str] = mapped_column(String(40), default="")
     called_at: Mapped[datetime] = mapped_column(DateTime)
+    #: ticket: a number called to a counter; help: staff answered a kiosk's call for help
+    #: (``ticket_id`` holds the help call's id)
+    kind: Mapped[str] = mapped_column(String(8), default="ticket", server_default="ticket")
 
 
 class Setting(Base):

@@ -21,6 +21,9 @@ class Call:
     service_name: str = ""
     called_at: datetime | None = None
     recall: bool = False
+    #: "help": staff answered this kiosk's call for help (``help_id`` is the call's event id)
+    kind: str = "ticket"
+    help_id: str = ""
 
     @property
     def banner_text(self) -> str:

@@ -29,6 +29,8 @@ class AttractScreen(KioskScreen):
     recent_calls = StringProperty("")
     #: the link to the central system: online/offline and when the vacancies were last updated
     sync_text = StringProperty("")
+    #: for staff passing by: calls for help nobody answered (kiosk.core.help)
+    staff_alert = StringProperty("")
 
     def on_services(self, _inst, services) -> None:
         if services:

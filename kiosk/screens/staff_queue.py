@@ -17,6 +17,7 @@ from kiosk.core.counter import CounterError, CounterTicket
 from kiosk.domain.queue_rules import OTHER_GROUP
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton
+from kiosk.widgets.visibility import set_shown
 
 COUNTERS = ("1", "2", "3", "4", "5", "6")
 #: reasons to choose from for "其他" (the panel has no Chinese keyboard; the console takes free text)
@@ -83,6 +84,12 @@ class StaffQueueScreen(KioskScreen):
     current_text = StringProperty("")
     waiting_text = StringProperty("")
     message = StringProperty("")
+    #: calls for help nobody answered yet (kiosk.core.help), oldest first
+    help_text = StringProperty("")
+
+    def on_kv_post(self, base_widget) -> None:
+        self._help_row = self.ids.help_row.__self__
+        set_shown(self._help_row, False)
 
     def activate(self) -> None:
         self.refresh()
@@ -98,7 +105,23 @@ class StaffQueueScreen(KioskScreen):
         self.message = ""
         self.refresh()
 
+    def _show_help(self) -> None:
+        calls = list(self.services.help.unanswered.values())
+        if calls:
+            first = calls[0]
+            where = f"（在“{first.screen}”页面）" if first.screen else ""
+            self.help_text = f"自助终端有居民呼叫工作人员{where}" + (f"，共 {len(calls)} 次" if len(calls) > 1 else "")
+        set_shown(self._help_row, bool(calls))
+
+    def answer_help(self) -> None:
+        """我马上过去 on the kiosk itself (central may be unreachable): the oldest call is answered."""
+        calls = list(self.services.help.unanswered)
+        if calls and self.services.help.answer_here(calls[0], self.counter):
+            self.message = "已应答一次呼叫"
+        self._show_help()
+
     def refresh(self) -> None:
+        self._show_help()
         desk, counter = self.services.counter, self.counter
         self.services.background.submit(lambda: (desk.current(counter), desk.waiting()), on_done=self._show)
 

@@ -304,6 +304,7 @@ EVENT_TYPES = (
     "consult.ended", "feedback.given", "print.failed", "ticket.prioritized", "consult.callback_requested",
     "appointment.abandoned",
     "shortlist.printed",
+    "help.requested", "help.answered",
 )
 
 
@@ -324,9 +325,10 @@ PAYLOAD_TEXT = {
     "vacancy_id": 40, "request_id": 40, "appointment_id": 40, "shortlist_id": 40, "reference": 20, "kind": 20,
     "window_half": 10, "reason": 500, "phone": 20, "id_number": 40, "group": 20, "priority_group": 20,
     "person_key": 64, "identity": 20, "token_hash": 128, "employer": 120, "title": 80, "source": 20, "name": 40,
+    "screen": 40, "help_id": 40,
 }
 PAYLOAD_INTS = ("score", "people_ahead", "duration_s")
-PAYLOAD_BOOLS = ("consent", "identified", "shared")
+PAYLOAD_BOOLS = ("consent", "identified", "shared", "elder")
 #: Keys holding a calendar day (ISO date); any key ending in ``_at`` holds an ISO time or None.
 PAYLOAD_DAYS = ("day", "window_day")
 
@@ -542,6 +544,9 @@ class Call(Strict):
     counter: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     service: Annotated[str, StringConstraints(max_length=40)] = ""
     called_at: datetime
+    #: ticket: a number called to a counter; help: staff answered the kiosk's call for help
+    #: (``ticket_id`` is the ``help.requested`` event's id)
+    kind: Literal["ticket", "help"] = "ticket"
 
 
 class CallsReply(Strict):

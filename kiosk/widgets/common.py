@@ -54,6 +54,8 @@ class Header(BoxLayout):
     title = StringProperty("")
     show_back = BooleanProperty(True)
     show_home = BooleanProperty(True)
+    #: 呼叫工作人员 on every resident's screen (staff screens turn it off)
+    show_help = BooleanProperty(True)
 
     __events__ = ("on_back", "on_home")
 
