@@ -85,6 +85,7 @@ def test_identity_required_topic_needs_a_person(service):
 
 
 @pytest.mark.browser
+@pytest.mark.central(advisors=True, advisor_stale_s=4.0)
 def test_advisor_goes_away_mid_call(service, browser, central, kiosk_store):
     page = harness.advisor_login(browser, central.url, ADVISOR[0], ADVISOR[1])
     rec = Recorder()
