@@ -103,7 +103,7 @@ def change(s: Session, row: PostingRow, p: rules.Posting, version: int, by: str,
 
 def feed_item(row: PostingRow, on: date | None = None) -> dict:
     """The vacancy a published posting is, as the feed carries it (checked by the protocol model)."""
-    from central.importer import _complete
+    from central.importer import COMPLETERS
 
     p = posting_of(row)
     street = rules.street_of(p)
@@ -117,11 +117,14 @@ def feed_item(row: PostingRow, on: date | None = None) -> dict:
             "expires_on": p.expires_on.isoformat(), "status": "open",
             "work_from": p.work_from.isoformat() if p.work_from else None, "meet_place": p.meet_place,
             "meet_time": p.meet_time, "updated_at": _now().isoformat()}
-    return VacancyItem.model_validate(_complete(item)).model_dump(mode="json")
+    return VacancyItem.model_validate(COMPLETERS[FEED](item)).model_dump(mode="json")
 
 
 def _put_on_feed(s: Session, row: PostingRow) -> None:
-    feeds.put(s, FEED, [feed_item(row, (row.published_at or _now()).date() if row.published_at else None)])
+    """The vacancy as published: posted on the Tianjin day it was first published."""
+    from central.tickets import local_day
+
+    feeds.put(s, FEED, [feed_item(row, local_day(row.published_at) if row.published_at else None)])
 
 
 def _load(s: Session, posting_id: str, version: int) -> PostingRow:

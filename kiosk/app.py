@@ -390,14 +390,15 @@ class KioskApp(App):
         self.speaker.say(announcement_text(call))
 
     def call_for_help(self) -> None:
-        """呼叫工作人员 from the screen the resident is on: the event for central's console, a chime
-        here at once, and the words on screen (a person will come even if central is unreachable)."""
+        """呼叫工作人员 from the screen the resident is on: the words and a chime here at once (a
+        person will come even if central is unreachable); the event for central's console is
+        written on the background worker."""
         screen = self.manager.current_screen
         title = getattr(getattr(screen, "ids", {}).get("header"), "title", "") if screen is not None else ""
-        call = self.services.help.call(title or (screen.name if screen is not None else ""))
-        self.banner.show(call.status_text, "请留在终端前，工作人员会来帮您")
+        self.banner.show(HELP_BANNERS[0], "请留在终端前，工作人员会来帮您")
         self.speaker.say("已呼叫工作人员，请稍等")
         self.help_text = HELP_WAITING
+        self.background.submit(self.services.help.call, title or (screen.name if screen is not None else ""))
 
     def _help_tick(self, _dt: float) -> None:
         """Ring again for a call nobody answered; tell staff on the attract screen."""

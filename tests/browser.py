@@ -37,3 +37,18 @@ def keep_screenshots(d: Path, env_var: str) -> None:
         Path(keep).mkdir(parents=True, exist_ok=True)
         for f in d.iterdir():
             shutil.copy(f, Path(keep) / f.name)
+
+
+def staff_login(browser, url: str, station: str, name: str, password: str, *, counter: str = "",
+                viewport: tuple[int, int] = (1366, 900)):
+    """A new page logged in to central's staff pages (the console with a ``counter``, else the back office)."""
+    page = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN").new_page()
+    page.goto(f"{url}/staff/login")
+    page.select_option("#station", station)
+    if counter:
+        page.fill("#counter", counter)
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("#login")
+    page.wait_for_url("**/staff/" if counter else "**/staff/interests")
+    return page

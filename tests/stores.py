@@ -51,3 +51,15 @@ def file_store(template: Path, path: Path) -> Store:
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, path)
     return open_store(path)
+
+
+def memory_store_with(template: Path, vacancies: list[dict]) -> Store:
+    """An in-memory store (``memory_store``) holding ``vacancies`` (demo rows)."""
+    from sqlalchemy import insert
+
+    from kiosk.store.models import Vacancy
+
+    store = memory_store(template)
+    with store.session() as s:
+        s.execute(insert(Vacancy), vacancies)
+    return store

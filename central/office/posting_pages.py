@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from central.office.pages import CSS as OFFICE_CSS  # noqa: F401 - the shell carries it
 from central.office.pages import Viewer, _hidden, _options, _shell, _station_filter, local
 from central.posting_form import CSS as FORM_CSS
 from central.posting_form import STAFF_TYPES, render

@@ -12,14 +12,14 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from central import postings, scope
 from central import staff_auth as auth
 from central.console import current_session
 from central.deps import get_database
-from central.models import POSTING_STATUSES, Interest, PostingRow, Registration
+from central.models import FeedItem, Interest, PostingRow, Registration
 from central.office import posting_pages, referrals
 from central.office.changes import Refused
 from central.office.pages import forbidden_page, query
@@ -263,8 +263,6 @@ async def refer(reg_id: str, request: Request) -> Response:
     except Refused as e:
         return _after(back, str(e), error=True)
     log.info("staff %s referred registration %s", sess.user_id, reg_id[:8])
-    from fastapi.responses import RedirectResponse
-
     return RedirectResponse(f"/staff/interests/{interest_id}/slip", status_code=303)
 
 
@@ -280,7 +278,7 @@ def slip(interest_id: str, request: Request) -> Response:
             return html_page(forbidden_page(viewer, "没有找到这条意向"), 404)
         if row.status not in ("referred", "interview", "hired"):
             return _after("/staff/interests", f"意向 {row.reference} 还没有推荐，先改为“已推荐”再打印推荐单", error=True)
-        job = s.get(data.FeedItem, ("vacancies", row.vacancy_id))
+        job = s.get(FeedItem, ("vacancies", row.vacancy_id))
         v = dict(job.data) if job is not None and not job.deleted else {"title": row.title, "employer": row.employer}
         url = str(request.base_url).rstrip("/") + f"/jobs/{row.vacancy_id}"
         html = posting_pages.slip_page(station=station_name(s, row.station_id), reference=row.reference, name=row.name,
@@ -288,5 +286,3 @@ def slip(interest_id: str, request: Request) -> Response:
                                        when=f"{row.updated_at:%Y-%m-%d}", qr_svg=qr_svg(url), url=url)
     return html_page(html)
 
-
-__all__ = ["POSTING_STATUSES", "router"]

@@ -13,6 +13,7 @@ line after the resident has gone, until someone answers it (or ``KEEP_S`` has pa
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -35,6 +36,9 @@ class HelpCall:
 
 
 class HelpDesk:
+    """Safe to call from the background worker (which writes the events) and the main thread
+    (which rings and reads): the calls are kept under one lock."""
+
     def __init__(self, store, station_id: str, clock=utc_now) -> None:  # noqa: ANN001 - a Store, a clock
         self.store = store
         self.station_id = station_id
@@ -44,57 +48,71 @@ class HelpDesk:
         #: every call not answered yet, this visit's or an earlier one's, oldest first
         self.unanswered: dict[str, HelpCall] = {}
         self._rung: dict[str, datetime] = {}
+        self._lock = threading.RLock()
 
     def call(self, screen: str, elder: bool = False) -> HelpCall:
         """Ask for a person (a second tap while a call is open asks again only once it was answered)."""
         from kiosk.store.outbox import add_event
 
-        if self.current is not None and not self.current.acknowledged:
+        with self._lock:
+            if self.current is not None and not self.current.acknowledged:
+                return self.current
+            with self.store.session() as s:
+                event_id = add_event(s, "help.requested", {"station_id": self.station_id, "screen": screen[:40],
+                                                           "elder": bool(elder)})
+            now = self.clock()
+            self.current = HelpCall(event_id, screen[:40], now)
+            self.unanswered[event_id] = self.current
+            self._rung[event_id] = now
             return self.current
-        with self.store.session() as s:
-            event_id = add_event(s, "help.requested", {"station_id": self.station_id, "screen": screen[:40],
-                                                       "elder": bool(elder)})
-        now = self.clock()
-        self.current = HelpCall(event_id, screen[:40], now)
-        self.unanswered[event_id] = self.current
-        self._rung[event_id] = now
-        return self.current
 
     def answered(self, help_id: str) -> bool:
         """Staff said they are coming; True when it is the visit's open call (the resident is told)."""
-        self.unanswered.pop(help_id, None)
-        self._rung.pop(help_id, None)
-        if self.current is None or self.current.id != help_id or self.current.acknowledged:
-            return False
-        self.current = replace(self.current, acknowledged=True)
-        return True
+        with self._lock:
+            self.unanswered.pop(help_id, None)
+            self._rung.pop(help_id, None)
+            if self.current is None or self.current.id != help_id or self.current.acknowledged:
+                return False
+            self.current = replace(self.current, acknowledged=True)
+            return True
 
     def answer_here(self, help_id: str, counter: str) -> bool:
         """Staff answered on the kiosk's own panel: central learns it from ``help.answered``."""
         from kiosk.store.outbox import add_event
 
-        if help_id not in self.unanswered:
-            return False
-        with self.store.session() as s:
-            add_event(s, "help.answered", {"station_id": self.station_id, "help_id": help_id, "counter": counter[:20]})
-        self.answered(help_id)
-        return True
+        with self._lock:
+            if help_id not in self.unanswered:
+                return False
+            with self.store.session() as s:
+                add_event(s, "help.answered", {"station_id": self.station_id, "help_id": help_id,
+                                               "counter": counter[:20]})
+            self.answered(help_id)
+            return True
 
     def due(self, now: datetime | None = None) -> list[HelpCall]:
         """The unanswered calls whose last ring is ``RERING_S`` ago (each is then rung again)."""
         now = now or self.clock()
-        for old in [i for i, c in self.unanswered.items() if now - c.requested_at > timedelta(seconds=KEEP_S)]:
-            self.answered(old)
-        out = [c for i, c in self.unanswered.items() if now - self._rung[i] >= timedelta(seconds=RERING_S)]
-        for c in out:
-            self._rung[c.id] = now
-        return out
+        with self._lock:
+            for old in [i for i, c in self.unanswered.items() if now - c.requested_at > timedelta(seconds=KEEP_S)]:
+                self.answered(old)
+            out = [c for i, c in self.unanswered.items() if now - self._rung[i] >= timedelta(seconds=RERING_S)]
+            for c in out:
+                self._rung[c.id] = now
+            return out
 
     def waiting_long(self, now: datetime | None = None) -> list[HelpCall]:
         """Unanswered calls older than ``RERING_S``: what the attract screen tells staff."""
         now = now or self.clock()
-        return [c for c in self.unanswered.values() if now - c.requested_at >= timedelta(seconds=RERING_S)]
+        with self._lock:
+            return [c for c in self.unanswered.values() if now - c.requested_at >= timedelta(seconds=RERING_S)]
+
+    def oldest_unanswered(self) -> tuple[HelpCall | None, int]:
+        """(the oldest unanswered call, how many there are), for the staff panel."""
+        with self._lock:
+            calls = list(self.unanswered.values())
+        return (calls[0] if calls else None), len(calls)
 
     def forget(self) -> None:
         """The visit ended: its call stays in ``unanswered`` for staff until someone answers it."""
-        self.current = None
+        with self._lock:
+            self.current = None

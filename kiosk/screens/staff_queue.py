@@ -106,17 +106,22 @@ class StaffQueueScreen(KioskScreen):
         self.refresh()
 
     def _show_help(self) -> None:
-        calls = list(self.services.help.unanswered.values())
-        if calls:
-            first = calls[0]
+        first, n = self.services.help.oldest_unanswered()
+        if first is not None:
             where = f"（在“{first.screen}”页面）" if first.screen else ""
-            self.help_text = f"自助终端有居民呼叫工作人员{where}" + (f"，共 {len(calls)} 次" if len(calls) > 1 else "")
-        set_shown(self._help_row, bool(calls))
+            self.help_text = f"自助终端有居民呼叫工作人员{where}" + (f"，共 {n} 次" if n > 1 else "")
+        set_shown(self._help_row, first is not None)
 
     def answer_help(self) -> None:
         """我马上过去 on the kiosk itself (central may be unreachable): the oldest call is answered."""
-        calls = list(self.services.help.unanswered)
-        if calls and self.services.help.answer_here(calls[0], self.counter):
+        first, _n = self.services.help.oldest_unanswered()
+        if first is None:
+            return
+        self.services.background.submit(self.services.help.answer_here, first.id, self.counter,
+                                        on_done=self._answered_here)
+
+    def _answered_here(self, done: bool) -> None:
+        if done:
             self.message = "已应答一次呼叫"
         self._show_help()
 

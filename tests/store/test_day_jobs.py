@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import insert
 
 from kiosk.domain import demodata
 from kiosk.domain.search import Scope, make_query
 from kiosk.domain.vacancy_views import DAY_JOB, day_text, to_row
 from kiosk.store import search as S
-from kiosk.store.models import Vacancy
 from tests.store.test_search_index import STATION
 
 TODAY = date(2026, 11, 24)
@@ -22,11 +20,9 @@ PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
 
 @pytest.fixture(scope="module")
 def loaded(store_template):
-    from tests.stores import memory_store
+    from tests.stores import memory_store_with
 
-    store = memory_store(store_template)
-    with store.session() as s:
-        s.execute(insert(Vacancy), ROWS)
+    store = memory_store_with(store_template, ROWS)
     yield store
     store.close()
 

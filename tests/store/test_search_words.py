@@ -29,11 +29,9 @@ PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
 
 @pytest.fixture(scope="module")
 def loaded(store_template):
-    from tests.stores import memory_store
+    from tests.stores import memory_store_with
 
-    store = memory_store(store_template)
-    with store.session() as s:
-        s.execute(insert(Vacancy), ROWS)
+    store = memory_store_with(store_template, ROWS)
     yield store
     store.close()
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from kiosk.domain.identity import Resident, check_char
 from tests.appfixture import first_row, go_home, open_list, pump, tap, wait_until
-from tests.browser import chromium, needs_chromium
+from tests.browser import chromium, needs_chromium, staff_login
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -92,13 +92,7 @@ def test_interest_registration_and_rating_from_kiosk_to_staff_and_back(app, tmp_
             assert bad is not None and bad.followup == "open"
         add_staff(central.db, station, "王芳", "2468")
 
-        page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
-        page.goto(f"{central.url}/staff/login")
-        page.select_option("#station", station)
-        page.fill("#name", "王芳")
-        page.fill("#password", "2468")
-        page.click("#login")
-        page.wait_for_url("**/staff/interests")
+        page = staff_login(browser, central.url, station, "王芳", "2468", viewport=(1366, 768))
         card = f"#i-{interest.reference}"
         assert "120101********" + NUMBER[-4:] in page.inner_text(card) and NUMBER not in page.content()
         page.click(f"{card} button[value=contacted]")

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.appfixture import go_home, open_list, pump, tap, wait_until
-from tests.browser import chromium, needs_chromium
+from tests.browser import chromium, needs_chromium, staff_login
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -31,10 +31,12 @@ def test_one_tap_calls_staff_who_answer_and_the_kiosk_says_so(app, tmp_path):
     header = app.screen("vacancy_list").ids.header
     tap(header.ids.help_button)  # one tap, from whatever screen the resident is on
     assert app.banner.text == "已呼叫工作人员，请稍等" and app.banner.opacity == 1
+    wait_until(lambda: app.services.help.current is not None and app.background.pending == 0, what="the call")
     call = app.services.help.current
     assert call is not None and not call.acknowledged and call.screen == "找工作"
     assert header.ids.help_button.text == "已呼叫\n请稍等"
     tap(header.ids.help_button)  # a second tap while waiting asks nothing new
+    wait_until(lambda: app.background.pending == 0, what="the second tap")
     assert app.services.help.current == call
 
     station = app.kiosk_config.station.id
@@ -51,13 +53,7 @@ def test_one_tap_calls_staff_who_answer_and_the_kiosk_says_so(app, tmp_path):
                     return s.get(HelpCall, call.id) is not None
             wait_until(arrived, timeout=30, what="the call on central")
 
-            page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-            page.goto(f"{central.url}/staff/login")
-            page.select_option("#station", station)
-            page.fill("#counter", "2")
-            page.fill("#name", "王芳")
-            page.fill("#password", "2468")
-            page.click("#login")
+            page = staff_login(browser, central.url, station, "王芳", "2468", counter="2")
             page.wait_for_selector(f"#help .ask[data-help='{call.id}']")
             ask = page.inner_text("#help .ask")
             assert "呼叫工作人员" in ask and "找工作" in ask
@@ -96,6 +92,7 @@ def test_with_central_unreachable_the_call_rings_here_and_staff_answer_on_the_ki
 
     go_home(app)
     tap(app.screen("home").ids.header.ids.help_button)
+    wait_until(lambda: app.services.help.current is not None and app.background.pending == 0, what="the call")
     call = app.services.help.current
     assert app.banner.text == "已呼叫工作人员，请稍等"
     app.services.end_visit()  # the resident walks away; nobody has answered
@@ -112,6 +109,7 @@ def test_with_central_unreachable_the_call_rings_here_and_staff_answer_on_the_ki
                    what="the call on the panel")
         assert "呼叫工作人员" in panel.help_text
         tap(panel.ids.answer_help)
+        wait_until(lambda: app.background.pending == 0 and panel.message == "已应答一次呼叫", what="the answer")
         assert app.services.help.unanswered == {} and panel.ids.help_row.parent is None
         app._help_tick(0)
         assert app.screen("attract").staff_alert == ""

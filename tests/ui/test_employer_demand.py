@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from kiosk.domain.identity import Resident, check_char
 from kiosk.domain.queue_rules import utc_now
 from tests.appfixture import beijing, open_list, pump, tap, wait_until
-from tests.browser import chromium, needs_chromium
+from tests.browser import chromium, needs_chromium, staff_login
 from tests.central.posting_data import code, wrong_check
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -91,13 +91,7 @@ def _employer_posts_a_day_job(browser, url: str, station: str) -> str:
 def _staff_registers_and_publishes(browser, url: str, station: str, db) -> tuple[str, str]:
     from central.models import PostingRow
 
-    page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{url}/staff/login")
-    page.select_option("#station", station)
-    page.fill("#name", "王芳")
-    page.fill("#password", "2468")
-    page.click("#login")
-    page.wait_for_url("**/staff/interests")
+    page = staff_login(browser, url, station, "王芳", "2468")
     page.click("nav.office a:has-text('招聘登记')")
     page.wait_for_selector("#new")
     page.click("#new")

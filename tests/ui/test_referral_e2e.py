@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from kiosk.domain.identity import Resident, check_char
 from tests.appfixture import wait_until
-from tests.browser import chromium, needs_chromium
+from tests.browser import chromium, needs_chromium, staff_login
 from tests.ui.test_backoffice_e2e import _express_interest_by_touch
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -65,13 +65,7 @@ def test_an_interest_and_a_registration_are_referred_and_counted_in_the_ledger(a
                        if r.data["status"] == "open" and r.data["expires_on"] >= date.today().isoformat())
         assert interest.title == vacancy.title
 
-        page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-        page.goto(f"{central.url}/staff/login")
-        page.select_option("#station", station)
-        page.fill("#name", "王芳")
-        page.fill("#password", "2468")
-        page.click("#login")
-        page.wait_for_url("**/staff/interests")
+        page = staff_login(browser, central.url, station, "王芳", "2468")
         card = f"#i-{interest.reference}"
         page.click(f"{card} button[value=contacted]")
         page.wait_for_selector("#flash:has-text('已联系')")
