@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
@@ -21,6 +21,7 @@ from kiosk.background import Background
 from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.consult_setup import late_consult
+from kiosk.core.guidance import Guide, voice_section
 from kiosk.core.queue import ticket_message
 from kiosk.core.session import VisitManager
 from kiosk.devices import speaker_setup
@@ -31,6 +32,7 @@ from kiosk.devices.registry import config_error_section
 from kiosk.devices.scanner import setup as scanner_setup
 from kiosk.devices.scanner.setup import Scanner, build_scanner
 from kiosk.devices.speaker_setup import build_speaker
+from kiosk.domain import i18n
 from kiosk.domain.calls import Call, announcement_text
 from kiosk.domain.scans import ScanClassifier, ScanResult
 from kiosk.domain.status import Section
@@ -46,6 +48,9 @@ from kiosk.services import build_services
 from kiosk.store.outbox import OutboxCipher
 from kiosk.widgets.call_banner import CallBanner
 from kiosk.widgets.common import Toast
+from kiosk.widgets.look import T as LOOK
+from kiosk.widgets.look import prune_dead_bindings
+from kiosk.widgets.tr import tr as TR
 
 if TYPE_CHECKING:
     from kiosk.devices.printer.service import PrinterService
@@ -87,7 +92,7 @@ SCREENS: dict[str, str] = {
 }
 
 
-HELP_IDLE, HELP_WAITING, HELP_COMING = "呼叫\n工作人员", "已呼叫\n请稍等", "工作人员\n马上就到"
+HELP_IDLE, HELP_WAITING, HELP_COMING = i18n.N_("呼叫\n工作人员"), i18n.N_("已呼叫\n请稍等"), i18n.N_("工作人员\n马上就到")
 #: how often an unanswered call for help is looked at (it rings again after kiosk.core.help.RERING_S)
 HELP_TICK_S = 10
 HELP_BANNERS = ("已呼叫工作人员，请稍等", "工作人员马上就到", "正在再次呼叫工作人员")
@@ -98,6 +103,14 @@ class KioskApp(App):
     identity_text = StringProperty("")
     #: the header's 呼叫工作人员 button: what it says as the visit's call for help goes on
     help_text = StringProperty(HELP_IDLE)
+    #: 长辈模式 for this visit: larger type and targets, higher contrast, more time, the voice on
+    elder = BooleanProperty(False)
+    #: 语音引导 for this visit (off when the kiosk cannot speak)
+    voice_on = BooleanProperty(False)
+    #: whether this kiosk can speak at all (no audio device: the voice switches are not shown)
+    voice_possible = BooleanProperty(False)
+    #: the language of this visit's screens (中/EN); Chinese again when the visit ends
+    language = StringProperty(i18n.DEFAULT)
 
     def __init__(
         self,
@@ -154,19 +167,25 @@ class KioskApp(App):
         )
         if consult is not None:
             self.parts.add("video consultation", consult.stop)
+        self.guide = self.services.guide = Guide(self.speaker)
+        self.check_voice()
         self.link.load_stored_config()
         self.services.diagnostics.add(self.link.section())
+        self.services.diagnostics.add(voice_section(self.guide))
         for section in self._device_sections:
             self.services.diagnostics.add(section)
         self.manager.add_widget(AttractScreen(name=IDLE_SCREEN, services=self.services))
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
+        self.visits.on_end(self._end_modes)
+        self.manager.bind(current=lambda *_a: Clock.schedule_once(lambda _dt: self.guide_screen(), 0))
         self.visits.on_identity(lambda who: setattr(self, "identity_text", who.display if who else ""))
         self.idle = IdleGuard(
             IdleWatcher(cfg.idle.timeout_s, cfg.idle.countdown_s),
             is_idle_screen=lambda: self.manager.current == IDLE_SCREEN,
             end_visit=self.end_visit,
             is_busy=lambda: self.manager.current_screen.busy(),
+            on_countdown=lambda seconds, first: self.guide.countdown(seconds, first),
         )
         self.parts.add("idle guard", self.idle.stop)
         Window.bind(on_request_close=self._refuse_close)
@@ -389,7 +408,7 @@ class KioskApp(App):
         self.screen("attract").show_calls(self.services.calls.items())
         self.speaker.say(announcement_text(call))
 
-    def call_for_help(self) -> None:
+    def call_for_help(self, where: str = "") -> None:
         """呼叫工作人员 from the screen the resident is on: the words and a chime here at once (a
         person will come even if central is unreachable); the event for central's console is
         written on the background worker."""
@@ -398,7 +417,7 @@ class KioskApp(App):
         self.banner.show(HELP_BANNERS[0], "请留在终端前，工作人员会来帮您")
         self.speaker.say("已呼叫工作人员，请稍等")
         self.help_text = HELP_WAITING
-        self.background.submit(self.services.help.call, title or (screen.name if screen is not None else ""))
+        self.background.submit(self.services.help.call, where or title or (screen.name if screen is not None else ""))
 
     def _help_tick(self, _dt: float) -> None:
         """Ring again for a call nobody answered; tell staff on the attract screen."""
@@ -414,6 +433,61 @@ class KioskApp(App):
             self.banner.show("工作人员马上就到", f"{call.counter} 号窗口的工作人员正在过来" if call.counter != "-" else "")
             self.speaker.say("工作人员马上就到")
             self.help_text = HELP_COMING
+
+    # --- 长辈模式 and 语音引导 ------------------------------------------------------------------
+
+    def set_elder(self, on: bool) -> None:
+        """长辈模式 on or off. Type, targets and colours change in place (what was typed stays),
+        the idle time grows, and the voice comes on with it where the kiosk can speak."""
+        on = bool(on)
+        idle = self.kiosk_config.idle
+        prune_dead_bindings(self, ["elder", "voice_on", "voice_possible"])
+        LOOK.switch(on)
+        self.elder = on
+        if on:
+            self.idle.set_times(idle.elder_timeout_s, idle.elder_countdown_s)
+        else:
+            self.idle.set_times(idle.timeout_s, idle.countdown_s)
+        self.set_voice(on, tell=False)
+
+    def check_voice(self) -> bool:
+        """Whether the kiosk can speak; without, the voice switches are not offered."""
+        why = self.guide.why_not()
+        if why:
+            log.warning("语音引导 is off: %s", why)
+        self.voice_possible = not why
+        return self.voice_possible
+
+    def set_voice(self, on: bool, tell: bool = True) -> None:
+        """语音引导 on or off; asked for where the kiosk cannot speak, the resident is told."""
+        prune_dead_bindings(self, ["voice_on"])
+        self.voice_on = self.guide.set_on(on)
+        if on and not self.voice_on and tell:
+            self.toast.show("这台终端现在不能播放声音，请看屏幕上的文字；需要帮助请点“呼叫工作人员”")
+        if self.voice_on:
+            self.guide_screen()
+
+    def guide_screen(self) -> None:
+        """Say the current screen's line (kept for 再听一遍 even while the voice is off)."""
+        screen = self.manager.current_screen
+        if isinstance(screen, KioskScreen):
+            self.guide.say(screen.guidance())
+
+    def repeat_guidance(self) -> None:
+        self.guide.repeat()
+
+    def set_language(self, lang: str) -> None:
+        """中/EN: every text on every screen changes in place; what was typed stays."""
+        TR.switch(lang)
+        self.language = i18n.language()
+
+    def _end_modes(self) -> None:
+        if self.elder:
+            self.set_elder(False)
+        if self.language != i18n.DEFAULT:
+            self.set_language(i18n.DEFAULT)
+        self.guide.forget()
+        self.voice_on = False
 
     def ensure_screens(self, *_args) -> None:
         """Import and build the screens not built yet (once)."""

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from kiosk import pictograms
 from kiosk.config import KioskConfig
 from kiosk.fonts import FontPair, find_cjk_fonts
 
@@ -59,6 +60,10 @@ def register_fonts(fonts: FontPair) -> None:
 
     LabelBase.register(DEFAULT_FONT, fn_regular=str(fonts.regular), fn_bold=str(fonts.bold))
     LabelBase.register("KioskCJK", fn_regular=str(fonts.regular), fn_bold=str(fonts.bold))
+    icons = pictograms.find_font()
+    if icons is not None:
+        LabelBase.register(pictograms.FONT_NAME, fn_regular=str(icons))
+    pictograms.use_font(icons)
 
 
 def bootstrap(

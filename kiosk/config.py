@@ -72,12 +72,17 @@ class ScreenConfig:
 class IdleConfig:
     timeout_s: float = 60.0
     countdown_s: float = 15.0
+    #: 长辈模式: more time to read, and a longer countdown that is spoken
+    elder_timeout_s: float = 120.0
+    elder_countdown_s: float = 30.0
 
     def __post_init__(self) -> None:
-        if self.timeout_s < 5:
-            raise ConfigError(f"idle.timeout_s: {self.timeout_s} is too short (min 5 s)")
-        if self.countdown_s < 0 or self.countdown_s >= self.timeout_s:
-            raise ConfigError(f"idle.countdown_s: {self.countdown_s} must be between 0 and idle.timeout_s")
+        for name, timeout, countdown in (("", self.timeout_s, self.countdown_s),
+                                         ("elder_", self.elder_timeout_s, self.elder_countdown_s)):
+            if timeout < 5:
+                raise ConfigError(f"idle.{name}timeout_s: {timeout} is too short (min 5 s)")
+            if countdown < 0 or countdown >= timeout:
+                raise ConfigError(f"idle.{name}countdown_s: {countdown} must be between 0 and idle.{name}timeout_s")
 
 
 @dataclass(frozen=True)

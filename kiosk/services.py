@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.core.catalogue import Catalogue
     from kiosk.core.counter import CounterDesk
     from kiosk.core.feedback import FeedbackBox
+    from kiosk.core.guidance import Guide
     from kiosk.core.help import HelpDesk
     from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
@@ -71,6 +72,8 @@ class Services:
     consult: ConsultCalls | None
     #: 呼叫工作人员: the visit's call for help and staff's answer
     help: HelpDesk | None = None
+    #: 语音引导 (set by the app once the speaker is built)
+    guide: Guide | None = None
 
 
 def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, background: Background,

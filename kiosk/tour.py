@@ -2,8 +2,9 @@
 
 Runs inside the real app, in portrait (1080x1920) and then landscape (1920x1080). Beside the
 pictures it writes ``tour.json``: for each shot, the screen, any character the font has no
-glyph for, and any touch target smaller than ``theme.TOUCH_MIN``. Exit code 1 if a shot has
-either problem, so the tour doubles as a check.
+glyph for, any touch target smaller than the current ``TOUCH_MIN`` (140 px in 长辈模式), and any
+text below 4.5:1 contrast against what is behind it on the picture. Exit code 1 if a shot has
+any of these problems, so the tour doubles as a check.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk import theme
+from kiosk import pictograms, theme
 from kiosk.domain.calls import Call
 from kiosk.domain.identity import check_char
 from kiosk.fonts import missing_glyphs
+from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.touch import SimulatedTouch, tap
 
 log = logging.getLogger(__name__)
@@ -57,24 +59,145 @@ def visible_widgets(root: Widget) -> Iterator[Widget]:
         stack.extend(w.children)
 
 
+def _name(w: Widget) -> str:
+    text = getattr(w, "text", "") or getattr(w, "title", "")
+    return f"{type(w).__name__} {text[:14]!r}" if text else type(w).__name__
+
+
+def clipped(root: Widget) -> list[str]:
+    """Text taller or wider than its label, and widgets sticking out of the layout that places
+    them (a row whose content outgrew it, drawn over its neighbours). Scrolling content and
+    free-floating layers are not layouts of this kind."""
+    from kivy.uix.floatlayout import FloatLayout
+    from kivy.uix.relativelayout import RelativeLayout
+    from kivy.uix.scrollview import ScrollView
+
+    found: list[str] = []
+    for w in visible_widgets(root):
+        if isinstance(w, Label) and w.text.strip() and not w.shorten and w.texture is not None:
+            tw, th = w.texture_size
+            if th > w.height + 3 or tw > w.width + 3:
+                found.append(f"{_name(w)} text {int(tw)}x{int(th)} in {int(w.width)}x{int(w.height)}")
+        p = w.parent
+        free = isinstance(p, FloatLayout) and not isinstance(p, RelativeLayout)
+        if not isinstance(p, Widget) or isinstance(p, ScrollView) or free:
+            continue
+        ox, oy = (0, 0) if isinstance(p, RelativeLayout) else p.pos
+        if (w.x < ox - 3 or w.y < oy - 3 or w.right > ox + p.width + 3 or w.top > oy + p.height + 3) \
+                and p.width > 1 and p.height > 1:
+            found.append(f"{_name(w)} {int(w.width)}x{int(w.height)} at {int(w.x - ox)},{int(w.y - oy)} "
+                         f"outside {_name(p)} {int(p.width)}x{int(p.height)}")
+    return found
+
+
 def audit(root: Widget, font_path: str) -> dict:
-    """Missing glyphs and undersized touch targets among the visible widgets under ``root``."""
+    """Missing glyphs, undersized touch targets and clipped parts among the visible widgets under ``root``."""
     missing: set[str] = set()
     small: list[str] = []
     texts: list[str] = []
+    pictures = 0
     for w in visible_widgets(root):
         if isinstance(w, Label) and w.text:
+            icons = pictograms.font_path()
+            if w.font_name == pictograms.FONT_NAME and icons is not None:
+                missing |= missing_glyphs(w.text, str(icons))  # a pictogram, in the icon font
+                pictures += 1
+                continue
             texts.append(w.text)
             missing |= missing_glyphs(w.text, font_path)
-        if isinstance(w, ButtonBehavior) and not w.disabled and min(w.width, w.height) < theme.TOUCH_MIN:
+        if isinstance(w, ButtonBehavior) and not w.disabled and min(w.width, w.height) < LOOK.TOUCH_MIN:
             label = getattr(w, "text", "") or getattr(w, "title", "") or type(w).__name__
             small.append(f"{label} ({int(w.width)}x{int(w.height)})")
-    return {"missing_glyphs": sorted(missing), "small_targets": small, "texts": texts}
+    return {"missing_glyphs": sorted(missing), "small_targets": small, "texts": texts, "clipped": clipped(root),
+            "pictograms": pictures}
+
+
+#: WCAG 2.1 AA for body text (GB/T 37668 follows it)
+MIN_CONTRAST = 4.5
+
+
+def low_contrast(root: Widget, png: Path) -> list[str]:
+    """Visible labels whose text colour is below ``MIN_CONTRAST`` against what is really behind
+    them on the picture: the most common colour, not the text's, where the label draws its text.
+    A label another widget covers (a toast, the call banner, a panel over a list) is left out:
+    too little of its ink shows on the picture."""
+    from PIL import Image
+
+    from kiosk.widgets.call_banner import CallBanner
+    from kiosk.widgets.common import Toast
+
+    img = Image.open(png).convert("RGB")
+    scale = img.width / max(1, Window.width)
+    found: list[str] = []
+    layers = [w for w in visible_widgets(root) if isinstance(w, Toast | CallBanner)]
+    covers = [(*o.to_window(o.x, o.y), o.width, o.height) for o in layers]
+    for w in visible_widgets(root):
+        if not isinstance(w, Label) or not w.text.strip() or w.markup or w.disabled or w.color[3] < 1:
+            continue
+        if any(o in layers for o in _ancestors(w)):
+            pass  # the toast's own words are checked
+        elif any(_overlap((*w.to_window(w.x, w.y), w.width, w.height), c) for c in covers):
+            continue  # under a toast or the call banner, drawn over it for a moment
+        if w.texture is None or any(p.opacity < 1 for p in _ancestors(w)):
+            continue  # not drawn yet, or fading in or out (a toast, a transition)
+        tw, th = w.texture_size
+        x, y = w.to_window(int(w.center_x - tw / 2), int(w.center_y - th / 2))
+        if not _inside_viewports(w, x, y, tw, th):
+            continue  # scrolled out of sight
+        box = (int(x * scale), int((Window.height - y - th) * scale), int((x + tw) * scale),
+               int((Window.height - y) * scale))
+        box = (max(0, box[0]), max(0, box[1]), min(img.width, box[2]), min(img.height, box[3]))
+        if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+            continue
+        text = tuple(round(c * 255) for c in w.color[:3])
+        colours = img.crop(box).getcolors(maxcolors=1 << 22) or []
+        total = sum(n for n, _c in colours)
+
+        def near(c: tuple, ref: tuple = text) -> bool:
+            return sum(abs(a - b) for a, b in zip(c, ref, strict=True)) <= 60
+
+        alpha = w.texture.pixels[3::4]
+        ink = sum(1 for v in alpha if v > 200) / max(1, len(alpha))
+        shown = sum(n for n, c in colours if near(c)) / max(1, total)
+        if ink == 0 or shown < 0.3 * ink:
+            continue  # covered by something drawn over it
+        behind = max(((n, c) for n, c in colours if not near(c)), default=(0, None))[1]
+        if behind is None:
+            continue
+        ratio = theme.contrast(tuple(v / 255 for v in text), tuple(v / 255 for v in behind))
+        if ratio < MIN_CONTRAST:
+            found.append(f"{w.text[:16]!r} {ratio:.2f}:1 (text {text} on {behind})")
+    return found
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _inside_viewports(w: Widget, x: float, y: float, width: float, height: float) -> bool:
+    from kivy.uix.scrollview import ScrollView
+
+    for p in _ancestors(w.parent):
+        if isinstance(p, ScrollView):
+            px, py = p.parent.to_window(*p.pos)  # its own to_window adds the scroll offset
+            if x < px - 1 or y < py - 1 or x + width > px + p.width + 1 or y + height > py + p.height + 1:
+                return False
+    return True
+
+
+def _ancestors(w: Widget) -> Iterator[Widget]:
+    while w is not None:
+        yield w
+        w = w.parent if w.parent is not w else None
 
 
 class Tour:
-    def __init__(self, app, out_dir: Path) -> None:
+    def __init__(self, app, out_dir: Path, elder: bool = False, lang: str = "zh") -> None:
         self.app = app
+        #: every visit in 长辈模式 (started from the attract screen's switch)
+        self.elder = elder
+        #: every visit in this language (English: started from the attract screen's English)
+        self.lang = lang
         self.out = out_dir
         self.out.mkdir(parents=True, exist_ok=True)
         self.shots: list[dict] = []
@@ -130,8 +253,9 @@ class Tour:
     def _finish(self) -> None:
         (self.out / "tour.json").write_text(json.dumps(self.shots, ensure_ascii=False, indent=2))
         for s in self.shots:
-            if s["missing_glyphs"] or s["small_targets"]:
-                log.error("tour: %s has problems: %s %s", s["file"], s["missing_glyphs"], s["small_targets"])
+            if s["missing_glyphs"] or s["small_targets"] or s["low_contrast"] or s["clipped"]:
+                log.error("tour: %s has problems: glyphs %s targets %s contrast %s clipped %s", s["file"],
+                          s["missing_glyphs"], s["small_targets"], s["low_contrast"], s["clipped"])
                 self.exit_code = 1
         print(f"tour: {len(self.shots)} screenshots in {self.out}")
         self.app.stop()
@@ -143,18 +267,32 @@ class Tour:
             os.replace(real, path)
         top = self.app.root_window.children[0]
         report = audit(top, str(self.app.fonts.regular))
-        report.update(file=path.name, screen=self.app.manager.current, size=list(Window.size))
+        report.update(file=path.name, screen=self.app.manager.current, size=list(Window.size),
+                      low_contrast=low_contrast(top, path))
         report.pop("texts")
         self.shots.append(report)
 
     # -- the walk ------------------------------------------------------------------------------
+    def start_visit(self) -> None:
+        attract = self.app.screen("attract")
+        tap(attract.ids.elder if self.elder else (attract.ids.english if self.lang == "en" else attract.ids.start))
+
+    def open_tile(self, key: str) -> Iterator[float | Callable[[], bool]]:
+        """Tap a home tile; in 长辈模式 through 更多服务 when it is not one of the four."""
+        home = self.app.screen("home")
+        if not home.shown(key):
+            tap(home.ids.more)
+            yield lambda: home.shown(key)
+            yield 0.3
+        tap(home.tile(key))
+
     def next_visit(self) -> Iterator[float | Callable[[], bool]]:
         """End the visit, wait for the attract screen, and start a new visit on the home screen."""
         app, nav = self.app, self.app.nav
         app.end_visit()
         yield lambda: nav.current == "attract"
         yield 0.5
-        tap(app.screen("attract"))
+        self.start_visit()
         yield lambda: nav.current == "home"
         yield 0.3
 
@@ -164,7 +302,7 @@ class Tour:
 
         app, nav, bg = self.app, self.app.nav, self.app.background
         fairs = app.screen("job_fairs")
-        tap(app.screen("home").tile("fairs"))
+        yield from self.open_tile("fairs")
         yield lambda: nav.current == "job_fairs" and bool(fairs.ids.rv.data) and bg.pending == 0
         yield 0.5
         self.shot(f"{orient}-03o-job-fairs")
@@ -187,7 +325,7 @@ class Tour:
         yield 0.3
 
         policy = app.screen("policy_list")
-        tap(app.screen("home").tile("policy"))
+        yield from self.open_tile("policy")
         yield lambda: nav.current == "policy_list" and bool(policy.ids.rv.data) and bg.pending == 0
         yield 0.5
         self.shot(f"{orient}-03r-policy-list")
@@ -205,7 +343,7 @@ class Tour:
                                                f"{orient}-03u-policy-printed")
         nav.go("home", clear_history=True)
         yield lambda: nav.current == "home"
-        tap(app.screen("home").tile("employer"))
+        yield from self.open_tile("employer")
         yield lambda: nav.current == "employer" and bool(app.screen("employer").qr_data)
         yield 0.5
         self.shot(f"{orient}-03w-employer-qr")
@@ -295,7 +433,7 @@ class Tour:
         from kiosk.domain.identity import Resident
 
         app, nav, bg = self.app, self.app.nav, self.app.background
-        tap(app.screen("home").tile("home_service"))
+        yield from self.open_tile("home_service")
         hs = app.screen("home_service")
         yield lambda: nav.current == "home_service" and hs.page == "menu"
         yield 0.3
@@ -389,15 +527,24 @@ class Tour:
             yield 1.0
             self.shot(f"{orient}-01-attract")
 
-            tap(app.screen("attract"))
+            self.start_visit()
             yield lambda: nav.current == "home" and bg.pending == 0
             yield 0.3
             self.shot(f"{orient}-02-home")
+            if self.elder:
+                home = app.screen("home")
+                tap(home.ids.more)
+                yield lambda: home.show_all
+                yield 0.3
+                self.shot(f"{orient}-02b-home-more")
+                tap(home.ids.more)
+                yield lambda: not home.show_all
+                yield 0.3
 
 
             # the queue as it looks in opening hours, whatever the time of the tour
             app.services.queue.clock = lambda: opening_time()
-            tap(app.screen("home").tile("queue"))
+            yield from self.open_tile("queue")
             queue = app.screen("queue_services")
             yield lambda: nav.current == "queue_services" and bool(queue.ids.rows.children)
             yield 0.4
@@ -413,7 +560,7 @@ class Tour:
             sim = getattr(app, "printer_simulator", None)
             if sim is not None:  # the printer out of paper: the screen is the ticket
                 sim.faults.add("paper_out")
-                tap(app.screen("home").tile("queue"))
+                yield from self.open_tile("queue")
                 yield lambda: nav.current == "queue_services" and bool(queue.ids.rows.children)
                 yield 0.3
                 tap(queue.row("career_guidance"))
@@ -425,7 +572,7 @@ class Tour:
                 yield lambda: nav.current == "home"
                 yield 0.3
 
-            tap(app.screen("home").tile("queue"))
+            yield from self.open_tile("queue")
             yield lambda: nav.current == "queue_services" and len(queue.ids.rows.children) == 7
             yield 0.5
             tap(queue.row("job_registration"))
@@ -447,7 +594,7 @@ class Tour:
             tap(ticket.ids.more)
             yield lambda: nav.current == "home"
             yield 0.3
-            tap(app.screen("home").tile("registration"))
+            yield from self.open_tile("registration")
             reg = app.screen("registration")
             yield lambda: nav.current == "registration" and bool(reg.ids.options.children)
             yield 0.4
@@ -478,7 +625,7 @@ class Tour:
             self.shot(f"{orient}-03j-recommended")
             yield from self.next_visit()
 
-            tap(app.screen("home").tile("stations"))
+            yield from self.open_tile("stations")
             st_rv = app.screen("stations").ids.rv
             yield lambda: nav.current == "stations" and bool(st_rv.data)
             yield 0.5
@@ -488,7 +635,7 @@ class Tour:
 
             yield from self.fairs_and_catalogue(orient)
 
-            tap(app.screen("home").tile("booking"))
+            yield from self.open_tile("booking")
             booking = app.screen("appointment")
             yield lambda: nav.current == "appointment" and bool(booking.ids.services.children)
             yield 0.3
@@ -510,7 +657,7 @@ class Tour:
             self.shot(f"{orient}-03n-appointment-done")
             yield from self.next_visit()
 
-            tap(app.screen("home").tile("booking"))  # central unreachable: a ticket or a call-back instead
+            yield from self.open_tile("booking")  # central unreachable: a ticket or a call-back instead
             yield lambda: nav.current == "appointment" and bool(booking.ids.services.children)
             desk = app.services.appointments
             saved_backend, desk.backend = desk.backend, lambda: None
@@ -527,7 +674,7 @@ class Tour:
 
             yield from consult_walk(self, orient)
 
-            tap(app.screen("home").tile("jobs"))
+            yield from self.open_tile("jobs")
             rv = app.screen("vacancy_list").ids.rv
             yield lambda: nav.current == "vacancy_list" and bool(rv.data) and bg.pending == 0
             yield 0.5
@@ -637,7 +784,7 @@ class Tour:
             app.banner.hide()
             rv_rows = app.screen("vacancy_list").ids.rv
             yield from self.next_visit()
-            tap(app.screen("home").tile("jobs"))
+            yield from self.open_tile("jobs")
             yield lambda: nav.current == "vacancy_list" and bool(rv_rows.data) and bg.pending == 0
             yield 0.5
             tap(max(rv_rows.layout_manager.children, key=lambda w: w.y))

@@ -95,7 +95,7 @@ def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # 
     advisors = TourAdvisors()
     before, app.services.consult = app.services.consult, advisors
     try:
-        tap(app.screen("home").tile("video"))
+        yield from tour.open_tile("video")
         topics = app.screen("consult_topic")
         yield lambda: nav.current == "consult_topic" and len(topics.ids.topics.children) == 5 and bg.pending == 0
         yield 0.4
@@ -141,7 +141,7 @@ def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # 
         tour.shot(f"{orient}-03u-consult-ended")
         yield from tour.next_visit()
 
-        tap(app.screen("home").tile("video"))
+        yield from tour.open_tile("video")
         yield lambda: nav.current == "consult_topic" and len(topics.ids.topics.children) == 5 and bg.pending == 0
         tap(topics.topic_button("创业指导"))
         offer = app.screen("consult_offer")

@@ -24,7 +24,7 @@ CONFIG = replace(
     data_dir=tempfile.mkdtemp(prefix="kiosk-ui-"),
     demo=replace(CONFIG.demo, seed_vacancies=UI_VACANCIES),
     # speech is synthesized but not played: the test machine has no sound card
-    devices=replace(CONFIG.devices, speaker=DeviceConfig(backend="espeak-ng", options={"voice": "cmn", "player": ""})),
+    devices=replace(CONFIG.devices, speaker=DeviceConfig(backend="espeak-ng", options={"voice": "cmn-latn-pinyin", "player": ""})),
 )
 FONTS = bootstrap(CONFIG, size=(1080, 1920), fullscreen=False)
 
@@ -88,7 +88,7 @@ def fresh_visit(kiosk_app):
 
 
 def go_home(app) -> None:
-    tap(app.screen("attract"))
+    tap(app.screen("attract").ids.start)  # 轻触屏幕开始 (the screen's middle may be a one-tap pill)
     wait_until(lambda: app.nav.current == "home" and app.background.pending == 0, what="home screen")
 
 

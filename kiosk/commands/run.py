@@ -30,6 +30,8 @@ def _size(text: str) -> tuple[int, int]:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start the kiosk")
     p.add_argument("--tour", metavar="DIR", help="walk every screen with simulated touches, save PNGs to DIR, exit")
+    p.add_argument("--elder", action="store_true", help="with --tour: every visit in 长辈模式")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="with --tour: every visit in this language")
     p.add_argument("--xvfb", action="store_true", help="start a virtual X display (Xvfb) when there is no display")
     p.add_argument("--size", type=_size, help="window size WIDTHxHEIGHT (default: screen.width x screen.height)")
     p.add_argument("--fullscreen", action=argparse.BooleanOptionalAction, default=None, help="override screen.fullscreen")
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if args.tour:
         from kiosk.tour import Tour
 
-        tour = Tour(app, Path(args.tour))
+        tour = Tour(app, Path(args.tour), elder=args.elder, lang=args.lang)
         app.bind(on_start=lambda *_: tour.start())
         app.run()
         result = tour.exit_code

@@ -1,7 +1,8 @@
 """Building the call announcer from ``[devices.speaker]``.
 
-Backends: ``espeak-ng`` (Mandarin speech from espeak-ng, played with ``options.player``, aplay by
-default; an empty player synthesizes without playing) and ``none`` (calls are shown, not
+Backends: ``espeak-ng`` (Mandarin speech from espeak-ng with ``options.voice``, at
+``options.volume`` (0-200), played with ``options.player``, aplay by default; an empty player
+synthesizes without playing) and ``none`` (calls are shown, not
 spoken). Either way the speaker keeps the list of what it announced.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.devices.registry import Backend, resolve
-from kiosk.devices.speaker import Speaker
+from kiosk.devices.speaker import DEFAULT_VOICE, Speaker
 
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig
@@ -23,8 +24,11 @@ REGISTRY: dict[str, str] = {
 
 
 def espeak_ng(cfg: DeviceConfig) -> Backend:
-    voice, player = cfg.options.get("voice", "cmn"), cfg.options.get("player", "aplay")
-    return Backend(lambda: Speaker(voice=voice, player=player))
+    voice, player = cfg.options.get("voice", DEFAULT_VOICE), cfg.options.get("player", "aplay")
+    volume = int(cfg.options.get("volume", 100))
+    if not 0 <= volume <= 200:
+        raise ValueError(f"devices.speaker.options.volume: {volume} is out of range (0-200, espeak-ng's amplitude)")
+    return Backend(lambda: Speaker(voice=voice, player=player, volume=volume))
 
 
 def build_speaker(cfg: DeviceConfig) -> Speaker:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from kiosk.domain.i18n import N_
+
 STATION_TZ = ZoneInfo("Asia/Shanghai")
 #: Earliest believable date; a clock before this has not been set.
 CLOCK_FLOOR = date(2024, 1, 1)
@@ -38,13 +40,13 @@ class QueueService:
 
 
 DEFAULT_SERVICES: tuple[QueueService, ...] = (
-    QueueService("job_registration", "求职登记", "A", WEEKDAY_AND_SATURDAY_HOURS, identity_required=True),
-    QueueService("unemployment_registration", "失业登记", "B", identity_required=True, default_service_minutes=12),
-    QueueService("career_guidance", "职业指导", "C", default_service_minutes=15),
-    QueueService("policy_consultation", "政策咨询", "D", WEEKDAY_AND_SATURDAY_HOURS, daily_quota=300, default_service_minutes=6),
-    QueueService("entrepreneurship", "创业服务", "E", daily_quota=60, default_service_minutes=20),
-    QueueService("recruitment_matching", "招聘对接", "F", WEEKDAY_AND_SATURDAY_HOURS, default_service_minutes=10),
-    QueueService("training_signup", "技能培训报名", "G", identity_required=True, default_service_minutes=8),
+    QueueService("job_registration", N_("求职登记"), "A", WEEKDAY_AND_SATURDAY_HOURS, identity_required=True),
+    QueueService("unemployment_registration", N_("失业登记"), "B", identity_required=True, default_service_minutes=12),
+    QueueService("career_guidance", N_("职业指导"), "C", default_service_minutes=15),
+    QueueService("policy_consultation", N_("政策咨询"), "D", WEEKDAY_AND_SATURDAY_HOURS, daily_quota=300, default_service_minutes=6),
+    QueueService("entrepreneurship", N_("创业服务"), "E", daily_quota=60, default_service_minutes=20),
+    QueueService("recruitment_matching", N_("招聘对接"), "F", WEEKDAY_AND_SATURDAY_HOURS, default_service_minutes=10),
+    QueueService("training_signup", N_("技能培训报名"), "G", identity_required=True, default_service_minutes=8),
 )
 
 

@@ -92,3 +92,14 @@ def to_row(hit: Hit, station: Station, today: date | None = None) -> dict:
         "job_type": hit.job_type,
         "in_circle": hit.distance_m <= station.radius_m,
     }
+
+
+def vacancy_speech(view: VacancyView) -> str:
+    """A vacancy read aloud: what the job is, the pay, how far and how long a walk, who employs,
+    and how to apply. The contact's phone number is not read out in the lobby: it is printed."""
+    parts = [f"岗位：{view.title}", f"工资：{view.salary}" if view.salary else ""]
+    if view.distance_m >= 0:
+        parts.append(f"离这里{view.distance_text}，步行大约{view.walking_minutes}分钟")
+    parts += [f"招聘单位：{view.employer}" if view.employer else "", f"上班时间：{view.work_hours}" if view.work_hours else ""]
+    parts.append("想应聘，请点我要投递；也可以打印带走，上面有联系电话和二维码")
+    return "。".join(p for p in parts if p)

@@ -14,7 +14,7 @@ from kiosk import theme
 from kiosk.core.pin_lockout import pin_gate
 from kiosk.domain.status import SectionSnapshot
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import BigButton, KLabel, KTitle
+from kiosk.widgets.common import BigButton, KLabel, KTitle, keep
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by admin.kv
 
 REFRESH_S = 2.0
@@ -79,7 +79,7 @@ class AdminScreen(KioskScreen):
             for row in sec.rows:
                 mark = "" if row.ok is None else ("● " if row.ok else "▲ ")
                 color = theme.TEXT if row.ok is None else (theme.GOOD if row.ok else theme.ACCENT)
-                box.add_widget(KLabel(text=f"{mark}{row.label}：{row.value}", color=color))
+                box.add_widget(keep(KLabel(text=f"{mark}{row.label}：{row.value}"), color=color))
             for action in sec.actions:
                 b = BigButton(text=action, bg_color=theme.BRAND)
                 b.bind(on_release=lambda _b, t=sec.title, a=action: self.run_action(t, a))

@@ -17,8 +17,9 @@ from kiosk import theme
 from kiosk.domain.bookings import UNAVAILABLE_MESSAGE, Booked, BookingRefused, BookingUnavailable, Slot
 from kiosk.domain.dates import WEEKDAYS
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import BigButton
+from kiosk.widgets.common import BigButton, keep
 from kiosk.widgets.dialog import ConfirmDialog
+from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.visibility import set_shown
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class AppointmentScreen(KioskScreen):
             return
         today = self.services.appointments.queue.now().date()
         for d in availability:
-            b = BigButton(text=day_label(d, today), font_size=34, halign="center")
+            b = keep(BigButton(text=day_label(d, today), halign="center"), font_size=LOOK.FONT_SMALL)
             b.day = d
             b.bind(on_release=lambda btn: self.choose_day(btn.day))
             box.add_widget(b)
@@ -116,7 +117,7 @@ class AppointmentScreen(KioskScreen):
         box.clear_widgets()
         for slot in slots:
             text = f"{slot.starts_at:%H:%M}\n" + (f"余 {slot.left} 位" if slot.left else "已约满")
-            b = BigButton(text=text, font_size=34, halign="center", disabled=not slot.left)
+            b = keep(BigButton(text=text, halign="center", disabled=not slot.left), font_size=LOOK.FONT_SMALL)
             b.slot = slot.starts_at
             b.bind(on_release=lambda btn: self.confirm(btn.slot))
             box.add_widget(b)

@@ -80,8 +80,17 @@ class AttractScreen(KioskScreen):
         down_at = touch.ud.get("clock_down_at")
         if down_at is not None and time.monotonic() - down_at >= self.admin_hold_s:
             self.go("admin_login")  # staff: press and hold the clock
-        else:
-            self.go("home", clear_history=True)
+            return True
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if self.ids.elder.collide_point(*self.ids.elder.parent.to_widget(*touch.pos)):
+            app.set_elder(True)
+        if self.ids.english.collide_point(*self.ids.english.parent.to_widget(*touch.pos)):
+            app.set_language("en")
+        self.go("home", clear_history=True)
+        if self.ids.help.collide_point(*self.ids.help.parent.to_widget(*touch.pos)):
+            app.call_for_help(where="待机画面")
         return True
 
     def on_touch_down(self, touch) -> bool:

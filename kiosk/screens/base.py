@@ -15,6 +15,8 @@ from kivy.lang import Builder
 from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import Screen
 
+from kiosk.core.guidance import screen_line
+
 if TYPE_CHECKING:
     from kiosk.services import Services
 
@@ -39,6 +41,18 @@ class KioskScreen(Screen):
 
     def reset(self) -> None:
         pass
+
+    def guidance(self) -> str | None:
+        """What 语音引导 says on arrival: the header's title and the one thing to do here.
+        A screen whose content arrives later returns None until then and calls ``speak``."""
+        header = self.ids.get("header")
+        return screen_line(self.name, header.title if header is not None else "")
+
+    def speak(self) -> None:
+        """Say this screen's guidance now (its content has arrived)."""
+        guide = self.services.guide if self.services is not None else None
+        if guide is not None and self.manager is not None and self.manager.current == self.name:
+            guide.say(self.guidance())
 
     def busy(self) -> bool:
         """Whether something runs that is activity by itself (a video call): no idle timeout then."""

@@ -26,9 +26,10 @@ from kiosk.core.home_services import (
 )
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import BigButton
+from kiosk.widgets.common import BigButton, keep
 from kiosk.widgets.dialog import ConfirmDialog
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by home_service.kv
+from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by home_service.kv
 from kiosk.widgets.visibility import set_shown
 
@@ -139,13 +140,14 @@ class HomeServiceScreen(KioskScreen):
         self._show_panels()
 
     def _choices(self, options, on_choose, cols: int | None = None, chosen: str = "",  # noqa: ANN001
-                 font_size: float = theme.FONT_TITLE) -> None:
+                 font_size: float | None = None) -> None:
+        font_size = font_size or LOOK.FONT_TITLE
         box = self.ids.choices
         box.clear_widgets()
         box.cols = cols or (2 if self.width > self.height else 1)
         for value, text in options:
-            b = BigButton(text=text, font_size=font_size,
-                          bg_color=theme.GOOD if value == chosen and chosen else theme.BRAND)
+            b = keep(BigButton(text=text, bg_color=theme.GOOD if value == chosen and chosen else theme.BRAND),
+                     font_size=font_size)
             b.value = value
             b.bind(on_release=lambda btn: on_choose(btn.value))
             box.add_widget(b)
@@ -284,10 +286,10 @@ class HomeServiceScreen(KioskScreen):
         if self.width > self.height:  # a row of mornings over a row of afternoons, one column a day
             ws = [w for w in ws if w.half == "am"] + [w for w in ws if w.half == "pm"]
             self._choices([(w, w.short_label) for w in ws], self._window, cols=len(ws) // 2, chosen=chosen,
-                          font_size=theme.FONT_SMALL)
+                          font_size=LOOK.FONT_SMALL)
         else:  # a row a day: morning, afternoon
             self._choices([(w, w.label.replace("）", "）\n")) for w in ws], self._window, cols=2, chosen=chosen,
-                          font_size=theme.FONT_BODY)
+                          font_size=LOOK.FONT_BODY)
 
     def _window(self, window) -> None:  # noqa: ANN001
         self.draft.window = window

@@ -18,6 +18,8 @@ from kivy.uix.modalview import ModalView
 from kiosk.idle import IdleState, IdleWatcher
 
 CHECK_EVERY_S = 0.5
+#: the countdown is spoken when it appears and again this many seconds before the end
+LAST_CALL_S = 10
 
 
 class IdleOverlay(ModalView):
@@ -26,8 +28,12 @@ class IdleOverlay(ModalView):
 
 class IdleGuard:
     def __init__(self, watcher: IdleWatcher, is_idle_screen: Callable[[], bool], end_visit: Callable[[], None],
-                 is_busy: Callable[[], bool] = lambda: False) -> None:
+                 is_busy: Callable[[], bool] = lambda: False,
+                 on_countdown: Callable[[int, bool], None] = lambda _s, _first: None) -> None:
+        """``on_countdown(seconds, first)``: the countdown appeared (first) or nears its end."""
         self.watcher = watcher
+        self._on_countdown = on_countdown
+        self._said: set[str] = set()
         self._is_idle_screen = is_idle_screen
         self._is_busy = is_busy
         self._end_visit = end_visit
@@ -50,6 +56,11 @@ class IdleGuard:
         self.watcher.poke()
         self._hide()
 
+    def set_times(self, timeout_s: float, countdown_s: float) -> None:
+        """Change the idle time (长辈模式 gives more); counts from now."""
+        self.watcher.timeout_s, self.watcher.countdown_s = timeout_s, countdown_s
+        self.watcher.poke()
+
     def _hide(self) -> None:
         if self._overlay is not None and self._overlay.parent is not None:
             self._overlay.dismiss(animation=False)
@@ -62,12 +73,21 @@ class IdleGuard:
             return
         state = self.watcher.state()
         if state is IdleState.ACTIVE:
+            self._said.clear()
             self._hide()
         elif state is IdleState.COUNTDOWN:
-            self.overlay.remaining = self.watcher.remaining()
+            left = self.watcher.remaining()
+            self.overlay.remaining = left
             if self.overlay.parent is None:
                 self.overlay.open(animation=False)
+            if "start" not in self._said:
+                self._said.add("start")
+                self._on_countdown(left, True)
+            elif left <= LAST_CALL_S and "last" not in self._said and self.watcher.countdown_s > 2 * LAST_CALL_S:
+                self._said.add("last")
+                self._on_countdown(left, False)
         else:
+            self._said.clear()
             self._hide()
             self.watcher.poke()
             self._end_visit()

@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kiosk.domain.identity import InvalidIdNumber, Resident, resident_from_keyed
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by login.kv
+from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.visibility import set_shown
 
 
@@ -29,7 +30,12 @@ class LoginScreen(KioskScreen):
     def on_kv_post(self, base_widget) -> None:
         # the demo's card and e-SSC buttons exist only with developer controls on
         self._demo_controls = self.ids.demo_controls.__self__
-        set_shown(self._demo_controls, self.services.config.demo.developer_controls)
+        self._show_demo()
+        LOOK.fbind("elder", lambda *_a: self._show_demo())
+
+    def _show_demo(self) -> None:
+        """The demo's developer buttons; not in 长辈模式, where the keypad needs their room."""
+        set_shown(self._demo_controls, self.services.config.demo.developer_controls and not LOOK.elder)
 
     def set_params(self, next: str = "home", next_params: dict | None = None, purpose: str = "", **_p) -> None:
         self._next = next

@@ -6,6 +6,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.domain.i18n import _
 from kiosk.domain.queue_rules import Decision, IssuedTicket, Refusal, ServiceStatus
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.dialog import ConfirmDialog
@@ -21,12 +22,12 @@ class ServiceRow(ButtonBehavior, BoxLayout):
 
 def status_text(st: ServiceStatus) -> str:
     if not st.open_now:
-        return f"现在不办理 · 办理时间：{st.hours_text}"
+        return _("现在不办理 · 办理时间：{hours}").format(hours=st.hours_text)
     if st.remaining_quota == 0:
-        return "今天的号已取完"
+        return _("今天的号已取完")
     if st.waiting == 0:
-        return "现在无需等候"
-    return f"前面 {st.waiting} 人 · 约等 {st.wait_minutes} 分钟"
+        return _("现在无需等候")
+    return _("前面 {n} 人 · 约等 {m} 分钟").format(n=st.waiting, m=st.wait_minutes)
 
 
 class QueueServicesScreen(KioskScreen):
@@ -39,7 +40,7 @@ class QueueServicesScreen(KioskScreen):
 
     def activate(self) -> None:
         self.ids.rows.clear_widgets()  # no stale row may be tapped while fresh ones load
-        self.message = "正在查询各项业务的排队情况…"
+        self.message = _("正在查询各项业务的排队情况…")
         queue = self.services.queue
         self.services.background.submit(lambda: [queue.status(c) for c in queue.services], on_done=self._show)
 
@@ -52,7 +53,7 @@ class QueueServicesScreen(KioskScreen):
                              needs_id=st.service.identity_required)
             row.bind(on_release=lambda r: self.choose(r.code))
             box.add_widget(row)
-        self.message = "请选择您要办理的业务"
+        self.message = _("请选择您要办理的业务")
         if self._resume:
             code, self._resume = self._resume, None
             self.choose(code)
@@ -104,20 +105,31 @@ class QueueTicketScreen(KioskScreen):
         self.qr_data = self.services.config.ticket_url(ticket.id) if ticket else ""
         if ticket is None:
             return
-        self.print_status = "正在打印凭条…"
+        self.print_status = _("正在打印凭条…")
         who = self.services.visits.current.identity
         masked = getattr(who, "display", "") if who else ""
         self.services.background.submit(self.services.printing.ticket, ticket, masked,
                                         on_done=self._printed, on_error=self._print_error)
 
+    def guidance(self) -> str | None:
+        """The number, digit by digit as the hall calls it, and how many are ahead."""
+        from kiosk.domain.calls import spoken_number
+
+        line = super().guidance()
+        if self.ticket is None or line is None:
+            return line
+        ahead = (f"前面还有{self.ticket.people_ahead}人" if self.ticket.people_ahead
+                 else "现在不用等")
+        return f"您的号码是{spoken_number(self.ticket.display_number)}，{ahead}。{line}"
+
     def _printed(self, outcome) -> None:
         self.print_failed = outcome.fallback
         self.print_status = (outcome.message if outcome.printed
-                             else outcome.message + "。请记住您的号码：" + self.ticket.display_number)
+                             else outcome.message + _("。请记住您的号码：") + self.ticket.display_number)
 
     def _print_error(self, _e: BaseException) -> None:
         self.print_failed = True
-        self.print_status = "凭条没有打印出来。请记住您的号码，或用手机扫码查看"
+        self.print_status = _("凭条没有打印出来。请记住您的号码，或用手机扫码查看")
 
     def reset(self) -> None:
         self.ticket = None

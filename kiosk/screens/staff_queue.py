@@ -16,7 +16,7 @@ from kiosk import theme
 from kiosk.core.counter import CounterError, CounterTicket
 from kiosk.domain.queue_rules import OTHER_GROUP
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import BigButton
+from kiosk.widgets.common import BigButton, keep
 from kiosk.widgets.visibility import set_shown
 
 COUNTERS = ("1", "2", "3", "4", "5", "6")
@@ -42,7 +42,7 @@ class PriorityDialog(ModalView):
 
     def _pick(self, box, choices: list[tuple[str, str]], attr: str) -> None:  # noqa: ANN001
         for value, text in choices:
-            b = BigButton(text=text, bg_color=theme.BRAND, font_size=theme.FONT_BODY)
+            b = keep(BigButton(text=text, bg_color=theme.BRAND), font_size=theme.FONT_BODY)
             b.value = value
             b.bind(on_release=lambda btn, box=box, attr=attr: self._chosen(box, attr, btn))
             box.add_widget(b)

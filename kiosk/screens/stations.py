@@ -7,6 +7,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.core.stations import to_row
+from kiosk.domain.i18n import _
 from kiosk.screens.base import KioskScreen, load_kv
 
 
@@ -26,12 +27,13 @@ class StationsScreen(KioskScreen):
 
     def activate(self) -> None:
         if not self.ids.rv.data:
-            self.summary = "正在查找附近的就业驿站…"
+            self.summary = _("正在查找附近的就业驿站…")
             self.services.background.submit(self.services.stations.nearby, on_done=self._show)
 
     def _show(self, views) -> None:
         self.ids.rv.data = [to_row(v) for v in views]
-        self.summary = f"离本驿站最近的 {len(views)} 个就业驿站" if views else "暂时没有其他驿站的信息"
+        self.summary = (_("离本驿站最近的 {n} 个就业驿站").format(n=len(views)) if views
+                        else _("暂时没有其他驿站的信息"))
 
     def reset(self) -> None:
         self.ids.rv.data = []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.domain.vacancy_views import VacancyView, day_job_text
+from kiosk.core.guidance import screen_line
+from kiosk.domain.vacancy_views import VacancyView, day_job_text, vacancy_speech
 from kiosk.screens.base import KioskScreen, load_kv
 
 
@@ -41,6 +42,13 @@ class VacancyDetailScreen(KioskScreen):
         self.day_job_text = day_job_text(view, self.services.vacancies.today()) if view.is_day_job else ""
         self.qr_data = self.services.config.job_url(view.id)
         self.in_shortlist = view.id in self.services.visits.current.shortlist
+        self.speak()
+
+    def guidance(self) -> str | None:
+        """The vacancy itself, read aloud, once it has arrived."""
+        if self.vacancy is None:
+            return None
+        return f"{screen_line(self.name, self.ids.header.title)}。{vacancy_speech(self.vacancy)}"
 
     def toggle_shortlist(self) -> None:
         from kiosk.core.session import ShortlistFull

@@ -29,10 +29,13 @@ from kiosk.domain.vacancy_views import DAY_JOB, JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, Chip, Tile
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
+from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.visibility import set_shown
 
 PAGE = 50
 TYPE_DEBOUNCE_S = 0.35
+#: a 按类别 tile: its name over the count of jobs, in the standard type
+GROUP_TILE_H = 210
 POPULAR = ("保洁", "保安", "厨师", "快递", "普工", "司机", "营业员", "护理", "服务员", "电工", "会计", "公益性岗位")
 SALARY_CHOICES = (("不限", None), ("3000元以上", 3000), ("5000元以上", 5000), ("8000元以上", 8000))
 POSTED_CHOICES = (("不限", None), ("3天内", 3), ("7天内", 7), ("30天内", 30))
@@ -143,10 +146,11 @@ class VacancyListScreen(KioskScreen):
         self._generation = 0
         self._tiles: dict[str, Tile] = {}
         for g in GROUPS:
-            tile = Tile(title=g, subtitle="", key=g, size_hint_y=None, height=190)
+            tile = Tile(title=g, subtitle="", key=g, size_hint_y=None, height=GROUP_TILE_H * LOOK.K)
             tile.bind(on_release=lambda t: self.choose_group(t.key))
             self._tiles[g] = tile
             self.ids.group_tiles.add_widget(tile)
+        LOOK.fbind("K", lambda *_a: [setattr(t, "height", GROUP_TILE_H * LOOK.K) for t in self._tiles.values()])
         # strong references: ids are weak, and these parts leave the tree while hidden
         self._keyboard_panel = self.ids.keyboard_panel.__self__
         self._recommended = self.ids.recommended.__self__

@@ -6,6 +6,7 @@ Each class sets its own defaults in kiosk/widgets/common.kv; there is no global 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from kivy.animation import Animation
 from kivy.clock import Clock
@@ -16,8 +17,12 @@ from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 from kiosk import theme
+from kiosk.widgets.visibility import set_shown
+
+W = TypeVar("W", bound=Widget)
 
 
 class KLabel(Label):
@@ -32,12 +37,28 @@ class BigButton(ButtonBehavior, Label):
     bg_color = ColorProperty(theme.BRAND)
     fg_color = ColorProperty(theme.ON_BRAND)
     radius = NumericProperty(theme.RADIUS)
+    #: a key of assets/pictograms.toml: the picture drawn beside the words
+    icon = StringProperty("")
+    #: the picture above the words instead of left of them
+    icon_top = BooleanProperty(False)
+    icon_glyph = StringProperty("")
+    icon_size = NumericProperty(0)
 
 
 class Chip(ToggleButtonBehavior, Label):
     """A choice that stays pressed: filters, scopes, popular occupations."""
 
     value = StringProperty("")
+
+
+def keep(widget: W, **props) -> W:
+    """Give ``widget`` sizes or colours from Python that stay. The class rules bind font sizes,
+    heights and colours to the look (``T``), so without this a value passed to the constructor
+    is replaced at once, and again whenever 长辈模式 changes."""
+    for name, value in props.items():
+        Builder.unbind_property(widget, name)
+        setattr(widget, name, value)
+    return widget
 
 
 class Tile(ButtonBehavior, BoxLayout):
@@ -48,6 +69,8 @@ class Tile(ButtonBehavior, BoxLayout):
     tile_color = ColorProperty(theme.BRAND)
     available = BooleanProperty(True)
     key = StringProperty("")
+    #: title only (长辈模式's 更多服务, where ten tiles share the screen in large type)
+    brief = BooleanProperty(False)
 
 
 class Header(BoxLayout):
@@ -56,6 +79,49 @@ class Header(BoxLayout):
     show_home = BooleanProperty(True)
     #: 呼叫工作人员 on every resident's screen (staff screens turn it off)
     show_help = BooleanProperty(True)
+    #: the 长辈模式/语音 row (the home screen has its own switches)
+    show_modes = BooleanProperty(True)
+    #: the row of 再听一遍 / 语音 / 长辈模式 under the title, while either mode is on
+    modes_shown = BooleanProperty(False)
+    voice_on = BooleanProperty(False)
+    voice_possible = BooleanProperty(False)
+    #: the modes row inside the title row (landscape) instead of under it
+    modes_inline = BooleanProperty(False)
+
+    def on_kv_post(self, base_widget) -> None:
+        # strong references: the row and its buttons leave the tree while hidden (kiosk.widgets.visibility)
+        self._modes = self.ids.modes.__self__
+        self._top = self.ids.top_row.__self__
+        self._repeat = self.ids.repeat_button.__self__
+        self._voice = self.ids.voice_button.__self__
+        self._show_modes()
+
+    def on_voice_possible(self, *_a) -> None:
+        self._show_modes()
+
+    def on_modes_inline(self, *_a) -> None:
+        self._show_modes()
+
+    def on_modes_shown(self, *_a) -> None:
+        self._show_modes()
+
+    def on_voice_on(self, *_a) -> None:
+        self._show_modes()
+
+    def _show_modes(self) -> None:
+        if not hasattr(self, "_modes"):
+            return
+        set_shown(self._repeat, self.voice_on)
+        set_shown(self._voice, self.voice_possible)
+        row = self._modes
+        where = (self._top if self.modes_inline else self) if self.modes_shown else None
+        if row.parent is not where:
+            if row.parent is not None:
+                row.parent.remove_widget(row)
+            if where is self._top:
+                self._top.add_widget(row, index=2)  # after the title, before 呼叫工作人员 and 首页
+            elif where is not None:
+                self.add_widget(row, index=0)  # under the title row (and the login row)
 
     __events__ = ("on_back", "on_home")
 

@@ -8,7 +8,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.widgets.common import BigButton
+from kiosk.widgets.common import BigButton, keep
 
 BACKSPACE = "删除"
 
@@ -28,7 +28,9 @@ class NumericKeypad(GridLayout):
         self.clear_widgets()
         keys = [*"123456789", "X" if self.allow_x else "", "0", BACKSPACE]
         for k in keys:
-            b = BigButton(text=k, disabled=not k, opacity=1 if k else 0, font_size=64)
+            # as tall as the keypad's rows (which screens set), not as the type
+            b = keep(BigButton(text=k, disabled=not k, opacity=1 if k else 0), font_size=48 if k == BACKSPACE else 64,
+                     size_hint_y=1, height=100)
             b.bind(on_release=self._press)
             self.add_widget(b)
 

@@ -14,7 +14,7 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.widgets.common import BigButton
+from kiosk.widgets.common import BigButton, keep
 
 BACKSPACE = "删除"
 CLEAR = "清空"
@@ -29,8 +29,8 @@ class LetterKeyboard(GridLayout):
 
     def on_kv_post(self, base_widget) -> None:
         for k in [*ascii_lowercase, SPACE, BACKSPACE, CLEAR]:
-            b = BigButton(text=k, font_size=56 if len(k) == 1 else 40, bg_color=(0.30, 0.33, 0.40, 1)
-                          if len(k) > 1 else (0.039, 0.369, 0.659, 1))
+            b = keep(BigButton(text=k, bg_color=(0.30, 0.33, 0.40, 1) if len(k) > 1 else (0.039, 0.369, 0.659, 1)),
+                     font_size=56 if len(k) == 1 else 40)
             b.bind(on_release=self._press)
             self.add_widget(b)
 

@@ -9,7 +9,9 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.widgets.common import BigButton
+from kiosk import theme
+from kiosk.widgets.common import BigButton, keep
+from kiosk.widgets.look import T as LOOK
 
 #: (score, label) — the 好差评 scale used by government service halls
 LEVELS = ((5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意"))
@@ -24,8 +26,9 @@ class RatingBar(BoxLayout):
     def on_kv_post(self, base_widget) -> None:
         self._on_rate: Callable[[str, int], None] | None = None
         for score, label in LEVELS:
-            b = BigButton(text=label, font_size=34, bg_color=(0.090, 0.525, 0.259, 1) if score >= 4
-                          else ((0.580, 0.420, 0.102, 1) if score == 3 else (0.796, 0.357, 0.118, 1)))
+            b = keep(BigButton(text=label, bg_color=theme.GOOD if score >= 4
+                               else (theme.TILE_COLORS[5] if score == 3 else theme.TILE_COLORS[3])),
+                     font_size=LOOK.FONT_SMALL)
             b.score = score
             b.bind(on_release=self._rate)
             self.ids.buttons.add_widget(b)

@@ -42,6 +42,26 @@ def tap_at(x: float, y: float) -> None:
 
 
 def tap(widget) -> None:
-    """Tap the centre of a widget (converted to window coordinates)."""
+    """Tap the centre of a widget (converted to window coordinates), scrolled into sight first
+    as a person would (an option below the fold in 长辈模式's large type)."""
+    reveal(widget)
     x, y = widget.to_window(*widget.center)
     tap_at(x, y)
+
+
+def reveal(widget) -> None:
+    """Scroll the innermost ScrollView holding ``widget`` until its centre is in sight."""
+    from kivy.uix.scrollview import ScrollView
+
+    p = widget.parent
+    while p is not None and p is not p.parent:
+        if isinstance(p, ScrollView):
+            if p.parent is None:
+                return  # a panel out of the tree: nothing to scroll
+            left, bottom = p.parent.to_window(p.x, p.y)
+            x, y = widget.to_window(*widget.center)
+            if not (left <= x <= left + p.width and bottom <= y <= bottom + p.height):
+                p.scroll_to(widget, padding=20, animate=False)
+                p.update_from_scroll()
+            return
+        p = p.parent

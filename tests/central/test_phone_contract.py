@@ -23,12 +23,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.browser import chromium, keep_screenshots, needs_chromium
+from tests.clock import station_today
 from tests.qrcodes import qr_texts
 
 pytestmark = needs_chromium
 
 VIEWPORTS = {"360x640": {"width": 360, "height": 640}, "414x896": {"width": 414, "height": 896}}
-TODAY = date.today()
+TODAY = station_today()
 RESIDENT_NUMBER = "12010119560315002"
 PHONE = "13912345678"
 

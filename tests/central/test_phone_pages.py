@@ -4,7 +4,7 @@ pages following what staff and advisors do, and the workload ledger."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -14,9 +14,10 @@ from central import feeds
 from central.models import FairSignup, FeedItem, Interest, PhoneLink, ServiceRecord, ServiceRequestRow
 from central.seed import seed
 from kiosk.domain.capability import new_token, token_hash
+from tests.clock import station_today
 from tests.sync.centralserver import STATION
 
-TODAY = date.today()
+TODAY = station_today()
 PHONE = "13812345678"
 HTML = {"Accept": "text/html"}
 

@@ -5,7 +5,7 @@ the feed and its phone page, day jobs, and the employer's link with what the job
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +17,7 @@ from central.seed import seed
 from central.staff_auth import add_staff
 from tests.central.office_data import in_district
 from tests.central.posting_data import code, day_job, form, wrong_check
+from tests.clock import station_today
 from tests.sync.centralserver import STATION, central_database
 
 OTHER = "TJ-0101"
@@ -91,7 +92,7 @@ def test_the_employer_form_offers_the_stations_district_streets(client):
     ({"credit_code": "12345"}, "credit_code", "18 位"),
     ({"salary_min": "2000", "salary_max": "2200"}, "salary", "最低工资标准 2320"),
     ({"job_type": "兼职", "salary_unit": "时", "salary_min": "20", "salary_max": "22"}, "salary", "24.4"),
-    ({"expires_on": (date.today() - timedelta(days=1)).isoformat()}, "expires_on", "已经过去"),
+    ({"expires_on": (station_today() - timedelta(days=1)).isoformat()}, "expires_on", "已经过去"),
     ({"street": "杨柳青镇"}, "street", "和平区的街道"),
     ({"company": "长" * 61}, "company", "最多 60 个字"),
     ({"requirements": "要" * 501}, "requirements", "最多 500 个字"),
@@ -112,7 +113,7 @@ def test_bad_input_is_named_on_the_form_and_nothing_typed_is_lost(client, db, ov
 
 
 def test_a_past_day_job_date_is_refused(client):
-    r = _employer_post(client, day_job(work_from=(date.today() - timedelta(days=1)).isoformat()))
+    r = _employer_post(client, day_job(work_from=(station_today() - timedelta(days=1)).isoformat()))
     assert r.status_code == 400 and "用工日期已经过去了" in r.text
 
 
@@ -214,7 +215,7 @@ def test_a_day_job_is_published_with_its_date_and_meeting_point(client, db):
     assert _act(client, csrf, row, "publish").status_code == 303
     with db.session() as s:
         v = s.get(FeedItem, ("vacancies", row.reference)).data
-    today = date.today().isoformat()
+    today = station_today().isoformat()
     assert (v["job_type"], v["work_from"], v["expires_on"], v["meet_time"], v["salary_unit"]) == (
         "零工", today, today, "07:30", "天")
     assert v["meet_place"] == "南市街道办事处门口"

@@ -23,6 +23,7 @@ from kiosk.domain.queue_rules import utc_now
 from tests.appfixture import beijing, open_list, pump, tap, wait_until
 from tests.browser import chromium, needs_chromium, staff_login
 from tests.central.posting_data import code, wrong_check
+from tests.clock import station_today
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -65,7 +66,7 @@ def _employer_posts_a_day_job(browser, url: str, station: str) -> str:
     phone.fill("#headcount", "4")
     phone.select_option("#street", "南市街道")
     phone.fill("#address", "荣吉大街8号")
-    phone.fill("#work_from", date.today().isoformat())
+    phone.fill("#work_from", station_today().isoformat())
     phone.fill("#meet_place", "南市街道办事处门口")
     phone.fill("#meet_time", "07:30")
     phone.check("#consent")
@@ -108,7 +109,7 @@ def _staff_registers_and_publishes(browser, url: str, station: str, db) -> tuple
     page.fill("#headcount", "2")
     page.select_option("#street", "南市街道")
     page.fill("#address", "清和大街20号")
-    page.fill("#expires_on", (date.today() + timedelta(days=30)).isoformat())
+    page.fill("#expires_on", (station_today() + timedelta(days=30)).isoformat())
     page.check("#consent")
     page.check("#promise")
     page.click("#submit")
@@ -212,7 +213,7 @@ def test_postings_reach_the_kiosk_and_a_day_job_signs_up_and_expires_at_midnight
             wait_until(lambda: app.nav.current == "attract" and app.background.pending == 0, what="attract")
 
             # past midnight the day job has expired by itself: gone from 零工 and from the detail
-            app.services.queue.clock = lambda: beijing(date.today() + timedelta(days=1), 0, 1)
+            app.services.queue.clock = lambda: beijing(station_today() + timedelta(days=1), 0, 1)
             open_list(app)
             tap(screen.day_chip)
             _settle(app, screen)

@@ -6,6 +6,7 @@ import pytest
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.uix.label import Label
 
+from kiosk import pictograms
 from kiosk.fonts import missing_glyphs
 from kiosk.tour import visible_widgets
 from tests.appfixture import first_row, go_home, open_list, pump, tap, wait_until
@@ -37,8 +38,12 @@ def test_screen_text_renders_with_registered_font(app, name):
     labels = [w for w in visible_widgets(app.screen(name)) if isinstance(w, Label) and w.text.strip()]
     chinese = [lb for lb in labels if any("\u4e00" <= ch <= "\u9fff" for ch in lb.text)]
     assert len(chinese) >= 3
+    icons = str(pictograms.font_path())
     for lb in labels:
         assert lb.texture is not None, lb.text
         used = lb._label.options["font_name_r"]
-        assert used in (str(app.fonts.regular), str(app.fonts.bold)), (lb.text, used)
+        if lb.font_name == pictograms.FONT_NAME:  # a pictogram beside the words, from the icon font
+            assert used == icons and not any("\u4e00" <= ch <= "\u9fff" for ch in lb.text), (lb.text, used)
+        else:
+            assert used in (str(app.fonts.regular), str(app.fonts.bold)), (lb.text, used)
         assert missing_glyphs(lb.text, used) == set(), lb.text

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from kiosk.domain.identity import Resident, check_char
 from tests.appfixture import wait_until
 from tests.browser import chromium, needs_chromium, staff_login
+from tests.clock import station_today
 from tests.ui.test_backoffice_e2e import _express_interest_by_touch
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -62,7 +63,7 @@ def test_an_interest_and_a_registration_are_referred_and_counted_in_the_ledger(a
             reg = next(r for r in s.scalars(select(Registration)) if r.id_number == REG_NUMBER)
             job = next(dict(r.data) for r in s.scalars(select(FeedItem).where(FeedItem.feed == "vacancies",
                                                                              FeedItem.deleted.is_(False)))
-                       if r.data["status"] == "open" and r.data["expires_on"] >= date.today().isoformat())
+                       if r.data["status"] == "open" and r.data["expires_on"] >= station_today().isoformat())
         assert interest.title == vacancy.title
 
         page = staff_login(browser, central.url, station, "王芳", "2468")

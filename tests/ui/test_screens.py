@@ -87,7 +87,7 @@ def test_back_and_home_buttons(app):
     detail = app.screen("vacancy_detail")
     wait_until(lambda: detail.vacancy is not None, what="vacancy detail")
     back = detail.ids.header.ids.back_button
-    assert back.text == "‹ 返回"
+    assert back.text == "返回" and back.icon == "back" and back.icon_glyph  # the arrow pictogram, drawn
     tap(back)
     assert app.nav.current == "vacancy_list"
     home = app.screen("vacancy_list").ids.header.ids.home_button

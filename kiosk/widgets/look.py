@@ -1,0 +1,85 @@
+"""The theme as the screens see it right now: standard, or 长辈模式.
+
+Every kv rule reads its sizes and colours from ``T`` (``#:import T kiosk.widgets.look.T``).
+``T`` is an EventDispatcher whose properties carry the theme's values, so when the mode
+changes every bound size and colour follows at once. No screen is rebuilt, and what a resident
+typed or chose stays where it was.
+"""
+
+from __future__ import annotations
+
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty
+from kivy.weakproxy import WeakProxy
+
+from kiosk import theme
+
+SIZES = ("FONT_HUGE", "FONT_H1", "FONT_H2", "FONT_TITLE", "FONT_BODY", "FONT_SMALL", "TOUCH_MIN", "HEADER_H",
+         "SESSION_H", "PAD", "RADIUS")
+COLORS = ("BRAND", "BRAND_DARK", "ACCENT", "BG", "CARD", "TEXT", "MUTED", "LINE", "ON_BRAND", "DISABLED", "GOOD",
+          "DANGER")
+
+
+def _values(elder: bool) -> dict:
+    values = {name: getattr(theme, name) for name in SIZES}
+    if elder:
+        values.update(theme.ELDER_SIZES)
+    palette = theme.palette(elder)
+    values.update({name: palette[name] for name in COLORS})
+    return values
+
+
+class _LookBase(EventDispatcher):
+    #: 长辈模式: larger type, 140 px targets, higher contrast
+    elder = BooleanProperty(False)
+    #: what a fixed size made for the standard type is multiplied by (rows, boxes around text)
+    K = NumericProperty(1.0)
+    TILE_COLORS = ObjectProperty(theme.TILE_COLORS)
+
+    def switch(self, elder: bool) -> None:
+        """Into or out of 长辈模式 (after dropping the bindings of widgets that are gone)."""
+        prune_dead_bindings(self, ["elder", "K", *SIZES, *COLORS])
+        self.elder = elder
+
+    def on_elder(self, _inst, elder: bool) -> None:
+        for name, value in _values(elder).items():
+            setattr(self, name, value)
+        self.K = theme.ELDER_SCALE if elder else 1.0
+
+
+def prune_dead_bindings(dispatcher: EventDispatcher, names: list[str]) -> int:
+    """Drop the kv bindings on ``dispatcher`` whose widget is gone; returns how many.
+
+    A kv rule binds its widget (through a weak proxy) to every object its expressions read.
+    Kivy removes those bindings when the widget is collected, except when the widget died in a
+    reference cycle together with its proxy: then the binding stays on a long-lived object like
+    ``T`` and the next change raises ReferenceError halfway through. A dialog or a row built and
+    dropped during a visit is such a widget."""
+    dropped = 0
+    for name in names:
+        for observer in dispatcher.get_property_observers(name, args=True):
+            _callback, largs, _kwargs, _is_ref, uid = observer
+            if uid is not None and any(_dead(a) for a in (largs[0] if largs and isinstance(largs[0], list | tuple)
+                                                          else largs)):
+                dispatcher.unbind_uid(name, uid)
+                dropped += 1
+    return dropped
+
+
+def _dead(obj: object) -> bool:
+    if type(obj) is not WeakProxy:
+        return False
+    try:
+        obj.__ref__()
+    except ReferenceError:
+        return True
+    return False
+
+
+Look = type("Look", (_LookBase,), {
+    **{name: NumericProperty(getattr(theme, name)) for name in SIZES},
+    **{name: ColorProperty(getattr(theme, name)) for name in COLORS},
+    "__doc__": "The current sizes and colours (one instance, ``T``).",
+})
+
+T = Look()

@@ -1,0 +1,74 @@
+"""中/EN on the real app: English from the attract screen, a switch mid-search that keeps what was
+typed, and Chinese again for the next resident."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.domain import i18n
+from tests.appfixture import fresh_visit, pump, tap, wait_until
+
+
+@pytest.fixture
+def visit(app):
+    fresh_visit(app)
+    yield app
+    fresh_visit(app)
+
+
+def _tile_title(home, key: str) -> str:
+    return home.tile(key).ids.title.text
+
+
+def test_english_from_the_attract_screen_reaches_every_core_tile_and_the_header(visit):
+    app = visit
+    tap(app.screen("attract").ids.english)
+    wait_until(lambda: app.nav.current == "home", what="home")
+    home = app.screen("home")
+    assert app.language == "en" and i18n.language() == "en"
+    pump(2)
+    assert [_tile_title(home, k) for k in ("jobs", "queue", "booking", "stations")] == \
+        ["Find a job", "Queue", "Book a time", "Nearby stations"]
+    wait_until(lambda: "jobs" in home.tile("jobs").subtitle, what="the counts line in English")
+    assert home.ids.language_switch.text == "中文"
+    tap(home.tile("queue"))
+    queue = app.screen("queue_services")
+    wait_until(lambda: app.nav.current == "queue_services" and queue.ids.rows.children, what="services")
+    header = queue.ids.header
+    assert header.title == "Queue" and header.ids.back_button.text == "Back"
+    assert header.ids.help_button.text == "Call\nstaff"
+    names = {row.code: row.ids.name_label.text for row in queue.ids.rows.children}
+    assert names["career_guidance"] == "Career guidance", names
+
+
+def test_switching_language_mid_search_keeps_what_was_typed(visit):
+    app = visit
+    tap(app.screen("attract").ids.start)
+    wait_until(lambda: app.nav.current == "home", what="home")
+    home = app.screen("home")
+    assert _tile_title(home, "jobs") == "找工作"
+    tap(home.tile("jobs"))
+    listing = app.screen("vacancy_list")
+    wait_until(lambda: bool(listing.ids.rv.data) and app.background.pending == 0, what="rows")
+    tap(listing.ids.search_box)
+    for ch in "bj":
+        tap(listing.ids.keyboard.key(ch))
+    wait_until(lambda: listing.query_text == "bj", what="typed")
+    app.set_language("en")
+    pump(2)
+    assert listing.query_text == "bj" and listing.ids.search_box.text == "bj"
+    assert listing.ids.header.title == "Find a job" and listing.ids.scope_district.text == "District"
+    app.set_language("zh")
+    pump(2)
+    assert listing.ids.header.title == "找工作" and listing.query_text == "bj"
+
+
+def test_the_next_resident_gets_chinese_again(visit):
+    app = visit
+    tap(app.screen("attract").ids.english)
+    wait_until(lambda: app.nav.current == "home", what="home")
+    assert i18n.language() == "en"
+    app.end_visit()
+    wait_until(lambda: app.nav.current == "attract", what="the attract screen")
+    assert app.language == "zh" and i18n.language() == "zh"
+    assert _tile_title(app.screen("home"), "jobs") == "找工作"
