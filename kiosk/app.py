@@ -480,6 +480,8 @@ class KioskApp(App):
         """中/EN: every text on every screen changes in place; what was typed stays."""
         TR.switch(lang)
         self.language = i18n.language()
+        if self.voice_on:
+            self.guide_screen()  # the screen again, in the language (and the voice) just chosen
 
     def _end_modes(self) -> None:
         if self.elder:

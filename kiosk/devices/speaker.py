@@ -77,6 +77,8 @@ class Speaker:
         self._lock = threading.Condition()
         self._calls: deque[str] = deque()
         self._guidance: str | None = None
+        #: the voice of the pending guidance line (None: ``voice``, the Mandarin one)
+        self._guidance_voice: str | None = None
         self._stopping = False
         self._guide_proc: subprocess.Popen | None = None
         self._holds = 0
@@ -84,6 +86,9 @@ class Speaker:
         self.spoken: list[str] = []  # what was announced, for the staff screen and the tests
         #: guidance lines rendered (and played, if there is a player), newest last
         self.guided: list[str] = []
+        #: the voice each guided line was rendered with
+        self.guided_voices: list[str] = []
+        self._next_voice: str | None = None
         #: the WAV of the last guidance line
         self.last_guidance_wav: Path | None = None
         self._thread: threading.Thread | None = None
@@ -126,10 +131,11 @@ class Speaker:
             self._lock.notify_all()
         self._interrupt()
 
-    def guide(self, text: str) -> None:
-        """A screen's guidance line: replaces any line not spoken yet, and the one being spoken."""
+    def guide(self, text: str, voice: str | None = None) -> None:
+        """A screen's guidance line: replaces any line not spoken yet, and the one being spoken.
+        ``voice``: another espeak-ng voice for it (an English visit's ``en``)."""
         with self._lock:
-            self._guidance = text
+            self._guidance, self._guidance_voice = text, voice
             self._lock.notify_all()
         self._interrupt()
 
@@ -156,10 +162,10 @@ class Speaker:
                 self._holds -= 1
                 self._released.notify_all()
 
-    def synthesize(self, text: str, out: Path) -> bool:
+    def synthesize(self, text: str, out: Path, voice: str | None = None) -> bool:
         if not self.espeak:
             return False
-        r = subprocess.run([self.espeak, "-v", self.voice, "-s", str(self.speed), "-a", str(self.volume),
+        r = subprocess.run([self.espeak, "-v", voice or self.voice, "-s", str(self.speed), "-a", str(self.volume),
                             "-w", str(out), text], capture_output=True, timeout=20, check=False)
         if r.returncode != 0:
             log.error("espeak-ng failed (%s): %s", r.returncode, r.stderr.decode(errors="replace")[:200])
@@ -180,6 +186,7 @@ class Speaker:
             if self._calls:
                 return "call", self._calls.popleft()
             text, self._guidance = self._guidance, None
+            self._next_voice = self._guidance_voice
             return "guide", text
 
     def _superseded(self) -> bool:
@@ -201,13 +208,14 @@ class Speaker:
                     self._play(speech)
                 self.spoken.append(text)
             else:
-                self._speak_guidance(text, self.workdir / f"guide-{n % 4}.wav")
+                self._speak_guidance(text, self.workdir / f"guide-{n % 4}.wav", self._next_voice)
 
-    def _speak_guidance(self, text: str, wav: Path) -> None:
-        if not self.synthesize(text, wav) or self._superseded():
+    def _speak_guidance(self, text: str, wav: Path, voice: str | None = None) -> None:
+        if not self.synthesize(text, wav, voice) or self._superseded():
             return
         self.last_guidance_wav = wav
         self.guided.append(text)
+        self.guided_voices.append(voice or self.voice)
         if not self.player:
             return
         proc = self._guide_proc = subprocess.Popen([self.player, "-q", str(wav)], stdout=subprocess.DEVNULL,

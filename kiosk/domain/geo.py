@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from kiosk.domain.i18n import _
+
 EARTH_RADIUS_M = 6_371_000.0
 #: Average walking speed of an older pedestrian, metres per minute (about 4.5 km/h).
 WALK_M_PER_MIN = 75.0
@@ -36,13 +38,13 @@ def circle_radius_m(area_type: str) -> float:
 
 def format_distance(straight_m: float) -> str:
     if straight_m < 1000:
-        return f"{int(round(straight_m, -1))} 米"
-    return f"{straight_m / 1000:.1f} 公里"
+        return _("{m} 米").format(m=int(round(straight_m, -1)))
+    return _("{km} 公里").format(km=f"{straight_m / 1000:.1f}")
 
 
 def describe_distance(straight_m: float) -> str:
     """'850 米 · 步行约 15 分钟', or for far places the distance alone with a hint to ride."""
     minutes = walking_minutes(straight_m)
     if minutes > 60:
-        return f"{format_distance(straight_m)} · 建议乘车"
-    return f"{format_distance(straight_m)} · 步行约 {minutes} 分钟"
+        return _("{d} · 建议乘车").format(d=format_distance(straight_m))
+    return _("{d} · 步行约 {n} 分钟").format(d=format_distance(straight_m), n=minutes)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.domain.i18n import N_
 from kiosk.domain.search import Hit, Station
 
 #: The kinds of job a vacancy can be; 公益性岗位 are public-welfare posts for residents in difficulty,
 #: 零工 day labour paid by the day or hour, for the date(s) it names.
-JOB_TYPES = ("全职", "兼职", "公益性岗位", "实习", "零工")
+#: translated where shown (``_(root.job_type)``)
+JOB_TYPES = (N_("全职"), N_("兼职"), N_("公益性岗位"), N_("实习"), N_("零工"))
 DAY_JOB = "零工"
 
 

@@ -15,7 +15,7 @@ from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk import theme
 from kiosk.domain.bookings import UNAVAILABLE_MESSAGE, Booked, BookingRefused, BookingUnavailable, Slot
-from kiosk.domain.dates import WEEKDAYS
+from kiosk.domain.i18n import N_, _
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, keep
 from kiosk.widgets.dialog import ConfirmDialog
@@ -26,9 +26,12 @@ log = logging.getLogger(__name__)
 
 
 
+WEEK_NAMES = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
+
+
 def day_label(d: date, today: date) -> str:
-    name = "今天" if d == today else "明天" if (d - today).days == 1 else f"周{WEEKDAYS[d.weekday()]}"
-    return f"{name}\n{d.month}月{d.day}日"
+    name = _("今天") if d == today else _("明天") if (d - today).days == 1 else _(WEEK_NAMES[d.weekday()])
+    return f"{name}\n" + _("{m}月{d}日").format(m=d.month, d=d.day)
 
 
 class AppointmentScreen(KioskScreen):
@@ -70,7 +73,7 @@ class AppointmentScreen(KioskScreen):
 
     # -- step 1: the service
     def show_services(self) -> None:
-        self.step, self.message = "service", "请选择要预约的业务"
+        self.step, self.message = "service", _("请选择要预约的业务")
         box = self.ids.services
         box.clear_widgets()
         for svc in self.services.appointments.services:
@@ -82,7 +85,7 @@ class AppointmentScreen(KioskScreen):
         desk = self.services.appointments
         self.service_code = code
         self.service_name = desk.queue.services[code].name
-        self.step, self.message = "time", "正在查询可以预约的时间…"
+        self.step, self.message = "time", _("正在查询可以预约的时间…")
         self.ids.days.clear_widgets()
         self.ids.slots.clear_widgets()
         self.services.background.submit(desk.availability, code,
@@ -95,7 +98,7 @@ class AppointmentScreen(KioskScreen):
         box = self.ids.days
         box.clear_widgets()
         if not availability:
-            self.message = f"{self.service_name}最近 7 天都约满了，请直接取号或到服务窗口咨询"
+            self.message = _("{service}最近 7 天都约满了，请直接取号或到服务窗口咨询").format(service=_(self.service_name))
             return
         today = self.services.appointments.queue.now().date()
         for d in availability:
@@ -109,14 +112,14 @@ class AppointmentScreen(KioskScreen):
         self.day = d
         for b in self.ids.days.children:
             b.bg_color = theme.BRAND if b.day == d else theme.DISABLED
-        self.message = f"{self.service_name} · {d.month}月{d.day}日：请选一个时间"
+        self.message = _("{service} · {m}月{d}日：请选一个时间").format(service=_(self.service_name), m=d.month, d=d.day)
         self._show_slots(self._availability.get(d, []))
 
     def _show_slots(self, slots: list[Slot]) -> None:
         box = self.ids.slots
         box.clear_widgets()
         for slot in slots:
-            text = f"{slot.starts_at:%H:%M}\n" + (f"余 {slot.left} 位" if slot.left else "已约满")
+            text = f"{slot.starts_at:%H:%M}\n" + (_("余 {n} 位").format(n=slot.left) if slot.left else _("已约满"))
             b = keep(BigButton(text=text, halign="center", disabled=not slot.left), font_size=LOOK.FONT_SMALL)
             b.slot = slot.starts_at
             b.bind(on_release=lambda btn: self.confirm(btn.slot))
@@ -129,19 +132,21 @@ class AppointmentScreen(KioskScreen):
     def confirm(self, starts_at: datetime) -> None:
         who = self.services.visits.current.identity
         if who is None:
-            self.go("login", next="appointment", purpose="预约需要先验证身份",
+            self.go("login", next="appointment", purpose=_("预约需要先验证身份"),
                     next_params={"service": self.service_code, "slot": starts_at.isoformat()})
             return
-        text = (f"预约：{self.service_name}\n时间：{starts_at:%m月%d日 %H:%M}\n\n"
-                f"您的身份证号将提交给{self.services.config.station.name}和天津市就业服务系统，仅用于办理本次预约")
-        self.dialog = ConfirmDialog(title="确认预约", message=text, yes_text="同意并预约", no_text="不预约",
+        text = (_("预约：{service}\n时间：{when}\n\n").format(service=_(self.service_name),
+                                                             when=starts_at.strftime(_("%m月%d日 %H:%M")))
+                + _("您的身份证号将提交给{station}和天津市就业服务系统，仅用于办理本次预约").format(
+                    station=self.services.config.station.name))
+        self.dialog = ConfirmDialog(title=_("确认预约"), message=text, yes_text=_("同意并预约"), no_text=_("不预约"),
                                     on_yes=lambda: self._book(starts_at))
         self.dialog.open(animation=False)
 
     def _book(self, starts_at: datetime) -> None:
         who = self.services.visits.current.identity
         key = self.services.visits.person_key()
-        self.message = "正在预约…"
+        self.message = _("正在预约…")
         self.services.background.submit(self.services.appointments.book, who, key, self.service_code, starts_at,
                                         on_done=self._booked, on_error=self._refused)
 
@@ -169,15 +174,15 @@ class AppointmentScreen(KioskScreen):
         self.booked = booked
         self.step = "done"
         self.qr_data = self.services.config.appointment_url(booked.token)
-        self.message = "预约成功"
-        self.print_status = "正在打印预约确认单…"
+        self.message = _("预约成功")
+        self.print_status = _("正在打印预约确认单…")
         who = self.services.visits.current.identity
         self.services.background.submit(self.services.printing.appointment, booked, who.display if who else "",
                                         on_done=self._printed)
 
     def _printed(self, outcome) -> None:  # noqa: ANN001
         self.print_status = (outcome.message if outcome.printed
-                             else outcome.message + "。请记住预约号：" + self.booked.reference)
+                             else outcome.message + _("。请记住预约号：") + self.booked.reference)
 
     def reset(self) -> None:
         self.step, self.message = "service", ""

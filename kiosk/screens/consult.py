@@ -14,6 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk import theme
 from kiosk.domain.consult import Availability
 from kiosk.domain.consult_texts import TOPIC_HINTS, availability_text
+from kiosk.domain.i18n import _
 from kiosk.screens.base import KioskScreen, load_kv
 
 
@@ -50,11 +51,11 @@ class ConsultTopicScreen(KioskScreen):
         self.busy_topic = ""
         consult = self.services.consult
         if consult is None:
-            self.message = "远程视频咨询暂未开通，请到服务窗口咨询工作人员"
+            self.message = _("远程视频咨询暂未开通，请到服务窗口咨询工作人员")
             return
         self.message = "请选择您想咨询的内容"
         for topic in consult.topics:
-            b = TopicButton(topic=topic, hint=TOPIC_HINTS.get(topic, ""), status="正在查询指导师是否在线…",
+            b = TopicButton(topic=topic, hint=TOPIC_HINTS.get(topic, ""), status=_("正在查询指导师是否在线…"),
                             needs_id=topic in consult.identity_required)
             b.bind(on_release=lambda btn: self.choose(btn.topic))
             box.add_widget(b)
@@ -85,7 +86,7 @@ class ConsultTopicScreen(KioskScreen):
         if consult is None or self.busy_topic:
             return
         self.busy_topic = topic
-        self.message = f"正在查询“{topic}”的指导师…"
+        self.message = _("正在查询“{topic}”的指导师…").format(topic=_(topic))
         self.services.background.submit(consult.availability, topic,
                                         on_done=lambda a: self._chosen(topic, a),
                                         on_error=lambda _e: self._chosen(topic, Availability.unreachable()))
@@ -109,12 +110,12 @@ class ConsultTopicScreen(KioskScreen):
 
 
 def consent_text(station: str, identified: bool) -> str:
-    who = ("指导师会知道您已验证身份，但看不到您的身份证号和姓名；这次咨询记入您的就业服务记录。"
-           if identified else "您没有验证身份，指导师不知道您是谁。")
-    return (f"视频咨询时，您的图像和声音会实时传给天津市就业指导服务中心的指导师，"
-            f"同时发送您选的咨询内容和本驿站名称（{station}）。{who}\n"
-            "通话不录音、不录像。只有指导师提出录制、并且您在屏幕上点了“同意”，才会录制。\n"
-            "想结束时，点红色的“结束通话”按钮；等待时可以随时点“取消等待”。")
+    who = (_("指导师会知道您已验证身份，但看不到您的身份证号和姓名；这次咨询记入您的就业服务记录。")
+           if identified else _("您没有验证身份，指导师不知道您是谁。"))
+    return (_("视频咨询时，您的图像和声音会实时传给天津市就业指导服务中心的指导师，"
+              "同时发送您选的咨询内容和本驿站名称（{station}）。").format(station=station) + who + "\n"
+            + _("通话不录音、不录像。只有指导师提出录制、并且您在屏幕上点了“同意”，才会录制。") + "\n"
+            + _("想结束时，点红色的“结束通话”按钮；等待时可以随时点“取消等待”。"))
 
 
 class ConsultConsentScreen(KioskScreen):
@@ -141,7 +142,7 @@ class ConsultConsentScreen(KioskScreen):
         if self.availability is not None:
             self.availability_line = describe(self.availability)
         else:
-            self.availability_line = "正在查询指导师是否在线…"
+            self.availability_line = _("正在查询指导师是否在线…")
             self.services.background.submit(consult.availability, self.topic, on_done=self._got,
                                             on_error=lambda _e: self._got(Availability.unreachable()))
 

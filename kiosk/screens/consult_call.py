@@ -31,6 +31,7 @@ from kiosk.domain.consult_texts import (
     quality,
     queue_text,
 )
+from kiosk.domain.i18n import _
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by consult_call.kv
 from kiosk.widgets.video_view import VideoView  # noqa: F401 - used by consult_call.kv
@@ -330,8 +331,8 @@ class ConsultCallScreen(KioskScreen):
         live = self.live
         if live is not None:
             self.quality_text, self.quality_color, self.muted = live.quality_text, live.quality_color, live.muted
-            advisor = f"指导师 {live.advisor_name}" if live.advisor_name else "指导师"
-            self.who = f"{advisor} · {live.topic}"
+            advisor = _("指导师 {name}").format(name=live.advisor_name) if live.advisor_name else _("指导师")
+            self.who = f"{advisor} · {_(live.topic)}"
 
     def _reconnecting(self, _live, value: bool) -> None:
         self.notice = RECONNECTING_TEXT if value else ""

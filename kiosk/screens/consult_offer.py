@@ -13,6 +13,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.callback import CallbackRefused, CallbackRequested, check_phone, consent_text
 from kiosk.domain.consult_texts import availability_text, ending
+from kiosk.domain.i18n import _
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by consult_offer.kv
@@ -110,7 +111,7 @@ class CallbackScreen(KioskScreen):
         self.masked = done.masked_phone
         self.ids.phone.clear()
         self.qr_data = self.services.config.callback_url(done.token)
-        self.print_status = "正在打印回电申请单…"
+        self.print_status = _("正在打印回电申请单…")
         self.step = "done"
         self.services.background.submit(self.services.printing.callback, done, on_done=self._printed,
                                         on_error=lambda _e: self._printed(None))
@@ -118,13 +119,13 @@ class CallbackScreen(KioskScreen):
     def _printed(self, outcome) -> None:  # noqa: ANN001 - a printing.PrintOutcome
         if self.step != "done":
             return
-        self.print_status = ("请取走回电申请单，扫码可查看回电进度" if outcome is not None and outcome.printed
-                             else "申请单未能打印，请用手机扫码保存")
+        self.print_status = (_("请取走回电申请单，扫码可查看回电进度") if outcome is not None and outcome.printed
+                             else _("申请单未能打印，请用手机扫码保存"))
 
     def _failed(self, e: BaseException) -> None:
         self.submitting = False
         self.error = (str(e) if isinstance(e, CallbackRefused)
-                      else "暂时不能提交，您的电话没有保存。请到服务窗口请工作人员帮您登记")
+                      else _("暂时不能提交，您的电话没有保存。请到服务窗口请工作人员帮您登记"))
 
     def deactivate(self) -> None:
         if self.step == "done":  # the reference was shown; the next form starts empty

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.domain.i18n import _
 from kiosk.domain.identity import InvalidIdNumber, Resident, resident_from_keyed
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by login.kv
@@ -45,7 +46,7 @@ class LoginScreen(KioskScreen):
     def activate(self) -> None:
         self.ids.keypad.clear()
         self.error = False
-        self.message = "请输入 18 位身份证号码"
+        self.message = _("请输入 18 位身份证号码")
 
     def submit(self) -> None:
         try:

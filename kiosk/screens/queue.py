@@ -6,6 +6,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.domain import i18n
 from kiosk.domain.i18n import _
 from kiosk.domain.queue_rules import Decision, IssuedTicket, Refusal, ServiceStatus
 from kiosk.screens.base import KioskScreen, load_kv
@@ -116,7 +117,7 @@ class QueueTicketScreen(KioskScreen):
         from kiosk.domain.calls import spoken_number
 
         line = super().guidance()
-        if self.ticket is None or line is None:
+        if self.ticket is None or line is None or i18n.language() != i18n.DEFAULT:
             return line
         ahead = (f"前面还有{self.ticket.people_ahead}人" if self.ticket.people_ahead
                  else "现在不用等")

@@ -6,6 +6,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core.printing import NO_PRINTER, PrintOutcome
+from kiosk.domain.i18n import _
 from kiosk.domain.vacancy_views import VacancyView
 from kiosk.screens.base import KioskScreen, load_kv
 
@@ -24,7 +25,7 @@ class ShortlistScreen(KioskScreen):
 
     def activate(self) -> None:
         ids = list(self.services.visits.current.shortlist)
-        self.summary = "正在读取…" if ids else "清单是空的。在岗位详情里点“加入清单”，就能把岗位放到这里。"
+        self.summary = _("正在读取…") if ids else _("清单是空的。在岗位详情里点“加入清单”，就能把岗位放到这里。")
         self.ids.cards.clear_widgets()
         if ids:
             vac = self.services.vacancies
@@ -42,18 +43,19 @@ class ShortlistScreen(KioskScreen):
         self._shown = shown
         self.ids.print_all.disabled = not shown
         gone = len(views) - len(shown)
-        self.summary = f"清单里有 {len(shown)} 个岗位，用手机扫码可以带走" + (f"（{gone} 个已过期或下架）" if gone else "")
+        self.summary = (_("清单里有 {n} 个岗位，用手机扫码可以带走").format(n=len(shown))
+                        + (_("（{n} 个已过期或下架）").format(n=gone) if gone else ""))
 
     def print_all(self) -> None:
         views = list(getattr(self, "_shown", []))
         if not views:
             return
         self.ids.print_all.disabled = True
-        self.toast(f"正在打印 {len(views)} 个岗位…")
+        self.toast(_("正在打印 {n} 个岗位…").format(n=len(views)))
 
         def done(o) -> None:
             self.ids.print_all.disabled = False
-            self.toast(o.message if o.printed else o.message + "（每个岗位的二维码都在屏幕上）")
+            self.toast(o.message if o.printed else o.message + _("（每个岗位的二维码都在屏幕上）"))
 
         self.services.background.submit(self.services.printing.shortlist, views, on_done=done,
                                         on_error=lambda _e: done(PrintOutcome(False, NO_PRINTER)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.core.guidance import screen_line
+from kiosk.domain import i18n
+from kiosk.domain.i18n import _
 from kiosk.domain.vacancy_views import VacancyView, day_job_text, vacancy_speech
 from kiosk.screens.base import KioskScreen, load_kv
 
@@ -27,7 +29,7 @@ class VacancyDetailScreen(KioskScreen):
     def activate(self) -> None:
         if self.vacancy_id and (self.vacancy is None or self.vacancy.id != self.vacancy_id):
             self.loading = True
-            self.message = "正在读取岗位信息…"
+            self.message = _("正在读取岗位信息…")
             self.services.visits.view_vacancy(self.vacancy_id)
             self.services.background.submit(self.services.vacancies.get, self.vacancy_id, on_done=self._show)
         self.ids.scroll.scroll_y = 1
@@ -35,7 +37,7 @@ class VacancyDetailScreen(KioskScreen):
     def _show(self, view: VacancyView | None) -> None:
         self.loading = False
         if view is None:
-            self.message = "该岗位已过期或已下架，请返回查看其他岗位"
+            self.message = _("该岗位已过期或已下架，请返回查看其他岗位")
             return
         self.message = ""
         self.vacancy = view
@@ -48,6 +50,8 @@ class VacancyDetailScreen(KioskScreen):
         """The vacancy itself, read aloud, once it has arrived."""
         if self.vacancy is None:
             return None
+        if i18n.language() != i18n.DEFAULT:  # the vacancy's own words are Chinese: the screen's line only
+            return screen_line(self.name, self.ids.header.title)
         return f"{screen_line(self.name, self.ids.header.title)}。{vacancy_speech(self.vacancy)}"
 
     def toggle_shortlist(self) -> None:
@@ -61,7 +65,7 @@ class VacancyDetailScreen(KioskScreen):
             self.toast(str(e))
             return
         n = len(self.services.visits.current.shortlist)
-        self.toast(f"已加入清单，共 {n} 个" if self.in_shortlist else "已移出清单")
+        self.toast(_("已加入清单，共 {n} 个").format(n=n) if self.in_shortlist else _("已移出清单"))
 
     def express_interest(self) -> None:
         """我要投递: identity first, then the phone and the explicit consent (the interest screen)."""
@@ -69,18 +73,18 @@ class VacancyDetailScreen(KioskScreen):
             return
         if self.services.visits.current.identity is None:
             self.go("login", next="vacancy_detail", next_params={"vacancy_id": self.vacancy.id},
-                    purpose="投递意向需要先验证身份")
+                    purpose=_("投递意向需要先验证身份"))
             return
         self.go("interest", vacancy=self.vacancy)
 
     def print_vacancy(self) -> None:
         if self.vacancy is None:
             return
-        self.toast("正在打印…")
+        self.toast(_("正在打印…"))
         self.services.background.submit(
             self.services.printing.vacancy, self.vacancy,
-            on_done=lambda o: self.toast(o.message if o.printed else o.message + "（屏幕右侧的二维码同样可用）"),
-            on_error=lambda _e: self.toast("暂时不能打印，请用手机扫描屏幕上的二维码"))
+            on_done=lambda o: self.toast(o.message if o.printed else o.message + _("（屏幕右侧的二维码同样可用）")),
+            on_error=lambda _e: self.toast(_("暂时不能打印，请用手机扫描屏幕上的二维码")))
 
     def reset(self) -> None:
         self.in_shortlist = False

@@ -23,6 +23,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import theme
+from kiosk.domain.i18n import N_, _
 from kiosk.domain.jobwords import GROUPS
 from kiosk.domain.search import Scope, SearchQuery, Sort, make_query
 from kiosk.domain.vacancy_views import DAY_JOB, JOB_TYPES, to_row
@@ -39,8 +40,8 @@ GROUP_TILE_H = 210
 POPULAR = ("保洁", "保安", "厨师", "快递", "普工", "司机", "营业员", "护理", "服务员", "电工", "会计", "公益性岗位")
 SALARY_CHOICES = (("不限", None), ("3000元以上", 3000), ("5000元以上", 5000), ("8000元以上", 8000))
 POSTED_CHOICES = (("不限", None), ("3天内", 3), ("7天内", 7), ("30天内", 30))
-SORT_CHOICES = (("离驿站最近", Sort.DISTANCE), ("工资最高", Sort.SALARY), ("最新发布", Sort.NEWEST))
-SCOPE_NAMES = {Scope.CIRCLE: "步行15分钟内", Scope.DISTRICT: "本区", Scope.CITY: "全市"}
+SORT_CHOICES = ((N_("离驿站最近"), Sort.DISTANCE), (N_("工资最高"), Sort.SALARY), (N_("最新发布"), Sort.NEWEST))
+SCOPE_NAMES = {Scope.CIRCLE: N_("步行15分钟内"), Scope.DISTRICT: N_("本区"), Scope.CITY: N_("全市")}
 
 
 class VacancyRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
@@ -252,7 +253,7 @@ class VacancyListScreen(KioskScreen):
         self.empty = False
         self.notice = ""
         self.loading = True
-        self.summary = "正在为您挑选岗位…"
+        self.summary = _("正在为您挑选岗位…")
         self.services.background.submit(lambda: vac.recommend(profile, limit=30),
                                         on_done=lambda recs: self._show_recommendations(gen, recs),
                                         on_error=self._failed)
@@ -268,7 +269,7 @@ class VacancyListScreen(KioskScreen):
             rows.append(row)
         self.ids.rv.data = rows
         self.total = len(rows)
-        self.summary = f"根据您的登记信息，为您推荐 {len(rows)} 个岗位"
+        self.summary = _("根据您的登记信息，为您推荐 {n} 个岗位").format(n=len(rows))
 
     def refresh(self) -> None:
         """New search from the first page; results of older searches are dropped on arrival."""
@@ -276,7 +277,7 @@ class VacancyListScreen(KioskScreen):
         self._generation += 1
         gen = self._generation
         self.loading = True
-        self.summary = "正在查找…"
+        self.summary = _("正在查找…")
         q = self.query()
         self.services.background.submit(self.services.vacancies.find, q, PAGE, 0,
                                         on_done=lambda r: self._show(gen, r), on_error=self._failed)
@@ -292,21 +293,22 @@ class VacancyListScreen(KioskScreen):
         self.notice = notice_of(result)
         if result.total == 0 and Scope(self.scope) is Scope.CIRCLE and (self.query_text or self.filter_count
                                                                          or self.group):
-            self.summary += "。试试“本区”或“全市”"
+            self.summary += _("。试试“本区”或“全市”")
         self._fill_suggestions([s.word for s in result.suggestions] if result.total == 0 else [])
         self.empty = result.total == 0
         if self.empty:
             self.load_groups()
 
     def _summary(self, total: int) -> str:
-        where = SCOPE_NAMES[Scope(self.scope)]
-        what = f"“{self.query_text.strip()}”" if self.query_text.strip() else "岗位"
+        where = _(SCOPE_NAMES[Scope(self.scope)])
+        what = f"“{self.query_text.strip()}”" if self.query_text.strip() else _("岗位")
         group = f" · {self.group}" if self.group else ""
         if self.day_jobs:
-            what = (f"“{self.query_text.strip()}”零工" if self.query_text.strip()
-                    else {"today": "今天的零工", "tomorrow": "明天的零工"}.get(self.work_day, "零工"))
-        order = next(label for label, s in SORT_CHOICES if s == self.filters["sort"])
-        return f"{where}找到 {total} 个{what}{group} · 按{order}"
+            what = (f"“{self.query_text.strip()}”" + _("零工") if self.query_text.strip()
+                    else {"today": _("今天的零工"), "tomorrow": _("明天的零工")}.get(self.work_day, _("零工")))
+        order = _(next(label for label, s in SORT_CHOICES if s == self.filters["sort"]))
+        return _("{where}找到 {total} 个{what}{group} · 按{order}").format(where=where, total=total, what=what,
+                                                                     group=group, order=order)
 
     # -- 按类别 and the empty result ------------------------------------------------------------
     def toggle_browse(self) -> None:
@@ -314,18 +316,20 @@ class VacancyListScreen(KioskScreen):
         self._mark_group_chip()
         if self.browse_open:
             self.keyboard_open = False
-            self.summary = "点一个类别，看这一类的岗位"
+            self.summary = _("点一个类别，看这一类的岗位")
             self.load_groups()
         else:
             self.summary = self._summary(self.total)
 
     def load_groups(self) -> None:
         """Counts on the tiles: the current scope and filters, without the typed text."""
-        where = SCOPE_NAMES[Scope(self.scope)]
-        self.browse_heading = f"按类别找工作（{where}）" if not self.empty else (
-            f"没有找到“{self.query_text.strip()}”。您可以点{'下面的词' if self.ids.suggestions.children else '上面的常用词'}"
-            "，或按类别找：" if self.query_text.strip()
-            else "没有找到符合条件的岗位。您可以按类别找，或试试“本区”“全市”：")
+        where = _(SCOPE_NAMES[Scope(self.scope)])
+        below = bool(self.ids.suggestions.children)
+        self.browse_heading = _("按类别找工作（{where}）").format(where=where) if not self.empty else (
+            (_("没有找到“{q}”。您可以点下面的词，或按类别找：") if below
+             else _("没有找到“{q}”。您可以点上面的常用词，或按类别找：")).format(q=self.query_text.strip())
+            if self.query_text.strip()
+            else _("没有找到符合条件的岗位。您可以按类别找，或试试“本区”“全市”："))
         q = make_query("", scope=Scope(self.scope), job_types=self.filters["job_types"],
                        salary_min=self.filters["salary_min"], posted_within_days=self.filters["posted_within_days"])
         gen = self._generation
@@ -338,7 +342,7 @@ class VacancyListScreen(KioskScreen):
             return
         for g, tile in self._tiles.items():
             n = counts.get(g, 0)
-            tile.subtitle = f"{n} 个岗位" if n else "暂无岗位"
+            tile.subtitle = _("{n} 个岗位").format(n=n) if n else _("暂无岗位")
             tile.tile_color = theme.BRAND if n else theme.MUTED
             tile.count = n
 
@@ -387,7 +391,7 @@ class VacancyListScreen(KioskScreen):
 
     def _failed(self, _exc: BaseException) -> None:
         self.loading = False
-        self.summary = "岗位信息暂时无法读取，请稍后再试或咨询工作人员"
+        self.summary = _("岗位信息暂时无法读取，请稍后再试或咨询工作人员")
 
     # -- controls -------------------------------------------------------------------------------
     def _typed(self, _kb, value: str) -> None:

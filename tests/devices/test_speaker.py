@@ -112,9 +112,9 @@ def test_only_the_newest_guidance_is_spoken(tmp_path):
     release = threading.Event()
     real = sp.synthesize
 
-    def slow_first(text, out):
+    def slow_first(text, out, voice=None):
         release.wait(10)
-        return real(text, out)
+        return real(text, out, voice)
 
     sp.synthesize = slow_first
     sp.start()

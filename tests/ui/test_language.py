@@ -3,6 +3,8 @@ typed, and Chinese again for the next resident."""
 
 from __future__ import annotations
 
+import wave
+
 import pytest
 
 from kiosk.domain import i18n
@@ -72,3 +74,19 @@ def test_the_next_resident_gets_chinese_again(visit):
     wait_until(lambda: app.nav.current == "attract", what="the attract screen")
     assert app.language == "zh" and i18n.language() == "zh"
     assert _tile_title(app.screen("home"), "jobs") == "找工作"
+
+
+def test_an_english_visit_is_guided_in_english_with_the_english_voice(visit):
+    app = visit
+    tap(app.screen("attract").ids.elder)  # 长辈模式 turns the voice on
+    wait_until(lambda: app.nav.current == "home" and app.guide.on, what="home, guided")
+    wait_until(lambda: app.speaker.guided and "找工作" in app.speaker.guided[-1], timeout=20, what="Chinese guidance")
+    assert app.speaker.guided_voices[-1] == app.speaker.voice
+    n = len(app.speaker.guided)
+    tap(app.screen("home").ids.language_switch)
+    wait_until(lambda: len(app.speaker.guided) > n and "Tap what you need" in app.speaker.guided[-1], timeout=20,
+               what=f"English guidance ({app.speaker.guided[-1:]!r})")
+    assert app.speaker.guided_voices[-1] == "en"
+    with wave.open(str(app.speaker.last_guidance_wav), "rb") as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert seconds > 0.15 * len(app.speaker.guided[-1].split())  # every word rendered, not a blip
