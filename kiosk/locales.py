@@ -38,22 +38,27 @@ def po_path(lang: str, root: Path = LOCALES) -> Path:
     return root / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def read_catalogue(lang: str, root: Path = LOCALES):
+    """The ``lang`` catalogue as Babel reads it; CatalogueError (naming the file) if it cannot."""
+    from babel.messages.pofile import PoFileError, read_po
+
+    path = po_path(lang, root)
+    try:
+        with path.open("rb") as f:
+            return read_po(f, locale=lang, abort_invalid=True)
+    except (OSError, ValueError, PoFileError) as e:
+        raise CatalogueError(f"cannot read the {lang} catalogue {path}: {e}") from e
+
+
 @lru_cache(maxsize=8)
 def translations(lang: str, root: Path = LOCALES) -> gettext.NullTranslations | None:
     """The compiled catalogue of ``lang`` (None for Chinese, the code's own language)."""
     if lang == i18n.DEFAULT:
         return None
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import PoFileError, read_po
 
-    path = po_path(lang, root)
-    try:
-        with path.open("rb") as f:
-            catalogue = read_po(f, locale=lang, abort_invalid=True)
-    except (OSError, ValueError, PoFileError) as e:
-        raise CatalogueError(f"cannot read the {lang} catalogue {path}: {e}") from e
     buf = io.BytesIO()
-    write_mo(buf, catalogue)
+    write_mo(buf, read_catalogue(lang, root))
     buf.seek(0)
     return gettext.GNUTranslations(buf)
 
@@ -104,6 +109,8 @@ def used_texts(sources: Path = SOURCES) -> dict[str, list[str]]:
 @dataclass
 class Report:
     lang: str
+    #: how many texts the code passes to ``_``/``N_``
+    used: int = 0
     missing: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
@@ -120,17 +127,9 @@ class Report:
 
 
 def check(lang: str, root: Path = LOCALES, sources: Path = SOURCES) -> Report:
-    from babel.messages.pofile import PoFileError, read_po
-
     used = used_texts(sources)
-    path = po_path(lang, root)
-    try:
-        with path.open("rb") as f:
-            catalogue = read_po(f, locale=lang, abort_invalid=True)
-    except (OSError, ValueError, PoFileError) as e:
-        raise CatalogueError(f"cannot read the {lang} catalogue {path}: {e}") from e
-    known = {m.id: m for m in catalogue if m.id}
-    report = Report(lang)
+    known = {m.id: m for m in read_catalogue(lang, root) if m.id}
+    report = Report(lang, used=len(used))
     report.missing = sorted(t for t in used if t not in known)
     report.untranslated = sorted(t for t, m in known.items() if t in used and (not m.string or m.fuzzy))
     report.stale = sorted(t for t in known if t not in used)
@@ -141,15 +140,11 @@ def update(lang: str, root: Path = LOCALES, sources: Path = SOURCES) -> tuple[in
     """Add the code's new texts to the catalogue (untranslated) and drop the ones it no longer
     uses; returns (added, dropped). The translator then fills the empty ones."""
     from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import write_po
 
     used = used_texts(sources)
     path = po_path(lang, root)
-    if path.exists():
-        with path.open("rb") as f:
-            old = read_po(f, locale=lang, abort_invalid=True)
-    else:
-        old = Catalog(locale=lang, domain=DOMAIN)
+    old = read_catalogue(lang, root) if path.exists() else Catalog(locale=lang, domain=DOMAIN)
     new = Catalog(locale=lang, domain=DOMAIN, project="津彩e就业 kiosk", version="", fuzzy=False,
                   header_comment=f"# {LANGUAGES.get(lang, lang)} texts of the 津彩e就业 kiosk. The message ids are the\n"
                                  "# Chinese texts in the code; `python -m kiosk i18n update` adds and drops them.",

@@ -100,6 +100,16 @@ def open_list(app):
     return rv
 
 
+def type_search(app, letters: str):
+    """Open the job list's keyboard and type ``letters`` on it; returns the list screen."""
+    listing = app.screen("vacancy_list")
+    tap(listing.ids.search_box)
+    for ch in letters:
+        tap(listing.ids.keyboard.key(ch))
+    wait_until(lambda: listing.query_text == letters, what=f"{letters!r} typed")
+    return listing
+
+
 def first_row(rv):
     pump(3)
     return max(rv.layout_manager.children, key=lambda w: w.y)

@@ -30,7 +30,6 @@ def run(args: argparse.Namespace) -> int:
         report = locales.check(lang)
         for line in report.lines():
             print(line)
-        used = len(locales.used_texts())
-        print(f"{lang}: {'ok' if report.ok else 'FAILED'} ({used} texts in the code)")
+        print(f"{lang}: {'ok' if report.ok else 'FAILED'} ({report.used} texts in the code)")
         failed |= not report.ok
     return 1 if failed else 0

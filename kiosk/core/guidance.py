@@ -66,6 +66,11 @@ def screen_line(name: str, title: str) -> str | None:
     return speakable(f"{title}。{action}" if title else action)
 
 
+def visit_voice() -> str | None:
+    """The espeak-ng voice for the visit's language (None: the speaker's own Mandarin one)."""
+    return None if i18n.language() == i18n.DEFAULT else VOICES.get(i18n.language())
+
+
 class Guide:
     def __init__(self, voice: Voice) -> None:
         self.voice = voice
@@ -88,9 +93,8 @@ class Guide:
     def say(self, text: str | None) -> None:
         if not text:
             return
-        chinese = i18n.language() == i18n.DEFAULT
-        self.last = speakable(text) if chinese else text
-        self._voice_name = None if chinese else VOICES.get(i18n.language())
+        self.last = speakable(text) if i18n.language() == i18n.DEFAULT else text
+        self._voice_name = visit_voice()
         if self.on:
             self.voice.guide(self.last, self._voice_name)
 
@@ -101,8 +105,7 @@ class Guide:
     def countdown(self, seconds: int, first: bool) -> None:
         if self.on:
             line = _(COUNTDOWN).format(s=seconds) if first else _(COUNTDOWN_LAST).format(s=seconds)
-            chinese = i18n.language() == i18n.DEFAULT
-            self.voice.guide(line, None if chinese else VOICES.get(i18n.language()))
+            self.voice.guide(line, visit_voice())
 
     def forget(self) -> None:
         """The visit ended: nothing more is said, nothing of it is kept."""

@@ -13,7 +13,7 @@ import pytest
 from kiosk.core.guidance import ACTIONS
 from kiosk.domain.spoken import speakable
 from kiosk.widgets.look import T
-from tests.appfixture import fresh_visit, pump, tap, wait_until
+from tests.appfixture import fresh_visit, open_list, pump, tap, type_search, wait_until
 from tests.clock import station_today
 
 
@@ -217,15 +217,8 @@ def test_each_screen_says_what_it_is_and_what_to_do(visit):
 
 def test_switching_mode_mid_search_keeps_what_was_typed_and_grows_everything(visit):
     app = visit
-    tap(app.screen("attract").ids.start)
-    wait_until(lambda: app.nav.current == "home", what="home")
-    tap(app.screen("home").tile("jobs"))
-    listing = app.screen("vacancy_list")
-    wait_until(lambda: bool(listing.ids.rv.data) and app.background.pending == 0, what="rows")
-    tap(listing.ids.search_box)
-    for ch in "bj":
-        tap(listing.ids.keyboard.key(ch))
-    wait_until(lambda: listing.query_text == "bj", what="typed")
+    open_list(app)
+    listing = type_search(app, "bj")
     header = listing.ids.header
     before = (header.height, header.ids.help_button.height)
     app.set_elder(True)

@@ -8,7 +8,7 @@ import wave
 import pytest
 
 from kiosk.domain import i18n
-from tests.appfixture import fresh_visit, pump, tap, wait_until
+from tests.appfixture import fresh_visit, open_list, pump, tap, type_search, wait_until
 
 
 @pytest.fixture
@@ -45,17 +45,9 @@ def test_english_from_the_attract_screen_reaches_every_core_tile_and_the_header(
 
 def test_switching_language_mid_search_keeps_what_was_typed(visit):
     app = visit
-    tap(app.screen("attract").ids.start)
-    wait_until(lambda: app.nav.current == "home", what="home")
-    home = app.screen("home")
-    assert _tile_title(home, "jobs") == "找工作"
-    tap(home.tile("jobs"))
-    listing = app.screen("vacancy_list")
-    wait_until(lambda: bool(listing.ids.rv.data) and app.background.pending == 0, what="rows")
-    tap(listing.ids.search_box)
-    for ch in "bj":
-        tap(listing.ids.keyboard.key(ch))
-    wait_until(lambda: listing.query_text == "bj", what="typed")
+    open_list(app)
+    assert _tile_title(app.screen("home"), "jobs") == "找工作"
+    listing = type_search(app, "bj")
     app.set_language("en")
     pump(2)
     assert listing.query_text == "bj" and listing.ids.search_box.text == "bj"
