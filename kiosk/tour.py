@@ -150,14 +150,15 @@ def low_contrast(root: Widget, png: Path) -> list[str]:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             continue
         text = tuple(round(c * 255) for c in w.color[:3])
-        colours = img.crop(box).getcolors(maxcolors=1 << 22) or []
+        # a bound of the crop's own size: PIL sizes its table by maxcolors, not by the picture
+        colours = img.crop(box).getcolors(maxcolors=(box[2] - box[0]) * (box[3] - box[1])) or []
         total = sum(n for n, _c in colours)
 
         def near(c: tuple, ref: tuple = text) -> bool:
             return sum(abs(a - b) for a, b in zip(c, ref, strict=True)) <= 60
 
-        alpha = w.texture.pixels[3::4]
-        ink = sum(1 for v in alpha if v > 200) / max(1, len(alpha))
+        alpha = bytes(w.texture.pixels[3::4])
+        ink = len(alpha.translate(None, bytes(range(201)))) / max(1, len(alpha))  # the share of alpha > 200
         shown = sum(n for n, c in colours if near(c)) / max(1, total)
         if ink == 0 or shown < 0.3 * ink:
             continue  # covered by something drawn over it
