@@ -23,6 +23,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import pictograms, theme
+from kiosk.domain import i18n
 from kiosk.domain.calls import Call
 from kiosk.domain.identity import check_char
 from kiosk.fonts import missing_glyphs
@@ -64,6 +65,17 @@ def _name(w: Widget) -> str:
     return f"{type(w).__name__} {text[:14]!r}" if text else type(w).__name__
 
 
+def _laid_out_size(w: Label) -> tuple[float, float]:
+    """The size the label's text needs. A label whose text box is its own size (``text_size:
+    self.size``) drops the lines that do not fit and its texture is the box, so its text is laid
+    out again here with the height left free."""
+    if w.text_size[0] is None or w.text_size[1] is None or w._label is None:
+        return tuple(w.texture_size)
+    free = type(w._label)(**{**w._label.options, "text_size": (w.text_size[0], None)})
+    free.refresh()
+    return w.texture_size[0], free.texture.height
+
+
 def clipped(root: Widget) -> list[str]:
     """Text taller or wider than its label, and widgets sticking out of the layout that places
     them (a row whose content outgrew it, drawn over its neighbours). Scrolling content and
@@ -74,8 +86,8 @@ def clipped(root: Widget) -> list[str]:
 
     found: list[str] = []
     for w in visible_widgets(root):
-        if isinstance(w, Label) and w.text.strip() and not w.shorten and w.texture is not None:
-            tw, th = w.texture_size
+        if isinstance(w, Label) and w.text.strip() and not w.shorten and not w.max_lines and w.texture is not None:
+            tw, th = _laid_out_size(w)
             if th > w.height + 3 or tw > w.width + 3:
                 found.append(f"{_name(w)} text {int(tw)}x{int(th)} in {int(w.width)}x{int(w.height)}")
         p = w.parent
@@ -360,7 +372,7 @@ class Tour:
         yield 0.5
         self.shot(detail_shot)
         tap(detail.ids.print_button)
-        yield lambda: detail.print_status.startswith("打印完成") and bg.pending == 0
+        yield lambda: detail.print_status == i18n._(detail.printed_text) and bg.pending == 0
         yield 0.3
         detail.ids.scroll.scroll_y = 0
         yield 0.5
@@ -478,7 +490,7 @@ class Tour:
         yield 0.2
         yield lambda: hs.page == "done" and bg.pending == 0
         yield 0.5
-        tap(next(b for b in hs.ids.rating.ids.buttons.children if b.text == "满意"))
+        tap(next(b for b in hs.ids.rating.ids.buttons.children if b.score == 4))
         yield 0.3
         self.shot(f"{orient}-12i-home-service-done")
         # a proxy request: its documents page
@@ -616,7 +628,7 @@ class Tour:
             tap(reg.ids.next)
             yield lambda: reg.done
             yield 0.4
-            tap(next(b for b in reg.ids.rating.ids.buttons.children if b.text == "非常满意"))
+            tap(next(b for b in reg.ids.rating.ids.buttons.children if b.score == 5))
             yield 0.3
             self.shot(f"{orient}-03i-registration-done")
             tap(reg.ids.recommend)

@@ -36,6 +36,7 @@ from kiosk.domain.bookings import (
     CheckedIn,
     Slot,
 )
+from kiosk.domain.i18n import _
 from kiosk.domain.queue_rules import Decision, Person, QueueService
 
 if TYPE_CHECKING:
@@ -95,19 +96,20 @@ class AppointmentDesk:
     def check_in(self, token: str) -> CheckedIn:
         """A scanned confirmation: checked in at central, then a priority ticket for the service."""
         c = self._book().check_in(token)
-        when = f"{c.starts_at.month}月{c.starts_at.day}日 {c.starts_at:%H:%M}"
+        when = _("{m}月{d}日").format(m=c.starts_at.month, d=c.starts_at.day) + f" {c.starts_at:%H:%M}"
         if c.state == "other_station":
-            return CheckedIn(f"预约 {c.reference} 不是本驿站的预约，请到预约的驿站签到")
+            return CheckedIn(_("预约 {ref} 不是本驿站的预约，请到预约的驿站签到").format(ref=c.reference))
         if c.state == "cancelled":
-            return CheckedIn(f"预约 {c.reference} 已经取消了。如需办理，请取号或重新预约")
+            return CheckedIn(_("预约 {ref} 已经取消了。如需办理，请取号或重新预约").format(ref=c.reference))
         if c.state == "not_today":
-            return CheckedIn(f"您预约的是 {when} 的{c.service_name}，请在当天来签到")
+            return CheckedIn(_("您预约的是 {when} 的{service}，请在当天来签到").format(when=when, service=_(c.service_name)))
         person = Person(c.person_key) if c.person_key else None
         issued = self.queue.issue(c.service, person, confirmed=True, priority=True, reason=PRIORITY_REASON)
         if isinstance(issued, Decision):
             if c.state == "already":
-                return CheckedIn(f"预约 {c.reference} 已经签到过了。{issued.message}")
-            return CheckedIn(f"预约 {c.reference} 已签到，但现在不能取号：{issued.message}")
-        return CheckedIn(f"预约已签到（{c.service_name} {c.starts_at:%H:%M}），已为您优先取号", issued)
+                return CheckedIn(_("预约 {ref} 已经签到过了。").format(ref=c.reference) + issued.message)
+            return CheckedIn(_("预约 {ref} 已签到，但现在不能取号：").format(ref=c.reference) + issued.message)
+        return CheckedIn(_("预约已签到（{service} {time}），已为您优先取号").format(
+            service=_(c.service_name), time=f"{c.starts_at:%H:%M}"), issued)
 
 

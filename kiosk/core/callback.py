@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.domain.bookings import REFERENCE_ALPHABET
 from kiosk.domain.capability import new_token, token_hash
+from kiosk.domain.i18n import _
 from kiosk.domain.privacy import MOBILE_NUMBER, mask_phone
 
 if TYPE_CHECKING:
@@ -47,14 +48,15 @@ def check_phone(phone: str) -> str:
     """The phone number as stored, or CallbackRefused with what is wrong."""
     digits = phone.strip()
     if not MOBILE_NUMBER.match(digits):
-        raise CallbackRefused("请输入 11 位手机号码，以 1 开头")
+        raise CallbackRefused(_("请输入 11 位手机号码，以 1 开头"))
     return digits
 
 
 def consent_text(topic: str, masked_phone: str) -> str:
     # no spaces: Kivy wraps at spaces first, which would break the line after the number
-    return (f"您的手机号{masked_phone}和咨询主题“{topic}”将发送给天津市就业指导服务中心，"
-            "仅用于指导师给您回电话，不作他用。本机发送前加密保存，发送成功后即删除。")
+    return _("您的手机号{phone}和咨询主题“{topic}”将发送给天津市就业指导服务中心，"
+             "仅用于指导师给您回电话，不作他用。本机发送前加密保存，发送成功后即删除。").format(phone=masked_phone,
+                                                                                         topic=_(topic))
 
 
 class CallbackDesk:
@@ -78,7 +80,7 @@ class CallbackDesk:
 
         digits = check_phone(phone)
         if not topic:
-            raise CallbackRefused("请先选择咨询主题")
+            raise CallbackRefused(_("请先选择咨询主题"))
         with self._lock:
             if form_id in self._done:
                 return self._done[form_id]

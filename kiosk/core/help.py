@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from kiosk.domain.i18n import _
 from kiosk.domain.queue_rules import utc_now
 
 RERING_S = 120
@@ -32,7 +33,7 @@ class HelpCall:
 
     @property
     def status_text(self) -> str:
-        return "工作人员马上就到" if self.acknowledged else "已呼叫工作人员，请稍等"
+        return _("工作人员马上就到") if self.acknowledged else _("已呼叫工作人员，请稍等")
 
 
 class HelpDesk:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.domain.bookings import REFERENCE_ALPHABET
 from kiosk.domain.capability import new_token, token_hash
+from kiosk.domain.i18n import _
 from kiosk.domain.privacy import MOBILE_NUMBER, mask_phone
 
 if TYPE_CHECKING:
@@ -42,17 +43,19 @@ class InterestExpressed:
 def check_phone(phone: str) -> str:
     digits = phone.strip()
     if not MOBILE_NUMBER.match(digits):
-        raise InterestRefused("请输入 11 位手机号码，以 1 开头")
+        raise InterestRefused(_("请输入 11 位手机号码，以 1 开头"))
     return digits
 
 
 def consent_text(vacancy: VacancyView, masked_phone: str = "") -> str:
-    phone = f"和手机号{masked_phone}" if masked_phone else ""
+    phone = _("和手机号{phone}").format(phone=masked_phone) if masked_phone else ""
     if vacancy.is_day_job:
-        return (f"报名零工：我们会把您的姓名{phone}交给“{vacancy.employer}”，身份证号发给本驿站，"
-                f"只用于联系您{vacancy.work_days}的“{vacancy.title}”用工，不作他用。本机不保存您的信息。")
-    return (f"我们会把您的身份证号{phone}发给本驿站，由工作人员核实后推荐给“{vacancy.employer}”，"
-            f"用于“{vacancy.title}”岗位的面试联系，不作他用。本机不保存您的信息。")
+        return _("报名零工：我们会把您的姓名{phone}交给“{employer}”，身份证号发给本驿站，"
+                 "只用于联系您{days}的“{title}”用工，不作他用。本机不保存您的信息。").format(
+            phone=phone, employer=vacancy.employer, days=vacancy.work_days, title=vacancy.title)
+    return _("我们会把您的身份证号{phone}发给本驿站，由工作人员核实后推荐给“{employer}”，"
+             "用于“{title}”岗位的面试联系，不作他用。本机不保存您的信息。").format(
+        phone=phone, employer=vacancy.employer, title=vacancy.title)
 
 
 #: status on central (the ``interests`` feed) → what the resident reads under 我的申请

@@ -16,8 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.domain import receipts
+from kiosk.domain.i18n import N_, _
 
-NO_PRINTER = "本机暂时不能打印。请看屏幕上的信息，或用手机扫码保存"
+NO_PRINTER = N_("本机暂时不能打印。请看屏幕上的信息，或用手机扫码保存")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,11 @@ class PrintOutcome:
     printed: bool
     message: str
     job_id: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message in the visit's language (``message`` stays Chinese: it goes to the staff)."""
+        return _(self.message)
 
     @property
     def fallback(self) -> bool:

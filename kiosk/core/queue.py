@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from kiosk.domain.i18n import N_, _
 from kiosk.domain.queue_rules import (
     CLOCK_FLOOR,
     DEFAULT_SERVICES,
@@ -35,6 +36,9 @@ from kiosk.domain.queue_rules import (
     setup_from_config,
     utc_now,
 )
+
+#: the days of an opening time, Monday first
+WEEKDAYS = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -109,15 +113,15 @@ class QueueBook:
 
     @staticmethod
     def hours_text(service: QueueService) -> str:
-        names = "一二三四五六日"
         groups: dict[tuple, list[int]] = {}
         for d, iv in sorted(service.hours.items()):
             groups.setdefault(iv, []).append(d)
         parts = []
         for iv, days in groups.items():
-            span = f"周{names[days[0]]}" if len(days) == 1 else f"周{names[days[0]]}至周{names[days[-1]]}"
-            parts.append(span + " " + "、".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in iv))
-        return "；".join(parts)
+            first, last = _(WEEKDAYS[days[0]]), _(WEEKDAYS[days[-1]])
+            span = first if len(days) == 1 else _("{first}至{last}").format(first=first, last=last)
+            parts.append(span + " " + _("、").join(f"{a:%H:%M}-{b:%H:%M}" for a, b in iv))
+        return _("；").join(parts)
 
     # -- queue state ----------------------------------------------------------------------------
     def _waiting(self, s: Session, service: QueueService, day: date, priority_only: bool = False) -> int:
@@ -178,27 +182,31 @@ class QueueBook:
                priority: bool = False) -> Decision:
         service = self.services.get(code)
         if service is None:
-            return Decision(False, Refusal.UNKNOWN_SERVICE, "没有这项服务，请咨询工作人员")
+            return Decision(False, Refusal.UNKNOWN_SERVICE, _("没有这项服务，请咨询工作人员"))
         now = self.now()
         if now.date() < CLOCK_FLOOR:
-            return Decision(False, Refusal.CLOCK_NOT_SET, "本机时间未校准，暂不能取号，请联系工作人员")
+            return Decision(False, Refusal.CLOCK_NOT_SET, _("本机时间未校准，暂不能取号，请联系工作人员"))
         if not self.is_open(service, now):
-            return Decision(False, Refusal.CLOSED, f"“{service.name}”现在不在办理时间。办理时间：{self.hours_text(service)}")
+            return Decision(False, Refusal.CLOSED, _("“{name}”现在不在办理时间。办理时间：{hours}").format(
+                name=_(service.name), hours=self.hours_text(service)))
         day = self._day(s, now)
         if not priority and self._issued_today(s, service, day) >= service.daily_quota:
             return Decision(False, Refusal.QUOTA_EXHAUSTED,
-                            f"“{service.name}”今天的号已经取完了（每天 {service.daily_quota} 个），请明天再来或预约办理")
+                            _("“{name}”今天的号已经取完了（每天 {n} 个），请明天再来或预约办理").format(
+                                name=_(service.name), n=service.daily_quota))
         if service.identity_required and person is None:
-            return Decision(False, Refusal.NEEDS_IDENTITY, f"办理“{service.name}”需要先刷身份证或扫社保卡码")
+            return Decision(False, Refusal.NEEDS_IDENTITY,
+                            _("办理“{name}”需要先刷身份证或扫社保卡码").format(name=_(service.name)))
         if person is not None and self._issued_today(s, service, day, person.key) >= service.per_person_daily_limit:
             return Decision(False, Refusal.PERSON_LIMIT,
-                            f"您今天已经取过“{service.name}”的号了，请留意叫号；如号码已过，请咨询工作人员")
+                            _("您今天已经取过“{name}”的号了，请留意叫号；如号码已过，请咨询工作人员").format(
+                                name=_(service.name)))
         priority = priority or self.policy.is_priority(person, now.date())
         ahead = self._waiting(s, service, day, priority_only=priority)
         wait = self._wait(s, service, ahead)
         if ahead >= service.ask_when_ahead and not confirmed:
             return Decision(False, Refusal.CONFIRM_LONG_QUEUE,
-                            f"前面还有 {ahead} 人，预计等候约 {wait} 分钟。还要取号吗？", ahead, wait)
+                            _("前面还有 {n} 人，预计等候约 {m} 分钟。还要取号吗？").format(n=ahead, m=wait), ahead, wait)
         return Decision(True, None, "", ahead, wait)
 
     def issue(self, code: str, person: Person | None = None, confirmed: bool = False,

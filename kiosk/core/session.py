@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kiosk.domain.i18n import _
+
 if TYPE_CHECKING:
     from kiosk.domain.queue_rules import Person
 
@@ -91,7 +93,7 @@ class VisitManager:
             sl.remove(vacancy_id)
             return False
         if len(sl) >= SHORTLIST_MAX:
-            raise ShortlistFull(f"清单最多放 {SHORTLIST_MAX} 个岗位，请先移除一些")
+            raise ShortlistFull(_("清单最多放 {n} 个岗位，请先移除一些").format(n=SHORTLIST_MAX))
         sl.append(vacancy_id)
         return True
 

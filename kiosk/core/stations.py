@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kiosk.domain.geo import describe_distance, distance_m
+from kiosk.domain.i18n import N_, _
 
 if TYPE_CHECKING:
     from kiosk.domain.search import Station
     from kiosk.store.engine import Store
 
-KIND_NAMES = {"street": "街道驿站", "township": "乡镇驿站", "park": "园区驿站", "university": "高校驿站"}
+KIND_NAMES = {"street": N_("街道驿站"), "township": N_("乡镇驿站"), "park": N_("园区驿站"), "university": N_("高校驿站")}
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,11 @@ def to_row(v: StationView) -> dict:
     return {
         "station_id": v.id,
         "name": v.name,
-        "kind": KIND_NAMES.get(v.kind, "就业驿站"),
+        "kind": _(KIND_NAMES.get(v.kind, N_("就业驿站"))),
         "distance": v.distance_text,
-        "hours": v.opening_hours or "开放时间请电话咨询",
+        "hours": v.opening_hours or _("开放时间请电话咨询"),
         "address": v.address,
-        "services": "、".join(v.services),
+        "services": _("、").join(_(s) for s in v.services),
         "phone": v.phone,
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.domain.i18n import _
 from kiosk.domain.privacy import mask_id_number, mask_name, person_key
 from kiosk.domain.queue_rules import Person
 
@@ -35,17 +36,17 @@ def validate_id_number(value: str, today: date | None = None) -> tuple[str, date
     """Normalise and check an 18-character ID number; returns (number, birth date)."""
     v = value.strip().upper()
     if len(v) != 18:
-        raise InvalidIdNumber(f"身份证号应为 18 位，您输入了 {len(v)} 位")
+        raise InvalidIdNumber(_("身份证号应为 18 位，您输入了 {n} 位").format(n=len(v)))
     if not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
-        raise InvalidIdNumber("身份证号只能是数字，最后一位可以是 X")
+        raise InvalidIdNumber(_("身份证号只能是数字，最后一位可以是 X"))
     try:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
-        raise InvalidIdNumber("身份证号里的出生日期不对，请核对") from None
+        raise InvalidIdNumber(_("身份证号里的出生日期不对，请核对")) from None
     if born > (today or date.today()) or born.year < 1900:
-        raise InvalidIdNumber("身份证号里的出生日期不对，请核对")
+        raise InvalidIdNumber(_("身份证号里的出生日期不对，请核对"))
     if check_char(v[:17]) != v[17]:
-        raise InvalidIdNumber("身份证号校验不通过，请核对后重新输入")
+        raise InvalidIdNumber(_("身份证号校验不通过，请核对后重新输入"))
     return v, born
 
 

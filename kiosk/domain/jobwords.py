@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kiosk.domain.i18n import N_
+
 DATA = Path(__file__).with_name("data")
 WORDS_FILE = DATA / "job_words.csv"
 GROUPS_FILE = DATA / "job_groups.csv"
 
 #: The everyday groups, in the order the tiles show them.
-GROUPS = ("家政服务", "餐饮", "物流配送", "保安物业", "司机", "工厂普工", "销售客服", "教育培训", "医疗护理",
-          "技术工种", "办公文员", "其他")
+GROUPS = (N_("家政服务"), N_("餐饮"), N_("物流配送"), N_("保安物业"), N_("司机"), N_("工厂普工"), N_("销售客服"),
+          N_("教育培训"), N_("医疗护理"), N_("技术工种"), N_("办公文员"), N_("其他"))
 OTHER = "其他"
 #: A vacancy whose title no occupation row covers takes the group of its industry category.
 CATEGORY_GROUPS = {

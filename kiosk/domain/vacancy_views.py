@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.domain.i18n import N_
+from kiosk.domain.i18n import N_, _
 from kiosk.domain.search import Hit, Station
 
 #: The kinds of job a vacancy can be; 公益性岗位 are public-welfare posts for residents in difficulty,
@@ -56,8 +56,12 @@ class VacancyView:
         """零工's dates as residents say them: 12月3日, or 12月3日至12月5日."""
         first = self.work_from or self.posted_on
         if first >= self.expires_on:
-            return f"{self.expires_on.month}月{self.expires_on.day}日"
-        return f"{first.month}月{first.day}日至{self.expires_on.month}月{self.expires_on.day}日"
+            return month_day(self.expires_on)
+        return _("{first}至{last}").format(first=month_day(first), last=month_day(self.expires_on))
+
+
+def month_day(d: date) -> str:
+    return _("{m}月{d}日").format(m=d.month, d=d.day)
 
 
 def day_text(first: date, last: date, today: date | None = None) -> str:
@@ -66,25 +70,28 @@ def day_text(first: date, last: date, today: date | None = None) -> str:
     first = max(first, today)
 
     def one(d: date) -> str:
-        return {0: "今天", 1: "明天"}.get((d - today).days, f"{d.month}月{d.day}日")
+        return {0: _("今天"), 1: _("明天")}.get((d - today).days) or month_day(d)
 
-    return one(first) if first >= last else f"{one(first)}至{one(last)}"
+    return one(first) if first >= last else _("{first}至{last}").format(first=one(first), last=one(last))
 
 
 def day_job_text(v: VacancyView, today: date | None = None) -> str:
     """What a day job's detail says first: 今天用工（12月3日），早上07:30在南市街道办事处门口集合."""
     first, last = v.work_from or v.posted_on, v.expires_on
     when = day_text(first, last, today)
-    dates = f"{first.month}月{first.day}日" + (f"至{last.month}月{last.day}日" if last > first else "")
-    meet = f"，{v.meet_time}在{v.meet_place}集合" if v.meet_place else (f"，{v.meet_time}集合" if v.meet_time else "")
-    return f"{when}用工（{dates}）{meet}"
+    dates = (_("{first}至{last}").format(first=month_day(first), last=month_day(last)) if last > first
+             else month_day(first))
+    meet = (_("，{time}在{place}集合").format(time=v.meet_time, place=v.meet_place) if v.meet_place
+            else (_("，{time}集合").format(time=v.meet_time) if v.meet_time else ""))
+    return _("{when}用工（{dates}）{meet}").format(when=when, dates=dates, meet=meet)
 
 
 def to_row(hit: Hit, station: Station, today: date | None = None) -> dict:
     """The RecycleView row for a search hit. Every key the row widget uses is always present."""
     place = f"{hit.distance_text} · {hit.district}"
     if hit.job_type == DAY_JOB:
-        place = f"{day_text(hit.work_from or hit.posted_on, hit.expires_on, today)}用工 · {place}"
+        place = _("{when}用工 · {place}").format(when=day_text(hit.work_from or hit.posted_on, hit.expires_on, today),
+                                                place=place)
     return {
         "vacancy_id": hit.id,
         "title": hit.title,

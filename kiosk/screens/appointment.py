@@ -168,7 +168,7 @@ class AppointmentScreen(KioskScreen):
         self.go("queue_services")
 
     def ask_callback(self) -> None:
-        self.go("consult_callback", topic="预约服务")
+        self.go("consult_callback", topic=N_("预约服务"))
 
     def _booked(self, booked: Booked) -> None:
         self.booked = booked
@@ -181,8 +181,8 @@ class AppointmentScreen(KioskScreen):
                                         on_done=self._printed)
 
     def _printed(self, outcome) -> None:  # noqa: ANN001
-        self.print_status = (outcome.message if outcome.printed
-                             else outcome.message + _("。请记住预约号：") + self.booked.reference)
+        self.print_status = (outcome.text if outcome.printed
+                             else outcome.text + _("。请记住预约号：") + self.booked.reference)
 
     def reset(self) -> None:
         self.step, self.message = "service", ""

@@ -53,7 +53,7 @@ class ConsultTopicScreen(KioskScreen):
         if consult is None:
             self.message = _("远程视频咨询暂未开通，请到服务窗口咨询工作人员")
             return
-        self.message = "请选择您想咨询的内容"
+        self.message = _("请选择您想咨询的内容")
         for topic in consult.topics:
             b = TopicButton(topic=topic, hint=TOPIC_HINTS.get(topic, ""), status=_("正在查询指导师是否在线…"),
                             needs_id=topic in consult.identity_required)
@@ -93,12 +93,12 @@ class ConsultTopicScreen(KioskScreen):
 
     def _chosen(self, topic: str, a: Availability) -> None:
         self.busy_topic = ""
-        self.message = "请选择您想咨询的内容"
+        self.message = _("请选择您想咨询的内容")
         if not a.open or a.advisors_online <= 0:
             self.go("consult_offer", topic=topic, reason=a.reason or "no_advisor")
             return
         if topic in self.services.consult.identity_required and self.services.visits.current.identity is None:
-            self.go("login", next="consult_consent", purpose=f"“{topic}”需要先验证身份",
+            self.go("login", next="consult_consent", purpose=_("“{topic}”需要先验证身份").format(topic=_(topic)),
                     next_params={"topic": topic, "availability": a})
             return
         self.go("consult_consent", topic=topic, availability=a)
@@ -135,7 +135,7 @@ class ConsultConsentScreen(KioskScreen):
             self.home()
             return
         if self.topic in consult.identity_required and who is None:
-            self.go("login", next="consult_consent", purpose=f"“{self.topic}”需要先验证身份",
+            self.go("login", next="consult_consent", purpose=_("“{topic}”需要先验证身份").format(topic=_(self.topic)),
                     next_params={"topic": self.topic})
             return
         self.consent = consent_text(self.services.config.station.name, who is not None)

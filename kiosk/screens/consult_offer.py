@@ -13,7 +13,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.callback import CallbackRefused, CallbackRequested, check_phone, consent_text
 from kiosk.domain.consult_texts import availability_text, ending
-from kiosk.domain.i18n import _
+from kiosk.domain.i18n import N_, _
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by consult_offer.kv
@@ -72,7 +72,7 @@ class CallbackScreen(KioskScreen):
             set_shown(panel, name == step)
 
     def set_params(self, topic: str = "", **_params) -> None:
-        self.topic = topic or "其他"
+        self.topic = topic or N_("其他")
 
     def activate(self) -> None:
         self._form_id = uuid.uuid4().hex

@@ -24,6 +24,7 @@ from kiosk.core.home_services import (
     already_open_message,
     eligible_by_age,
 )
+from kiosk.domain.i18n import _
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, keep
@@ -391,7 +392,7 @@ class HomeServiceScreen(KioskScreen):
 
     def _printed(self, outcome) -> None:  # noqa: ANN001
         ref = self.submitted.reference if self.submitted else ""
-        self.print_status = outcome.message if outcome.printed else f"{outcome.message}。请记住申请号：{ref}"
+        self.print_status = outcome.text if outcome.printed else outcome.text + _("。请记住申请号：") + ref
 
     # -- an open request, 我的申请, a scanned code -------------------------------------------------
     def show_existing(self, existing: RequestView) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.core.interest import InterestExpressed, InterestRefused, check_phone, consent_text
+from kiosk.domain.i18n import _
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.consult_offer import grouped_phone
@@ -44,7 +45,7 @@ class InterestScreen(KioskScreen):
         if vacancy is not None and (self.vacancy is None or vacancy.id != self.vacancy.id or self.step == "done"):
             self.reset()
             self.vacancy = vacancy
-            self.job_text = f"岗位：{vacancy.title} · {vacancy.employer}"
+            self.job_text = _("岗位：{title} · {employer}").format(title=vacancy.title, employer=vacancy.employer)
 
     def next_step(self) -> None:
         try:
@@ -80,7 +81,7 @@ class InterestScreen(KioskScreen):
         self.reference, self.masked = done.reference, done.masked_phone
         self.ids.phone.clear()
         self.qr_data = self.services.config.interest_url(done.token)
-        self.print_status = "正在打印确认单…"
+        self.print_status = _("正在打印确认单…")
         self.step = "done"
         self.services.background.submit(self.services.printing.interest_slip, self.vacancy, done,
                                         on_done=self._printed, on_error=lambda _e: self._printed(None))
@@ -88,13 +89,13 @@ class InterestScreen(KioskScreen):
     def _printed(self, outcome) -> None:  # noqa: ANN001 - a printing.PrintOutcome
         if self.step != "done":
             return
-        self.print_status = ("请取走确认单，扫码可查看意向进展" if outcome is not None and outcome.printed
-                             else "确认单未能打印，请用手机扫码保存")
+        self.print_status = (_("请取走确认单，扫码可查看意向进展") if outcome is not None and outcome.printed
+                             else _("确认单未能打印，请用手机扫码保存"))
 
     def _failed(self, e: BaseException) -> None:
         self.submitting = False
         self.error = (str(e) if isinstance(e, InterestRefused)
-                      else "暂时无法提交，您的信息没有保存。请到服务窗口办理")
+                      else _("暂时无法提交，您的信息没有保存。请到服务窗口办理"))
 
     def finish(self) -> None:
         self.back()

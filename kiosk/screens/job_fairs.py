@@ -9,6 +9,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.core.jobfairs import FairView, to_row
 from kiosk.core.printing import PrintOutcome
+from kiosk.domain.i18n import N_
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.printable_detail import PrintableDetailScreen
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by the .kv
@@ -69,7 +70,7 @@ class JobFairListScreen(KioskScreen):
 class JobFairDetailScreen(PrintableDetailScreen):
     loading_text = "正在读取招聘会信息…"
     gone_text = "这场招聘会已结束或已取消，请返回查看其他招聘会"
-    printed_text = "打印完成，请取走凭条"
+    printed_text = N_("打印完成，请取走凭条")
     rated_service = RATED_FAIR
 
     def set_params(self, fair_id: str = "", **_params) -> None:

@@ -10,6 +10,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.core.catalogue import ServiceView, to_row
 from kiosk.core.printing import PrintOutcome
+from kiosk.domain.i18n import N_
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.screens.printable_detail import PrintableDetailScreen
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
@@ -107,7 +108,7 @@ class PolicyListScreen(KioskScreen):
 class PolicyDetailScreen(PrintableDetailScreen):
     loading_text = "正在读取办事指南…"
     gone_text = "这项服务的信息已更新，请返回重新选择"
-    printed_text = "打印完成，请取走办事指南"
+    printed_text = N_("打印完成，请取走办事指南")
     rated_service = RATED_GUIDE
 
     def set_params(self, service_id: str = "", **_params) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.core.printing import PrintOutcome
+from kiosk.domain.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets.visibility import set_shown
 
@@ -66,19 +67,19 @@ class PrintableDetailScreen(KioskScreen):
         if self.item is None or self.printing:
             return
         self.printing = True
-        self.print_status = "正在打印…"
+        self.print_status = _("正在打印…")
         self.services.background.submit(self.print_job, self.item, on_done=self._printed,
                                         on_error=lambda _e: self._printed(None))
 
     def _printed(self, outcome: PrintOutcome | None) -> None:
         self.printing = False
         if outcome is not None and outcome.printed:
-            self.print_status = self.printed_text
+            self.print_status = _(self.printed_text)
             set_shown(self.rating, True)
             self.ask_rating(self.rating, self.rated_service)
         else:
-            reason = outcome.message if outcome is not None else "暂时不能打印"
-            self.print_status = reason + "。可以用手机扫描上面的二维码"
+            reason = outcome.text if outcome is not None else _("暂时不能打印")
+            self.print_status = reason + _("。可以用手机扫描上面的二维码")
             self.ids.scroll.scroll_y = 0  # the QR is at the end of the page
 
     def reset(self) -> None:

@@ -73,17 +73,17 @@ class QueueServicesScreen(KioskScreen):
             self.go("queue_ticket", ticket=result)
             return
         if result.refusal is Refusal.CONFIRM_LONG_QUEUE:
-            self.dialog = ConfirmDialog(title="排队人数较多", message=result.message, yes_text="仍要取号",
-                                        no_text="先不取了", on_yes=lambda: self.choose(code, confirmed=True))
+            self.dialog = ConfirmDialog(title=_("排队人数较多"), message=result.message, yes_text=_("仍要取号"),
+                                        no_text=_("先不取了"), on_yes=lambda: self.choose(code, confirmed=True))
             self.dialog.open(animation=False)
             return
         if result.refusal is Refusal.NEEDS_IDENTITY:
             name = self.services.queue.services[code].name
             self.go("login", next="queue_services", next_params={"choose": code},
-                    purpose=f"办理“{name}”需要先验证身份")
+                    purpose=_("办理“{name}”需要先验证身份").format(name=_(name)))
             return
-        self.dialog = ConfirmDialog(title="暂时不能取号", message=result.message, yes_text="知道了",
-                                    no_text="返回首页", on_yes=lambda: None, on_no=self.home)
+        self.dialog = ConfirmDialog(title=_("暂时不能取号"), message=result.message, yes_text=_("知道了"),
+                                    no_text=_("返回首页"), on_yes=lambda: None, on_no=self.home)
         self.dialog.open(animation=False)
 
     def reset(self) -> None:
@@ -125,8 +125,8 @@ class QueueTicketScreen(KioskScreen):
 
     def _printed(self, outcome) -> None:
         self.print_failed = outcome.fallback
-        self.print_status = (outcome.message if outcome.printed
-                             else outcome.message + _("。请记住您的号码：") + self.ticket.display_number)
+        self.print_status = (outcome.text if outcome.printed
+                             else outcome.text + _("。请记住您的号码：") + self.ticket.display_number)
 
     def _print_error(self, _e: BaseException) -> None:
         self.print_failed = True

@@ -55,7 +55,7 @@ class ShortlistScreen(KioskScreen):
 
         def done(o) -> None:
             self.ids.print_all.disabled = False
-            self.toast(o.message if o.printed else o.message + _("（每个岗位的二维码都在屏幕上）"))
+            self.toast(o.text if o.printed else o.text + _("（每个岗位的二维码都在屏幕上）"))
 
         self.services.background.submit(self.services.printing.shortlist, views, on_done=done,
                                         on_error=lambda _e: done(PrintOutcome(False, NO_PRINTER)))

@@ -83,7 +83,7 @@ class VacancyDetailScreen(KioskScreen):
         self.toast(_("正在打印…"))
         self.services.background.submit(
             self.services.printing.vacancy, self.vacancy,
-            on_done=lambda o: self.toast(o.message if o.printed else o.message + _("（屏幕右侧的二维码同样可用）")),
+            on_done=lambda o: self.toast(o.text if o.printed else o.text + _("（屏幕右侧的二维码同样可用）")),
             on_error=lambda _e: self.toast(_("暂时不能打印，请用手机扫描屏幕上的二维码")))
 
     def reset(self) -> None:

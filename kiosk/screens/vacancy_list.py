@@ -31,15 +31,18 @@ from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import BigButton, Chip, Tile
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
 from kiosk.widgets.look import T as LOOK
+from kiosk.widgets.tr import follow
 from kiosk.widgets.visibility import set_shown
 
 PAGE = 50
 TYPE_DEBOUNCE_S = 0.35
 #: a 按类别 tile: its name over the count of jobs, in the standard type
 GROUP_TILE_H = 210
-POPULAR = ("保洁", "保安", "厨师", "快递", "普工", "司机", "营业员", "护理", "服务员", "电工", "会计", "公益性岗位")
-SALARY_CHOICES = (("不限", None), ("3000元以上", 3000), ("5000元以上", 5000), ("8000元以上", 8000))
-POSTED_CHOICES = (("不限", None), ("3天内", 3), ("7天内", 7), ("30天内", 30))
+#: popular search words: the chip shows the word in the visit's language and searches the Chinese
+POPULAR = (N_("保洁"), N_("保安"), N_("厨师"), N_("快递"), N_("普工"), N_("司机"), N_("营业员"), N_("护理"), N_("服务员"),
+           N_("电工"), N_("会计"), N_("公益性岗位"))
+SALARY_CHOICES = ((N_("不限"), None), (N_("3000元以上"), 3000), (N_("5000元以上"), 5000), (N_("8000元以上"), 8000))
+POSTED_CHOICES = ((N_("不限"), None), (N_("3天内"), 3), (N_("7天内"), 7), (N_("30天内"), 30))
 SORT_CHOICES = ((N_("离驿站最近"), Sort.DISTANCE), (N_("工资最高"), Sort.SALARY), (N_("最新发布"), Sort.NEWEST))
 SCOPE_NAMES = {Scope.CIRCLE: N_("步行15分钟内"), Scope.DISTRICT: N_("本区"), Scope.CITY: N_("全市")}
 
@@ -74,7 +77,7 @@ class FilterPanel(ModalView):
 
     def _fill(self, box, choices, group: str, selected) -> None:
         for label, value in choices:
-            chip = Chip(text=label, group=group or None, allow_no_selection=not group,
+            chip = Chip(text=_(label), group=group or None, allow_no_selection=not group,
                         state="down" if value in selected else "normal")
             chip.choice = value
             box.add_widget(chip)
@@ -134,20 +137,21 @@ class VacancyListScreen(KioskScreen):
         self.ids.rv.parent_screen = self
         self._trigger = Clock.create_trigger(lambda _dt: self.refresh(), TYPE_DEBOUNCE_S)
         self.ids.keyboard.bind(value=self._typed)
-        self.group_chip = Chip(text="按类别", bold=True)
+        self.group_chip = follow(Chip(bold=True), "text", self._group_chip_text)
         self.group_chip.bind(on_release=lambda _c: self.toggle_browse())
         self.ids.popular.add_widget(self.group_chip)
-        self.day_chip = Chip(text="零工", bold=True, allow_no_selection=True)
+        self.day_chip = follow(Chip(bold=True, allow_no_selection=True), "text", N_("零工"))
         self.day_chip.bind(on_release=lambda _c: self.toggle_day_jobs())
         self.ids.popular.add_widget(self.day_chip)
         for word in POPULAR:
-            chip = Chip(text=word, group="popular", allow_no_selection=True)
+            chip = follow(Chip(group="popular", allow_no_selection=True), "text", word)
+            chip.word = word
             chip.bind(on_release=self._popular)
             self.ids.popular.add_widget(chip)
         self._generation = 0
         self._tiles: dict[str, Tile] = {}
         for g in GROUPS:
-            tile = Tile(title=g, subtitle="", key=g, size_hint_y=None, height=GROUP_TILE_H * LOOK.K)
+            tile = Tile(title=g, subtitle="", key=g, size_hint_y=None, height=GROUP_TILE_H * LOOK.K)  # kv translates
             tile.bind(on_release=lambda t: self.choose_group(t.key))
             self._tiles[g] = tile
             self.ids.group_tiles.add_widget(tile)
@@ -182,8 +186,11 @@ class VacancyListScreen(KioskScreen):
         self._show_browse()
 
     def on_group(self, _inst, group: str) -> None:
-        self.group_chip.text = f"类别：{group}" if group else "按类别"
+        self.group_chip.text = self._group_chip_text()
         self._mark_group_chip()
+
+    def _group_chip_text(self) -> str:
+        return _("类别：{group}").format(group=_(self.group)) if self.group else _("按类别")
 
     def _mark_group_chip(self) -> None:
         if hasattr(self, "group_chip"):
@@ -304,8 +311,8 @@ class VacancyListScreen(KioskScreen):
         what = f"“{self.query_text.strip()}”" if self.query_text.strip() else _("岗位")
         group = f" · {self.group}" if self.group else ""
         if self.day_jobs:
-            what = (f"“{self.query_text.strip()}”" + _("零工") if self.query_text.strip()
-                    else {"today": _("今天的零工"), "tomorrow": _("明天的零工")}.get(self.work_day, _("零工")))
+            what = (_("“{q}”零工").format(q=self.query_text.strip()) if self.query_text.strip()
+                    else {"today": _("今天的零工"), "tomorrow": _("明天的零工")}.get(self.work_day, _("零工岗位")))
         order = _(next(label for label, s in SORT_CHOICES if s == self.filters["sort"]))
         return _("{where}找到 {total} 个{what}{group} · 按{order}").format(where=where, total=total, what=what,
                                                                      group=group, order=order)
@@ -398,12 +405,12 @@ class VacancyListScreen(KioskScreen):
         self.query_text = value
         self.browse_open = False
         for chip in self.ids.popular.children:
-            if chip is not self.group_chip and chip.state == "down" and chip.text != value:
+            if getattr(chip, "word", None) is not None and chip.state == "down" and chip.word != value:
                 chip.state = "normal"
         self._trigger()
 
     def _popular(self, chip: Chip) -> None:
-        self.ids.keyboard.value = chip.text if chip.state == "down" else ""
+        self.ids.keyboard.value = chip.word if chip.state == "down" else ""
         self._trigger.cancel()
         self.refresh()
 
@@ -453,10 +460,10 @@ class VacancyListScreen(KioskScreen):
 
 def notice_of(result) -> str:  # noqa: ANN001 - a kiosk.store.search.SearchResult
     """The line under the summary: how the typed words were read, and what was added for them."""
-    parts = [f"已按“{s.word}”为您查找" for s in result.spelled]
+    parts = [_("已按“{word}”为您查找").format(word=s.word) for s in result.spelled]
     if result.also:
-        parts.append("也为您找了：" + "、".join(result.also))
-    return "；".join(parts)
+        parts.append(_("也为您找了：") + _("、").join(result.also))
+    return _("；").join(parts)
 
 
 load_kv(__file__)

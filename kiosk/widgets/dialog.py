@@ -9,12 +9,14 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
+from kiosk.domain.i18n import N_
+
 
 class ConfirmDialog(ModalView):
     title = StringProperty("")
     message = StringProperty("")
-    yes_text = StringProperty("确定")
-    no_text = StringProperty("取消")
+    yes_text = StringProperty(N_("确定"))
+    no_text = StringProperty(N_("取消"))
 
     def __init__(self, on_yes: Callable[[], None], on_no: Callable[[], None] | None = None, **kw) -> None:
         super().__init__(**kw)

@@ -8,9 +8,11 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.domain.i18n import N_
 from kiosk.widgets.common import BigButton, keep
+from kiosk.widgets.tr import follow
 
-BACKSPACE = "删除"
+BACKSPACE = N_("删除")
 
 
 class NumericKeypad(GridLayout):
@@ -31,14 +33,17 @@ class NumericKeypad(GridLayout):
             # as tall as the keypad's rows (which screens set), not as the type
             b = keep(BigButton(text=k, disabled=not k, opacity=1 if k else 0), font_size=48 if k == BACKSPACE else 64,
                      size_hint_y=1, height=100)
+            b.key_name = k
+            if k == BACKSPACE:
+                follow(b, "text", k)
             b.bind(on_release=self._press)
             self.add_widget(b)
 
     def _press(self, button: BigButton) -> None:
-        if button.text == BACKSPACE:
+        if button.key_name == BACKSPACE:
             self.value = self.value[:-1]
         elif len(self.value) < self.max_length:
-            self.value += button.text
+            self.value += button.key_name
 
     def clear(self) -> None:
         self.value = ""

@@ -14,11 +14,13 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.domain.i18n import N_
 from kiosk.widgets.common import BigButton, keep
+from kiosk.widgets.tr import follow
 
-BACKSPACE = "删除"
-CLEAR = "清空"
-SPACE = "空格"
+BACKSPACE = N_("删除")
+CLEAR = N_("清空")
+SPACE = N_("空格")
 
 
 class LetterKeyboard(GridLayout):
@@ -31,14 +33,19 @@ class LetterKeyboard(GridLayout):
         for k in [*ascii_lowercase, SPACE, BACKSPACE, CLEAR]:
             b = keep(BigButton(text=k, bg_color=(0.30, 0.33, 0.40, 1) if len(k) > 1 else (0.039, 0.369, 0.659, 1)),
                      font_size=56 if len(k) == 1 else 40)
+            b.key_name = k
+            if len(k) > 1:
+                # a caption longer than two characters (English) in smaller type, so it stays on one line
+                b.bind(text=lambda b, text: setattr(b, "font_size", 40 if len(text) <= 2 else 28))
+                follow(b, "text", k)
             b.bind(on_release=self._press)
             self.add_widget(b)
 
     def key(self, k: str) -> BigButton:
-        return next(b for b in self.children if b.text == k)
+        return next(b for b in self.children if b.key_name == k)
 
     def _press(self, button: BigButton) -> None:
-        k = button.text
+        k = button.key_name
         if k == BACKSPACE:
             self.value = self.value[:-1]
         elif k == CLEAR:

@@ -10,11 +10,13 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import theme
+from kiosk.domain.i18n import N_, _
 from kiosk.widgets.common import BigButton, keep
 from kiosk.widgets.look import T as LOOK
+from kiosk.widgets.tr import follow
 
 #: (score, label) — the 好差评 scale used by government service halls
-LEVELS = ((5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意"))
+LEVELS = ((5, N_("非常满意")), (4, N_("满意")), (3, N_("基本满意")), (2, N_("不满意")), (1, N_("非常不满意")))
 
 
 class RatingBar(BoxLayout):
@@ -26,9 +28,9 @@ class RatingBar(BoxLayout):
     def on_kv_post(self, base_widget) -> None:
         self._on_rate: Callable[[str, int], None] | None = None
         for score, label in LEVELS:
-            b = keep(BigButton(text=label, bg_color=theme.GOOD if score >= 4
-                               else (theme.TILE_COLORS[5] if score == 3 else theme.TILE_COLORS[3])),
-                     font_size=LOOK.FONT_SMALL)
+            b = follow(BigButton(bg_color=theme.GOOD if score >= 4
+                                 else (theme.TILE_COLORS[5] if score == 3 else theme.TILE_COLORS[3])), "text", label)
+            keep(b, font_size=LOOK.FONT_SMALL)
             b.score = score
             b.bind(on_release=self._rate)
             self.ids.buttons.add_widget(b)
@@ -46,7 +48,7 @@ class RatingBar(BoxLayout):
         cb, self._on_rate = self._on_rate, None
         for b in self.ids.buttons.children:
             b.disabled = True
-        self.thanks = "谢谢您的评价！"
+        self.thanks = _("谢谢您的评价！")
         cb(self.service, button.score)
 
 

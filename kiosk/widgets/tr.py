@@ -8,12 +8,18 @@ the name ``_`` stands for (kivy.lang.parser: ``lang_tr``). So ``tr`` is an Event
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
 from kivy.event import EventDispatcher
 from kivy.properties import StringProperty
 
 from kiosk import locales
 from kiosk.domain import i18n
 from kiosk.widgets.look import prune_dead_bindings
+
+W = TypeVar("W")
 
 
 class Translator(EventDispatcher):
@@ -30,3 +36,19 @@ class Translator(EventDispatcher):
 
 
 tr = Translator()
+
+
+def follow(widget: W, prop: str = "text", text: str | Callable[[], str] = "") -> W:
+    """Keep a text of a widget built in Python in the visit's language: ``text`` is a Chinese
+    text (translated) or a function that words it; it is set now and again on every switch."""
+
+    ref = weakref.ref(widget)  # the binding must not keep a widget that was thrown away
+
+    def apply(*_a) -> None:
+        w = ref()
+        if w is not None:
+            setattr(w, prop, text() if callable(text) else tr(text))
+
+    apply()
+    tr.fbind("_", apply)
+    return widget

@@ -38,6 +38,7 @@ from kiosk.devices.printer.render import ASB_OFF, RenderedJob, render
 from kiosk.devices.printer.status import CAN_PRINT, FAULTS, PrinterState, StatusReport, query
 from kiosk.devices.printer.transports import LinkGone, Transport
 from kiosk.domain import receipts as R
+from kiosk.domain.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +62,12 @@ _FAULT_OUTCOME = {PrinterState.PAPER_OUT: Outcome.PAPER_OUT, PrinterState.COVER_
 
 #: what the screen tells the resident
 MESSAGES = {
-    Outcome.PRINTED: "打印完成，请取走凭条",
-    Outcome.PAPER_OUT: "打印机缺纸，暂时不能打印。请看屏幕上的信息或用手机扫码，并告知工作人员",
-    Outcome.COVER_OPEN: "打印机仓盖没有关好，暂时不能打印。请看屏幕上的信息或用手机扫码，并告知工作人员",
-    Outcome.OFFLINE: "打印机暂时不能使用。请看屏幕上的信息或用手机扫码，并告知工作人员",
-    Outcome.UNPLUGGED: "打印机连接中断，凭条可能没有打完。请看屏幕上的信息或用手机扫码，并告知工作人员",
-    Outcome.UNKNOWN: "凭条已发送到打印机。如果没有出纸，请看屏幕上的信息或用手机扫码",
+    Outcome.PRINTED: N_("打印完成，请取走凭条"),
+    Outcome.PAPER_OUT: N_("打印机缺纸，暂时不能打印。请看屏幕上的信息或用手机扫码，并告知工作人员"),
+    Outcome.COVER_OPEN: N_("打印机仓盖没有关好，暂时不能打印。请看屏幕上的信息或用手机扫码，并告知工作人员"),
+    Outcome.OFFLINE: N_("打印机暂时不能使用。请看屏幕上的信息或用手机扫码，并告知工作人员"),
+    Outcome.UNPLUGGED: N_("打印机连接中断，凭条可能没有打完。请看屏幕上的信息或用手机扫码，并告知工作人员"),
+    Outcome.UNKNOWN: N_("凭条已发送到打印机。如果没有出纸，请看屏幕上的信息或用手机扫码"),
 }
 
 
