@@ -136,7 +136,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(db, ice_servers=ice, production=not args.demo)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
                             access_log=not args.quiet, proxy_headers=True,
-                            forwarded_allow_ips=args.forwarded_allow_ips)
+                            forwarded_allow_ips=args.forwarded_allow_ips,
+                            # a stop (systemd, a deploy) cuts the open long-polls after 5 s; the kiosks poll again
+                            timeout_graceful_shutdown=5)
     redact_logs()  # uvicorn's handlers exist now (Config sets them up)
     uvicorn.Server(config).run()
     return 0

@@ -95,7 +95,9 @@ def running_central(db_url: str) -> Iterator[Central]:
                 s.add(StationConfig(station_id=st, version=1, config={"name": st, "services": DEFAULT_SERVICES}))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="off"))
+                                           access_log=False, lifespan="off",
+                                           # an open long-poll is cut after a second, not waited for
+                                           timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, name="central", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
