@@ -17,6 +17,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
+from kiosk import systemd, version
 from kiosk.background import Background
 from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
@@ -266,7 +267,16 @@ class KioskApp(App):
         return self.parts.stop_all()
 
     def on_stop(self) -> None:
+        systemd.notify("STOPPING=1")
         self.stop_all()
+
+    def _tell_service_manager(self) -> None:
+        """Ready once the attract screen is on the glass; then the watchdog's heartbeat, from this
+        loop, so a hung screen stops it (kiosk.systemd)."""
+        systemd.notify(f"READY=1\nSTATUS=attract screen shown, version {version()}")
+        interval = systemd.watchdog_interval()
+        if interval:
+            Clock.schedule_interval(lambda _dt: systemd.notify("WATCHDOG=1"), interval)
 
     # --- the devices' inputs, routed by kiosk.input_routing --------------------------------------
 
@@ -537,6 +547,7 @@ class KioskApp(App):
             Window.unbind(on_flip=self._first_flip)
             Clock.schedule_once(self.ensure_screens, 0.1)
             Clock.schedule_once(self._install_consult, 0.1)
+            self._tell_service_manager()
             cb, self._on_first_frame = self._on_first_frame, None
             if cb:
                 cb()

@@ -20,8 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config" / "kiosk.toml"
+PACKAGE = Path(__file__).resolve().parent
+#: the checkout's root; an installed kiosk has none (``in_checkout()``)
+PROJECT_ROOT = PACKAGE.parent
+#: the files the package carries: in a checkout these are links to the project's assets/ and config/
+ASSETS = PACKAGE / "assets"
+DEFAULT_CONFIG_PATH = PACKAGE / "config_files" / "kiosk.toml"
+#: where an installed kiosk's own config lives (the setup script writes it)
+SYSTEM_CONFIG_PATH = Path("/etc/jincai/kiosk.toml")
 ENV_PREFIX = "KIOSK__"
 
 
@@ -275,7 +281,7 @@ class KioskConfig:
     def data_path(self) -> Path:
         """The data directory, relative paths taken from the project root."""
         p = Path(self.data_dir).expanduser()
-        return p if p.is_absolute() else PROJECT_ROOT / p
+        return p if p.is_absolute() else data_home() / p
 
     @property
     def database_path(self) -> Path:
@@ -364,10 +370,32 @@ def production_problems(cfg: KioskConfig) -> list[str]:
     return problems
 
 
-def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:
-    """Read the config file (default: $KIOSK_CONFIG or config/kiosk.toml) and apply env overrides."""
+def in_checkout() -> bool:
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "kiosk").is_dir()
+
+
+def data_home() -> Path:
+    """What a relative ``data_dir`` is taken from: the checkout's root, or for an installed kiosk
+    $XDG_DATA_HOME/jincai-kiosk (the service unit names an absolute data_dir instead)."""
+    if in_checkout():
+        return PROJECT_ROOT
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "jincai-kiosk"
+
+
+def config_path(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> Path:
+    """The config file to read, as an installed program looks for it: the path given, then
+    $KIOSK_CONFIG, then /etc/jincai/kiosk.toml when there is one, then the packaged default
+    (the demo station)."""
     env = os.environ if env is None else env
-    cfg_path = Path(path or env.get("KIOSK_CONFIG") or DEFAULT_CONFIG_PATH)
+    if path or env.get("KIOSK_CONFIG"):
+        return Path(path or env["KIOSK_CONFIG"])
+    return SYSTEM_CONFIG_PATH if SYSTEM_CONFIG_PATH.is_file() else DEFAULT_CONFIG_PATH
+
+
+def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[str, str] | None = None) -> KioskConfig:
+    """Read the config file (``config_path``) and apply the environment's overrides."""
+    env = os.environ if env is None else env
+    cfg_path = config_path(path, env)
     try:
         raw = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
     except FileNotFoundError:

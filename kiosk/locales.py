@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk.config import PROJECT_ROOT
+from kiosk.config import ASSETS, PACKAGE
 from kiosk.domain import i18n
 
 log = logging.getLogger(__name__)
 
-LOCALES = PROJECT_ROOT / "assets" / "locales"
+LOCALES = ASSETS / "locales"
 DOMAIN = "kiosk"
 #: the languages a resident can choose, as the switch shows them
 LANGUAGES = {"zh": "中文", "en": "English"}
-SOURCES = PROJECT_ROOT / "kiosk"
+SOURCES = PACKAGE
 KV_CALL = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk.config import PROJECT_ROOT
+from kiosk.config import ASSETS
 
 log = logging.getLogger(__name__)
 
-TABLE_PATH = PROJECT_ROOT / "assets" / "pictograms.toml"
+TABLE_PATH = ASSETS / "pictograms.toml"
 FONT_NAME = "KioskIcons"
 FONT_FILE = "MaterialIcons-Regular.ttf"
 FONT_DIRS = ("/usr/share/fonts/truetype/material-design-icons-iconfont",)

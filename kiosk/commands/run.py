@@ -134,6 +134,10 @@ def run(args: argparse.Namespace) -> int:
         app.run()
         result = tour.exit_code
     else:
+        from kiosk import systemd
+
+        systemd.install_freeze_drill()
+        systemd.stop_on_sigterm(app.stop)
         app.run()
     store.close()
     lock.close()

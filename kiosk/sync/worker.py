@@ -9,7 +9,6 @@ counters come through a second thread that long-polls, so a slow pull never dela
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import uuid
@@ -306,9 +305,6 @@ class CallsListener:
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from kiosk import version
 
-        return version("jincai-kiosk")
-    except Exception:  # noqa: BLE001 - not installed: running from the checkout
-        return os.environ.get("KIOSK_VERSION", "0.1.0")
+    return version()

@@ -153,3 +153,35 @@ def test_a_real_station_refuses_published_secrets_and_the_demo_does_not():
     assert ["too short" in x for x in production_problems(short)] == [True]
     demo_key = load_config(env={"KIOSK__DEMO__ENABLED": "false", "KIOSK__CENTRAL__ENABLED": "false"})
     assert ["published default" in x for x in production_problems(demo_key)] == [True]
+
+
+def test_the_config_is_looked_up_where_an_installed_program_looks(tmp_path, monkeypatch):
+    import kiosk.config as config
+
+    system = tmp_path / "etc" / "kiosk.toml"
+    monkeypatch.setattr(config, "SYSTEM_CONFIG_PATH", system)
+    assert config.config_path(env={}) == DEFAULT_CONFIG_PATH  # nothing installed: the packaged demo
+    write(tmp_path, VALID.replace("和平区南市街就业驿站", "系统配置驿站"))
+    system.parent.mkdir()
+    (tmp_path / "kiosk.toml").rename(system)
+    assert load_config(env={}).station.name == "系统配置驿站"
+    env_file = write(tmp_path, VALID.replace("和平区南市街就业驿站", "环境变量驿站"))
+    assert load_config(env={"KIOSK_CONFIG": str(env_file)}).station.name == "环境变量驿站"
+    given = tmp_path / "given.toml"
+    given.write_text(VALID.replace("和平区南市街就业驿站", "命令行驿站"), encoding="utf-8")
+    assert load_config(given, env={"KIOSK_CONFIG": str(env_file)}).station.name == "命令行驿站"
+
+
+def test_the_packaged_default_is_the_projects_config_file():
+    from kiosk.config import PROJECT_ROOT
+
+    assert DEFAULT_CONFIG_PATH.read_bytes() == (PROJECT_ROOT / "config" / "kiosk.toml").read_bytes()
+
+
+def test_a_relative_data_dir_of_an_installed_kiosk_goes_under_xdg_data_home(tmp_path, monkeypatch):
+    import kiosk.config as config
+
+    assert load_config(env={}).data_path == config.PROJECT_ROOT / "var"  # a checkout keeps it beside the code
+    monkeypatch.setattr(config, "in_checkout", lambda: False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert load_config(env={}).data_path == tmp_path / "jincai-kiosk" / "var"
