@@ -4,6 +4,7 @@ db, bench."""
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -192,6 +193,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
     n = seed(_db(args), args.vacancies, seed=args.seed, progress=_progress("vacancies"), demo_accounts=args.demo)
     print(f"seeded {n} vacancies, the demo stations, announcements, job fairs and service catalogue into {args.db}"
           + ("; and the demo advisor (demo-advisor / advisor-demo: never in production)" if args.demo else ""))
+    return 0
+
+
+def cmd_maintain(args: argparse.Namespace) -> int:
+    from central.maintenance import nightly
+
+    print(json.dumps(nightly(_db(args), tombstone_days=args.tombstone_days)))
     return 0
 
 
@@ -387,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("rotate-data-key", help="re-seal every personal field with the first key of the ring, "
                                                "after which the older keys can be removed")
     p.set_defaults(func=cmd_rotate_data_key)
+    p = sub.add_parser("maintain", help="the nightly tidy-up: forget old feed tombstones and spent nonces (JSON)")
+    p.add_argument("--tombstone-days", type=int, default=30,
+                   help="keep deletions this long for kiosks to learn of them (older cursors reload the feed)")
+    p.set_defaults(func=cmd_maintain)
     p = sub.add_parser("seed", help="fill the feeds with the demo data")
     p.add_argument("--vacancies", type=int, default=2000)
     p.add_argument("--seed", type=int, default=2024)

@@ -35,6 +35,7 @@ from kiosk.devices.scanner.setup import Scanner, build_scanner
 from kiosk.devices.speaker_setup import build_speaker
 from kiosk.domain import i18n
 from kiosk.domain.calls import Call, announcement_text
+from kiosk.domain.i18n import N_
 from kiosk.domain.scans import ScanClassifier, ScanResult
 from kiosk.domain.status import Section
 from kiosk.fonts import FontPair
@@ -96,7 +97,9 @@ SCREENS: dict[str, str] = {
 HELP_IDLE, HELP_WAITING, HELP_COMING = i18n.N_("呼叫\n工作人员"), i18n.N_("已呼叫\n请稍等"), i18n.N_("工作人员\n马上就到")
 #: how often an unanswered call for help is looked at (it rings again after kiosk.core.help.RERING_S)
 HELP_TICK_S = 10
-HELP_BANNERS = ("已呼叫工作人员，请稍等", "工作人员马上就到", "正在再次呼叫工作人员")
+#: how often the app looks whether the nightly maintenance is due
+MAINTENANCE_TICK_S = 300
+HELP_BANNERS = (N_("已呼叫工作人员，请稍等"), N_("工作人员马上就到"), N_("正在再次呼叫工作人员"))
 
 
 class KioskApp(App):
@@ -261,6 +264,8 @@ class KioskApp(App):
         # the search index may need its distances measured (after install or a station move)
         Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
         Clock.schedule_interval(self._help_tick, HELP_TICK_S)
+        self._maintaining = False
+        Clock.schedule_interval(self._maintenance_tick, MAINTENANCE_TICK_S)
 
     def stop_all(self) -> list[str]:
         """Stop every device, thread and service, last started first; idempotent."""
@@ -327,7 +332,7 @@ class KioskApp(App):
             self.background.submit(self.services.appointments.check_in, route.check_in, on_done=self._checked_in,
                                    on_error=self._check_in_failed)
         if route.toast:
-            self.toast.show(route.toast)
+            self.toast.show(i18n._(route.toast))
 
     def _checked_in(self, outcome) -> None:  # noqa: ANN001 - appointments.CheckedIn
         """A scanned appointment was checked in at central: its priority ticket, or why there is none."""
@@ -344,7 +349,7 @@ class KioskApp(App):
             self.toast.show(str(e))
         else:
             log.warning("appointment check-in failed: %s", type(e).__name__)
-            self.toast.show("现在连不上预约系统，无法签到。请取号，或向工作人员出示预约号")
+            self.toast.show(i18n._("现在连不上预约系统，无法签到。请取号，或向工作人员出示预约号"))
 
     def demo_lay_card(self) -> None:
         """Developer control of the demo: lay a generated card on the simulated reader."""
@@ -424,23 +429,38 @@ class KioskApp(App):
         written on the background worker."""
         screen = self.manager.current_screen
         title = getattr(getattr(screen, "ids", {}).get("header"), "title", "") if screen is not None else ""
-        self.banner.show(HELP_BANNERS[0], "请留在终端前，工作人员会来帮您")
+        self.banner.show(i18n._(HELP_BANNERS[0]), i18n._("请留在终端前，工作人员会来帮您"))
         self.speaker.say("已呼叫工作人员，请稍等")
         self.help_text = HELP_WAITING
         self.background.submit(self.services.help.call, where or title or (screen.name if screen is not None else ""))
+
+    def _maintenance_tick(self, _dt: float) -> None:
+        """The nightly maintenance, between visits only (kiosk.core.maintenance)."""
+        desk, window = self.services.maintenance, self.kiosk_config.maintenance.window
+        if desk is None or not window or self._maintaining or self.manager.current != IDLE_SCREEN:
+            return
+        self._maintaining = True
+
+        def finished(*_a) -> None:
+            self._maintaining = False
+
+        self.background.submit(desk.run_if_due, self.services.queue.now(), window, on_done=finished,
+                               on_error=lambda e: (log.error("nightly maintenance failed: %s", e), finished()))
 
     def _help_tick(self, _dt: float) -> None:
         """Ring again for a call nobody answered; tell staff on the attract screen."""
         for call in self.services.help.due():
             self.speaker.say("有居民在自助终端呼叫工作人员，请工作人员过来")
             if call is self.services.help.current:
-                self.banner.show("正在再次呼叫工作人员", "请留在终端前，工作人员会来帮您")
+                self.banner.show(i18n._("正在再次呼叫工作人员"), i18n._("请留在终端前，工作人员会来帮您"))
         waiting = self.services.help.waiting_long()
         self.screen(IDLE_SCREEN).staff_alert = f"有 {len(waiting)} 次呼叫工作人员未应答" if waiting else ""
 
     def _help_answered(self, call: Call) -> None:
         if self.services.help.answered(call.help_id):
-            self.banner.show("工作人员马上就到", f"{call.counter} 号窗口的工作人员正在过来" if call.counter != "-" else "")
+            self.banner.show(i18n._("工作人员马上就到"),
+                             i18n._("{counter} 号窗口的工作人员正在过来").format(counter=call.counter)
+                             if call.counter != "-" else "")
             self.speaker.say("工作人员马上就到")
             self.help_text = HELP_COMING
 
@@ -473,7 +493,7 @@ class KioskApp(App):
         prune_dead_bindings(self, ["voice_on"])
         self.voice_on = self.guide.set_on(on)
         if on and not self.voice_on and tell:
-            self.toast.show("这台终端现在不能播放声音，请看屏幕上的文字；需要帮助请点“呼叫工作人员”")
+            self.toast.show(i18n._("这台终端现在不能播放声音，请看屏幕上的文字；需要帮助请点“呼叫工作人员”"))
         if self.voice_on:
             self.guide_screen()
 
@@ -521,7 +541,7 @@ class KioskApp(App):
         log.info("visit ended; returning to the attract screen")
         self.visits.end()
         self.help_text = HELP_IDLE
-        if self.banner.text in HELP_BANNERS:  # the call for help was this visit's; a ticket call stays
+        if self.banner.text in HELP_BANNERS or self.banner.text in {i18n._(t) for t in HELP_BANNERS}:  # the call for help was this visit's; a ticket call stays
             self.banner.hide()
         self.nav.reset_to(IDLE_SCREEN)
 

@@ -92,6 +92,19 @@ class IdleConfig:
 
 
 @dataclass(frozen=True)
+class MaintenanceConfig:
+    """The nightly maintenance (kiosk.core.maintenance): when, in station time; "" turns it off."""
+
+    window: str = "02:00-04:00"
+
+    def __post_init__(self) -> None:
+        import re
+
+        if self.window and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", self.window):
+            raise ConfigError(f"maintenance.window: expected HH:MM-HH:MM (e.g. 02:00-04:00), got {self.window!r}")
+
+
+@dataclass(frozen=True)
 class DeviceConfig:
     """One device: which backend drives it and where it is attached."""
 
@@ -264,6 +277,7 @@ class KioskConfig:
     station: StationConfig
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     idle: IdleConfig = field(default_factory=IdleConfig)
+    maintenance: MaintenanceConfig = field(default_factory=MaintenanceConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     central: CentralConfig = field(default_factory=CentralConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)

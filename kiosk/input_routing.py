@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kiosk.domain.i18n import N_
 from kiosk.domain.scans import ScanKind, ScanResult
 
 if TYPE_CHECKING:
@@ -28,10 +29,10 @@ log = logging.getLogger(__name__)
 
 IDLE_SCREEN = "attract"
 LOGIN_SCREEN = "login"
-CARD_READ = "已读取身份证"
-ESSC_READ = "已读取电子社保卡"
-SCANNER_WORKS = "扫码器工作正常"
-CHECKING_IN = "正在签到…"
+CARD_READ = N_("已读取身份证")
+ESSC_READ = N_("已读取电子社保卡")
+SCANNER_WORKS = N_("扫码器工作正常")
+CHECKING_IN = N_("正在签到…")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk.core.home_services import HomeServiceDesk
     from kiosk.core.interest import InterestDesk
     from kiosk.core.jobfairs import JobFairService
+    from kiosk.core.maintenance import MaintenanceDesk
     from kiosk.core.printing import PrintDesk
     from kiosk.core.queue import QueueBook
     from kiosk.core.registration import RegistrationDesk
@@ -74,6 +75,8 @@ class Services:
     help: HelpDesk | None = None
     #: 语音引导 (set by the app once the speaker is built)
     guide: Guide | None = None
+    #: the nightly tidy-up (retention, the database, temp files, the printer's status)
+    maintenance: MaintenanceDesk | None = None
 
 
 def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, background: Background,
@@ -137,6 +140,10 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
         callbacks=callbacks,
         consult=consult,
     )
+    from kiosk.core.maintenance import MaintenanceDesk
+
+    services.maintenance = MaintenanceDesk(
+        store, printer_state=lambda: services.printer.check_status().value if services.printer else "none")
     from kiosk.core.help import HelpDesk
 
     services.help = HelpDesk(store, station.id, queue.now)

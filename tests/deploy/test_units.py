@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ("jincai-kiosk.service", "jincai-kiosk-paused.service")
+#: central's, checked from the source tree (install-kiosk does not install them)
+CENTRAL_UNITS = ("jincai-central-maintain.service", "jincai-central-maintain.timer")
 
 
 def unit(path: Path) -> configparser.ConfigParser:
@@ -32,13 +34,17 @@ def staged(tmp_path_factory) -> Path:
 
 def test_systemd_verifies_the_units_without_a_word(staged):
     # what the units start must exist in the root: the compositor and the installed environment
-    for exe in ("usr/bin/cage", "opt/jincai-kiosk/current/bin/python"):
+    for name in CENTRAL_UNITS:
+        shutil.copy(ROOT / "deploy/systemd" / name, staged / "etc/systemd/system" / name)
+    (staged / "etc/jincai/central.env").write_text("CENTRAL_DB_URL=postgresql:///jincai\n")
+    for exe in ("usr/bin/cage", "opt/jincai-kiosk/current/bin/python", "opt/jincai-central/current/bin/python"):
         (staged / exe).parent.mkdir(parents=True, exist_ok=True)
         (staged / exe).write_text("#!/bin/sh\n")
         (staged / exe).chmod(0o755)
     shutil.copytree("/usr/lib/systemd/system", staged / "usr/lib/systemd/system", symlinks=True)
     proc = subprocess.run(["systemd-analyze", "verify", f"--root={staged}",
-                           *(f"/etc/systemd/system/{u}" for u in UNITS)], capture_output=True, text=True, timeout=120)
+                           *(f"/etc/systemd/system/{u}" for u in UNITS + CENTRAL_UNITS)], capture_output=True,
+                          text=True, timeout=120)
     assert proc.returncode == 0 and proc.stderr.strip() == "" and proc.stdout.strip() == "", proc.stderr
 
 
