@@ -196,6 +196,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fleet_check(args: argparse.Namespace) -> int:
+    from central.fleet import check_and_notify
+
+    print(json.dumps(check_and_notify(_db(args)), ensure_ascii=False))
+    return 0
+
+
 def cmd_maintain(args: argparse.Namespace) -> int:
     from central.maintenance import nightly
 
@@ -395,6 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("rotate-data-key", help="re-seal every personal field with the first key of the ring, "
                                                "after which the older keys can be removed")
     p.set_defaults(func=cmd_rotate_data_key)
+    p = sub.add_parser("fleet-check", help="open and close the fleet's alerts and send new ones to "
+                                           "$CENTRAL_ALERT_WEBHOOK (every minute, from a timer); JSON")
+    p.set_defaults(func=cmd_fleet_check)
     p = sub.add_parser("maintain", help="the nightly tidy-up: forget old feed tombstones and spent nonces (JSON)")
     p.add_argument("--tombstone-days", type=int, default=30,
                    help="keep deletions this long for kiosks to learn of them (older cursors reload the feed)")

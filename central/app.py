@@ -18,6 +18,7 @@ from central.body_limit import BodyLimit
 from central.consult_api import router as consult_router
 from central.db import Database
 from central.errors import ApiError
+from central.fleet_pages import router as fleet_router
 from central.ledger_pages import router as ledger_router
 from central.office.posting_routes import router as postings_router
 from central.office.routes import router as office_router
@@ -56,6 +57,8 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None, productio
     app.include_router(office_router)
     # 招聘登记 and 岗位推荐 under /staff/postings, /staff/registrations/…/refer, /staff/interests/…/slip
     app.include_router(postings_router)
+    # 设备运维: the fleet page for district and city administrators under /fleet/
+    app.include_router(fleet_router)
     # 工作量与绩效: the monthly report and its exports under /staff/ledger
     app.include_router(ledger_router)
     # 今日预约 under /staff/appointments

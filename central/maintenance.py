@@ -5,6 +5,7 @@
   forgotten one is told its cursor expired and reloads that feed whole (the protocol's
   ``CursorExpired``), so a kiosk offline for longer than that still ends up right.
 - **Nonces** older than the signature window can no longer be replayed and go.
+- **The fleet's history**: heartbeat samples older than ``central.fleet.HISTORY_DAYS``.
 
 Events are never deleted here: they are the workload ledger's records.
 """
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from central import fleet
 from central.auth import purge_old_nonces
 from central.db import Database
 from central.feeds import purge_tombstones
@@ -33,4 +35,5 @@ def nightly(db: Database, tombstone_days: int = TOMBSTONE_DAYS, now: datetime | 
                 FeedItem.feed == feed, FeedItem.deleted.is_(True), FeedItem.updated_at < cutoff))
             removed[feed] = purge_tombstones(s, feed, top + 1) if top is not None else 0
         nonces = purge_old_nonces(s)
-    return {"tombstones": removed, "nonces": nonces, "tombstone_days": tombstone_days}
+        samples = fleet.purge_history(s, now)
+    return {"tombstones": removed, "nonces": nonces, "tombstone_days": tombstone_days, "fleet_samples": samples}

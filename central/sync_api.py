@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from central import feeds
+from central import feeds, fleet
 from central.auth import authenticated_kiosk, purge_old_nonces
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep
@@ -110,6 +110,7 @@ def heartbeat(beat: p.Heartbeat, kiosk: KioskDep, s: SessionDep) -> p.HeartbeatR
     row.last_seen_at = datetime.now(UTC).replace(tzinfo=None)
     row.last_heartbeat = health
     row.clock_offset_s = beat.clock_offset_s
+    fleet.record_sample(s, row, row.last_seen_at)
     commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
     row.pending_commands = ""
     purge_old_nonces(s)

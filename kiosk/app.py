@@ -398,10 +398,22 @@ class KioskApp(App):
             devices["printer"] = {"state": str(self.printer.state)[:20], "detail": ""}
         if self.qr_scanner is not None:
             devices["scanner"] = self.qr_scanner.health()
-        health: dict = {"devices": devices}
+        health: dict = {"devices": devices, **self._machine_health()}
         if self.printer is not None:
             health["print_failures"] = self.printer.failed
         return health
+
+    def _machine_health(self) -> dict:
+        """Database size, free disk and memory, for the fleet page."""
+        import shutil
+
+        import psutil
+
+        data = self.kiosk_config.data_path
+        db = self.kiosk_config.database_path
+        return {"db_size_mb": round(db.stat().st_size / 2**20, 1) if db.exists() else 0,
+                "disk_free_mb": round(shutil.disk_usage(data).free / 2**20, 1),
+                "rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1)}
 
     def outbox_cipher(self) -> OutboxCipher:
         """The key of personal outbox payloads, loaded on first use (on a worker thread)."""

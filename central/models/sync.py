@@ -24,6 +24,8 @@ class Kiosk(Base):
     last_heartbeat: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     clock_offset_s: Mapped[float] = mapped_column(Float, default=0.0)
     pending_commands: Mapped[str] = mapped_column(String(200), default="")
+    #: when its heartbeat was last kept in the history (central.fleet)
+    last_sample_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Nonce(Base):

@@ -530,6 +530,9 @@ class Heartbeat(Strict):
     devices: dict[Annotated[str, StringConstraints(max_length=20)], DeviceHealth] = Field(default={}, max_length=20)
     print_failures: int = Field(default=0, ge=0)
     db_size_mb: float = Field(default=0, ge=0)
+    #: free space where the data directory is, and the app's resident memory (the fleet page)
+    disk_free_mb: float = Field(default=0, ge=0)
+    rss_mb: float = Field(default=0, ge=0)
 
 
 class HeartbeatReply(Strict):
