@@ -203,6 +203,22 @@ def cmd_fleet_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_order(args: argparse.Namespace) -> int:
+    """``order KIOSK KIND [key=value ...]``: a remote command, as the fleet page gives one."""
+    from central.orders import KIND_NAMES, OrderRefused, give
+
+    pairs = dict(a.partition("=")[::2] for a in args.args)
+    try:
+        with _db(args).session() as s:
+            o = give(s, args.kiosk, args.kind, pairs, by="command line")
+            oid = o.id
+    except OrderRefused as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 2
+    print(f"order {oid}: {KIND_NAMES[args.kind]} for {args.kiosk}; it goes with the kiosk's next heartbeat")
+    return 0
+
+
 def cmd_maintain(args: argparse.Namespace) -> int:
     from central.maintenance import nightly
 
@@ -402,6 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("rotate-data-key", help="re-seal every personal field with the first key of the ring, "
                                                "after which the older keys can be removed")
     p.set_defaults(func=cmd_rotate_data_key)
+    p = sub.add_parser("order", help="give a kiosk a remote command (resync_feed feed=…, restart, upload_logs "
+                                     "lines=…, set_config key=value…, test_print, reboot)")
+    p.add_argument("kiosk")
+    p.add_argument("kind", choices=("resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot"))
+    p.add_argument("args", nargs="*", metavar="KEY=VALUE")
+    p.set_defaults(func=cmd_order)
     p = sub.add_parser("fleet-check", help="open and close the fleet's alerts and send new ones to "
                                            "$CENTRAL_ALERT_WEBHOOK (every minute, from a timer); JSON")
     p.set_defaults(func=cmd_fleet_check)

@@ -13,18 +13,19 @@ import csv
 import io
 from datetime import datetime
 from html import escape
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from central import fleet
-from central.console import current_session
+from central import fleet, orders
+from central import staff_auth as auth
+from central.console import current_session, session_key
 from central.deps import get_database
 from central.fleet_charts import line_chart
 from central.scope import stations_in_scope
 from central.staff_pages import page
-from central.web import NO_STORE, html_page
+from central.web import NO_STORE, html_page, same_origin
 
 router = APIRouter(include_in_schema=False)
 #: under /staff/ because the console's login cookie is scoped to it; /fleet/ leads there
@@ -50,6 +51,9 @@ table.kiosks td,table.kiosks th{font-size:16px;padding:7px 8px;vertical-align:to
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:10px;margin:0 0 14px}
 .facts div{background:#fff;border-radius:10px;padding:8px 12px;box-shadow:0 1px 3px #0002}
 .facts b{display:block;font-size:15px;color:#5a6878;font-weight:600}
+#orders pre{white-space:pre-wrap;font-size:13px;max-height:420px;overflow:auto;background:#f4f6f9;padding:8px}
+#orders form{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;margin:0 0 8px}
+#orders input[name=args]{min-width:320px}
 @media (max-width:980px){.charts{grid-template-columns:1fr}}
 """
 
@@ -177,11 +181,11 @@ def fleet_page(request: Request, problem: str = "") -> Response:
 
 
 @router.get(f"{BASE}/kiosks/{{kiosk_id}}")
-def kiosk_page(request: Request, kiosk_id: str, days: int = 3) -> Response:
+def kiosk_page(request: Request, kiosk_id: str, days: int = 3, message: str = "", error: str = "") -> Response:
     scoped = _scope(request)
     if isinstance(scoped, Response):
         return scoped
-    _sess, stations = scoped
+    sess, stations = scoped
     if not 1 <= days <= fleet.HISTORY_DAYS:
         return _refused(f"天数应在 1 到 {fleet.HISTORY_DAYS} 之间（收到 {days}）。", 400)
     now = fleet.utcnow()
@@ -192,6 +196,9 @@ def kiosk_page(request: Request, kiosk_id: str, days: int = 3) -> Response:
         k = found[0]
         samples = fleet.history(s, kiosk_id, days, now)
         recent = [a for a in fleet.alerts(s, stations, days=days, now=now) if a.kiosk_id == kiosk_id]
+        given = orders.recent(s, kiosk_id)
+        order_rows = "".join(_order_row(o) for o in given) or '<tr><td colspan="5">还没有下过指令。</td></tr>'
+        logs = next((o for o in given if o.kind == "upload_logs" and o.done_at and o.output), None)
     points = [(x.at, x) for x in samples]
     charts = "".join(
         f'<div class="card"><h3>{escape(title)}</h3>'
@@ -215,9 +222,69 @@ def kiosk_page(request: Request, kiosk_id: str, days: int = 3) -> Response:
 <h2 id="title">终端 {escape(k.id)} · 最近 {days} 天</h2>
 <div class="facts" id="facts">{facts}</div>
 <div class="charts" id="charts">{charts}</div>
+{_orders_card(k.id, order_rows, logs, auth.csrf_token(session_key(request), sess), message, error)}
 <div class="card"><h3>告警</h3><table id="kiosk-alerts"><thead><tr><th>类型</th><th>情况</th><th>开始（UTC）</th>
 <th>恢复（UTC）</th></tr></thead><tbody>{alert_rows}</tbody></table></div></div>"""
     return html_page(page(f"终端 {k.id}", body, head=f"<style>{CSS}</style>"))
+
+
+def _order_row(o) -> str:  # noqa: ANN001 - a KioskOrder
+    state = ("等待终端联系" if o.delivered_at is None else "已送达，等待结果") if o.done_at is None else (
+        "完成" if o.ok else "被终端拒绝")
+    args = "，".join(f"{k}={v}" for k, v in o.args.items())
+    return (f'<tr data-order="{escape(o.id)}"><td>{o.issued_at:%m-%d %H:%M}</td>'
+            f'<td>{escape(orders.KIND_NAMES.get(o.kind, o.kind))}{"（" + escape(args) + "）" if args else ""}</td>'
+            f'<td>{escape(o.issued_by)}</td><td class="state">{state}</td><td>{escape(o.detail)}</td></tr>')
+
+
+def _orders_card(kiosk_id: str, rows: str, logs, csrf: str, message: str, error: str) -> str:  # noqa: ANN001
+    kinds = "".join(f'<option value="{k}">{escape(n)}</option>' for k, n in orders.KIND_NAMES.items())
+    note = (f'<div class="msg ok" id="msg" role="status">{escape(message)}</div>' if message else
+            f'<div class="msg err" id="msg" role="alert">{escape(error)}</div>' if error else "")
+    shown = ""
+    if logs is not None:
+        shown = (f'<details id="logs"><summary>{logs.done_at:%m-%d %H:%M} 上传的日志（{len(logs.output)} 行，'
+                 f'个人信息已遮盖）</summary><pre>{escape(chr(10).join(logs.output))}</pre></details>')
+    return f"""<div class="card" id="orders"><h3>远程指令</h3>{note}
+<form method="post" action="{BASE}/kiosks/{quote(kiosk_id)}/orders" class="filters">
+<input type="hidden" name="csrf" value="{escape(csrf)}">
+<label>指令<select name="kind" id="kind">{kinds}</select></label>
+<label>参数<input name="args" id="args" placeholder="如 feed=vacancies、lines=300、idle.timeout_s=90"></label>
+<button type="submit" id="give">下达</button></form>
+<p class="note">指令随终端下一次心跳（约 1 分钟内）送达；终端逐条执行并回报，每条只执行一次。修改配置在终端下次启动时生效。</p>
+<table id="order-list"><thead><tr><th>时间（UTC）</th><th>指令</th><th>下达人</th><th>状态</th><th>结果</th></tr></thead>
+<tbody>{rows}</tbody></table>{shown}</div>"""
+
+
+@router.post(f"{BASE}/kiosks/{{kiosk_id}}/orders")
+async def give_order(request: Request, kiosk_id: str) -> Response:
+    scoped = _scope(request)
+    if isinstance(scoped, Response):
+        return scoped
+    sess, stations = scoped
+    form = parse_qs((await request.body()).decode("utf-8", "replace")[:4000])
+    if not same_origin(request) or not auth.csrf_ok(session_key(request), sess, (form.get("csrf") or [""])[0]):
+        return _refused("请求来源不对，请刷新页面后再试。", 403)
+    kind = (form.get("kind") or [""])[0]
+    text = (form.get("args") or [""])[0]
+    args = {}
+    for part in text.replace("，", ",").replace("、", ",").replace("\n", ",").split(","):
+        if part.strip():
+            key, sep, value = part.partition("=")
+            if not sep:
+                return RedirectResponse(f"{BASE}/kiosks/{quote(kiosk_id)}?error=" + quote(f"参数应写成 名字=值：{part.strip()}"),
+                                        status_code=303)
+            args[key.strip()] = value.strip()
+    with get_database(request).session() as s:
+        if not [k for k in fleet.states(s, stations) if k.id == kiosk_id]:
+            return _refused("没有这台终端，或它不在您管理的范围内。", 404)
+        try:
+            o = orders.give(s, kiosk_id, kind, args, by=sess.name, by_id=sess.user_id, role=sess.role)
+        except orders.OrderRefused as e:
+            s.rollback()
+            return RedirectResponse(f"{BASE}/kiosks/{quote(kiosk_id)}?error=" + quote(str(e)), status_code=303)
+        done = f"已下达：{orders.KIND_NAMES[o.kind]}"
+    return RedirectResponse(f"{BASE}/kiosks/{quote(kiosk_id)}?message=" + quote(done), status_code=303)
 
 
 @router.get(f"{BASE}/alerts")

@@ -9,14 +9,14 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from central import feeds, fleet
+from central import feeds, fleet, orders
 from central.auth import authenticated_kiosk, purge_old_nonces
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep
@@ -114,7 +114,20 @@ def heartbeat(beat: p.Heartbeat, kiosk: KioskDep, s: SessionDep) -> p.HeartbeatR
     commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
     row.pending_commands = ""
     purge_old_nonces(s)
-    return p.HeartbeatReply(server_time=time.time(), commands=commands)
+    return p.HeartbeatReply(server_time=time.time(), commands=commands,
+                            orders=orders.for_reply(s, row, row.last_seen_at))
+
+
+@router.post("/orders/{order_id}/result", response_model=p.OrderResultReply)
+def order_result(order_id: Annotated[str, Path(min_length=8, max_length=36)], result: p.OrderResult,
+                 kiosk: KioskDep, s: SessionDep) -> p.OrderResultReply:
+    """The kiosk's answer to a remote command; 404 for an order that is not this kiosk's."""
+    if not storable(result.model_dump(mode="json")):
+        raise RequestValidationError([{"loc": ["body"], "type": "value_error",
+                                       "msg": "a NUL character or an unpaired surrogate"}])
+    if not orders.record_result(s, s.get(Kiosk, kiosk.id), order_id, result):
+        raise ApiError(404, "not_found", f"no order {order_id} for this kiosk")
+    return p.OrderResultReply(recorded=True)
 
 
 @router.get("/stations/{station_id}/calls", response_model=p.CallsReply)

@@ -162,6 +162,7 @@ class KioskApp(App):
             on_config=lambda data: self.services.queue.apply_config(data),
         )
         self._build_devices()
+        self.link.order_handlers = self._order_handlers()
         consult = late_consult(cfg, self.store, self.link.enabled)
         self.services = build_services(
             cfg, self.store, visits=self.visits, background=self.background, nav=self.nav,
@@ -446,6 +447,18 @@ class KioskApp(App):
         self.help_text = HELP_WAITING
         self.background.submit(self.services.help.call, where or title or (screen.name if screen is not None else ""))
 
+    def _order_handlers(self) -> dict:
+        """What this kiosk does for city IT's remote commands (kiosk.remote)."""
+        from kiosk import remote
+        from kiosk.logsetup import RECENT
+
+        cfg = self.kiosk_config
+        printer = self.printer
+        return {"set_config": remote.set_config(cfg), "upload_logs": remote.upload_logs(RECENT.last),
+                "restart": remote.restart(lambda: Clock.schedule_once(lambda _dt: self.stop(), 0)),
+                "test_print": remote.test_print((lambda: printer.test_print(cfg.station)) if printer else None),
+                "reboot": remote.reboot(self.store, cfg.maintenance.window)}
+
     def _maintenance_tick(self, _dt: float) -> None:
         """The nightly maintenance, between visits only (kiosk.core.maintenance)."""
         desk, window = self.services.maintenance, self.kiosk_config.maintenance.window
@@ -456,7 +469,13 @@ class KioskApp(App):
         def finished(*_a) -> None:
             self._maintaining = False
 
-        self.background.submit(desk.run_if_due, self.services.queue.now(), window, on_done=finished,
+        now = self.services.queue.now()
+
+        def night() -> None:
+            desk.run_if_due(now, window)
+            desk.reboot_if_due(now, window, self.kiosk_config.maintenance.reboot_command)
+
+        self.background.submit(night, on_done=finished,
                                on_error=lambda e: (log.error("nightly maintenance failed: %s", e), finished()))
 
     def _help_tick(self, _dt: float) -> None:

@@ -32,6 +32,8 @@ class CentralLink:
         self._on_status = on_status
         self._on_call = on_call
         self._health = health
+        #: what the kiosk does for city IT's remote commands, by kind (kiosk.remote); set by the app
+        self.order_handlers: dict = {}
         self.worker = None
         self.calls = None
 
@@ -74,6 +76,16 @@ class CentralLink:
                                   on_change=lambda st: self._on_status(
                                       status_line(True, st.online, st.last_success_at)), **self.worker_options)
         self.calls = CallsListener(self.store, self.worker.client, self.cfg.station.id, self._call)
+        from kiosk.sync.orders import OrderTaker, Outcome
+
+        worker = self.worker
+
+        def resync_feed(args: dict) -> Outcome:
+            worker.resync(str(args.get("feed", "")))
+            return Outcome(True, f"reloading {args.get('feed')} whole")
+
+        worker.on_orders = OrderTaker(self.store, worker.client, self.cfg.central.kiosk_id, self.cfg.central.secret,
+                                      {**self.order_handlers, "resync_feed": resync_feed}).take
         self.worker.start()
         self.calls.start()
 

@@ -96,6 +96,8 @@ class MaintenanceConfig:
     """The nightly maintenance (kiosk.core.maintenance): when, in station time; "" turns it off."""
 
     window: str = "02:00-04:00"
+    #: what a remote ``reboot`` order runs in the window (the install script lets the kiosk's user do it)
+    reboot_command: str = "systemctl reboot"
 
     def __post_init__(self) -> None:
         import re
@@ -384,6 +386,33 @@ def production_problems(cfg: KioskConfig) -> list[str]:
     return problems
 
 
+#: settings city IT set remotely (a ``set_config`` order), in the data directory; the file's and
+#: the environment's own values win over them
+OVERRIDES_FILE = "config-overrides.json"
+#: what a remote order may not change: the link to central, the keys, the staff PIN, the data's place
+NOT_REMOTE = ("central.", "admin.", "demo.", "data_dir", "key_file", "language")
+
+
+def overrides_env(raw: dict[str, Any], env: typing.Mapping[str, str]) -> dict[str, str]:
+    """The saved remote overrides as ``KIOSK__…`` variables (none when there is no file)."""
+    import json
+
+    data_dir = Path(str(env.get(ENV_PREFIX + "DATA_DIR") or raw.get("data_dir") or "var")).expanduser()
+    path = (data_dir if data_dir.is_absolute() else data_home() / data_dir) / OVERRIDES_FILE
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as e:
+        raise ConfigError(f"{path}: not valid JSON ({e}); delete it to start without the remote settings") from None
+    return override_env(saved)
+
+
+def override_env(settings: typing.Mapping[str, Any]) -> dict[str, str]:
+    """``{"idle.timeout_s": 90}`` as ``{"KIOSK__IDLE__TIMEOUT_S": "90"}``."""
+    return {ENV_PREFIX + key.upper().replace(".", "__"): str(value) for key, value in settings.items()}
+
+
 def in_checkout() -> bool:
     return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "kiosk").is_dir()
 
@@ -416,7 +445,7 @@ def load_config(path: str | os.PathLike[str] | None = None, env: typing.Mapping[
         raise ConfigError(f"config file not found: {cfg_path}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{cfg_path}: not valid TOML: {e}") from None
-    _apply_env(raw, env)
+    _apply_env(raw, {**overrides_env(raw, env), **env})
     raw["source"] = str(cfg_path)
     try:
         return _build(KioskConfig, raw, "")

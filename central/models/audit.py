@@ -12,7 +12,8 @@ from central.models.base import Base
 
 #: action → what the audit page calls it
 AUDIT_ACTIONS = {"view_phone": "查看完整电话", "view_id_number": "查看完整身份证号",
-                 "refused_change": "拒绝：跨驿站修改"}
+                 "refused_change": "拒绝：跨驿站修改", "kiosk_order": "给终端下指令",
+                 "kiosk_order_done": "终端执行指令"}
 
 
 class AuditEntry(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from central.models.base import Base
@@ -48,3 +48,27 @@ class FleetAlert(Base):
     notified: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_fleet_alerts_open", "kiosk_id", "kind", "ended_at"),)
+
+
+class KioskOrder(Base):
+    """A remote command for one kiosk (``kiosk.sync.protocol.Order``): who gave it, when it
+    reached the kiosk, and what the kiosk answered."""
+
+    __tablename__ = "kiosk_orders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    args: Mapped[dict] = mapped_column(JSON, default=dict)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    issued_by: Mapped[str] = mapped_column(String(40), default="")
+    #: first sent on a heartbeat reply, and how many times
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    #: upload_logs: the lines the kiosk sent
+    output: Mapped[list] = mapped_column(JSON, default=list)
+
+    __table_args__ = (Index("ix_kiosk_orders_open", "kiosk_id", "done_at"),)

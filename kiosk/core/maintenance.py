@@ -60,6 +60,8 @@ RETENTION = (
 
 #: the station day of the last nightly run (a setting), so a restart in the window does not run it twice
 LAST_DAY = "maintenance.last_day"
+#: a remote ``reboot`` order is waiting for the quiet window (a setting)
+REBOOT_DUE = "maintenance.reboot_due"
 #: folders the kiosk's parts make in the temp directory (kiosk.devices.speaker, the simulators, tours)
 TEMP_PREFIXES = ("kiosk-speaker-", "scanner-sim-", "kiosk-tour-")
 
@@ -121,6 +123,18 @@ class MaintenanceDesk:
         report = self.run()
         self.store.set_setting(LAST_DAY, day)
         return report
+
+    def reboot_if_due(self, now: datetime, window: str, command: str) -> bool:
+        """A remote ``reboot`` order waits for the quiet window; then ``command`` runs (once)."""
+        if not window or not in_window(now, window) or self.store.get_setting(REBOOT_DUE) != "1":
+            return False
+        import shlex
+        import subprocess
+
+        self.store.set_setting(REBOOT_DUE, "")
+        log.warning("rebooting, as city IT asked: %s", command)
+        subprocess.run(shlex.split(command), check=False, timeout=120)
+        return True
 
     def apply_retention(self) -> dict[str, int]:
         from sqlalchemy import text

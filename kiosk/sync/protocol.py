@@ -535,9 +535,52 @@ class Heartbeat(Strict):
     rss_mb: float = Field(default=0, ge=0)
 
 
+#: what city IT can ask a kiosk to do (the fleet page): the kiosk's ``kiosk.core.remote`` does it
+ORDER_KINDS = ("resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot")
+OrderKind = Literal["resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot"]
+OrderArg = Annotated[str, StringConstraints(max_length=200)] | int | bool
+
+
+class Order(Strict):
+    """A remote command, signed by central with the kiosk's own secret (``order_signature``), so
+    nothing between them can make one up or send one meant for another kiosk. Sent on every
+    heartbeat reply until the kiosk reports its result; the kiosk does each id once."""
+
+    id: Annotated[str, StringConstraints(min_length=8, max_length=36)]
+    kiosk_id: Annotated[str, StringConstraints(max_length=40)]
+    kind: OrderKind
+    args: dict[Annotated[str, StringConstraints(max_length=60)], OrderArg] = Field(default={}, max_length=40)
+    issued_at: datetime
+    signature: Annotated[str, StringConstraints(min_length=64, max_length=64)]
+
+
+def order_signature(secret: str, order_id: str, kiosk_id: str, kind: str, args: dict, issued_at: datetime) -> str:
+    """HMAC-SHA256 of the order's canonical JSON with the kiosk's secret."""
+    import json
+
+    body = json.dumps({"id": order_id, "kiosk_id": kiosk_id, "kind": kind, "args": args,
+                       "issued_at": issued_at.astimezone(UTC).isoformat() if issued_at.tzinfo
+                       else issued_at.isoformat() + "+00:00"},
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(secret.encode(), b"order\n" + body.encode(), hashlib.sha256).hexdigest()
+
+
+class OrderResult(Strict):
+    ok: bool
+    #: what happened, or why it was refused (nothing personal)
+    detail: ShortText = ""
+    #: upload_logs: the lines, personal data masked
+    lines: list[Annotated[str, StringConstraints(max_length=400)]] = Field(default=[], max_length=2000)
+
+
+class OrderResultReply(Strict):
+    recorded: bool
+
+
 class HeartbeatReply(Strict):
     server_time: float
     commands: list[Literal["sync_now", "reload_config"]] = []
+    orders: list[Order] = Field(default=[], max_length=20)
 
 
 class Call(Strict):

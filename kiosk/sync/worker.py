@@ -79,6 +79,8 @@ class SyncWorker:
         self.on_config = on_config
         #: called with (sent, rejected) so far while the outbox drains (progress for commands)
         self.on_push: Callable[[int, int], None] | None = None
+        #: remote commands on a heartbeat reply (kiosk.sync.orders.OrderTaker.take)
+        self.on_orders: Callable[[list[p.Order]], object] | None = None
         self.backoff = backoff or Backoff()
         self.status = SyncStatus()
         self._wake = threading.Event()
@@ -189,7 +191,16 @@ class SyncWorker:
         self._last_heartbeat = time.monotonic()
         if "sync_now" in reply.commands:
             self._wake.set()
+        if reply.orders and self.on_orders is not None:
+            self.on_orders(reply.orders)
         return reply
+
+    def resync(self, feed: str) -> None:
+        """Reload ``feed`` whole at the next round (a remote ``resync_feed`` order)."""
+        if feed not in self.feeds:
+            raise ValueError(f"no feed {feed!r} on this kiosk; feeds: {', '.join(self.feeds)}")
+        feeds.start_refetch(self.store, feed)
+        self._wake.set()
 
     def _refresh_config(self) -> None:
         try:

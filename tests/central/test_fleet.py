@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from central import feeds, fleet
 from central.kiosks import disable, register
-from central.models import FleetAlert, Kiosk, KioskSample, StationConfig
+from central.models import AuditEntry, FleetAlert, Kiosk, KioskSample, StationConfig
 from central.seed import DEFAULT_SERVICES
 from central.staff_auth import add_staff
 from kiosk.sync import protocol as p
@@ -171,6 +171,20 @@ def test_the_fleet_page_in_chromium(tmp_path, shots):
         page.wait_for_selector("#chart-outbox polyline")
         assert "最新 1.0 条" in page.text_content("#chart-outbox") or "最新" in page.text_content("#chart-outbox")
         assert page.locator("#charts svg").count() == 4
+        # a remote command from the page: given, listed, audited; a wrong one is refused with the reason
+        page.select_option("#kind", "upload_logs")
+        page.fill("#args", "lines=20")
+        page.click("#give")
+        page.wait_for_selector("#msg:has-text('已下达：上传日志')")
+        assert "等待终端联系" in page.text_content("#order-list tbody tr")
+        page.select_option("#kind", "resync_feed")
+        page.fill("#args", "feed=everything")
+        page.click("#give")
+        page.wait_for_selector("#msg[role=alert]")
+        assert "要重新同步哪类数据" in page.text_content("#msg")
+        assert page.locator("#order-list tbody tr").count() == 1
+        with central.db.session() as s:
+            assert s.scalars(select(AuditEntry).where(AuditEntry.action == "kiosk_order")).one().user_name == CITY[0]
         page.screenshot(path=str(shots / "fleet-kiosk.png"), full_page=True)
         page.click("header a:has-text('告警')")
         page.wait_for_selector("#alerts tbody tr")

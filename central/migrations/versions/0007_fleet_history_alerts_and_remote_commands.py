@@ -1,8 +1,8 @@
-"""fleet: heartbeat history and alerts
+"""fleet: heartbeat history, alerts and remote commands
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-04 04:10:38.318192
+Create Date: 2026-12-04 04:22:51.020212
 """
 
 import sqlalchemy as sa
@@ -28,6 +28,24 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('fleet_alerts', schema=None) as batch_op:
         batch_op.create_index('ix_fleet_alerts_open', ['kiosk_id', 'kind', 'ended_at'], unique=False)
+
+    op.create_table('kiosk_orders',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('kiosk_id', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('args', sa.JSON(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.Column('issued_by', sa.String(length=40), nullable=False),
+    sa.Column('delivered_at', sa.DateTime(), nullable=True),
+    sa.Column('deliveries', sa.Integer(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=True),
+    sa.Column('ok', sa.Boolean(), nullable=True),
+    sa.Column('detail', sa.String(length=200), nullable=False),
+    sa.Column('output', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('kiosk_orders', schema=None) as batch_op:
+        batch_op.create_index('ix_kiosk_orders_open', ['kiosk_id', 'done_at'], unique=False)
 
     op.create_table('kiosk_samples',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -58,6 +76,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_kiosk_samples_kiosk_at')
 
     op.drop_table('kiosk_samples')
+    with op.batch_alter_table('kiosk_orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_kiosk_orders_open')
+
+    op.drop_table('kiosk_orders')
     with op.batch_alter_table('fleet_alerts', schema=None) as batch_op:
         batch_op.drop_index('ix_fleet_alerts_open')
 
