@@ -100,6 +100,23 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     return KioskWindowScheduling(config, log)
 
 
+#: the longest tests, started first so that the rest of the suite runs beside them instead of after
+LONG_FIRST = ("tests/ui/test_tour.py", "tests/deploy/test_watchdog.py", "tests/soak/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first, then the kiosk-window group (one worker runs it all), then the rest:
+    the workers' queue follows this order, so the suite's wall time is not its longest test added
+    to everything before it."""
+    def rank(item: pytest.Item) -> int:
+        nodeid = item.nodeid
+        if nodeid.startswith(LONG_FIRST):
+            return 0
+        return 1 if nodeid.startswith(WINDOW_TEST_DIRS) else 2
+
+    items.sort(key=rank)  # stable: each part keeps its own order
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Marks from where a test lives and what it uses, set as it is collected (before any
     collection_modifyitems hook, xdist's grouping among them, reads them)."""
