@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from central.call_signal import announce
 from central.models import CallClock, CallRecord
 
 
@@ -24,4 +25,5 @@ def add(s: Session, station_id: str, number: str, counter: str, *, ticket_id: st
                     .values(value=CallClock.value + 1).returning(CallClock.value)).scalar_one()
     s.add(CallRecord(station_id=station_id, seq=seq, ticket_id=ticket_id, number=number, counter=counter,
                      service=service, called_at=datetime.now(UTC).replace(tzinfo=None), kind=kind))
+    announce(s, station_id)  # the station's long-polls wake when this commits
     return seq

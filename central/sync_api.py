@@ -3,7 +3,6 @@ heartbeat and the calls long-poll. Every route needs a signed request (``authent
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from central import feeds, fleet, orders
+from central import call_signal, feeds, fleet, orders
 from central.auth import authenticated_kiosk, purge_old_nonces
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep
@@ -138,11 +137,16 @@ async def get_calls(station_id: str, kiosk: KioskDep, db: DatabaseDep,
     transaction per look, never one held across the wait."""
     _own_station(kiosk, station_id)
     deadline = time.monotonic() + wait
+    call_signal.SIGNAL.ensure_listening(db.url)
     while True:
-        reply = await run_in_threadpool(_calls_after, db, station_id, after)
-        if reply.calls or time.monotonic() >= deadline:
-            return reply
-        await asyncio.sleep(0.2)
+        woken = call_signal.SIGNAL.waiter(station_id)  # before the look: a call in between still wakes it
+        try:
+            reply = await run_in_threadpool(_calls_after, db, station_id, after)
+            if reply.calls or time.monotonic() >= deadline:
+                return reply
+            await call_signal.wait(station_id, woken, deadline - time.monotonic())
+        finally:
+            call_signal.SIGNAL.discard(station_id, woken)
 
 
 def _own_station(kiosk: Kiosk, station_id: str) -> None:

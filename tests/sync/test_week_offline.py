@@ -18,7 +18,7 @@ from central.seed import seed
 from kiosk.store.models import OutboxEvent
 from kiosk.store.outbox import add_event
 from kiosk.sync import feeds
-from kiosk.sync.orders import Outcome, OrderTaker
+from kiosk.sync.orders import OrderTaker, Outcome
 from tests.sync.centralserver import KIOSK, SECRET
 from tests.sync.conftest import make_worker
 from tests.sync.test_pull import server_snapshot

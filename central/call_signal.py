@@ -1,0 +1,114 @@
+"""Waking the calls long-polls when a call is made, instead of each one looking every 0.2 s.
+
+On PostgreSQL ``central.calls.add`` sends ``NOTIFY calls, '<station>'`` in the call's own
+transaction, so it arrives at commit, in every worker process; each process keeps one connection
+that LISTENs (started by the first long-poll) and wakes its own long-polls of that station. On
+SQLite (one process) the commit wakes them directly. A long-poll still looks again every
+``SAFETY_S``, so a notification lost while the listening connection reconnects costs seconds, not
+the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+log = logging.getLogger("central.calls")
+
+CHANNEL = "calls"
+#: a long-poll looks at the database at least this often, signal or not
+SAFETY_S = 5.0
+
+
+class CallSignal:
+    """The waiting long-polls of one process, by station."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiters: dict[str, set[asyncio.Future]] = {}
+        #: one listening task per event loop and database (one of each in a served process; tests
+        #: may run several central services in one process, one after another)
+        self._listening: dict[tuple[int, str], asyncio.Task] = {}
+        #: how many wake-ups arrived (tests and the bench read it)
+        self.woken = 0
+
+    def waiter(self, station_id: str) -> asyncio.Future:
+        """A future the next call of ``station_id`` completes; take it before looking at the
+        database, so a call committed in between is not missed."""
+        fut = asyncio.get_running_loop().create_future()
+        with self._lock:
+            self._waiters.setdefault(station_id, set()).add(fut)
+        return fut
+
+    def discard(self, station_id: str, fut: asyncio.Future) -> None:
+        with self._lock:
+            waiting = self._waiters.get(station_id)
+            if waiting is not None:
+                waiting.discard(fut)
+                if not waiting:
+                    del self._waiters[station_id]
+
+    def wake(self, station_id: str) -> None:
+        """From any thread: complete every waiter of the station."""
+        with self._lock:
+            futs = list(self._waiters.get(station_id, ()))
+        self.woken += 1
+        for fut in futs:
+            fut.get_loop().call_soon_threadsafe(_complete, fut)
+
+    def ensure_listening(self, url: str) -> None:
+        """On PostgreSQL, start this process's listening connection (once, in the running loop)."""
+        if not url.startswith("postgresql"):
+            return
+        loop = asyncio.get_running_loop()
+        key = (id(loop), url)
+        task = self._listening.get(key)
+        if task is None or task.done():
+            self._listening = {k: t for k, t in self._listening.items() if not t.done() and k[0] == id(loop)}
+            self._listening[key] = loop.create_task(self._listen(url))
+
+    async def _listen(self, url: str) -> None:
+        import psycopg
+
+        conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    log.info("listening for calls (PostgreSQL NOTIFY)")
+                    async for note in conn.notifies():
+                        self.wake(note.payload)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # noqa: BLE001 - reconnect; the long-polls' own looks cover the gap
+                log.warning("the calls listener lost its connection (%s); reconnecting", e)
+                await asyncio.sleep(2)
+
+
+def _complete(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_result(True)
+
+
+#: this process's long-polls
+SIGNAL = CallSignal()
+
+
+def announce(s: Session, station_id: str) -> None:
+    """Tell the long-polls of ``station_id`` when the caller's transaction commits."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_notify(:channel, :station)"), {"channel": CHANNEL, "station": station_id})
+    else:
+        event.listen(s, "after_commit", lambda _s: SIGNAL.wake(station_id), once=True)
+
+
+async def wait(station_id: str, fut: asyncio.Future, timeout: float) -> None:
+    """Until the call comes or ``timeout`` (never longer than ``SAFETY_S``)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(fut), timeout=max(0.0, min(timeout, SAFETY_S)))
+    except TimeoutError:
+        pass
