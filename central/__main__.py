@@ -134,6 +134,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
                   + "\n".join(c.line() for c in failed) + "\n(python -m central audit lists every check)",
                   file=sys.stderr)
             return 2
+    if args.workers > 1:
+        # each worker process builds its own app from the environment (central.app.app_from_env)
+        os.environ.update(CENTRAL_DB_URL=args.db, CENTRAL_ICE_SERVERS=json.dumps(ice),
+                          CENTRAL_PRODUCTION="" if args.demo else "1")
+        uvicorn.run("central.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port,
+                    log_level="warning" if args.quiet else "info", access_log=not args.quiet, proxy_headers=True,
+                    forwarded_allow_ips=args.forwarded_allow_ips, timeout_graceful_shutdown=5)
+        return 0
     app = create_app(db, ice_servers=ice, production=not args.demo)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
                             access_log=not args.quiet, proxy_headers=True,
@@ -372,7 +380,7 @@ def cmd_add_advisor(args: argparse.Namespace) -> int:
 
 
 #: the benchmarks of the central service (modules in bench/)
-CENTRAL_BENCHES = ("body", "pages", "report")
+CENTRAL_BENCHES = ("body", "fleet", "pages", "report")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -399,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (PostgreSQL: they share nothing but the database; docs/DEPLOY.md)")
     p.add_argument("--ice-servers", default=os.environ.get("CENTRAL_ICE_SERVERS", ""),
                    help="STUN/TURN servers for the advisor console's browsers, as JSON "
                         "(default $CENTRAL_ICE_SERVERS), e.g. '[{\"urls\": \"stun:turn.example.cn:3478\"}]'")

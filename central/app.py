@@ -148,3 +148,18 @@ async def _invalid(_request: Request, e: RequestValidationError) -> JSONResponse
 def _wants_page(request: Request) -> bool:
     """A browser asking for a page outside the kiosk API (a resident's mistyped or cut-off QR link)."""
     return not request.url.path.startswith(p.PREFIX) and "text/html" in request.headers.get("accept", "")
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker of ``serve --workers N``: the database, the STUN/TURN servers and the
+    production switch come from the environment ``serve`` set before starting the workers."""
+    import json
+    import os
+
+    from central.__main__ import redact_logs
+    from central.db import Database
+
+    redact_logs()
+    return create_app(Database(os.environ["CENTRAL_DB_URL"]),
+                      ice_servers=json.loads(os.environ.get("CENTRAL_ICE_SERVERS") or "[]"),
+                      production=os.environ.get("CENTRAL_PRODUCTION") == "1")
