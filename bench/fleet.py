@@ -35,12 +35,6 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _pct(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -233,7 +227,7 @@ def main(argv: list[str]) -> dict:
 
     from sqlalchemy import func, select
 
-    from bench._pg import Cluster, find_bin_dir
+    from bench._pg import Cluster, _free_port, find_bin_dir
     from central import feeds as central_feeds
     from central.db import Database
     from central.kiosks import register
