@@ -86,22 +86,26 @@ class Fleet:
             self.latency[what].append((time.perf_counter() - started) * 1000)
         return r
 
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but not past the end of the run."""
+        await asyncio.sleep(max(0.0, min(seconds, self.stop_at - time.monotonic())))
+
     async def heartbeats(self, client, k: Kiosk) -> None:
         from kiosk.sync import protocol as p
 
-        await asyncio.sleep(random.uniform(0, self.args.heartbeat_s))
+        await self._pause(random.uniform(0, self.args.heartbeat_s))
         while time.monotonic() < self.stop_at:
             beat = p.Heartbeat(sent_at=datetime.now(UTC), app_version="0.1.0", boot_id="bench", uptime_s=60,
                                outbox_pending=0, devices={"printer": p.DeviceHealth(state="ok")}, rss_mb=180,
                                disk_free_mb=20000)
             await self._call(client, k, "POST", f"{p.PREFIX}/heartbeat", None, beat.model_dump_json().encode(),
                              "heartbeat")
-            await asyncio.sleep(self.args.heartbeat_s)
+            await self._pause(self.args.heartbeat_s)
 
     async def feeds(self, client, k: Kiosk) -> None:
         from kiosk.sync import protocol as p
 
-        await asyncio.sleep(random.uniform(0, self.args.feed_s))
+        await self._pause(random.uniform(0, self.args.feed_s))
         initial = k.cursor is None
         while time.monotonic() < self.stop_at:
             started = time.perf_counter()
@@ -117,7 +121,7 @@ class Fleet:
             if initial:
                 self.latency["initial_load"].append((time.perf_counter() - started) * 1000)
                 initial = False
-            await asyncio.sleep(self.args.feed_s)
+            await self._pause(self.args.feed_s)
 
     async def burst(self, client, k: Kiosk) -> None:
         from kiosk.sync import protocol as p
@@ -223,6 +227,9 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--recheck", action="store_true", help="central as before: every long-poll looks every 0.2 s")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(PROJECT_ROOT))
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request would drown the progress
     import threading
 
     from sqlalchemy import func, select

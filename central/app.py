@@ -43,6 +43,7 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None, productio
     app = FastAPI(title="津彩e就业 central service", version="1.0",
                   description="Sync protocol v1 for station kiosks (docs/PROTOCOL.md).")
     app.state.db = db
+    app.router.on_startup.append(lambda: _threads_within_connections(db))
     app.state.production = production
     app.state.ice_servers = list(ice_servers or [])
     # the kiosks' signed sync API under /api/v1
@@ -148,6 +149,19 @@ async def _invalid(_request: Request, e: RequestValidationError) -> JSONResponse
 def _wants_page(request: Request) -> bool:
     """A browser asking for a page outside the kiosk API (a resident's mistyped or cut-off QR link)."""
     return not request.url.path.startswith(p.PREFIX) and "text/html" in request.headers.get("accept", "")
+
+
+async def _threads_within_connections(db: Database) -> None:
+    """No more threads for blocking handlers than the pool has connections. Otherwise, under load,
+    every thread can be waiting for a connection while the request that would give one back waits
+    for a thread to commit in: nothing moves until the pool's 30 s timeout (found by
+    ``bench fleet`` at 500 kiosks: the CPU idle, every request late)."""
+    import anyio.to_thread
+
+    limit = db.max_connections
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    if limit is not None and limiter.total_tokens > limit:
+        limiter.total_tokens = limit
 
 
 def app_from_env() -> FastAPI:

@@ -26,6 +26,13 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def max_connections(self) -> int | None:
+        """How many connections the pool opens at most (None: no pool limit, SQLite)."""
+        pool = self.engine.pool
+        size, overflow = getattr(pool, "size", None), getattr(pool, "_max_overflow", None)
+        return size() + overflow if callable(size) and isinstance(overflow, int) and overflow >= 0 else None
+
     def migrate(self) -> bool:
         """Bring the schema to the newest migration (central/migrations), adopting a database made
         before migrations existed. True if anything ran. Raises ``central.schema.SchemaError``."""
