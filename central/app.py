@@ -154,8 +154,7 @@ def _wants_page(request: Request) -> bool:
 async def _threads_within_connections(db: Database) -> None:
     """No more threads for blocking handlers than the pool has connections. Otherwise, under load,
     every thread can be waiting for a connection while the request that would give one back waits
-    for a thread to commit in: nothing moves until the pool's 30 s timeout (found by
-    ``bench fleet`` at 500 kiosks: the CPU idle, every request late)."""
+    for a thread to commit in, and nothing moves until the pool's 30 s timeout."""
     import anyio.to_thread
 
     limit = db.max_connections
