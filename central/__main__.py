@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from central.db import DEFAULT_URL, Database
+from central.log_privacy import redact_logs  # noqa: F401 - also imported from here
 
 
 def _progress(label: str):  # noqa: ANN202
@@ -151,17 +152,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     redact_logs()  # uvicorn's handlers exist now (Config sets them up)
     uvicorn.Server(config).run()
     return 0
-
-
-def redact_logs() -> None:
-    """Mask ID and mobile numbers in every record of every handler, uvicorn's included: messages,
-    exception text and stacks (kiosk.domain.privacy.RedactingFilter)."""
-    from kiosk.domain.privacy import RedactingFilter
-
-    for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access"):
-        for h in logging.getLogger(name).handlers:
-            if not any(isinstance(f, RedactingFilter) for f in h.filters):
-                h.addFilter(RedactingFilter())
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

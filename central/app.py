@@ -3,6 +3,7 @@ handlers; ``python -m central serve`` runs it. The routes live in their own modu
 
 from __future__ import annotations
 
+import functools
 import time
 
 from fastapi import FastAPI, Request
@@ -43,7 +44,7 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None, productio
     app = FastAPI(title="津彩e就业 central service", version="1.0",
                   description="Sync protocol v1 for station kiosks (docs/PROTOCOL.md).")
     app.state.db = db
-    app.router.on_startup.append(lambda: _threads_within_connections(db))
+    app.router.on_startup.append(functools.partial(_threads_within_connections, db))
     app.state.production = production
     app.state.ice_servers = list(ice_servers or [])
     # the kiosks' signed sync API under /api/v1
@@ -169,8 +170,8 @@ def app_from_env() -> FastAPI:
     import json
     import os
 
-    from central.__main__ import redact_logs
     from central.db import Database
+    from central.log_privacy import redact_logs
 
     redact_logs()
     return create_app(Database(os.environ["CENTRAL_DB_URL"]),

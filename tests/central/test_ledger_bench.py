@@ -36,4 +36,4 @@ def test_report_bench_refuses_nonsense_arguments():
     assert proc.returncode == 2 and "at least 1" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "central", "bench", "nosuch"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 2 and "available: body, pages, report" in proc.stderr
+    assert proc.returncode == 2 and "available: body, fleet, pages, report" in proc.stderr
