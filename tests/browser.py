@@ -52,3 +52,17 @@ def staff_login(browser, url: str, station: str, name: str, password: str, *, co
     page.click("#login")
     page.wait_for_url("**/staff/" if counter else "**/staff/interests")
     return page
+
+
+def screenshot(page, path: str, **kw) -> None:
+    """``page.screenshot``, once more after the next frame when headless Chromium, busy, has no
+    frame to capture yet ("Unable to capture screenshot")."""
+    from playwright.sync_api import Error
+
+    try:
+        page.screenshot(path=path, **kw)
+    except Error as e:
+        if "Unable to capture screenshot" not in str(e):
+            raise
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.screenshot(path=path, **kw)

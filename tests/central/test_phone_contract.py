@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.browser import chromium, keep_screenshots, needs_chromium
+from tests.browser import chromium, keep_screenshots, needs_chromium, screenshot
 from tests.clock import station_today
 from tests.qrcodes import qr_texts
 
@@ -251,7 +251,7 @@ def check_page(browser, url: str, viewport: str, expect: list[str], shot: Path) 
         response = page.goto(url)
         assert response is not None and response.status == 200, (url, response and response.status)
         m = page.evaluate(MEASURE)
-        page.screenshot(path=str(shot), full_page=True)
+        screenshot(page, str(shot), full_page=True)
         missing = [t for t in expect if t not in m["text"]]
         assert not missing, f"{url} does not show {missing}"
         assert m["scrollWidth"] <= m["innerWidth"], f"{url} scrolls sideways at {viewport}: {m['scrollWidth']}px"
