@@ -217,6 +217,33 @@ def cmd_order(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    """``release publish BUNDLE`` / ``release rollout VERSION`` / ``release list``."""
+    from central import releases
+
+    try:
+        with _db(args).session() as s:
+            if args.release_command == "publish":
+                row = releases.publish(s, Path(args.bundle), by="command line")
+                print(f"published {row.version} ({row.size} bytes, sha256 {row.sha256[:16]}…); no kiosk gets it "
+                      f"until: python -m central release rollout {row.version} --percent N | --stations ID,…")
+            elif args.release_command == "rollout":
+                stations = [x for x in args.stations.split(",") if x] if args.stations is not None else None
+                row = releases.rollout(s, args.version, percent=args.percent, stations=stations, by="command line")
+                print(f"{row.version}: {row.percent}% of kiosks and stations {','.join(row.stations) or '-'}; "
+                      "each gets it with its next heartbeat")
+            else:
+                from central.models import Kiosk
+
+                for line in releases.summary(s, list(s.query(Kiosk).filter(Kiosk.enabled.is_(True)))):
+                    print(f"{line.version}\t{line.published_at:%Y-%m-%d %H:%M}\t{line.rollout}\t"
+                          f"running {line.running}, updating {line.updating}, rolled back or failed {line.failed}")
+    except (releases.ReleaseRefused, OSError) as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_maintain(args: argparse.Namespace) -> int:
     from central.maintenance import nightly
 
@@ -419,11 +446,24 @@ def main(argv: list[str] | None = None) -> int:
                                                "after which the older keys can be removed")
     p.set_defaults(func=cmd_rotate_data_key)
     p = sub.add_parser("order", help="give a kiosk a remote command (resync_feed feed=…, restart, upload_logs "
-                                     "lines=…, set_config key=value…, test_print, reboot)")
+                                     "lines=…, set_config key=value…, test_print, reboot, update version=… [now=1])")
     p.add_argument("kiosk")
-    p.add_argument("kind", choices=("resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot"))
+    p.add_argument("kind", choices=("resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot",
+                                    "update"))
     p.add_argument("args", nargs="*", metavar="KEY=VALUE")
     p.set_defaults(func=cmd_order)
+    p = sub.add_parser("release", help="kiosk releases: publish a signed bundle (python -m kiosk release make), "
+                                       "roll it out to a share of kiosks or to stations, list who runs what")
+    rel = p.add_subparsers(dest="release_command", required=True)
+    q = rel.add_parser("publish", help="store a bundle; no kiosk gets it before a rollout")
+    q.add_argument("bundle")
+    q = rel.add_parser("rollout", help="who gets a version: --percent of all kiosks (the same ones as it widens) "
+                                       "and/or --stations")
+    q.add_argument("version")
+    q.add_argument("--percent", type=int)
+    q.add_argument("--stations", help="station ids, comma-separated (\"\" for none)")
+    rel.add_parser("list", help="the releases, their rollouts and how many kiosks run each")
+    p.set_defaults(func=cmd_release)
     p = sub.add_parser("fleet-check", help="open and close the fleet's alerts and send new ones to "
                                            "$CENTRAL_ALERT_WEBHOOK (every minute, from a timer); JSON")
     p.set_defaults(func=cmd_fleet_check)

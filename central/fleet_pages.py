@@ -18,11 +18,12 @@ from urllib.parse import parse_qs, quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from central import fleet, orders
+from central import fleet, orders, releases
 from central import staff_auth as auth
 from central.console import current_session, session_key
 from central.deps import get_database
 from central.fleet_charts import line_chart
+from central.models import Kiosk
 from central.scope import stations_in_scope
 from central.staff_pages import page
 from central.web import NO_STORE, html_page, same_origin
@@ -46,6 +47,7 @@ CSS = """
 .scroll{overflow-x:auto}
 table.kiosks td,table.kiosks th{font-size:16px;padding:7px 8px;vertical-align:top}
 .st{display:inline-block;border-radius:8px;padding:1px 8px;font-size:15px;white-space:nowrap}
+.upd{color:#3d4a5c}.upd.bad,b.bad{color:#a01515}
 .st.ok{background:#e3f4e8;color:#17672f}.st.bad{background:#fde7e7;color:#a01515}.st.warn{background:#fff3d6;color:#6b5000}
 .charts{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:10px;margin:0 0 14px}
@@ -118,12 +120,38 @@ def _device_cell(k: fleet.KioskState) -> str:
         for name, d in sorted(k.devices.items()))
 
 
+UPDATE_STAGES = {"downloading": "下载中", "checking": "校验中", "installing": "安装中", "ready": "已就绪，空闲时切换",
+                 "trial": "试运行", "confirmed": "已更新", "rolled_back": "已回退", "failed": "更新失败"}
+
+
+def _update_note(k: fleet.KioskState) -> str:
+    """The kiosk's last or running self-update, unless it is simply the version it runs now."""
+    upd = k.beat.get("update") or {}
+    if not upd or (upd.get("stage") == "confirmed" and upd.get("version") == k.version):
+        return ""
+    bad = upd.get("stage") in ("rolled_back", "failed")
+    return (f'<br><small class="upd{" bad" if bad else ""}" title="{escape(str(upd.get("detail", "")))}">'
+            f'→ {escape(str(upd.get("version", "")))} {escape(UPDATE_STAGES.get(str(upd.get("stage")), "?"))}</small>')
+
+
+def _releases_card(lines: list) -> str:  # noqa: ANN001 - central.releases.ReleaseLine
+    if not lines:
+        return ""
+    rows = "".join(f'<tr data-version="{escape(x.version)}"><td>{escape(x.version)}</td><td>{x.published_at:%m-%d %H:%M}</td>'
+                   f'<td>{escape(x.rollout)}</td><td class="num">{x.running}</td><td class="num">{x.updating}</td>'
+                   f'<td class="num">{f"<b class=bad>{x.failed}</b>" if x.failed else 0}</td></tr>' for x in lines)
+    return (f'<div class="card scroll"><h3>版本发布</h3><table id="releases"><thead><tr><th>版本</th><th>发布（UTC）</th>'
+            f'<th>推送范围</th><th>运行中</th><th>更新中</th><th>回退或失败</th></tr></thead><tbody>{rows}</tbody></table>'
+            f'<p class="note">用 python -m central release 发布和推送；更新失败或回退的终端继续运行原版本，原因见终端页。</p></div>')
+
+
 def _row(k: fleet.KioskState, now: datetime, newest: str) -> str:
     found = fleet.problems(k, now)
     b = k.beat
     status = ('<span class="st ok">正常</span>' if not found else " ".join(
         f'<span class="st bad" title="{escape(d)}">{escape(fleet.KIND_NAMES[kind])}</span>' for kind, d in found.items()))
-    version = escape(k.version or "—") + (' <span class="st warn">旧</span>' if k.version and k.version != newest else "")
+    version = (escape(k.version or "—") + (' <span class="st warn">旧</span>' if k.version and k.version != newest else "")
+               + _update_note(k))
     oldest = float(b.get("outbox_oldest_age_s") or 0)
     return (f'<tr data-kiosk="{escape(k.id)}"><td><a href="{BASE}/kiosks/{quote(k.id)}">{escape(k.id)}</a><br>'
             f'<small>{escape(k.station_name or k.station_id)} · {escape(k.district or "—")}</small></td>'
@@ -162,6 +190,7 @@ def fleet_page(request: Request, problem: str = "") -> Response:
     with get_database(request).session() as s:
         fleet.check(s, now)  # the page is never staler than the heartbeats
         rows = fleet.states(s, stations)
+        release_lines = releases.summary(s, [s.get(Kiosk, k.id) for k in rows])
     newest = fleet.newest_version(rows)
     counts = {what: sum(1 for k in rows if matches(k, what, now, newest)) for what in FILTERS}
     links = "".join(f'<a id="f-{what or "all"}" class="{"bad " if what and counts[what] else ""}'
@@ -176,7 +205,7 @@ def fleet_page(request: Request, problem: str = "") -> Response:
 <div class="counts" id="counts">{links}</div>
 <div class="card scroll"><table class="kiosks" id="kiosks"><thead><tr><th>终端 / 驿站</th><th>状态</th><th>上次心跳</th>
 <th>版本</th><th>已运行</th><th>设备</th><th>待上传</th><th>时钟偏差</th><th>磁盘 / 内存</th></tr></thead>
-<tbody>{table}</tbody></table></div></div>"""
+<tbody>{table}</tbody></table></div>{_releases_card(release_lines)}</div>"""
     return html_page(page("设备运维", body, head=f"<style>{CSS}</style>"))
 
 
@@ -212,7 +241,9 @@ def kiosk_page(request: Request, kiosk_id: str, days: int = 3, message: str = ""
     facts = "".join(f"<div><b>{escape(label)}</b>{value}</div>" for label, value in (
         ("驿站", escape(f"{k.station_name or k.station_id}（{k.district or '—'}）")),
         ("状态", "正常" if not problems else escape("；".join(f"{fleet.KIND_NAMES[p]}：{d}" for p, d in problems.items()))),
-        ("上次心跳", _ago(k.seconds_silent(now))), ("版本", escape(k.version or "—")),
+        ("上次心跳", _ago(k.seconds_silent(now))), ("版本", escape(k.version or "—") + _update_note(k)),
+        *([("更新情况", escape(str((k.beat.get("update") or {}).get("detail", "")) or "—"))]
+          if k.beat.get("update") else []),
         ("设备", _device_cell(k)), ("心跳样本", f"{len(samples)} 个（每 {fleet.SAMPLE_EVERY_S // 60} 分钟一个）")))
     alert_rows = "".join(
         f'<tr><td>{escape(fleet.KIND_NAMES.get(a.kind, a.kind))}</td><td>{escape(a.detail)}</td>'
@@ -249,7 +280,7 @@ def _orders_card(kiosk_id: str, rows: str, logs, csrf: str, message: str, error:
 <form method="post" action="{BASE}/kiosks/{quote(kiosk_id)}/orders" class="filters">
 <input type="hidden" name="csrf" value="{escape(csrf)}">
 <label>指令<select name="kind" id="kind">{kinds}</select></label>
-<label>参数<input name="args" id="args" placeholder="如 feed=vacancies、lines=300、idle.timeout_s=90"></label>
+<label>参数<input name="args" id="args" placeholder="如 feed=vacancies、lines=300、idle.timeout_s=90、version=1.2.0"></label>
 <button type="submit" id="give">下达</button></form>
 <p class="note">指令随终端下一次心跳（约 1 分钟内）送达；终端逐条执行并回报，每条只执行一次。修改配置在终端下次启动时生效。</p>
 <table id="order-list"><thead><tr><th>时间（UTC）</th><th>指令</th><th>下达人</th><th>状态</th><th>结果</th></tr></thead>

@@ -9,17 +9,19 @@ id once, so a lost reply or a restart in between never does it twice.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central.models import AuditEntry, Kiosk, KioskOrder
+from central.models import AuditEntry, Kiosk, KioskOrder, Release
 from kiosk.sync import protocol as p
 
 KIND_NAMES = {"resync_feed": "重新同步数据", "restart": "重启程序", "upload_logs": "上传日志",
-              "set_config": "修改配置", "test_print": "打印测试页", "reboot": "空闲时重启终端"}
+              "set_config": "修改配置", "test_print": "打印测试页", "reboot": "空闲时重启终端",
+              "update": "更新版本"}
 FEEDS = ("vacancies", "stations", "announcements", "job_fairs", "catalogue", "appointments", "interests",
          "service_requests")
 #: orders sent with one heartbeat reply at most
@@ -60,6 +62,12 @@ def check_args(kind: str, args: dict) -> dict:
                 raise OrderRefused(f"配置项的名字不对：{key!r}（形如 idle.timeout_s）")
             out[key] = str(value)[:200]
         return out  # the kiosk checks the values against its own config and refuses the whole set
+    if kind == "update":
+        version = str(args.get("version", ""))
+        if not re.fullmatch(r"[0-9][0-9A-Za-z.+!]{0,39}", version):
+            raise OrderRefused("要更新到哪个版本？version=版本号（python -m central release list）")
+        now = str(args.get("now", "")).lower() in ("1", "true", "yes")
+        return {"version": version, **({"now": True} if now else {})}
     if args:
         raise OrderRefused(f"{KIND_NAMES[kind]}不需要参数")
     return {}
@@ -72,6 +80,11 @@ def give(s: Session, kiosk_id: str, kind: str, args: dict | None = None, *, by: 
     if kiosk is None or not kiosk.enabled:
         raise OrderRefused(f"没有这台终端，或它已停用：{kiosk_id}")
     args = check_args(kind, dict(args or {}))
+    if kind == "update":
+        release = s.get(Release, args["version"])
+        if release is None:
+            raise OrderRefused(f"没有这个版本：{args['version']}（python -m central release list）")
+        args = {**args, "sha256": release.sha256, "size": release.size}
     order = KioskOrder(id=str(uuid.uuid4()), kiosk_id=kiosk_id, kind=kind, args=args, issued_at=_now(),
                        issued_by=by[:40])
     s.add(order)

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from central import call_signal, feeds, fleet, orders
+from central import call_signal, feeds, fleet, orders, releases
 from central.auth import authenticated_kiosk, purge_old_nonces
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep
 from central.errors import ApiError
 from central.events import ingest, storable
-from central.models import CallRecord, Kiosk, StationConfig
+from central.models import CallRecord, Kiosk, Release, StationConfig
 from kiosk.sync import protocol as p
 
 ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 410, 413)}
@@ -113,6 +113,8 @@ def heartbeat(beat: p.Heartbeat, kiosk: KioskDep, s: SessionDep) -> p.HeartbeatR
     commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
     row.pending_commands = ""
     purge_old_nonces(s)
+    if beat.boot_id != "paused":
+        releases.offer(s, row, beat.app_version)
     return p.HeartbeatReply(server_time=time.time(), commands=commands,
                             orders=orders.for_reply(s, row, row.last_seen_at))
 
@@ -127,6 +129,19 @@ def order_result(order_id: Annotated[str, Path(min_length=8, max_length=36)], re
     if not orders.record_result(s, s.get(Kiosk, kiosk.id), order_id, result):
         raise ApiError(404, "not_found", f"no order {order_id} for this kiosk")
     return p.OrderResultReply(recorded=True)
+
+
+@router.get("/releases/{version}/bundle", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def release_bundle(version: Annotated[str, Path(pattern=r"^[0-9][0-9A-Za-z.+!]{0,39}$")], kiosk: KioskDep,
+                   s: SessionDep) -> Response:
+    """A published release's signed bundle (``kiosk.domain.bundle``); the kiosk checks the signature."""
+    row = s.get(Release, version)
+    if row is None:
+        raise ApiError(404, "not_found", f"no release {version}")
+    return Response(row.bundle, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="jincai-kiosk-{version}.bundle"',
+                             "X-Bundle-SHA256": row.sha256})
 
 
 @router.get("/stations/{station_id}/calls", response_model=p.CallsReply)

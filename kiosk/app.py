@@ -99,6 +99,8 @@ HELP_IDLE, HELP_WAITING, HELP_COMING = i18n.N_("呼叫\n工作人员"), i18n.N_(
 HELP_TICK_S = 10
 #: how often the app looks whether the nightly maintenance is due
 MAINTENANCE_TICK_S = 300
+#: how often the app looks whether a downloaded version may take over
+UPDATE_TICK_S = 5
 HELP_BANNERS = (N_("已呼叫工作人员，请稍等"), N_("工作人员马上就到"), N_("正在再次呼叫工作人员"))
 
 
@@ -267,6 +269,8 @@ class KioskApp(App):
         Clock.schedule_interval(self._help_tick, HELP_TICK_S)
         self._maintaining = False
         Clock.schedule_interval(self._maintenance_tick, MAINTENANCE_TICK_S)
+        if self.link.updater is not None:
+            Clock.schedule_interval(self._update_tick, UPDATE_TICK_S)
 
     def stop_all(self) -> list[str]:
         """Stop every device, thread and service, last started first; idempotent."""
@@ -280,6 +284,8 @@ class KioskApp(App):
         """Ready once the attract screen is on the glass; then the watchdog's heartbeat, from this
         loop, so a hung screen stops it (kiosk.systemd)."""
         systemd.notify(f"READY=1\nSTATUS=attract screen shown, version {version()}")
+        if self.link.updater is not None:
+            self.link.updater.attract_shown()
         interval = systemd.watchdog_interval()
         if interval:
             Clock.schedule_interval(lambda _dt: systemd.notify("WATCHDOG=1"), interval)
@@ -477,6 +483,19 @@ class KioskApp(App):
 
         self.background.submit(night, on_done=finished,
                                on_error=lambda e: (log.error("nightly maintenance failed: %s", e), finished()))
+
+    def _update_tick(self, _dt: float) -> None:
+        """A version installed in the background takes over between visits (kiosk.sync.updates):
+        the app stops, and the launcher starts the new version on trial."""
+        from kiosk.core.maintenance import in_window
+
+        updater = self.link.updater
+        if not updater.ready():
+            return
+        quiet = self.manager.current == IDLE_SCREEN and not self._maintaining
+        night = in_window(self.services.queue.now(), self.kiosk_config.maintenance.window)
+        if updater.switch_if_quiet(quiet, night):
+            self.stop()
 
     def _help_tick(self, _dt: float) -> None:
         """Ring again for a call nobody answered; tell staff on the attract screen."""

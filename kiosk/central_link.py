@@ -36,6 +36,8 @@ class CentralLink:
         self.order_handlers: dict = {}
         self.worker = None
         self.calls = None
+        #: kiosk.sync.updates.Updater on a kiosk installed to update itself (update.root), else None
+        self.updater = None
 
     @property
     def enabled(self) -> bool:
@@ -72,9 +74,10 @@ class CentralLink:
         from kiosk.sync import make_worker
         from kiosk.sync.worker import CallsListener
 
-        self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._health, on_config=self._config,
-                                  on_change=lambda st: self._on_status(
-                                      status_line(True, st.online, st.last_success_at)), **self.worker_options)
+        options = {"heartbeat_s": self.cfg.central.heartbeat_s, **self.worker_options}
+        self.worker = make_worker(self.cfg, self.store, self._cipher(), health=self._heartbeat_health,
+                                  on_config=self._config, on_change=lambda st: self._on_status(
+                                      status_line(True, st.online, st.last_success_at)), **options)
         self.calls = CallsListener(self.store, self.worker.client, self.cfg.station.id, self._call)
         from kiosk.sync.orders import OrderTaker, Outcome
 
@@ -84,10 +87,27 @@ class CentralLink:
             worker.resync(str(args.get("feed", "")))
             return Outcome(True, f"reloading {args.get('feed')} whole")
 
+        handlers = {**self.order_handlers, "resync_feed": resync_feed}
+        if self.cfg.update.root:
+            from pathlib import Path
+
+            from kiosk import version
+            from kiosk.sync.updates import Updater
+
+            up = self.cfg.update
+            self.updater = Updater(Path(up.root), up.public_keys, worker.client, self.cfg.data_path / "updates",
+                                   version(), switch=up.switch, trial_s=up.trial_s, min_free_mb=up.min_free_mb)
+            handlers["update"] = self.updater.order
+            worker.on_heartbeat = self.updater.heartbeat_accepted
         worker.on_orders = OrderTaker(self.store, worker.client, self.cfg.central.kiosk_id, self.cfg.central.secret,
-                                      {**self.order_handlers, "resync_feed": resync_feed}).take
+                                      handlers).take
         self.worker.start()
         self.calls.start()
+
+    def _heartbeat_health(self) -> dict:
+        health = self._health()
+        status = self.updater.status() if self.updater is not None else None
+        return {**health, "update": status} if status is not None else health
 
     def stop(self) -> None:
         for part in (self.calls, self.worker):

@@ -107,6 +107,27 @@ class MaintenanceConfig:
 
 
 @dataclass(frozen=True)
+class UpdateConfig:
+    """Updating itself from central's signed release bundles (kiosk.sync.updates, kiosk.launcher)."""
+
+    #: where versions are installed side by side; "" (a checkout, a test): this kiosk does not update itself
+    root: str = ""
+    #: the city's release keys, base64 Ed25519 (``python -m kiosk release key``); none: every update is refused
+    public_keys: tuple[str, ...] = ()
+    #: when a downloaded version takes over: "night" (the maintenance window) or "idle" (between visits);
+    #: an order with now=1 takes over between visits either way
+    switch: Literal["night", "idle"] = "night"
+    #: a new version that has not shown its attract screen and reached central by then is rolled back
+    trial_s: float = 300.0
+    #: free disk an update must leave
+    min_free_mb: int = 300
+
+    def __post_init__(self) -> None:
+        if self.trial_s < 10:
+            raise ConfigError(f"update.trial_s: {self.trial_s} is too short for a kiosk to start (10 s at least)")
+
+
+@dataclass(frozen=True)
 class DeviceConfig:
     """One device: which backend drives it and where it is attached."""
 
@@ -134,6 +155,8 @@ class CentralConfig:
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 30.0
     enabled: bool = True
+    #: how often the kiosk tells central it is alive (the fleet page; remote orders come with the reply)
+    heartbeat_s: float = 60.0
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
@@ -280,6 +303,7 @@ class KioskConfig:
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     idle: IdleConfig = field(default_factory=IdleConfig)
     maintenance: MaintenanceConfig = field(default_factory=MaintenanceConfig)
+    update: UpdateConfig = field(default_factory=UpdateConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     central: CentralConfig = field(default_factory=CentralConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
@@ -390,7 +414,7 @@ def production_problems(cfg: KioskConfig) -> list[str]:
 #: the environment's own values win over them
 OVERRIDES_FILE = "config-overrides.json"
 #: what a remote order may not change: the link to central, the keys, the staff PIN, the data's place
-NOT_REMOTE = ("central.", "admin.", "demo.", "data_dir", "key_file", "language")
+NOT_REMOTE = ("central.", "admin.", "demo.", "update.root", "update.public_keys", "data_dir", "key_file", "language")
 
 
 def overrides_env(raw: dict[str, Any], env: typing.Mapping[str, str]) -> dict[str, str]:

@@ -101,7 +101,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 
 #: the longest tests, started first so that the rest of the suite runs beside them instead of after
-LONG_FIRST = ("tests/ui/test_tour.py", "tests/deploy/test_watchdog.py", "tests/soak/")
+LONG_FIRST = ("tests/ui/test_tour.py", "tests/deploy/test_update.py", "tests/deploy/test_watchdog.py", "tests/soak/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

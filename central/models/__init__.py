@@ -15,6 +15,7 @@ from central.models.postings import POSTING_SOURCES, POSTING_STATUSES, PostingRo
 from central.models.queue import STATUSES, Counter, QueueTicket, StaffAction, StaffUser
 from central.models.ratings import Rating
 from central.models.registrations import FOLLOWUP_STATUSES, Registration
+from central.models.releases import Release
 from central.models.service_requests import ServiceRequestRow
 from central.models.sessions import SESSION_KINDS, LoginSession
 from central.models.sync import (
@@ -35,4 +36,4 @@ __all__ = ["SESSION_KINDS", "LoginSession", "APPOINTMENT_STATUSES", "Appointment
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
            "StationConfig", "LINK_KINDS", "FairSignup", "PhoneLink", "Shortlist",
-           "POSTING_SOURCES", "POSTING_STATUSES", "PostingRow", "HelpCall", "FleetAlert", "KioskOrder", "KioskSample"]
+           "POSTING_SOURCES", "POSTING_STATUSES", "PostingRow", "HelpCall", "FleetAlert", "KioskOrder", "KioskSample", "Release"]

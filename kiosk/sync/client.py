@@ -18,6 +18,8 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
@@ -111,8 +113,29 @@ class CentralClient:
                         method, path, len(resp.content), where)
             raise BadReply(f"reply to {path} does not match the protocol: {where}") from None
 
+    def download(self, path: str, dest: Path, *, max_bytes: int,
+                 progress: Callable[[int], None] | None = None) -> int:
+        """A signed GET streamed into ``dest`` (at most ``max_bytes``); returns the bytes written.
+        A connection lost part way raises Unavailable and leaves what came in ``dest``."""
+        resp = self._send("GET", path, None, b"", {}, None, stream=True)
+        with resp:
+            self._check_status(resp)
+            written = 0
+            try:
+                with open(dest, "wb") as f:
+                    for block in resp.iter_content(1 << 16):
+                        written += len(block)
+                        if written > max_bytes:
+                            raise Refused(413, "too_large", f"central sent more than the {max_bytes} bytes expected")
+                        f.write(block)
+                        if progress is not None:
+                            progress(written)
+            except (requests.RequestException, ValueError) as e:
+                raise Unavailable(f"the download broke off after {written} bytes: {type(e).__name__}") from None
+        return written
+
     def _send(self, method: str, path: str, params: dict[str, Any] | None, data: bytes, headers: dict[str, str],
-              read_timeout_s: float | None) -> requests.Response:
+              read_timeout_s: float | None, *, stream: bool = False) -> requests.Response:
         req = requests.Request(method, self.base_url + path, params=params, data=data or None,
                                headers={"Content-Type": "application/json", **headers})
         prepared = self.session.prepare_request(req)
@@ -125,8 +148,9 @@ class CentralClient:
         timeout = self.timeout if read_timeout_s is None else (self.timeout[0], read_timeout_s)
         sent = time.time()
         try:
-            resp = self.session.send(prepared, timeout=timeout)
-            _ = resp.content  # read the whole body here, so a reset mid-body is a network error
+            resp = self.session.send(prepared, timeout=timeout, stream=stream)
+            if not stream:
+                _ = resp.content  # read the whole body here, so a reset mid-body is a network error
         except (requests.RequestException, OSError, ValueError) as e:
             # ValueError: urllib3 raises a few unwrapped ones on a garbled status line
             raise Unavailable(f"{type(e).__name__}: {str(e)[:160]}") from None

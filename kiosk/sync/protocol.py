@@ -517,6 +517,19 @@ class DeviceHealth(Strict):
     detail: ShortText = ""
 
 
+#: an update's stages on the kiosk, in order; the last three end it
+UPDATE_STAGES = ("downloading", "checking", "installing", "ready", "trial", "confirmed", "rolled_back", "failed")
+UpdateStage = Literal["downloading", "checking", "installing", "ready", "trial", "confirmed", "rolled_back", "failed"]
+
+
+class UpdateStatus(Strict):
+    version: Annotated[str, StringConstraints(max_length=40)]
+    stage: UpdateStage
+    #: why it failed or was rolled back, or how far it is
+    detail: ShortText = ""
+    at: datetime | None = None
+
+
 class Heartbeat(Strict):
     sent_at: datetime
     app_version: Annotated[str, StringConstraints(max_length=40)]
@@ -533,11 +546,13 @@ class Heartbeat(Strict):
     #: free space where the data directory is, and the app's resident memory (the fleet page)
     disk_free_mb: float = Field(default=0, ge=0)
     rss_mb: float = Field(default=0, ge=0)
+    #: the last or the running self-update (kiosk.sync.updates); None on a kiosk that does not update itself
+    update: UpdateStatus | None = None
 
 
 #: what city IT can ask a kiosk to do (the fleet page): the kiosk's ``kiosk.core.remote`` does it
-ORDER_KINDS = ("resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot")
-OrderKind = Literal["resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot"]
+ORDER_KINDS = ("resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot", "update")
+OrderKind = Literal["resync_feed", "restart", "upload_logs", "set_config", "test_print", "reboot", "update"]
 OrderArg = Annotated[str, StringConstraints(max_length=200)] | int | bool
 
 

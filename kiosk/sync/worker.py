@@ -81,6 +81,8 @@ class SyncWorker:
         self.on_push: Callable[[int, int], None] | None = None
         #: remote commands on a heartbeat reply (kiosk.sync.orders.OrderTaker.take)
         self.on_orders: Callable[[list[p.Order]], object] | None = None
+        #: each heartbeat central accepted (a new version's trial ends with the first, kiosk.sync.updates)
+        self.on_heartbeat: Callable[[p.HeartbeatReply], object] | None = None
         self.backoff = backoff or Backoff()
         self.status = SyncStatus()
         self._wake = threading.Event()
@@ -189,6 +191,8 @@ class SyncWorker:
         )
         reply, _ = self.client.call("POST", p.PREFIX + "/heartbeat", p.HeartbeatReply, body=beat)
         self._last_heartbeat = time.monotonic()
+        if self.on_heartbeat is not None:
+            self.on_heartbeat(reply)
         if "sync_now" in reply.commands:
             self._wake.set()
         if reply.orders and self.on_orders is not None:
@@ -238,7 +242,7 @@ class SyncWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            delay = self.interval_s
+            delay = min(self.interval_s, self.heartbeat_s)  # a heartbeat is due at most once a round
             try:
                 self.run_once()
                 self.backoff.reset()

@@ -9,17 +9,20 @@ import csv
 import io
 import json
 import threading
+import zipfile
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
-from central import feeds, fleet
+from central import feeds, fleet, releases
 from central.kiosks import disable, register
 from central.models import AuditEntry, FleetAlert, Kiosk, KioskSample, StationConfig
 from central.seed import DEFAULT_SERVICES
 from central.staff_auth import add_staff
+from kiosk.domain import bundle
 from kiosk.sync import protocol as p
 from kiosk.sync.client import CentralClient
 from tests.browser import chromium, keep_screenshots, needs_chromium, staff_login
@@ -65,7 +68,10 @@ def the_fleet_today(central) -> None:
     K-HX-1 silent for ten minutes."""
     send(central, "K-HP-1", beat("0.2.0"))
     send(central, "K-HP-2", beat("0.1.0", pending=14, outbox_oldest_age_s=7200,
-                                 devices={"printer": {"state": "paper_out"}, "idcard": {"state": "ok"}}))
+                                 devices={"printer": {"state": "paper_out"}, "idcard": {"state": "ok"}},
+                                 update=p.UpdateStatus(version="0.2.0", stage="rolled_back",
+                                                       detail="version 0.2.0 stopped 3 times before reaching its "
+                                                              "attract screen")))
     send(central, "K-HX-1", beat("0.2.0"))
     with central.db.session() as s:
         s.execute(update(Kiosk).where(Kiosk.id == "K-HX-1").values(last_seen_at=fleet.utcnow() - timedelta(minutes=10)))
@@ -74,6 +80,20 @@ def the_fleet_today(central) -> None:
         s.add_all([KioskSample(kiosk_id="K-HP-2", at=now - timedelta(minutes=5 * i), uptime_s=max(0, 3600 * 30 - 300 * i),
                                outbox_pending=max(0, 14 - i // 20), rss_mb=170 + i % 7, disk_free_mb=20480,
                                devices_not_ok="printer" if i < 50 else "") for i in range(1, 800)])
+
+
+def publish_release(central, tmp_path: Path, version: str, percent: int) -> None:  # noqa: ANN001
+    """A signed bundle of a stand-in wheel (central only reads its manifest), published and rolled out."""
+    wheel = tmp_path / f"jincai_kiosk-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("kiosk/__init__.py", "")
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("requests==2.32.3\n")
+    out = tmp_path / f"{version}.bundle"
+    bundle.make(wheel, lock, bundle.new_key(), out)
+    with central.db.session() as s:
+        releases.publish(s, out, by="test")
+        releases.rollout(s, version, percent=percent, by="test")
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -154,6 +174,7 @@ def test_the_fleet_page_in_chromium(tmp_path, shots):
     with running_central(f"sqlite:///{tmp_path / 'central.db'}") as central, chromium() as browser:
         set_up(central)
         the_fleet_today(central)
+        publish_release(central, tmp_path, "0.2.0", percent=50)
         page = staff_login(browser, central.url, "-", *CITY)
         page.goto(f"{central.url}/fleet/")  # the short address leads to the page
         assert page.url.endswith("/staff/fleet/")
@@ -167,10 +188,15 @@ def test_the_fleet_page_in_chromium(tmp_path, shots):
         rows = page.locator("#kiosks tbody tr")
         assert rows.count() == 1 and rows.first.get_attribute("data-kiosk") == "K-HP-2"
         assert "打印机：缺纸" in rows.first.text_content() and "旧" in rows.first.text_content()
+        assert "→ 0.2.0 已回退" in rows.first.text_content()
+        # who runs what: 0.2.0 reaches half the kiosks; two run it, the one that rolled it back runs 0.1.0
+        assert [c.strip() for c in page.locator("#releases tr[data-version='0.2.0'] td").all_text_contents()][2:] == [
+            "50% 终端", "2", "0", "1"]
         page.click("a:has-text('K-HP-2')")
         page.wait_for_selector("#chart-outbox polyline")
         assert "最新 1.0 条" in page.text_content("#chart-outbox") or "最新" in page.text_content("#chart-outbox")
         assert page.locator("#charts svg").count() == 4
+        assert "stopped 3 times before reaching its attract screen" in page.text_content("#facts")
         # a remote command from the page: given, listed, audited; a wrong one is refused with the reason
         page.select_option("#kind", "upload_logs")
         page.fill("#args", "lines=20")

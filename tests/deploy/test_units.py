@@ -66,6 +66,11 @@ def test_the_kiosk_is_restarted_watched_and_paused_after_a_crash_loop(staged):
     assert k["Unit"]["OnFailure"] == "jincai-kiosk-paused.service"
     assert k["Service"]["User"] == "jincai-kiosk" and k["Service"]["StateDirectory"] == "jincai-kiosk"
     assert k["Service"]["ExecStart"].startswith("/usr/bin/cage -d -- ") and " -s " not in k["Service"]["ExecStart"]
+    # the launcher starts the current version and takes a failed update back; both places are writable for it
+    launcher = "/usr/local/lib/jincai-kiosk/launcher.py"
+    assert f"/usr/bin/python3 {launcher} -- run" in k["Service"]["ExecStart"]
+    assert (staged / launcher.lstrip("/")).read_bytes() == (ROOT / "kiosk/launcher.py").read_bytes()
+    assert "/opt/jincai-kiosk" in k["Service"]["ReadWritePaths"].split()
     paused = unit(staged / "etc/systemd/system/jincai-kiosk-paused.service")
     assert paused["Service"]["ExecStart"].endswith("-m kiosk paused")
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[2]
-#: not part of what is built: the environment, run-time data, caches, the tests
-NOT_BUILT = (".venv", "var", ".git", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
-             ".hypothesis", ".import_linter_cache", "tests", "tour")
+from tests.deploy.wheels import ROOT, build_wheel
+
+PROJECT_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +25,9 @@ def installed(tmp_path_factory) -> Path:
     checkout. Its dependencies are read from this environment's site-packages (a .pth file), so
     nothing is downloaded; the kiosk itself can only come from the wheel."""
     base = tmp_path_factory.mktemp("installed")
-    src = base / "src"
-    shutil.copytree(ROOT, src, symlinks=True, ignore=shutil.ignore_patterns(*NOT_BUILT))
+    (base / "dist").mkdir()
     run = {"check": True, "capture_output": True, "text": True, "timeout": 600}
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                    "--disable-pip-version-check", "-w", str(base / "dist"), str(src)], **run)
-    wheel = next((base / "dist").glob("jincai_kiosk-*.whl"))
+    wheel = build_wheel(base / "dist", PROJECT_VERSION)
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], **run)
     python = venv / "bin" / "python"
@@ -40,7 +36,6 @@ def installed(tmp_path_factory) -> Path:
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           **run).stdout.strip()
     (Path(site) / "kiosk_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    shutil.rmtree(src)
     return python
 
 
