@@ -46,6 +46,86 @@ def _summary(ms: list[float]) -> dict:
     return {"n": len(ms), "p50_ms": _pct(ms, 0.5), "p95_ms": _pct(ms, 0.95), "p99_ms": _pct(ms, 0.99)}
 
 
+class Reply:
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status_code, self.content = status, body
+
+    def json(self):  # noqa: ANN201
+        import json
+
+        return json.loads(self.content)
+
+
+class Connection:
+    """One kiosk task's own keep-alive HTTP/1.1 connection, as a real kiosk holds its own. (A
+    client pool shared by 1,500 tasks spent the bench's CPU looking through its connections on
+    every request, so the figures measured the client.) Reopened when central closed it while
+    idle (uvicorn keeps an idle connection 5 s)."""
+
+    IDLE_S = 4.0
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.used = 0.0
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path_query: str, headers: dict[str, str], body: bytes,
+                      timeout: float) -> Reply:
+        if self.writer is not None and time.monotonic() - self.used > self.IDLE_S:
+            self.close()
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            head = (f"{method} {path_query} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                    f"Content-Length: {len(body)}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n")
+            try:
+                self.writer.write(head.encode() + body)
+                await self.writer.drain()
+                reply = await asyncio.wait_for(self._read(), timeout)
+            except (ConnectionError, asyncio.IncompleteReadError) as e:
+                self.close()
+                if attempt == 2 or (isinstance(e, asyncio.IncompleteReadError) and e.partial):
+                    raise
+                continue  # closed by central between requests: once more on a new connection
+            except BaseException:
+                self.close()
+                raise
+            self.used = time.monotonic()
+            return reply
+        raise AssertionError("unreachable")
+
+    async def _read(self) -> Reply:
+        status = int((await self.reader.readuntil(b"\r\n")).split()[1])
+        length, chunked, close = 0, False, False
+        while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+            key, _, value = line.decode("latin-1").partition(":")
+            key, value = key.strip().lower(), value.strip().lower()
+            if key == "content-length":
+                length = int(value)
+            elif key == "transfer-encoding":
+                chunked = "chunked" in value
+            elif key == "connection":
+                close = value == "close"
+        if chunked:
+            parts = []
+            while (size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)):
+                parts.append(await self.reader.readexactly(size))
+                await self.reader.readexactly(2)
+            await self.reader.readuntil(b"\r\n")
+            body = b"".join(parts)
+        else:
+            body = await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return Reply(status, body)
+
+
 class Kiosk:
     def __init__(self, kiosk_id: str, station: str, secret: str, cursor: str | None) -> None:
         self.id, self.station, self.secret, self.cursor = kiosk_id, station, secret, cursor
@@ -61,6 +141,11 @@ class Fleet:
         self.called: dict[tuple[str, int], float] = {}
         self.delivery: list[float] = []
         self.stop_at = 0.0
+        self.began = time.monotonic()
+        #: when each latency's request ended (s from the start), and when the opening burst was over
+        self.started_at: dict[str, list[float]] = {what: [] for what in self.latency}
+        self.opening_over = 0.0
+        self.delivered_at: list[float] = []
 
     def _headers(self, k: Kiosk, method: str, path_query: str, body: bytes) -> dict[str, str]:
         from kiosk.sync import protocol as p
@@ -74,9 +159,10 @@ class Fleet:
         path_query = path + ("?" + urlencode(params) if params else "")
         started = time.perf_counter()
         try:
-            r = await client.request(method, self.base + path_query, content=body or None,
-                                     headers=self._headers(k, method, path_query, body), timeout=timeout)
+            r = await client.request(method, path_query, self._headers(k, method, path_query, body), body, timeout)
         except Exception as e:  # noqa: BLE001 - counted
+            if isinstance(e, TimeoutError) and time.monotonic() >= self.stop_at:
+                return None  # a long-poll cut at the end of the run
             self.errors[f"{what}: {type(e).__name__}"] = self.errors.get(f"{what}: {type(e).__name__}", 0) + 1
             return None
         if r.status_code >= 400:
@@ -84,6 +170,9 @@ class Fleet:
             return None
         if what != "calls":
             self.latency[what].append((time.perf_counter() - started) * 1000)
+            self.started_at[what].append(time.monotonic() - self.began)
+            if what == "events":
+                self.opening_over = time.monotonic() - self.began
         return r
 
     async def _pause(self, seconds: float) -> None:
@@ -139,7 +228,7 @@ class Fleet:
         while time.monotonic() < self.stop_at:
             r = await self._call(client, k, "GET", f"{p.PREFIX}/stations/{k.station}/calls",
                                  {"after": k.after, "wait": p.MAX_CALLS_WAIT_S}, b"", "calls",
-                                 timeout=p.MAX_CALLS_WAIT_S + 30)
+                                 timeout=min(p.MAX_CALLS_WAIT_S + 30, max(0.5, self.stop_at - time.monotonic() + 0.5)))
             now = time.monotonic()
             if r is None:
                 await asyncio.sleep(1)
@@ -149,6 +238,7 @@ class Fleet:
                 at = self.called.get((k.station, c["seq"]))
                 if at is not None:
                     self.delivery.append(now - at)
+                    self.delivered_at.append(now - self.began)
             k.after = reply["last"]
 
     async def staff(self, db) -> None:  # noqa: ANN001 - a central.db.Database
@@ -170,18 +260,28 @@ class Fleet:
             await asyncio.sleep(self.args.call_every_s)
 
     async def run(self, db) -> None:  # noqa: ANN001
-        import httpx
+        from urllib.parse import urlsplit
 
-        limits = httpx.Limits(max_connections=len(self.kiosks) * 3 + 50, max_keepalive_connections=len(self.kiosks) * 3)
-        async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-            self.stop_at = time.monotonic() + self.args.seconds
-            tasks = []
-            for k in self.kiosks:
-                tasks += [self.heartbeats(client, k), self.feeds(client, k), self.long_poll(client, k),
-                          self.burst(client, k)]
-            tasks.append(self.staff(db))
-            tasks.append(self._progress())
+        where = urlsplit(self.base)
+        conns: list[Connection] = []
+
+        def conn() -> Connection:
+            conns.append(Connection(where.hostname, where.port))
+            return conns[-1]
+
+        self.began = time.monotonic()
+        self.stop_at = self.began + self.args.seconds
+        tasks = []
+        for k in self.kiosks:
+            tasks += [self.heartbeats(conn(), k), self.feeds(conn(), k), self.long_poll(conn(), k),
+                      self.burst(conn(), k)]
+        tasks.append(self.staff(db))
+        tasks.append(self._progress())
+        try:
             await asyncio.gather(*tasks)
+        finally:
+            for c in conns:
+                c.close()
 
     async def _progress(self) -> None:
         while time.monotonic() < self.stop_at:
@@ -227,9 +327,7 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--recheck", action="store_true", help="central as before: every long-poll looks every 0.2 s")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(PROJECT_ROOT))
-    import logging
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request would drown the progress
     import threading
 
     from sqlalchemy import func, select
@@ -300,6 +398,12 @@ def main(argv: list[str]) -> dict:
         "kiosks": args.kiosks, "seconds": round(elapsed, 1), "workers": args.workers,
         "calls_wake": "recheck 0.2 s" if args.recheck else "LISTEN/NOTIFY",
         "endpoints": {what: _summary(ms) for what, ms in fleet.latency.items() if what != "calls"},
+        # the same once the opening burst's last batch was in (the day's steady load)
+        "after_opening": {"from_s": round(fleet.opening_over, 1), **{
+            what: _summary([ms for ms, at in zip(fleet.latency[what], fleet.started_at[what], strict=True)
+                            if at > fleet.opening_over]) for what in ("heartbeat", "feed")},
+            "call_delivery_p95_s": _pct([d for d, at in zip(fleet.delivery, fleet.delivered_at, strict=True)
+                                         if at > fleet.opening_over], 0.95)},
         "call_delivery": {"n": len(fleet.delivery), "not_delivered": lost, "p50_s": _pct(fleet.delivery, 0.5),
                           "p95_s": _pct(fleet.delivery, 0.95), "p99_s": _pct(fleet.delivery, 0.99)},
         "errors": sum(fleet.errors.values()), "error_kinds": fleet.errors,

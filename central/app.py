@@ -18,6 +18,7 @@ from central.appointments_web import staff_router as appointments_staff_router
 from central.body_limit import BodyLimit
 from central.consult_api import router as consult_router
 from central.db import Database
+from central.db_gate import GateMiddleware
 from central.errors import ApiError
 from central.fleet_pages import router as fleet_router
 from central.ledger_pages import router as ledger_router
@@ -74,6 +75,8 @@ def create_app(db: Database, *, ice_servers: list[dict] | None = None, productio
     # innermost, so the app reads the counting receive itself (no task group wraps its refusal)
     app.add_middleware(BodyLimit, default=FORM_BODY_BYTES,
                        limits=((p.PREFIX + "/", p.MAX_BODY_BYTES), ("/advisor/api/", SIGNALING_BODY_BYTES)))
+    # requests queue on the event loop for the database, holding no thread and no connection
+    app.add_middleware(GateMiddleware, gate=db.gate)
     app.middleware("http")(_server_time)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -153,9 +156,8 @@ def _wants_page(request: Request) -> bool:
 
 
 async def _threads_within_connections(db: Database) -> None:
-    """No more threads for blocking handlers than the pool has connections. Otherwise, under load,
-    every thread can be waiting for a connection while the request that would give one back waits
-    for a thread to commit in, and nothing moves until the pool's 30 s timeout."""
+    """No more threads for blocking handlers than the pool has connections (the gate, central.db_gate,
+    lets half as many requests at the database at once, so the threads are always enough)."""
     import anyio.to_thread
 
     limit = db.max_connections

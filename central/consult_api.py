@@ -81,7 +81,8 @@ async def get_request(request_id: str, kiosk: KioskDep, db: DatabaseDep,
     request_id = _request_id(request_id)
     deadline = time.monotonic() + wait
     while True:
-        st = await run_in_threadpool(_status, db, kiosk.id, request_id)
+        async with db.gate.slot():
+            st = await run_in_threadpool(_status, db, kiosk.id, request_id)
         if st["version"] > since or time.monotonic() >= deadline:
             return p.ConsultStatus(**st)
         await asyncio.sleep(0.2)

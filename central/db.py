@@ -4,6 +4,7 @@ The schema is made and changed by Alembic migrations only (``Database.migrate()`
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from central.db_gate import Gate, slots_for
+
 DEFAULT_URL = "sqlite:///var/central.db"
 
 
@@ -21,6 +24,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @functools.cached_property
+    def gate(self) -> Gate:
+        """How many requests of one process may use the database at once (central.db_gate)."""
+        return Gate(slots_for(self.max_connections))
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,4 +98,6 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # each worker process has its own pool: workers × 2 × CENTRAL_DB_POOL_SIZE connections at most
+    size = int(os.environ.get("CENTRAL_DB_POOL_SIZE") or 10)
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=size)

@@ -156,7 +156,8 @@ async def get_calls(station_id: str, kiosk: KioskDep, db: DatabaseDep,
     while True:
         woken = call_signal.SIGNAL.waiter(station_id)  # before the look: a call in between still wakes it
         try:
-            reply = await run_in_threadpool(_calls_after, db, station_id, after)
+            async with db.gate.slot():
+                reply = await run_in_threadpool(_calls_after, db, station_id, after)
             if reply.calls or time.monotonic() >= deadline:
                 return reply
             await call_signal.wait(station_id, woken, deadline - time.monotonic())
