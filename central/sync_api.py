@@ -112,11 +112,24 @@ def heartbeat(beat: p.Heartbeat, kiosk: KioskDep, s: SessionDep) -> p.HeartbeatR
     fleet.record_sample(s, row, row.last_seen_at)
     commands = [c for c in row.pending_commands.split(",") if c in ("sync_now", "reload_config")]
     row.pending_commands = ""
-    purge_old_nonces(s)
+    _purge_nonces_now_and_then(s)
     if beat.boot_id != "paused":
         releases.offer(s, row, beat.app_version)
     return p.HeartbeatReply(server_time=time.time(), commands=commands,
                             orders=orders.for_reply(s, row, row.last_seen_at))
+
+
+#: this process purged spent nonces last (time.monotonic()); every heartbeat deleting the same old
+#: rows made concurrent heartbeats wait for each other's row locks
+_nonces_purged = [0.0]
+NONCE_PURGE_EVERY_S = 30.0
+
+
+def _purge_nonces_now_and_then(s: Session) -> None:
+    now = time.monotonic()
+    if now - _nonces_purged[0] >= NONCE_PURGE_EVERY_S:
+        _nonces_purged[0] = now
+        purge_old_nonces(s)
 
 
 @router.post("/orders/{order_id}/result", response_model=p.OrderResultReply)

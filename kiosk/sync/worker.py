@@ -242,7 +242,8 @@ class SyncWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            delay = min(self.interval_s, self.heartbeat_s)  # a heartbeat is due at most once a round
+            # a heartbeat is due at most once a round; heartbeat_s 0 means one every round
+            delay = min(self.interval_s, self.heartbeat_s) if self.heartbeat_s > 0 else self.interval_s
             try:
                 self.run_once()
                 self.backoff.reset()
