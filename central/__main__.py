@@ -233,9 +233,12 @@ def cmd_release(args: argparse.Namespace) -> int:
                 print(f"{row.version}: {row.percent}% of kiosks and stations {','.join(row.stations) or '-'}; "
                       "each gets it with its next heartbeat")
             else:
+                from sqlalchemy import select
+
                 from central.models import Kiosk
 
-                for line in releases.summary(s, list(s.query(Kiosk).filter(Kiosk.enabled.is_(True)))):
+                beats = s.scalars(select(Kiosk.last_heartbeat).where(Kiosk.enabled.is_(True))).all()
+                for line in releases.summary(s, [b or {} for b in beats]):
                     print(f"{line.version}\t{line.published_at:%Y-%m-%d %H:%M}\t{line.rollout}\t"
                           f"running {line.running}, updating {line.updating}, rolled back or failed {line.failed}")
     except (releases.ReleaseRefused, OSError) as e:

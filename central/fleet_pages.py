@@ -23,7 +23,6 @@ from central import staff_auth as auth
 from central.console import current_session, session_key
 from central.deps import get_database
 from central.fleet_charts import line_chart
-from central.models import Kiosk
 from central.scope import stations_in_scope
 from central.staff_pages import page
 from central.web import NO_STORE, html_page, same_origin
@@ -190,7 +189,7 @@ def fleet_page(request: Request, problem: str = "") -> Response:
     with get_database(request).session() as s:
         fleet.check(s, now)  # the page is never staler than the heartbeats
         rows = fleet.states(s, stations)
-        release_lines = releases.summary(s, [s.get(Kiosk, k.id) for k in rows])
+        release_lines = releases.summary(s, [k.beat for k in rows])
     newest = fleet.newest_version(rows)
     counts = {what: sum(1 for k in rows if matches(k, what, now, newest)) for what in FILTERS}
     links = "".join(f'<a id="f-{what or "all"}" class="{"bad " if what and counts[what] else ""}'

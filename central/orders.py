@@ -9,7 +9,6 @@ id once, so a lost reply or a restart in between never does it twice.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime
 
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.models import AuditEntry, Kiosk, KioskOrder, Release
+from kiosk.domain import bundle
 from kiosk.sync import protocol as p
 
 KIND_NAMES = {"resync_feed": "重新同步数据", "restart": "重启程序", "upload_logs": "上传日志",
@@ -64,7 +64,7 @@ def check_args(kind: str, args: dict) -> dict:
         return out  # the kiosk checks the values against its own config and refuses the whole set
     if kind == "update":
         version = str(args.get("version", ""))
-        if not re.fullmatch(r"[0-9][0-9A-Za-z.+!]{0,39}", version):
+        if not bundle.VERSION.fullmatch(version):
             raise OrderRefused("要更新到哪个版本？version=版本号（python -m central release list）")
         now = str(args.get("now", "")).lower() in ("1", "true", "yes")
         return {"version": version, **({"now": True} if now else {})}

@@ -123,14 +123,14 @@ class ReleaseLine:
     failed: int
 
 
-def summary(s: Session, kiosks: list[Kiosk]) -> list[ReleaseLine]:
-    """Each release with how many of ``kiosks`` run it, are on their way to it, or gave it up."""
+def summary(s: Session, beats: list[dict]) -> list[ReleaseLine]:
+    """Each release with how many of the kiosks whose last heartbeats are ``beats`` run it, are
+    on their way to it, or gave it up."""
     rows = s.scalars(select(Release).order_by(Release.published_at.desc()).limit(10)).all()
     out = []
     for r in rows:
         running = updating = failed = 0
-        for k in kiosks:
-            beat = k.last_heartbeat or {}
+        for beat in beats:
             upd = beat.get("update") or {}
             if beat.get("app_version") == r.version:
                 running += 1

@@ -22,6 +22,7 @@ from central.deps import DatabaseDep, SessionDep
 from central.errors import ApiError
 from central.events import ingest, storable
 from central.models import CallRecord, Kiosk, Release, StationConfig
+from kiosk.domain import bundle
 from kiosk.sync import protocol as p
 
 ERRORS = {code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 410, 413)}
@@ -146,7 +147,7 @@ def order_result(order_id: Annotated[str, Path(min_length=8, max_length=36)], re
 
 @router.get("/releases/{version}/bundle", response_class=Response,
             responses={200: {"content": {"application/octet-stream": {}}}})
-def release_bundle(version: Annotated[str, Path(pattern=r"^[0-9][0-9A-Za-z.+!]{0,39}$")], kiosk: KioskDep,
+def release_bundle(version: Annotated[str, Path(pattern=f"^{bundle.VERSION.pattern}$")], kiosk: KioskDep,
                    s: SessionDep) -> Response:
     """A published release's signed bundle (``kiosk.domain.bundle``); the kiosk checks the signature."""
     row = s.get(Release, version)

@@ -111,9 +111,9 @@ def rollback(root: Path, reason: str) -> str:
 
 
 def _trial_overdue(root: Path) -> str:
-    """Why the trial must end now ("" if it need not, or there is none)."""
+    """Why the trial must end now ("" if it need not, or there is none for the current version)."""
     trial = read_state(root).get("trial")
-    if not trial:
+    if not trial or trial.get("version") != current_version(root):
         return ""
     limit = float(trial.get("trial_s", DEFAULT_TRIAL_S))
     if time.time() - float(trial.get("since", 0)) > limit:
@@ -159,7 +159,7 @@ def run(root: Path, args: list[str]) -> int:
         except subprocess.TimeoutExpired:
             pass
         reason = _trial_overdue(root)
-        if reason and read_state(root).get("trial", {}).get("version") == current_version(root):
+        if reason:
             child.terminate()
             try:
                 child.wait(timeout=STOP_WAIT_S)

@@ -112,8 +112,9 @@ def make(wheel: Path, lock: Path, private_pem: bytes, out: Path, extra_wheels: t
 
 def read_manifest(path: Path) -> Manifest:
     """The manifest, its form checked, signature NOT checked (central's view of a bundle it stores)."""
-    body, _sig, _tar = _open(path)
-    return _parse(body)
+    body, _sig, rest = _open(path)
+    with rest:
+        return _parse(body)
 
 
 def check(path: Path, public_keys: tuple[str, ...], into: Path) -> Manifest:
@@ -122,9 +123,9 @@ def check(path: Path, public_keys: tuple[str, ...], into: Path) -> Manifest:
     if not public_keys:
         raise BundleError("no release key is configured (update.public_keys), so no update can be trusted")
     body, sig, tar = _open(path)
-    _verify(body, sig, public_keys)
-    manifest = _parse(body)
     with tar:
+        _verify(body, sig, public_keys)
+        manifest = _parse(body)
         seen = set()
         for info in tar:
             if info.name in (MANIFEST, SIGNATURE):
@@ -151,22 +152,29 @@ def check(path: Path, public_keys: tuple[str, ...], into: Path) -> Manifest:
     return manifest
 
 
-def _open(path: Path) -> tuple[bytes, bytes, tarfile.TarFile]:
+def _open(path: Path) -> tuple[bytes, bytes, _Rest]:
     size = path.stat().st_size
     if size > MAX_BUNDLE:
         raise BundleError(f"the bundle is {size // 2**20} MB, more than a bundle may be ({MAX_BUNDLE // 2**20} MB)")
     try:
         tar = tarfile.open(path, "r:")
-        head = {}
+    except (tarfile.TarError, EOFError, OSError) as e:
+        raise BundleError(f"not a readable bundle (truncated or damaged): {e}") from None
+    head = {}
+    try:
         for _ in range(2):
             info = tar.next()
             if info is None or info.name not in (MANIFEST, SIGNATURE) or not info.isreg() or info.size > MAX_MANIFEST:
                 raise BundleError("not a release bundle: it must start with manifest.json and manifest.sig")
             head[info.name] = tar.extractfile(info).read()
+        if set(head) != {MANIFEST, SIGNATURE}:
+            raise BundleError("not a release bundle: manifest.json or manifest.sig is missing")
+    except BundleError:
+        tar.close()
+        raise
     except (tarfile.TarError, EOFError, OSError) as e:
+        tar.close()
         raise BundleError(f"not a readable bundle (truncated or damaged): {e}") from None
-    if set(head) != {MANIFEST, SIGNATURE}:
-        raise BundleError("not a release bundle: manifest.json or manifest.sig is missing")
     return head[MANIFEST], head[SIGNATURE], _Rest(tar)
 
 

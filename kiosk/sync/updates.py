@@ -68,7 +68,7 @@ class Updater:
         self._thread: threading.Thread | None = None
         #: (version, switch now) once installed and waiting for a quiet moment
         self._ready: tuple[str, bool] | None = None
-        self._attract = self._accepted = False
+        self._attract = False
         self._status = self._from_launcher()
 
     # --- what the heartbeat says ------------------------------------------------------------
@@ -193,20 +193,18 @@ class Updater:
         return True
 
     def attract_shown(self) -> None:
+        """From the UI thread: only a flag; the trial ends on the next heartbeat (the sync thread),
+        where writing the state and removing old versions block no screen."""
         self._attract = True
-        self._confirm()
 
     def heartbeat_accepted(self, _reply: object = None) -> None:
-        self._accepted = True
-        self._confirm()
-
-    def _confirm(self) -> None:
-        if not (self._attract and self._accepted):
+        if not self._attract or not launcher.confirm(self.root, self.running):
             return
-        if launcher.confirm(self.root, self.running):
-            self._status = self._from_launcher()
-            log.info("version %s confirmed: attract screen up and central reached", self.running)
-            remove_old(self.root)
+        status = self._from_launcher()
+        with self._lock:
+            self._status = status
+        log.info("version %s confirmed: attract screen up and central reached", self.running)
+        remove_old(self.root)
 
 
 def _disk_words(e: OSError, doing: str) -> str:

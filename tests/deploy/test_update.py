@@ -125,7 +125,7 @@ def test_a_kiosk_updates_from_a_to_b_and_rolls_back_from_a_broken_c(bundles, tmp
             with central.db.session() as s:
                 done = s.scalars(select(KioskOrder).where(KioskOrder.kind == "update")).one()
                 assert (done.args["version"], done.ok) == (B, True), done.detail
-                line = releases.summary(s, [s.get(Kiosk, KIOSK)])[0]
+                line = releases.summary(s, [s.get(Kiosk, KIOSK).last_heartbeat])[0]
                 assert (line.version, line.running, line.failed) == (B, 1, 0)
 
             with central.db.session() as s:
@@ -137,7 +137,7 @@ def test_a_kiosk_updates_from_a_to_b_and_rolls_back_from_a_broken_c(bundles, tmp
             assert f"version {C} stopped {launcher.MAX_TRIAL_STARTS} times" in beat["update"]["detail"]
             assert launcher.current_version(root) == B and C in launcher.read_state(root)["refused"]
             with central.db.session() as s:
-                line = next(x for x in releases.summary(s, [s.get(Kiosk, KIOSK)]) if x.version == C)
+                line = next(x for x in releases.summary(s, [s.get(Kiosk, KIOSK).last_heartbeat]) if x.version == C)
                 assert (line.running, line.failed) == (0, 1)
                 # one order per kiosk and version: the rolled-back C is not offered again
                 assert len(s.scalars(select(KioskOrder).where(KioskOrder.kind == "update")).all()) == 2

@@ -7,6 +7,7 @@ a quiet moment."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import tarfile
@@ -93,7 +94,7 @@ def test_a_bundle_altered_after_signing_is_refused(world, made, tmp_path):
             data = src.extractfile(info).read()
             if info.name.endswith(".whl"):
                 data = data[:-1] + bytes([data[-1] ^ 1])
-            dst.addfile(info, __import__("io").BytesIO(data))
+            dst.addfile(info, io.BytesIO(data))
     stage, detail = outcome(updater(central, root, tmp, made["public"]), publish(central, altered))
     assert stage == "failed" and "does not match its signed hash" in detail
     untouched(root, tmp)
