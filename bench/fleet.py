@@ -4,7 +4,9 @@ Starts a throwaway PostgreSQL cluster and ``python -m central serve --workers 4`
 registers ``--kiosks`` kiosks (one station each) and runs them for ``--seconds`` from one
 process (asyncio, real signed HTTP): a heartbeat every ``--heartbeat-s``, a feed pull every
 ``--feed-s``, the calls long-poll always open, a burst of events at opening time, and a few
-kiosks loading the vacancies from scratch. Meanwhile staff calls tickets (a call committed at a
+kiosks loading the vacancies from scratch. The long-polls are open before the clock starts (a
+warm-up opens them one after another over one long-poll wait, so they renew spread out as on a
+working day); the run then begins with the opening burst. Meanwhile staff calls tickets (a call committed at a
 random station every ``--call-every-s``) and every call's delivery is timed from its commit to
 the kiosk's long-poll reply. ``--recheck`` runs central as it was before LISTEN/NOTIFY (every
 long-poll looks every 0.2 s). Progress on stderr, JSON on stdout: p50/p95/p99 per endpoint, call
@@ -146,6 +148,8 @@ class Fleet:
         self.started_at: dict[str, list[float]] = {what: [] for what in self.latency}
         self.opening_over = 0.0
         self.delivered_at: list[float] = []
+        self.warmup_s = 0.0
+        self.polling = 0  #: long-polls under way
 
     def _headers(self, k: Kiosk, method: str, path_query: str, body: bytes) -> dict[str, str]:
         from kiosk.sync import protocol as p
@@ -222,9 +226,11 @@ class Fleet:
         body = p.EventBatch(events=events).model_dump_json().encode()
         await self._call(client, k, "POST", f"{p.PREFIX}/events", None, body, "events")
 
-    async def long_poll(self, client, k: Kiosk) -> None:
+    async def long_poll(self, client, k: Kiosk, delay: float) -> None:
         from kiosk.sync import protocol as p
 
+        await asyncio.sleep(delay)
+        self.polling += 1
         while time.monotonic() < self.stop_at:
             r = await self._call(client, k, "GET", f"{p.PREFIX}/stations/{k.station}/calls",
                                  {"after": k.after, "wait": p.MAX_CALLS_WAIT_S}, b"", "calls",
@@ -269,16 +275,31 @@ class Fleet:
             conns.append(Connection(where.hostname, where.port))
             return conns[-1]
 
+        from kiosk.sync import protocol as p
+
+        # the warm-up: the long-polls open one after another over one wait, as they renew on a
+        # working day (500 opening at once would be a central restart, not a working day)
+        spread = p.MAX_CALLS_WAIT_S if self.args.warmup_s is None else self.args.warmup_s
+        _say(f"fleet: warm-up, opening {len(self.kiosks)} long-polls over {spread:.0f} s …")
+        self.stop_at = time.monotonic() + 3600
+        polls = [asyncio.ensure_future(self.long_poll(conn(), k, random.uniform(0, spread)))
+                 for k in self.kiosks]
+        warm = time.monotonic()
+        while self.polling < len(self.kiosks):
+            await asyncio.sleep(0.2)
+        self.warmup_s = time.monotonic() - warm
         self.began = time.monotonic()
         self.stop_at = self.began + self.args.seconds
         tasks = []
         for k in self.kiosks:
-            tasks += [self.heartbeats(conn(), k), self.feeds(conn(), k), self.long_poll(conn(), k),
-                      self.burst(conn(), k)]
+            tasks += [self.heartbeats(conn(), k), self.feeds(conn(), k), self.burst(conn(), k)]
         tasks.append(self.staff(db))
         tasks.append(self._progress())
         try:
             await asyncio.gather(*tasks)
+            for poll in polls:  # cut the long-polls still waiting at the end of the run
+                poll.cancel()
+            await asyncio.gather(*polls, return_exceptions=True)
         finally:
             for c in conns:
                 c.close()
@@ -324,6 +345,8 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--burst-events", type=int, default=5, help="events each kiosk sends at opening time")
     ap.add_argument("--initial-loads", type=int, default=5, help="kiosks that load the vacancies from scratch")
     ap.add_argument("--vacancies", type=int, default=5000)
+    ap.add_argument("--warmup-s", type=float, default=None,
+                    help="spread the long-polls' opening over so long before the run (default: one long-poll wait)")
     ap.add_argument("--recheck", action="store_true", help="central as before: every long-poll looks every 0.2 s")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(PROJECT_ROOT))
@@ -383,6 +406,9 @@ def main(argv: list[str]) -> dict:
             started = time.monotonic()
             asyncio.run(fleet.run(db))
             elapsed = time.monotonic() - started
+            if os.environ.get("FLEET_RAW"):
+                import json as _j
+                open(os.environ["FLEET_RAW"], "w").write(_j.dumps({"lat": fleet.latency, "at": fleet.started_at}))
             stop[0] = True
             sampler.join(timeout=10)
         finally:
@@ -395,8 +421,9 @@ def main(argv: list[str]) -> dict:
     cpu = sum(sampled.get("cpu_end", {}).get(pid, 0) - t0 for pid, t0 in sampled.get("cpu_start", {}).items())
     lost = len(fleet.called) - len(fleet.delivery)
     result = {
-        "kiosks": args.kiosks, "seconds": round(elapsed, 1), "workers": args.workers,
+        "kiosks": args.kiosks, "seconds": round(elapsed - fleet.warmup_s, 1), "workers": args.workers,
         "calls_wake": "recheck 0.2 s" if args.recheck else "LISTEN/NOTIFY",
+        "warmup_s": round(fleet.warmup_s, 1),
         "endpoints": {what: _summary(ms) for what, ms in fleet.latency.items() if what != "calls"},
         # the same once the opening burst's last batch was in (the day's steady load)
         "after_opening": {"from_s": round(fleet.opening_over, 1), **{

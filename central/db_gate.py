@@ -23,9 +23,12 @@ from kiosk.sync import protocol as p
 
 #: requests that wait for something else; they take a slot per look (``slot``)
 LONG_POLLS = re.compile(rf"^{re.escape(p.PREFIX)}/(stations/[^/]+/calls|consult/requests/[^/]+)$")
-#: uploads that may come all at once (500 kiosks opening): at most half the slots, so a heartbeat
-#: or a feed pull never queues behind a whole burst of them
+#: uploads that may come all at once (500 kiosks opening): one at a time per worker process, so a
+#: heartbeat or a feed pull never queues behind a whole burst of them. An upload is CPU work under
+#: the GIL; several at once in one process only took turns, each slower, and starved the rest (the
+#: fleet bench with 5 at once: heartbeat p95 443 ms and uploads p50 689 ms; with 1: 44 and 44 ms)
 BULK = (p.PREFIX + "/events",)
+UPLOADS_AT_ONCE = 1
 
 
 class Gate:
@@ -39,7 +42,7 @@ class Gate:
         loop = id(asyncio.get_running_loop())
         sems = self._per_loop.get(loop)
         if sems is None:
-            sems = self._per_loop[loop] = (asyncio.Semaphore(self.slots), asyncio.Semaphore(max(1, self.slots // 2)))
+            sems = self._per_loop[loop] = (asyncio.Semaphore(self.slots), asyncio.Semaphore(UPLOADS_AT_ONCE))
         return sems
 
     @asynccontextmanager

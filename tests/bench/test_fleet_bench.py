@@ -12,7 +12,7 @@ from tests.sync.pg import find_bin_dir
 pytestmark = pytest.mark.skipif(find_bin_dir() is None, reason="PostgreSQL server binaries not found")
 
 SHORT = ["--kiosks", "8", "--seconds", "12", "--heartbeat-s", "3", "--feed-s", "3", "--call-every-s", "0.5",
-         "--vacancies", "300", "--workers", "2", "--initial-loads", "2"]
+         "--vacancies", "300", "--workers", "2", "--initial-loads", "2", "--warmup-s", "2"]
 
 
 def test_every_request_answered_and_every_call_delivered() -> None:
