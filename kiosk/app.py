@@ -164,7 +164,7 @@ class KioskApp(App):
             on_config=lambda data: self.services.queue.apply_config(data),
         )
         self._build_devices()
-        self.link.order_handlers = self._order_handlers()
+        self.link.order_handlers = self._order_handlers
         consult = late_consult(cfg, self.store, self.link.enabled)
         self.services = build_services(
             cfg, self.store, visits=self.visits, background=self.background, nav=self.nav,

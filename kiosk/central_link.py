@@ -32,8 +32,9 @@ class CentralLink:
         self._on_status = on_status
         self._on_call = on_call
         self._health = health
-        #: what the kiosk does for city IT's remote commands, by kind (kiosk.remote); set by the app
-        self.order_handlers: dict = {}
+        #: what the kiosk does for city IT's remote commands, by kind (kiosk.remote); set by the app,
+        #: called when the link starts (the handlers' imports are not on the way to the first frame)
+        self.order_handlers: Callable[[], dict] = dict
         self.worker = None
         self.calls = None
         #: kiosk.sync.updates.Updater on a kiosk installed to update itself (update.root), else None
@@ -87,7 +88,7 @@ class CentralLink:
             worker.resync(str(args.get("feed", "")))
             return Outcome(True, f"reloading {args.get('feed')} whole")
 
-        handlers = {**self.order_handlers, "resync_feed": resync_feed}
+        handlers = {**self.order_handlers(), "resync_feed": resync_feed}
         if self.cfg.update.root:
             from pathlib import Path
 
