@@ -41,7 +41,7 @@ lint: setup
 	@$(VENV)/bin/lint-imports --no-cache
 
 test: setup lint
-	@$(XVFB_RUN) $(PY) -m pytest $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup,) $(PYTEST_ARGS)
+	@$(XVFB_RUN) $(PY) -m pytest --durations=25 $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup,) $(PYTEST_ARGS)
 
 tour: setup
 	@$(XVFB_RUN) $(PY) -m kiosk run --tour tour
