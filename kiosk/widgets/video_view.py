@@ -8,8 +8,8 @@ made once per frame size and flipped vertically once, as Kivy's own camera provi
 frames are rows top-down, GL is bottom-up.
 
 Every frame redraws the whole window, and with no GPU (Mesa's llvmpipe) each pixel drawn is
-CPU time: the picture is drawn without blending (it is opaque, and blending reads every pixel
-under it back), and the dark background only where the picture leaves bars, not under it.
+CPU time: the picture is drawn without blending (``opaque``), and the dark background only
+where the picture leaves bars, not under it.
 
 Only the newest frames wait: one being shown next and the one after it. A frame that arrives
 in the same loop turn as another is thus still shown, one turn later, instead of being dropped
@@ -24,12 +24,12 @@ from collections import deque
 
 from kivy.clock import Clock
 from kivy.graphics import BindTexture, Callback, Color, Rectangle
-from kivy.graphics.opengl import GL_BLEND, glDisable, glEnable
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.widget import Widget
 
 from kiosk.domain.consult import RemoteFrame
+from kiosk.widgets.opaque import blend, no_blend
 from kiosk.widgets.yuv_shader import U_UNIT, V_UNIT, YUV_FS, yuv_fbo
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class VideoView(Widget):
             Callback(self._opaque)
             Color(1, 1, 1, 1)
             self._rect = Rectangle(pos=self.pos, size=(0, 0))
-            Callback(self._blend)
+            Callback(blend)
         self.bind(pos=self._layout, size=self._layout, mirror=self._layout)
 
     # any thread
@@ -162,10 +162,7 @@ class VideoView(Widget):
 
     def _opaque(self, _instruction) -> None:  # noqa: ANN001
         if self.opacity >= 1:
-            glDisable(GL_BLEND)
-
-    def _blend(self, _instruction) -> None:  # noqa: ANN001
-        glEnable(GL_BLEND)
+            no_blend()
 
     def _layout(self, *_args) -> None:
         tex, rect = self._shown, self._rect
