@@ -5,8 +5,9 @@ Central runs as ``python -m central serve`` in its own process; the advisor is h
 sending the 640x480 test pattern and tone, and a Kivy window laid out as the call screen: a
 ``VideoView`` the full width for the advisor's frames and a small one for the kiosk's own
 picture (under Xvfb, or SDL's offscreen driver when there is no display). The advisor's fake
-camera sends 30 frames a second (``--advisor-fps``). ``--rgb`` draws through the CPU fallback
-(frames converted to RGB before the screen), to compare with the GPU path.
+camera sends 30 frames a second (``--advisor-fps``). ``--frames yuv|rgb`` overrides what the
+views ask for (rgb24 when GL runs in software, yuv420p planes for the shader on a GPU), to
+compare the two paths.
 
 Figures (medians of one-second samples over the measured window, after a warm-up):
 
@@ -142,7 +143,9 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--idle-seconds", type=float, default=6.0, help="idle baseline before the call")
     ap.add_argument("--window", default="1080x1920", help="the kiosk window (default: the portrait screen)")
     ap.add_argument("--advisor-fps", type=int, default=30, help="frames a second of the advisor's fake camera")
-    ap.add_argument("--rgb", action="store_true", help="convert frames to RGB on the CPU (the fallback path)")
+    ap.add_argument("--frames", choices=("auto", "yuv", "rgb"), default="auto",
+                    help="how frames reach the views: as the views ask (auto), yuv420p planes to the GPU "
+                         "shader, or rgb24 converted on the CPU")
     args = ap.parse_args(argv)
 
     import psutil
@@ -178,7 +181,8 @@ def main(argv: list[str]) -> dict:
 
     class Listener(ConsultListener):
         def takes_yuv(self, local_: bool = False) -> bool:
-            return not args.rgb and (local if local_ else view).yuv
+            target = local if local_ else view
+            return {"auto": target.yuv, "yuv": target.draws_yuv, "rgb": False}[args.frames]
 
         def on_remote_frame(self, frame) -> None:  # noqa: ANN001
             view.push(frame)
@@ -273,7 +277,7 @@ def main(argv: list[str]) -> dict:
         "idle_cpu_percent": round(statistics.median(idle_cpu), 1) if idle_cpu else None,
         "cpu_cores": psutil.cpu_count(),
         "cpu_by_thread": by_thread,
-        "gpu_yuv": view.yuv and not args.rgb,
+        "frames": "yuv420p" if Listener().takes_yuv() else "rgb24",
         "advisor_camera_fps": args.advisor_fps,
         # the Kivy main loop's turns per second (maxfps 30) in the call and idle, and one blit's cost
         "ui_loop_fps": statistics.median(turns) if turns else None,

@@ -3,7 +3,8 @@
 Frames arrive on the video loop's thread (``push``); a Clock trigger blits them on the main
 thread. A yuv420p frame goes up as its three planes, straight from the decoder's buffers, and
 is turned into colour on the GPU (``yuv_shader``); an rgb24 frame (the CPU fallback when that
-shader does not compile, or a picture made on the CPU) goes into one RGB texture. Textures are
+shader does not compile or GL runs in software, or a picture made on the CPU) goes into one
+RGB texture. Textures are
 made once per frame size and flipped vertically once, as Kivy's own camera provider does:
 frames are rows top-down, GL is bottom-up.
 
@@ -30,7 +31,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.domain.consult import RemoteFrame
 from kiosk.widgets.opaque import blend, no_blend
-from kiosk.widgets.yuv_shader import U_UNIT, V_UNIT, YUV_FS, yuv_fbo
+from kiosk.widgets.yuv_shader import U_UNIT, V_UNIT, YUV_FS, software_gl, yuv_fbo
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,11 @@ class VideoView(Widget):
     frames_rendered = NumericProperty(0)
     #: mirror horizontally (for the resident's own picture)
     mirror = BooleanProperty(False)
-    #: this view draws yuv420p planes (the shader compiled); read from any thread
+    #: this view asks for yuv420p planes (read from any thread): the shader compiled, and GL
+    #: runs on a GPU (``software_gl``) or ``prefer_yuv`` says so
     yuv = BooleanProperty(False)
 
-    def __init__(self, yuv_shader: str = YUV_FS, **kwargs) -> None:
+    def __init__(self, yuv_shader: str = YUV_FS, prefer_yuv: bool | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self._lock = threading.Lock()
         self._queue: deque[RemoteFrame] = deque(maxlen=QUEUED)
@@ -78,7 +80,7 @@ class VideoView(Widget):
             for instruction in (self._u_bind, self._v_bind, Color(1, 1, 1, 1), self._luma):
                 self._fbo.add(instruction)
             self.canvas.add(self._fbo)
-            self.yuv = True
+            self.yuv = not software_gl() if prefer_yuv is None else prefer_yuv
         with self.canvas:
             Color(0.08, 0.08, 0.1, 1)
             self._bars = (Rectangle(pos=self.pos, size=self.size), Rectangle(pos=self.pos, size=(0, 0)))
@@ -105,6 +107,11 @@ class VideoView(Widget):
         if self._fbo is not None:
             self._luma.texture = self._u_bind.texture = self._v_bind.texture = None
         self._layout()
+
+    @property
+    def draws_yuv(self) -> bool:
+        """The YUV shader compiled: yuv420p frames are drawn (whether or not this view asks for them)."""
+        return self._fbo is not None
 
     def reset_count(self) -> None:
         self.frames_rendered = 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from kivy.graphics import Fbo
+from kivy.graphics.opengl import GL_RENDERER, glGetString
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,25 @@ void main(void) {
     gl_FragColor = frag_color * vec4(clamp(rgb, 0.0, 1.0), 1.0);
 }
 """
+
+
+_software: bool | None = None
+
+
+def software_gl() -> bool:
+    """Whether GL is drawn by the CPU (Mesa's llvmpipe, softpipe, swrast). There, converting
+    with swscale's SIMD on a thread costs less than the shader and frame buffer pass that
+    llvmpipe runs for it (bench video: the RGB path showed more frames for less CPU), so views
+    ask for rgb24 and keep the shader for a real GPU. Said once in the log."""
+    global _software
+    if _software is None:
+        renderer = glGetString(GL_RENDERER) or b""
+        name = renderer.decode(errors="replace") if isinstance(renderer, bytes) else str(renderer)
+        _software = any(word in name.lower() for word in ("llvmpipe", "softpipe", "swrast"))
+        if _software:
+            log.info("GL is drawn in software (%s); video frames are converted to RGB on the CPU, "
+                     "which costs it less than the YUV shader", name)
+    return _software
 
 
 def yuv_fbo(fs: str = YUV_FS) -> Fbo | None:

@@ -67,7 +67,7 @@ class Recorder(ConsultListener):
         self.queue.append((position, estimated_wait_s))
 
     def takes_yuv(self, local: bool = False) -> bool:
-        return self.view is not None and not local and self.view.yuv
+        return self.view is not None and not local and self.view.draws_yuv  # the shader path, end to end
 
     def on_remote_frame(self, frame) -> None:  # noqa: ANN001
         self.remote += 1

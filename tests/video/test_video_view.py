@@ -111,7 +111,7 @@ def _close(got: tuple[int, ...], want: tuple[int, ...]) -> bool:
 
 
 def test_yuv_planes_drawn_in_colour_upright(view):
-    assert view.yuv, "the YUV shader should compile on this machine's GL"
+    assert view.draws_yuv, "the YUV shader should compile on this machine's GL"
     view.push(_yuv_quadrants(64, 48, (80, 48, 48)))  # padded rows, as decoders leave them
     wait_until(lambda: view.frames_rendered == 1, what="a yuv blit")
     assert tuple(view.texture.size) == (64, 48) and view.texture.colorfmt == "luminance"
@@ -131,7 +131,7 @@ def test_cpu_fallback_when_the_shader_does_not_compile(kiosk_app, caplog):
     from kiosk.widgets.video_view import VideoView
 
     v = VideoView(yuv_shader="$HEADER$\nvoid main(void) { not glsl }", size_hint=(None, None), size=(64, 48))
-    assert not v.yuv
+    assert not v.yuv and not v.draws_yuv
     assert any("converted to RGB on the CPU" in r.getMessage() for r in caplog.records)
     v.push(_yuv_quadrants(64, 48, (64, 32, 32)))  # a producer that did not ask: dropped, not drawn wrong
     v.push(_frame(64, 48, 90))
