@@ -2,8 +2,12 @@
 
 Central runs as ``python -m central serve`` in its own process; the advisor is headless Chromium
 (fake camera and microphone) on the advisor console; this process is the kiosk: the aiortc peer
-sending the 640x480 test pattern and tone, and a Kivy window with a ``VideoView`` the advisor's
-frames are drawn into (under Xvfb, or SDL's offscreen driver when there is no display).
+sending the 640x480 test pattern and tone, and a Kivy window laid out as the call screen: a
+``VideoView`` the full width for the advisor's frames and a small one for the kiosk's own
+picture (under Xvfb, or SDL's offscreen driver when there is no display). The advisor's fake
+camera sends 30 frames a second (``--advisor-fps``). ``--frames yuv|rgb`` overrides what the
+views ask for (rgb24 when GL runs in software, yuv420p planes for the shader on a GPU), to
+compare the two paths.
 
 Figures (medians of one-second samples over the measured window, after a warm-up):
 
@@ -13,7 +17,9 @@ Figures (medians of one-second samples over the measured window, after a warm-up
   render): the pattern carries its frame number, the browser reads it off each frame it shows,
   both sides stamp with this machine's clock;
 * ``cpu_percent``: the kiosk process's CPU during the call (100 = one core);
-  same-run baseline ``idle_cpu_percent``: the same process and window before the call.
+  same-run baseline ``idle_cpu_percent``: the same process and window before the call;
+* ``cpu_by_thread``: where that CPU went (100 = one core), by thread: the Kivy main thread, the
+  video loop, aiortc's codec threads, the RGB conversion thread, Mesa's llvmpipe threads ...
 """
 
 from __future__ import annotations
@@ -57,6 +63,36 @@ def _central(db_url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("central did not start")
 
 
+def _threads_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of each of this process's threads, by thread id, with a name."""
+    import threading
+
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+            comm = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        out[int(tid)] = (names.get(int(tid), comm), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def _cpu_by_thread(before: dict, after: dict, seconds: float) -> dict[str, float]:
+    """Percent of one core per thread name (threads of one pool summed), busiest first."""
+    import re
+
+    total: dict[str, float] = {}
+    for tid, (name, cpu) in after.items():
+        used = cpu - before.get(tid, (name, 0.0))[1]
+        key = re.sub(r"[-_]\d+$", "", name)
+        total[key] = total.get(key, 0.0) + used
+    return {k: round(100 * v / seconds, 1) for k, v in sorted(total.items(), key=lambda kv: -kv[1]) if v > 0}
+
+
 def _window(width: int, height: int):  # noqa: ANN202
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -68,6 +104,7 @@ def _window(width: int, height: int):  # noqa: ANN202
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "maxfps", "30")
+    Config.set("graphics", "multisamples", "0")  # as the kiosk runs (kiosk/bootstrap.py)
     Config.set("kivy", "log_level", "warning")
     from kivy.base import EventLoop, runTouchApp
     from kivy.core.window import Window
@@ -76,8 +113,12 @@ def _window(width: int, height: int):  # noqa: ANN202
 
     view = VideoView(size_hint=(None, None), size=(width, width * 3 // 4), pos=(0, height - width * 3 // 4))
     Window.add_widget(view)
+    local_w = min(width * 0.3, 420)  # as on the call screen
+    local = VideoView(mirror=True, size_hint=(None, None), size=(local_w, local_w * 3 / 4),
+                      pos=(width - local_w - 24, height - width * 3 // 4 + 24))
+    Window.add_widget(local)
     runTouchApp(embedded=True)
-    return view, EventLoop
+    return view, local, EventLoop
 
 
 LOOP_TURNS = [0]
@@ -101,6 +142,10 @@ def main(argv: list[str]) -> dict:
     ap.add_argument("--warmup", type=float, default=4.0, help="call time before measuring (the encoders ramp up)")
     ap.add_argument("--idle-seconds", type=float, default=6.0, help="idle baseline before the call")
     ap.add_argument("--window", default="1080x1920", help="the kiosk window (default: the portrait screen)")
+    ap.add_argument("--advisor-fps", type=int, default=30, help="frames a second of the advisor's fake camera")
+    ap.add_argument("--frames", choices=("auto", "yuv", "rgb"), default="auto",
+                    help="how frames reach the views: as the views ask (auto), yuv420p planes to the GPU "
+                         "shader, or rgb24 converted on the CPU")
     args = ap.parse_args(argv)
 
     import psutil
@@ -114,7 +159,7 @@ def main(argv: list[str]) -> dict:
 
     load_start = os.getloadavg()[0]
     w, _, h = args.window.partition("x")
-    view, event_loop = _window(int(w), int(h))
+    view, local, event_loop = _window(int(w), int(h))
     blits: list[float] = []
     blit = view._blit
 
@@ -135,8 +180,15 @@ def main(argv: list[str]) -> dict:
     sent: dict[int, float] = {}
 
     class Listener(ConsultListener):
+        def takes_yuv(self, local_: bool = False) -> bool:
+            target = local if local_ else view
+            return {"auto": target.yuv, "yuv": target.draws_yuv, "rgb": False}[args.frames]
+
         def on_remote_frame(self, frame) -> None:  # noqa: ANN001
             view.push(frame)
+
+        def on_local_frame(self, frame) -> None:  # noqa: ANN001
+            local.push(frame)
 
     import socket
 
@@ -164,7 +216,7 @@ def main(argv: list[str]) -> dict:
             LOOP_TURNS[0] = 0
             _spin(event_loop, args.idle_seconds, idle_sample)
             with sync_playwright() as pw:
-                browser = harness.launch(pw)
+                browser = harness.launch(pw, camera_fps=args.advisor_fps)
                 page = harness.advisor_login(browser, url, ADVISOR, PASSWORD)
                 call = svc.start("求职指导", None, Listener())
                 page.wait_for_function("document.querySelectorAll('#waiting button').length === 1", timeout=20000)
@@ -182,6 +234,7 @@ def main(argv: list[str]) -> dict:
                 proc.cpu_percent(None)
                 t0 = time.monotonic()
                 measure_from = time.time()
+                threads_before = _threads_cpu()
 
                 turns: list[int] = []
                 blits.clear()
@@ -197,6 +250,7 @@ def main(argv: list[str]) -> dict:
 
                 _spin(event_loop, args.seconds, sample)
                 measured = time.monotonic() - t0
+                by_thread = _cpu_by_thread(threads_before, _threads_cpu(), measured)
                 shown = harness.latency_samples(page)
                 browser_frames = harness.counters(page)["framesRendered"]
                 call.hang_up()
@@ -222,6 +276,9 @@ def main(argv: list[str]) -> dict:
         "cpu_percent": round(statistics.median(cpu), 1),
         "idle_cpu_percent": round(statistics.median(idle_cpu), 1) if idle_cpu else None,
         "cpu_cores": psutil.cpu_count(),
+        "cpu_by_thread": by_thread,
+        "frames": "yuv420p" if Listener().takes_yuv() else "rgb24",
+        "advisor_camera_fps": args.advisor_fps,
         # the Kivy main loop's turns per second (maxfps 30) in the call and idle, and one blit's cost
         "ui_loop_fps": statistics.median(turns) if turns else None,
         "idle_ui_loop_fps": statistics.median(idle_turns) if idle_turns else None,

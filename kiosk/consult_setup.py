@@ -60,11 +60,12 @@ class LateConsult:
         service = self.install()
         return service.availability(topic) if service is not None else Availability.unreachable()
 
-    def start(self, topic: str, person_key: str | None, listener: ConsultListener) -> ConsultCall:
+    def start(self, topic: str, person_key: str | None, listener: ConsultListener,
+              identity: str = "none") -> ConsultCall:
         service = self.install()
         if service is None:
             raise RuntimeError("the video consultation cannot run on this kiosk")
-        return service.start(topic, person_key, listener)
+        return service.start(topic, person_key, listener, identity=identity)
 
     def warm_up(self) -> None:
         service = self.install()

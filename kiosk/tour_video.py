@@ -37,6 +37,44 @@ def figure(width: int, height: int, bg: tuple[int, int, int], fg: tuple[int, int
     return bytes(buf)
 
 
+def _yuv(rgb: tuple[float, float, float]) -> tuple[int, int, int]:
+    r, g, b = rgb
+    return (round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+            round(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255),
+            round(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255))
+
+
+def figure_planes(width: int, height: int, bg: tuple[int, int, int],
+                  fg: tuple[int, int, int]) -> tuple[bytes, bytes, bytes]:
+    """``figure`` as yuv420p planes (even width and height), what a decoder hands the screen."""
+    planes = (bytearray(), bytearray(), bytearray())
+    cx, head_y, head_r = width // 2, int(height * 0.40), int(height * 0.17)
+    shoulders_y = int(height * 0.66)
+    fg_yuv = _yuv(fg)
+    for y in range(height):
+        shade = 0.75 + 0.25 * y / height
+        bg_yuv = _yuv((int(bg[0] * shade), int(bg[1] * shade), int(bg[2] * shade)))
+        half = 0
+        if abs(y - head_y) <= head_r:
+            half = int((head_r ** 2 - (y - head_y) ** 2) ** 0.5)
+        elif y >= shoulders_y:
+            half = min(int(width * 0.36), int(head_r * 1.2 + (y - shoulders_y) * 1.6))
+        for i in range(3 if y % 2 == 0 else 1):
+            w, x0, x1 = (width, cx - half, cx + half) if i == 0 else (width // 2, (cx - half) // 2, (cx + half) // 2)
+            row = bytearray([bg_yuv[i]]) * w
+            row[x0:x1] = bytes([fg_yuv[i]]) * (x1 - x0)
+            planes[i].extend(row)
+    return bytes(planes[0]), bytes(planes[1]), bytes(planes[2])
+
+
+def tour_frame(listener: ConsultListener, local: bool, rgb: bytes, planes: tuple[bytes, bytes, bytes]) -> RemoteFrame:
+    """The picture as the listener takes it: yuv420p planes for the GPU, else rgb24."""
+    now = time.monotonic()
+    if listener.takes_yuv(local):
+        return RemoteFrame(W, H, b"", now, planes=planes, strides=(W, W // 2, W // 2))
+    return RemoteFrame(W, H, rgb, now)
+
+
 class TourCall:
     def __init__(self, listener: ConsultListener) -> None:
         self.listener = listener
@@ -69,6 +107,8 @@ class TourAdvisors:
         self.calls: list[TourCall] = []
         self.advisor = figure(W, H, (60, 96, 140), (236, 226, 214))
         self.resident = figure(W, H, (120, 112, 96), (70, 70, 80))
+        self.advisor_planes = figure_planes(W, H, (60, 96, 140), (236, 226, 214))
+        self.resident_planes = figure_planes(W, H, (120, 112, 96), (70, 70, 80))
 
     def availability(self, topic: str) -> Availability:
         if topic == "创业指导":
@@ -81,9 +121,11 @@ class TourAdvisors:
         return call
 
     def frames(self, call: TourCall) -> None:
-        now = time.monotonic()
-        call.listener.on_remote_frame(RemoteFrame(W, H, self.advisor, now))
-        call.listener.on_local_frame(RemoteFrame(W, H, self.resident, now))
+        call.listener.on_remote_frame(tour_frame(call.listener, False, self.advisor, self.advisor_planes))
+        call.listener.on_local_frame(self.resident_frame(call.listener))
+
+    def resident_frame(self, listener: ConsultListener) -> RemoteFrame:
+        return tour_frame(listener, True, self.resident, self.resident_planes)
 
 
 def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # noqa: ANN001
@@ -111,7 +153,7 @@ def consult_walk(tour, orient: str) -> Iterator[float | Callable[[], bool]]:  # 
         call = advisors.calls[-1]
         call.emit(ConsultState.WAITING)
         call.listener.on_consult_queue(3, 240)
-        call.listener.on_local_frame(RemoteFrame(W, H, advisors.resident, time.monotonic()))
+        call.listener.on_local_frame(advisors.resident_frame(call.listener))
         yield lambda: bool(wait.queue_line) and wait.ids.preview.frames_rendered > 0
         yield 0.4
         tour.shot(f"{orient}-03q-consult-waiting")

@@ -58,14 +58,27 @@ class Availability:
         return cls(open=False, advisors_online=0, waiting=0, estimated_wait_s=None, reason="unreachable")
 
 
+#: one plane's bytes: a copy, or a view into the decoder's frame
+PlaneData = bytes | bytearray | memoryview
+
+
 @dataclass(frozen=True)
 class RemoteFrame:
-    """One video frame, rgb24, rows top-down (the order PyAV's ``to_ndarray`` gives)."""
+    """One video frame, rows top-down: rgb24 in ``rgb``, or, when ``planes`` is set, yuv420p as
+    the decoder left it (``rgb`` empty). The planes are Y, U, V (U and V at half the width and
+    height, rounded up), each ``strides[i]`` bytes a row; they may be views into the decoder's
+    frame, so a screen that draws them on the GPU takes them without a copy or a conversion."""
 
     width: int
     height: int
     rgb: bytes
     pts: float  # seconds (monotonic clock of the receiver when it arrived)
+    planes: tuple[PlaneData, PlaneData, PlaneData] | None = None
+    strides: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def yuv(self) -> bool:
+        return self.planes is not None
 
 
 class ConsultListener:
@@ -77,6 +90,11 @@ class ConsultListener:
 
     def on_consult_queue(self, position: int, estimated_wait_s: int | None) -> None:
         pass
+
+    def takes_yuv(self, local: bool = False) -> bool:
+        """Whether frames may come as yuv420p planes (the screen converts them on the GPU);
+        ``local``: the kiosk's own picture, else the advisor's."""
+        return False
 
     def on_remote_frame(self, frame: RemoteFrame) -> None:
         pass

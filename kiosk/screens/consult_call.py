@@ -65,6 +65,10 @@ class _Relay(ConsultListener):
         stats = dict(stats or {})
         Clock.schedule_once(lambda _dt: self.live.stats_changed(stats), 0)
 
+    def takes_yuv(self, local: bool = False) -> bool:
+        view = self.live.local_view if local else self.live.remote_view
+        return view is not None and view.yuv
+
     def on_remote_frame(self, frame: RemoteFrame) -> None:
         view = self.live.remote_view
         if view is not None and not self.live.closed:

@@ -32,8 +32,13 @@ LATENCY_PROBE = r"""
 """
 
 
-def launch(pw):  # noqa: ANN001, ANN201
-    return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+def launch(pw, camera_fps: int | None = None):  # noqa: ANN001, ANN201
+    """Chromium with the fake camera at ``camera_fps`` (its own default is 20 frames a second)."""
+    args = CHROMIUM_ARGS
+    if camera_fps:
+        fake = "--use-fake-device-for-media-stream"
+        args = [f"{fake}=fps={camera_fps}" if a == fake else a for a in args]
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
 
 
 def advisor_login(browser, base_url: str, login: str, password: str, *, viewport=(1440, 900)):  # noqa: ANN001, ANN201

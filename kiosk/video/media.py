@@ -29,8 +29,19 @@ AUDIO_RATE = 48000
 AUDIO_PTIME = 0.02
 
 
+def _yuv(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    """BT.601 limited range, what the VP8 encoder and the browser assume."""
+    r, g, b = rgb
+    return (round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+            round(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255),
+            round(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255))
+
+
 class PatternTrack(MediaStreamTrack):
-    """A 640x480 (configurable) test pattern at ``fps``: colour bars, a moving bar, the frame code."""
+    """A 640x480 (configurable) test pattern at ``fps``: colour bars, a moving bar, the frame code.
+
+    It is drawn straight into yuv420p planes, the encoder's own format: an RGB picture would
+    cost a copy of three times the bytes and a colour conversion in the encoder each frame."""
 
     kind = "video"
 
@@ -42,11 +53,15 @@ class PatternTrack(MediaStreamTrack):
         colors = [(235, 235, 235), (235, 235, 16), (16, 235, 235), (16, 235, 16), (235, 16, 235),
                   (235, 16, 16), (16, 16, 235), (16, 16, 16)]
         bar_w = math.ceil(width / len(colors))
-        row = bytearray()
+        self._cw, self._ch = (width + 1) // 2, (height + 1) // 2
+        rows = [bytearray(), bytearray(), bytearray()]
         for x in range(width):
-            row += bytes(colors[min(x // bar_w, len(colors) - 1)])
-        self._row = bytes(row)
-        self._base = bytes(row) * height
+            yuv = _yuv(colors[min(x // bar_w, len(colors) - 1)])
+            rows[0].append(yuv[0])
+            if x % 2 == 0:
+                rows[1].append(yuv[1])
+                rows[2].append(yuv[2])
+        self._base = (bytes(rows[0]) * height, bytes(rows[1]) * self._ch, bytes(rows[2]) * self._ch)
         self._n = 0
         self._start: float | None = None
 
@@ -61,19 +76,62 @@ class PatternTrack(MediaStreamTrack):
                 await asyncio.sleep(wait)
         n = self._n
         self._n += 1
-        img = bytearray(self._base)
-        w3 = self.width * 3
-        x = (n * 8) % max(1, self.width - 24)
-        white = b"\xff" * (24 * 3)
-        for y in range(self.height // 2 - 40, self.height // 2 + 40):
-            img[y * w3 + x * 3:y * w3 + (x + 24) * 3] = white
-        draw_code(img, self.width, n)
-        frame = frame_from_rgb(bytes(img), self.width, self.height)
+        y, u, v = (bytearray(p) for p in self._base)
+        x = (n * 8) % max(2, self.width - 24)
+        _fill(y, self.width, x, self.height // 2 - 40, 24, 80, 235)
+        for chroma in (u, v):
+            _fill(chroma, self._cw, x // 2, (self.height // 2 - 40) // 2, 12, 40, 128)
+        draw_code(y, u, v, self.width, n)
+        frame = frame_from_yuv((y, u, v), self.width, self.height)
         frame.pts = int(n * 90000 / self.fps)
         frame.time_base = fractions.Fraction(1, 90000)
         if self._sent is not None:
             self._sent(n, time.time())
         return frame
+
+
+def _fill(plane: bytearray, stride: int, x: int, y: int, w: int, h: int, value: int) -> None:
+    run = bytes([value]) * w
+    for row in range(y, y + h):
+        plane[row * stride + x:row * stride + x + w] = run
+
+
+def draw_code(y: bytearray, u: bytearray, v: bytearray, width: int, n: int) -> None:
+    """The frame number as a row of white (235) and black (16) blocks, no colour, top left."""
+    cw = (width + 1) // 2
+    for bit in range(CODE_BITS):
+        on = (n >> (CODE_BITS - 1 - bit)) & 1
+        _fill(y, width, bit * CODE_BLOCK, 0, CODE_BLOCK, CODE_BLOCK, 235 if on else 16)
+        for chroma in (u, v):
+            _fill(chroma, cw, bit * CODE_BLOCK // 2, 0, CODE_BLOCK // 2, CODE_BLOCK // 2, 128)
+
+
+def frame_from_yuv(planes: tuple[bytes | bytearray, ...], width: int, height: int) -> av.VideoFrame:
+    """A yuv420p frame from unpadded planes (rows top-down)."""
+    frame = av.VideoFrame(width, height, "yuv420p")
+    for i, data in enumerate(planes):
+        plane = frame.planes[i]
+        w = width if i == 0 else (width + 1) // 2
+        if plane.line_size == w:
+            plane.update(data)
+        else:
+            rows = len(data) // w
+            pad = bytes(plane.line_size - w)
+            plane.update(b"".join(bytes(data[r * w:(r + 1) * w]) + pad for r in range(rows)))
+    return frame
+
+
+def remote_frame(frame: av.VideoFrame, received: float, yuv: bool) -> RemoteFrame:
+    """A decoded frame for the screen: its yuv420p planes as they are (views, no copy) when the
+    screen takes them, else converted to rgb24."""
+    if not yuv:
+        return RemoteFrame(frame.width, frame.height, rgb_bytes(frame), received)
+    if frame.format.name != "yuv420p":
+        frame = frame.reformat(format="yuv420p")
+    y, u, v = frame.planes[:3]
+    return RemoteFrame(frame.width, frame.height, b"", received,
+                       planes=(memoryview(y), memoryview(u), memoryview(v)),
+                       strides=(y.line_size, u.line_size, v.line_size))
 
 
 def frame_from_rgb(rgb: bytes, width: int, height: int) -> av.VideoFrame:
@@ -98,16 +156,6 @@ def rgb_bytes(frame: av.VideoFrame) -> bytes:
         return data[:w3 * rgb.height]
     ls = plane.line_size
     return b"".join(data[y * ls:y * ls + w3] for y in range(rgb.height))
-
-
-def draw_code(img: bytearray, width: int, n: int) -> None:
-    w3 = width * 3
-    for bit in range(CODE_BITS):
-        on = (n >> (CODE_BITS - 1 - bit)) & 1
-        block = (b"\xff" if on else b"\x00") * (CODE_BLOCK * 3)
-        for y in range(CODE_BLOCK):
-            start = y * w3 + bit * CODE_BLOCK * 3
-            img[start:start + CODE_BLOCK * 3] = block
 
 
 def read_code(rgb: bytes, width: int) -> int:
@@ -176,20 +224,23 @@ class MutableAudio(MediaStreamTrack):
 
 
 class PreviewTap(MediaStreamTrack):
-    """Passes the camera's frames on and hands every ``every``-th one (as rgb24) to ``on_frame``."""
+    """Passes the camera's frames on and hands every ``every``-th one to ``on_frame``, as
+    yuv420p planes when ``takes_yuv()`` says the screen draws them, else as rgb24."""
 
     kind = "video"
 
-    def __init__(self, source: MediaStreamTrack, on_frame: Callable[[RemoteFrame], None], every: int = 2) -> None:
+    def __init__(self, source: MediaStreamTrack, on_frame: Callable[[RemoteFrame], None], every: int = 2,
+                 takes_yuv: Callable[[], bool] = lambda: False) -> None:
         super().__init__()
         self.source, self._on_frame, self._every, self._n = source, on_frame, every, 0
+        self._takes_yuv = takes_yuv
 
     async def recv(self) -> av.VideoFrame:
         frame = await self.source.recv()
         self._n += 1
         if self._n % self._every == 0:
             try:
-                self._on_frame(RemoteFrame(frame.width, frame.height, rgb_bytes(frame), time.monotonic()))
+                self._on_frame(remote_frame(frame, time.monotonic(), self._takes_yuv()))
             except Exception:  # noqa: BLE001 - a preview must never stop what is sent
                 log.exception("local preview failed")
         return frame
@@ -247,12 +298,13 @@ class LocalMedia:
                 log.error("microphone %s cannot be opened (%s); sending the test tone instead", spec, e)
         return ToneTrack()
 
-    def tracks(self, on_local_frame: Callable[[RemoteFrame], None] | None) -> list[MediaStreamTrack]:
+    def tracks(self, on_local_frame: Callable[[RemoteFrame], None] | None,
+               takes_yuv: Callable[[], bool] = lambda: False) -> list[MediaStreamTrack]:
         """Fresh tracks for one peer connection (a reconnect makes a new one)."""
         out: list[MediaStreamTrack] = []
         if self.video is not None:
             v = self.relay.subscribe(self.video, buffered=False)
-            out.append(PreviewTap(v, on_local_frame) if on_local_frame else v)
+            out.append(PreviewTap(v, on_local_frame, takes_yuv=takes_yuv) if on_local_frame else v)
         if self.audio_source is not None:
             # audio buffered: a late loop turn must not drop 20 ms pieces of speech
             a = self.relay.subscribe(self.audio_source, buffered=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.domain.consult import FINISHED, ConsultListener, ConsultState, RemoteFrame, network_quality
 from kiosk.sync.client import BadReply, Refused, SyncError, Unavailable
-from kiosk.video.media import rgb_bytes
+from kiosk.video.media import remote_frame
 
 if TYPE_CHECKING:
     from kiosk.video.service import ConsultService
@@ -246,7 +246,7 @@ class ConsultSession:
         ice = [RTCIceServer(urls=s.urls, username=s.username or None, credential=s.credential or None)
                for s in self.service.config.ice_servers]
         pc = self._pc = RTCPeerConnection(RTCConfiguration(iceServers=ice or []))
-        for track in self.service.media.tracks(self._local_frame):
+        for track in self.service.media.tracks(self._local_frame, lambda: self._takes_yuv(local=True)):
             pc.addTrack(track)
         if self.service.media.video is None:
             pc.addTransceiver("video", direction="recvonly")
@@ -314,6 +314,13 @@ class ConsultSession:
         except Exception:  # noqa: BLE001
             log.exception("consultation listener failed")
 
+    def _takes_yuv(self, local: bool = False) -> bool:
+        try:
+            return bool(self.listener.takes_yuv(local))
+        except Exception:  # noqa: BLE001
+            log.exception("consultation listener failed")
+            return False
+
     async def _receive_video(self, track) -> None:  # noqa: ANN001
         from aiortc.mediastreams import MediaStreamError
 
@@ -328,17 +335,20 @@ class ConsultSession:
             self.frame_times.append(now)
             if len(self.frame_times) > 300:
                 del self.frame_times[:100]
+            if frame.format.name == "yuv420p" and self._takes_yuv():
+                self._deliver(frame, now, True)  # the planes as decoded: nothing to convert
+                continue
             if converting is not None and not converting.done():
                 continue  # the screen shows only the latest frame: never queue conversions up
             converting = asyncio.get_running_loop().run_in_executor(
-                self._loop.convert_executor, self._deliver, frame, now)
+                self._loop.convert_executor, self._deliver, frame, now, False)
 
-    def _deliver(self, frame, received: float) -> None:  # noqa: ANN001
-        """On the conversion thread: the frame as rgb24 to the listener."""
+    def _deliver(self, frame, received: float, yuv: bool) -> None:  # noqa: ANN001
+        """The frame to the listener; converted to rgb24 (on the conversion thread) unless ``yuv``."""
         if self._finished:
             return
         try:
-            self.listener.on_remote_frame(RemoteFrame(frame.width, frame.height, rgb_bytes(frame), received))
+            self.listener.on_remote_frame(remote_frame(frame, received, yuv))
         except Exception:  # noqa: BLE001
             log.exception("remote frame not delivered")
 

@@ -55,3 +55,15 @@ def test_video_libraries_missing_means_unreachable_not_a_crash(caplog):
         late.start("求职指导", None, ConsultListener())
     late.warm_up()
     late.stop()
+
+
+def test_start_passes_how_the_resident_identified():
+    started = []
+
+    class Service:
+        def start(self, topic, person_key, listener, identity="none"):  # noqa: ANN001, ANN202
+            started.append((topic, person_key, identity))
+
+    late = LateConsult(("政策咨询",), frozenset({"政策咨询"}), Service)
+    late.start("政策咨询", "key", ConsultListener(), identity="idcard")
+    assert started == [("政策咨询", "key", "idcard")]

@@ -66,6 +66,9 @@ class Recorder(ConsultListener):
     def on_consult_queue(self, position, estimated_wait_s) -> None:  # noqa: ANN001
         self.queue.append((position, estimated_wait_s))
 
+    def takes_yuv(self, local: bool = False) -> bool:
+        return self.view is not None and not local and self.view.draws_yuv  # the shader path, end to end
+
     def on_remote_frame(self, frame) -> None:  # noqa: ANN001
         self.remote += 1
         self.last_size = (frame.width, frame.height)

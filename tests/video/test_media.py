@@ -1,11 +1,20 @@
-"""The kiosk's synthetic media: the pattern's frame code survives the colour conversion the
-encoder does, the tone goes silent when muted, and odd widths convert without row padding."""
+"""The kiosk's synthetic media: the pattern is drawn in the encoder's yuv420p and its frame code
+reads back in RGB, the tone goes silent when muted, odd widths convert without row padding, and
+a frame reaches the screen as views of its planes or as rgb24."""
 
 from __future__ import annotations
 
 import asyncio
 
-from kiosk.video.media import AudioOut, PatternTrack, ToneTrack, frame_from_rgb, read_code, rgb_bytes
+from kiosk.video.media import (
+    AudioOut,
+    PatternTrack,
+    ToneTrack,
+    frame_from_rgb,
+    read_code,
+    remote_frame,
+    rgb_bytes,
+)
 
 
 def test_pattern_carries_its_frame_number():
@@ -17,8 +26,24 @@ def test_pattern_carries_its_frame_number():
 
     got = asyncio.run(frames())
     assert sent == [0, 1, 2] and (got[2].width, got[2].height) == (640, 480)
-    yuv = got[2].reformat(format="yuv420p")  # what the VP8 encoder gets
-    assert read_code(rgb_bytes(yuv), 640) == 2
+    assert got[2].format.name == "yuv420p"  # what the VP8 encoder takes, with nothing to convert
+    assert read_code(rgb_bytes(got[2]), 640) == 2
+    rgb = rgb_bytes(got[0])
+    bars = [tuple(rgb[(300 * 640 + x) * 3:(300 * 640 + x) * 3 + 3]) for x in (40, 120, 600)]
+    assert [tuple(round(c / 40) for c in px) for px in bars] == [(6, 6, 6), (6, 6, 0), (0, 0, 0)]
+
+
+def test_frame_for_the_screen_as_planes_or_rgb():
+    async def one():
+        return await PatternTrack(width=402, height=240).recv()
+
+    frame = asyncio.run(one())
+    planes = remote_frame(frame, 1.0, yuv=True)
+    assert planes.yuv and planes.rgb == b"" and planes.strides == tuple(p.line_size for p in frame.planes)
+    assert all(isinstance(p, memoryview) for p in planes.planes)  # views of the decoder's frame, no copy
+    assert bytes(planes.planes[0][:402]) == bytes(frame.planes[0])[:402]
+    rgb = remote_frame(frame, 1.0, yuv=False)
+    assert not rgb.yuv and len(rgb.rgb) == 402 * 240 * 3 and read_code(rgb.rgb, 402) == 0
 
 
 def test_tone_and_mute():

@@ -1,4 +1,5 @@
-"""VideoView: frames from any thread, only the latest drawn, one texture per size, bad frames dropped."""
+"""VideoView: frames from any thread, the newest drawn, one texture per size, bad frames dropped;
+yuv420p planes drawn in their colours by the GPU shader, and the RGB fallback when it cannot compile."""
 
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ def test_latest_frame_from_another_thread(view):
     t = threading.Thread(target=feed)
     t.start()
     t.join()
-    wait_until(lambda: view.frames_rendered >= 1, what="a blit")
+    wait_until(lambda: view.frames_rendered >= 2, what="two blits")
     pump(3)
-    assert view.frames_rendered == 1  # ten pushes between two frames: only the last is drawn
+    assert view.frames_rendered == 2  # ten pushes between two frames: the last two are drawn, one a turn
     tex = view.texture
     assert tuple(tex.size) == (64, 48) and tex.colorfmt == "rgb"
     assert tex.pixels[:3] == bytes([180, 180, 180])  # the last frame's colour, not an older one
@@ -71,3 +72,69 @@ def test_network_quality():
     assert network_quality(20, 0, 12) == "fair"
     assert network_quality(500, 0, 25) == "poor"
     assert network_quality(None, None, None) == "good"
+
+
+#: BT.601 limited-range Y, U, V of pure colours, and the RGB they stand for
+QUADRANTS = {"red": ((81, 90, 240), (255, 0, 0)), "green": ((145, 54, 34), (0, 255, 0)),
+             "blue": ((41, 240, 110), (0, 0, 255)), "white": ((235, 128, 128), (255, 255, 255))}
+
+
+def _yuv_quadrants(w: int, h: int, strides: tuple[int, int, int]) -> RemoteFrame:
+    """Red top left, green top right, blue bottom left, white bottom right; rows padded to ``strides``."""
+    planes = []
+    for i, (pw, ph) in enumerate(((w, h), (w // 2, h // 2), (w // 2, h // 2))):
+        plane = bytearray(strides[i] * ph)
+        for y in range(ph):
+            for x in range(pw):
+                name = ("red" if x < pw // 2 else "green") if y < ph // 2 else ("blue" if x < pw // 2 else "white")
+                plane[y * strides[i] + x] = QUADRANTS[name][0][i]
+        planes.append(memoryview(plane))
+    return RemoteFrame(w, h, b"", 0.0, planes=tuple(planes), strides=strides)
+
+
+def _shown(view) -> dict[str, tuple[int, ...]]:
+    """The colours drawn at the middle of each quadrant, read back from the GPU."""
+    tex = view.export_as_image().texture  # rows top-down
+    px, tw = tex.pixels, tex.size[0]
+    rw, rh = view._rect.size
+    rx, ry = view._rect.pos[0] - view.x, view.top - (view._rect.pos[1] + rh)
+
+    def at(fx: float, fy: float) -> tuple[int, ...]:
+        i = (int(ry + fy * rh) * tw + int(rx + fx * rw)) * 4
+        return tuple(px[i:i + 3])
+
+    return {"red": at(.25, .25), "green": at(.75, .25), "blue": at(.25, .75), "white": at(.75, .75)}
+
+
+def _close(got: tuple[int, ...], want: tuple[int, ...]) -> bool:
+    return all(abs(g - w) <= 12 for g, w in zip(got, want, strict=True))
+
+
+def test_yuv_planes_drawn_in_colour_upright(view):
+    assert view.draws_yuv, "the YUV shader should compile on this machine's GL"
+    view.push(_yuv_quadrants(64, 48, (80, 48, 48)))  # padded rows, as decoders leave them
+    wait_until(lambda: view.frames_rendered == 1, what="a yuv blit")
+    assert tuple(view.texture.size) == (64, 48) and view.texture.colorfmt == "luminance"
+    assert view._rect.size == (400, 300)
+    shown = _shown(view)
+    for name, (_yuv, rgb) in QUADRANTS.items():
+        assert _close(shown[name], rgb), f"{name} drawn as {shown[name]}"
+    view.mirror = True
+    pump(2)
+    mirrored = _shown(view)
+    assert _close(mirrored["red"], QUADRANTS["green"][1]) and _close(mirrored["green"], QUADRANTS["red"][1])
+    view.clear()
+    assert view.texture is None and view._rect.size == (0, 0)
+
+
+def test_cpu_fallback_when_the_shader_does_not_compile(kiosk_app, caplog):
+    from kiosk.widgets.video_view import VideoView
+
+    v = VideoView(yuv_shader="$HEADER$\nvoid main(void) { not glsl }", size_hint=(None, None), size=(64, 48))
+    assert not v.yuv and not v.draws_yuv
+    assert any("converted to RGB on the CPU" in r.getMessage() for r in caplog.records)
+    v.push(_yuv_quadrants(64, 48, (64, 32, 32)))  # a producer that did not ask: dropped, not drawn wrong
+    v.push(_frame(64, 48, 90))
+    wait_until(lambda: v.frames_rendered == 1, what="the rgb blit")
+    pump(2)
+    assert v.frames_rendered == 1 and v.texture.colorfmt == "rgb"
