@@ -31,6 +31,8 @@ from __future__ import annotations
 import enum
 import json
 import math
+import operator
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -65,7 +67,6 @@ from kiosk.domain.search import (
     Term,
     TermKind,
     bounding_box,
-    is_hanzi,
     make_query,
     rank_recommendations,
     term_fields,
@@ -87,6 +88,10 @@ COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min
 #: The vacancy columns a details match looks in (joined into search_docs.details).
 DETAIL_COLUMNS = ("requirements", "benefits", "work_hours")
 _REFRESH_BATCH = 2000
+#: A run of the characters :func:`grams` indexes: ASCII letters and digits, and the Chinese
+#: characters of ``kiosk.domain.search.is_hanzi`` (one regular expression instead of a Python
+#: call per character: the grams were half of an index build).
+_RUN = re.compile("[0-9A-Za-z\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 ORIGIN_KEY = "search.origin"
 _refresh_lock = threading.Lock()
 
@@ -120,19 +125,11 @@ def grams(values: Iterable[str], singles: bool = True) -> str:
     tokens."""
     out: set[str] = set()
     for value in values:
-        run: list[str] = []
-        for ch in value + "\x00":
-            if ch.isascii() and ch.isalnum():
-                run.append(ch.lower())
-                continue
-            if is_hanzi(ch):
-                run.append(ch)
-                continue
-            if run:
-                if singles:
-                    out.update(run)
-                out.update(run[i] + run[i + 1] for i in range(len(run) - 1))
-                run = []
+        for run in _RUN.findall(value):
+            run = run.lower()  # only ASCII letters have a case among these characters
+            if singles:
+                out.update(run)
+            out.update(map(operator.add, run, run[1:]))
     return " ".join(sorted(out))
 
 
@@ -219,7 +216,11 @@ def _refresh(conn: Connection) -> int:
         return 0
     _changed()
     indexed = int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0)
-    if total_dirty >= max(1000, indexed // 2):
+    # Rebuilding pays when many indexed documents would have to be taken out one by one; the
+    # pages of an initial pull are all new and go in as they come.
+    stale = int(conn.execute(text("SELECT count(*) FROM search_dirty d JOIN search_docs s "
+                                  "ON s.vacancy_id = d.vacancy_id")).scalar() or 0)
+    if not indexed or stale >= max(1000, indexed // 2):
         return _rebuild_all(conn)
     done = 0
     while True:
@@ -282,54 +283,54 @@ def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
 
 
 def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
+    """Index the vacancies ``ids`` (None: all of them); none of them may be indexed already.
+
+    Rows go to SQLite as plain tuples through the driver's executemany, with the docids chosen
+    here: the per-row parameter handling of a SQLAlchemy statement cost more than the inserts.
+    """
     origin = _origin(conn)
     # A full build stores nearby vacancies next to each other (~1 km latitude bands, then
     # longitude), so a search around the station reads few pages.
     where = ("ORDER BY CAST(lat * 100 AS INTEGER), lon" if ids is None
-             else "WHERE id IN (SELECT value FROM json_each(:ids))")
+             else "WHERE id IN (SELECT value FROM json_each(?))")
     copied = ", ".join(COPIED_COLUMNS)
     detail = ", ".join(DETAIL_COLUMNS)
-    rows = conn.execute(
-        text(f"SELECT id, title, employer, category, pinyin_initials, pinyin_full, search_terms, job_type, {detail}, "
-             f"{copied} FROM vacancies {where}"),
-        {} if ids is None else {"ids": _json(ids)},
+    rows = conn.exec_driver_sql(
+        f"SELECT id, title, employer, category, pinyin_initials, pinyin_full, search_terms, job_type, {detail}, "
+        f"{copied} FROM vacancies {where}",
+        () if ids is None else (_json(ids),),
     ).all()
-    cols = ", ".join(INDEX_COLUMNS)
-    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
-    cph = ", ".join(f":{c}" for c in COPIED_COLUMNS)
     head = 8 + len(DETAIL_COLUMNS)
+    group_at = head + COPIED_COLUMNS.index("job_group")
+    lat_at, lon_at = head + COPIED_COLUMNS.index("lat"), head + COPIED_COLUMNS.index("lon")
     sets = {w: i for i, w in conn.execute(text("SELECT id, words FROM search_wordsets")).all()}
+    next_docid = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0) + 1
+    doc_sql = (f"INSERT INTO search_docs (docid, vacancy_id, dist, wordset, {', '.join(DOC_COLUMNS)}, {copied}) "
+               f"VALUES ({', '.join('?' * (4 + len(DOC_COLUMNS) + len(COPIED_COLUMNS)))})")
+    tri_sql = (f"INSERT INTO search_trigram (rowid, {', '.join(INDEX_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * (1 + len(INDEX_COLUMNS)))})")
+    raw = conn.connection.driver_connection
     for start in range(0, len(rows), _REFRESH_BATCH):
-        docs = []
-        for r in rows[start:start + _REFRESH_BATCH]:
+        docs, tri, details, gram_rows = [], [], [], []
+        for docid, r in enumerate(rows[start:start + _REFRESH_BATCH], next_docid + start):
             vid, title, employer, category, ini, ful, words, job_type = r[:8]
-            d = dict(zip(COPIED_COLUMNS, r[head:], strict=True))
-            words, d["job_group"] = jobwords.fill_gaps(title or "", job_type or "", category or "", words or "",
-                                                       d["job_group"] or "")
-            d.update(doc_fields(title or "", employer or "", category or "", ini or "", ful or "", words,
-                                details_of(*r[8:head])))
-            d["vacancy_id"] = vid
-            d["dist"] = None if origin is None else geo.distance_m(origin[0], origin[1], d["lat"], d["lon"])
-            d["wordset"] = _wordset(conn, sets, d[WORDS_FIELD])
-            docs.append(d)
-        doc_cols = ", ".join(DOC_COLUMNS)
-        doc_ph = ", ".join(f":{c}" for c in DOC_COLUMNS)
-        conn.execute(text(f"INSERT INTO search_docs (vacancy_id, dist, wordset, {doc_cols}, {copied}) "
-                          f"VALUES (:vacancy_id, :dist, :wordset, {doc_ph}, {cph})"), docs)
-        got = conn.execute(
-            text("SELECT docid, vacancy_id FROM search_docs WHERE vacancy_id IN (SELECT value FROM json_each(:ids))"),
-            {"ids": _json([d["vacancy_id"] for d in docs])},
-        ).all()
-        docid = dict((v, k) for k, v in got)
-        for d in docs:
-            d["docid"] = docid[d["vacancy_id"]]
-        conn.execute(text(f"INSERT INTO search_trigram (rowid, {cols}) VALUES (:docid, {ph})"), docs)
-        if details := [d for d in docs if d[DETAILS_FIELD]]:
-            conn.execute(text("INSERT INTO search_details (docid, details) VALUES (:docid, :details)"), details)
-        conn.execute(
-            text("INSERT INTO search_grams (rowid, grams) VALUES (:docid, :grams)"),
-            [{"docid": d["docid"], "grams": doc_grams(d)} for d in docs],
-        )
+            words, group = jobwords.fill_gaps(title or "", job_type or "", category or "", words or "",
+                                              r[group_at] or "")
+            fields = doc_fields(title or "", employer or "", category or "", ini or "", ful or "", words,
+                                details_of(*r[8:head]))
+            base = [fields[c] for c in DOC_COLUMNS]
+            copies = list(r[head:])
+            copies[group_at - head] = group
+            dist = None if origin is None else geo.distance_m(origin[0], origin[1], r[lat_at], r[lon_at])
+            docs.append((docid, vid, dist, _wordset(conn, sets, fields[WORDS_FIELD]), *base, *copies))
+            tri.append((docid, *base, fields[DETAILS_FIELD]))
+            if fields[DETAILS_FIELD]:
+                details.append((docid, fields[DETAILS_FIELD]))
+            gram_rows.append((docid, grams(base)))
+        raw.executemany(doc_sql, docs)
+        raw.executemany(tri_sql, tri)
+        raw.executemany("INSERT INTO search_details (docid, details) VALUES (?, ?)", details)
+        raw.executemany("INSERT INTO search_grams (rowid, grams) VALUES (?, ?)", gram_rows)
     return len(rows)
 
 

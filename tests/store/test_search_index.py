@@ -347,6 +347,16 @@ def test_grams_tokens() -> None:
     assert set(S.grams(["C1司机"]).split()) >= {"c", "1", "c1", "1司", "司机"}
 
 
+def test_grams_index_the_characters_a_term_is_made_of() -> None:
+    """The grams find their runs with one regular expression; it must take exactly the
+    characters the query side counts as Chinese or ASCII letters and digits."""
+    from kiosk.domain.search import is_hanzi
+
+    for code in range(0x32000):
+        ch = chr(code)
+        assert bool(S._RUN.fullmatch(ch)) == (is_hanzi(ch) or (ch.isascii() and ch.isalnum())), hex(code)
+
+
 def test_search_command_prints_rank_order(tmp_path, capsys) -> None:
     import json
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from central import feeds as central_feeds
@@ -41,6 +42,30 @@ def test_empty_kiosk_pulls_everything_then_changes_and_deletions(central, kiosk_
     with kiosk_store.read() as s:
         assert s.get(Vacancy, ids[0]).title == "新的岗位名称"
     assert worker.pull("vacancies") == 0  # nothing new: an empty page
+
+
+@pytest.mark.parametrize("central_backend", ["sqlite"], indirect=False)
+def test_each_page_is_searchable_as_it_is_applied(central, kiosk_store):
+    """An initial pull indexes every page in the transaction that applies it: nothing is left
+    for a build afterwards, and the index answers as one built from scratch."""
+    from datetime import date
+
+    from kiosk.domain.search import Scope, Station, make_query
+    from kiosk.store import search as S
+
+    seed(central.db, 600)
+    station = Station(39.12, 117.2, "和平区", "urban")
+    S.prepare(kiosk_store, station)  # as the app does at start, on an empty index
+    worker = make_worker(kiosk_store, central.url, page_size=200)
+    pending = []
+    worker.on_page = lambda _feed, _n: pending.append(S.pending(kiosk_store))
+    assert worker.pull("vacancies") == 600
+    assert pending == [0, 0, 0]
+    queries = [make_query(t, scope=Scope.CITY) for t in ("工", "保洁", "服务员", "bj")]
+    paged = [S.search_ids(kiosk_store, q, station, today=date.today()) for q in queries]
+    S.rebuild_index(kiosk_store)
+    assert paged == [S.search_ids(kiosk_store, q, station, today=date.today()) for q in queries]
+    assert all(paged)
 
 
 def test_expired_cursor_refetches_and_drops_rows_the_server_lost(central, kiosk_store):
