@@ -101,10 +101,12 @@ class Visits:
         listing = app.screen("vacancy_list")
         rv = listing.ids.rv
         wait_until(lambda: bool(rv.data) and app.background.pending == 0, "the vacancy rows")
+        tap(listing.ids.scope_city)  # the whole city: every word finds jobs, however few are seeded
         tap(listing.ids.search_box)
         for ch in letters:
             tap(listing.ids.keyboard.key(ch))
-        wait_until(lambda: not listing.loading and f"“{letters}”" in listing.summary and bool(rv.data)
+        wait_until(lambda: not listing.loading and listing.scope == "city" and f"“{letters}”" in listing.summary
+                   and bool(rv.data)
                    and app.background.pending == 0, f"the jobs found for {letters!r}")
         tap(listing.ids.keyboard_done)
         pump(3)
