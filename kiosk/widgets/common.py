@@ -20,6 +20,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import theme
+from kiosk.widgets import scroll_bars  # noqa: F401 - one bar-colour binding per ScrollView
 from kiosk.widgets.visibility import set_shown
 
 W = TypeVar("W", bound=Widget)

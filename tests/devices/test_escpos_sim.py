@@ -113,3 +113,14 @@ def test_impossible_image_sizes_are_skipped_not_allocated():
     interp = Interpreter()
     interp.feed(b"\x1dv0\x00\xff\xff\xff\xff" + b"ok\n")
     assert interp.pages()[0].lines()[-1].endswith("ok") and interp.unknown == 1
+
+
+def test_a_printer_that_keeps_few_receipts_still_counts_every_one():
+    interp = Interpreter(keep=2)
+    for word in (b"one", b"two", b"three"):
+        interp.feed(b"\x1b@" + word + b"\n\x1dV\x00")
+    assert len(interp.receipts) == 3
+    assert interp.receipts[-1].lines() == ["three"] and interp.receipts[1].lines() == ["two"]
+    assert [r.lines() for r in interp.pages()] == [["two"], ["three"]]
+    with pytest.raises(IndexError):
+        interp.receipts[0]  # noqa: B018 - no longer kept

@@ -184,7 +184,7 @@ def test_the_service_writes_no_rows_and_tells_listeners_when_a_job_starts_and_en
 
     class Log(PrinterListener):
         def on_print_started(self, job_id, kind, ref):
-            heard.append(("started", job_id, kind, sim.receipts == []))
+            heard.append(("started", job_id, kind, len(sim.receipts) == 0))
 
         def on_print_finished(self, result):
             heard.append(("finished", result.job_id, result.kind, result.printed))

@@ -11,6 +11,8 @@ from kiosk.devices.printer.service import PrinterService, Settings
 
 #: the printer's section on the staff screen (``printer_section`` shows it under this title)
 TITLE = "打印机"
+#: the demo's virtual printer keeps this many receipts in memory (and as many PNGs), not a day's
+KEEP_RECEIPTS = 50
 
 if TYPE_CHECKING:
     from kiosk.config import DeviceConfig
@@ -32,7 +34,7 @@ def build_printer(cfg: DeviceConfig, settings: Settings | None, png_dir: Path | 
         from kiosk.devices.printer.transports.serial import SerialTransport
         from kiosk.devices.sim.escpos_printer import VirtualPrinter
 
-        sim = VirtualPrinter(profile.paper_width_mm, out_dir=png_dir)
+        sim = VirtualPrinter(profile.paper_width_mm, out_dir=png_dir, keep_receipts=KEEP_RECEIPTS)
         port = sim.port
         service = PrinterService(lambda: SerialTransport(port, cfg.baudrate), profile, settings,
                                  status_timeout_s=float(cfg.options.get("status_timeout_s", 0.5)),

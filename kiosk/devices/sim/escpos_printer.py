@@ -23,7 +23,8 @@ import socket
 import threading
 import time
 import tty
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -95,20 +96,53 @@ class Receipt:
         return [e.data for e in self.elements if isinstance(e, QRCode)]
 
 
+class ReceiptRoll:
+    """The receipts a printer has cut: counted from the first, the last ``keep`` of them kept.
+
+    Indexes and ``len`` count every receipt ever cut (``[-1]`` is the newest), so callers can
+    wait for "one more"; a receipt older than the kept ones raises IndexError. A demo kiosk
+    prints all day, and a receipt's runs and rows take about a megabyte each."""
+
+    def __init__(self, keep: int | None = None) -> None:
+        self._kept: deque[Receipt] = deque(maxlen=keep)
+        self._count = 0
+
+    def append(self, receipt: Receipt) -> None:
+        self._kept.append(receipt)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> Receipt:
+        i = index + self._count if index < 0 else index
+        first = self._count - len(self._kept)
+        if not first <= i < self._count:
+            raise IndexError(f"receipt {index} is not kept (the last {len(self._kept)} of {self._count} are)")
+        return self._kept[i - first]
+
+    def __iter__(self) -> Iterator[Receipt]:
+        return iter(self._kept)
+
+    def __add__(self, more: list[Receipt]) -> list[Receipt]:
+        return [*self._kept, *more]
+
+
 class Interpreter:
     """ESC/POS bytes in, receipts out. ``feed`` may be given any split of the stream."""
 
     def __init__(self, dots: int = 576, chinese_default: bool = False,
                  on_status: Callable[[int], None] = lambda n: None,
                  can_print: Callable[[], bool] = lambda: True,
-                 on_paper: Callable[[int], None] = lambda dots: None) -> None:
+                 on_paper: Callable[[int], None] = lambda dots: None, keep: int | None = None) -> None:
+        """``keep``: how many cut receipts stay in memory (None: all)."""
         self.dots = dots
         self.chinese_default = chinese_default
         self.on_status = on_status
         self.can_print = can_print
         self.on_paper = on_paper
         self.buf = bytearray()
-        self.receipts: list[Receipt] = []
+        self.receipts = ReceiptRoll(keep)
         self.page = Receipt()
         self.unknown = 0  # commands skipped
         self.wrapped = 0  # lines longer than the paper, wrapped by the printer
@@ -166,7 +200,7 @@ class Interpreter:
             self._newline()
 
     def pages(self) -> list[Receipt]:
-        """The cut receipts, and the paper still hanging out of the printer (no cutter, or not cut yet)."""
+        """The kept receipts, and the paper still hanging out of the printer (no cutter, or not cut yet)."""
         return self.receipts + ([self.page] if self.page.elements else [])
 
     def _cut(self, kind: str) -> None:
@@ -520,7 +554,8 @@ class VirtualPrinter:
 
     def __init__(self, paper_width_mm: int = 80, pty: bool = True, tcp: bool = False,
                  paper_left_mm: float | None = None, near_end_mm: float = 1000.0, out_dir: Path | None = None,
-                 chinese_default: bool = False, keep_png: int = 50) -> None:
+                 chinese_default: bool = False, keep_png: int = 50,
+                 keep_receipts: int | None = None) -> None:
         self.dots = 576 if paper_width_mm == 80 else 384
         self.faults: set[str] = set()
         self.paper_left_mm = paper_left_mm
@@ -539,7 +574,7 @@ class VirtualPrinter:
         self._stop = threading.Event()
         self._reply: Callable[[bytes], None] = lambda data: None
         self.interp = Interpreter(self.dots, chinese_default, on_status=self._status, can_print=self._can_print,
-                                  on_paper=self._used)
+                                  on_paper=self._used, keep=keep_receipts)
         self.port = ""
         self.tcp_port = 0
         self._threads: list[threading.Thread] = []
@@ -563,7 +598,7 @@ class VirtualPrinter:
 
     # -- state -------------------------------------------------------------------------------
     @property
-    def receipts(self) -> list[Receipt]:
+    def receipts(self) -> ReceiptRoll:
         return self.interp.receipts
 
     def pages(self) -> list[Receipt]:

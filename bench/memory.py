@@ -1,0 +1,163 @@
+"""Memory over a day of visits: ``python -m kiosk bench memory [--visits 1000] [--vacancies 100000]``.
+
+The kiosk app runs in a fresh process at 1080x1920 (under Xvfb, or SDL's offscreen driver when
+there is no display) on a database seeded in another process with the demo generator and its
+search index built there (the generator's pinyin dictionary is not the kiosk's memory), with the
+simulated card reader and printer. It goes through the scripted visits of ``bench._visits``
+(card, pinyin search, a vacancy printed, a queue ticket printed, logout).
+
+Figures: ``rss_start_mb`` on the attract screen before the first visit (every screen built),
+``rss_visit_100_mb`` and ``rss_end_mb`` after those visits, ``growth_pct`` between them, and
+``idle_cpu_percent``: the app's CPU on the attract screen with nobody there (100 = one core),
+over ``--idle-seconds`` after the visits. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GOALS = {"rss_end_mb": 250.0, "growth_pct": 5.0, "idle_cpu_percent": 3.0}
+#: the loop runs this long on the attract screen before its CPU is measured (the last visit's
+#: fades and late results are over)
+IDLE_SETTLE_S = 5.0
+#: the visit whose RSS is the base of the growth figure (caches and first uses are warm by then)
+BASE_VISIT = 100
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _seed(data_dir: Path, vacancies: int) -> None:
+    """The demo data and its search index, in a process of its own."""
+    code = (
+        "import sys\n"
+        "from kiosk.config import load_config\n"
+        "from kiosk.domain.progress import Progress\n"
+        "from kiosk.store import search\n"
+        "from kiosk.store.engine import open_store\n"
+        "from kiosk.store.seed import seed_demo\n"
+        "cfg = load_config()\n"
+        "store = open_store(cfg.database_path)\n"
+        f"seed_demo(store, {vacancies}, seed=cfg.demo.seed, station=cfg.station, progress=Progress('seeding vacancies'))\n"
+        "store.set_setting('demo.feeds_seeded', '1')\n"
+        "print('building the search index ...', file=sys.stderr)\n"
+        "search.refresh_index(store)\n"
+        "store.close()\n"
+    )
+    env = dict(os.environ, KIOSK__DATA_DIR=str(data_dir))
+    subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, check=True)
+
+
+def _rss_mb() -> float:
+    import gc
+
+    import psutil
+
+    gc.collect()
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
+
+
+def _idle_cpu(seconds: float) -> float:
+    """The process's CPU while the Kivy loop runs on with nobody at the kiosk (100 = one core)."""
+    import psutil
+
+    from bench._visits import pump
+
+    proc = psutil.Process()
+    settle = time.monotonic() + IDLE_SETTLE_S
+    while time.monotonic() < settle:
+        pump(1)
+    proc.cpu_percent(None)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pump(1)
+    return round(proc.cpu_percent(None), 2)
+
+
+def run_app(visits: int, idle_s: float, size: tuple[int, int], base_visit: int = BASE_VISIT) -> dict:
+    """In the measuring process: start the app, make the visits, report (KIOSK__DATA_DIR is seeded)."""
+    from dataclasses import replace
+
+    from kiosk.bootstrap import bootstrap
+    from kiosk.config import DeviceConfig, load_config
+
+    cfg = load_config()
+    # speech is synthesized but not played: a bench machine may have no sound card
+    cfg = replace(cfg, devices=replace(cfg.devices, speaker=DeviceConfig(
+        backend="espeak-ng", options={"voice": "cmn-latn-pinyin", "player": ""})))
+    fonts = bootstrap(cfg, size=size, fullscreen=False)
+    from kivy.base import runTouchApp, stopTouchApp
+
+    from bench._visits import Visits, pump, wait_until
+    from kiosk.app import KioskApp
+    from kiosk.commands.run import open_and_seed
+
+    store = open_and_seed(cfg)
+    app = KioskApp(cfg, store, fonts, animate=False)
+    app._run_prepare()
+    runTouchApp(embedded=True)
+    wait_until(lambda: len(app.manager.screens) > 1, "every screen built")
+    script = Visits(app)
+    script.idle()
+    pump(30)
+    result = {"rss_start_mb": _rss_mb()}
+    _say(f"bench memory: start {result['rss_start_mb']} MB")
+    t0 = time.monotonic()
+    for n in range(1, visits + 1):
+        script.visit()
+        if n == base_visit:
+            result["base_visit"] = n
+            result[f"rss_visit_{n}_mb"] = _rss_mb()
+        if n % 50 == 0 or n == visits:
+            _say(f"bench memory: visit {n}/{visits}: RSS {_rss_mb()} MB, {(time.monotonic() - t0) / n:.2f} s a visit")
+    result["rss_end_mb"] = _rss_mb()
+    result["seconds_per_visit"] = round((time.monotonic() - t0) / max(1, visits), 2)
+    _say(f"bench memory: idle on the attract screen for {idle_s:.0f} s ...")
+    result["idle_cpu_percent"] = _idle_cpu(idle_s)
+    app.stop()
+    stopTouchApp()
+    store.close()
+    return result
+
+
+def main(argv: list[str]) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m kiosk bench memory")
+    ap.add_argument("--visits", type=int, default=1000)
+    ap.add_argument("--vacancies", type=int, default=100_000)
+    ap.add_argument("--idle-seconds", type=float, default=20.0)
+    ap.add_argument("--window", default="1080x1920")
+    ap.add_argument("--base-visit", type=int, default=BASE_VISIT, help="the visit growth is measured from")
+    args = ap.parse_args(argv)
+
+    from kiosk.display import has_display, start_xvfb
+
+    if not has_display():
+        start_xvfb()
+    w, _, h = args.window.partition("x")
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-memory-") as tmp:
+        data = Path(tmp) / "data"
+        _say(f"bench memory: seeding {args.vacancies} vacancies and their search index ...")
+        _seed(data, args.vacancies)
+        out = Path(tmp) / "figures.json"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK", "KIVY"))}
+        env.update(KIOSK__DATA_DIR=str(data), KIVY_HOME=str(Path(tmp) / "kivy"))
+        code = (f"import json, bench.memory as b; open({str(out)!r}, 'w').write(json.dumps("
+                f"b.run_app({args.visits}, {args.idle_seconds}, ({int(w)}, {int(h)}), {args.base_visit})))")
+        subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, check=True)
+        figures = json.loads(out.read_text())
+    base = figures.get(f"rss_visit_{args.base_visit}_mb")
+    growth = round((figures["rss_end_mb"] - base) / base * 100, 2) if base else None
+    result = {"benchmark": "memory", "window": args.window, "vacancies": args.vacancies, "visits": args.visits,
+              **figures, "growth_pct": growth, "goals": GOALS}
+    result["goal_met"] = (figures["rss_end_mb"] < GOALS["rss_end_mb"] and growth is not None
+                          and growth < GOALS["growth_pct"] and figures["idle_cpu_percent"] < GOALS["idle_cpu_percent"])
+    return result
