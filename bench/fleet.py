@@ -406,9 +406,6 @@ def main(argv: list[str]) -> dict:
             started = time.monotonic()
             asyncio.run(fleet.run(db))
             elapsed = time.monotonic() - started
-            if os.environ.get("FLEET_RAW"):
-                import json as _j
-                open(os.environ["FLEET_RAW"], "w").write(_j.dumps({"lat": fleet.latency, "at": fleet.started_at}))
             stop[0] = True
             sampler.join(timeout=10)
         finally:

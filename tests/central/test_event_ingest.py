@@ -22,6 +22,14 @@ def _event(n: int) -> dict:
                      payload={"service": "求职登记", "counter": "1", "person_key": f"pk-{n}"}).model_dump(mode="json")
 
 
+def _lock_waits(db: Database) -> int:
+    """Sessions of this database waiting for a lock (a new transaction each time: PostgreSQL
+    keeps pg_stat_activity as it was for the rest of a transaction)."""
+    with db.session() as s:
+        return s.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                             "AND datname = current_database()"))
+
+
 @pytest.fixture
 def pg_db(pg_cluster):
     name = pg_cluster.create_database()
@@ -47,10 +55,9 @@ def test_a_batch_racing_another_upload_of_one_of_its_events(pg_db: Database) -> 
         t = threading.Thread(target=second_upload)
         t.start()
         # the second upload waits on the first's row for `two` until the first commits
-        with pg_db.session() as look:
-            while not look.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")):
-                assert t.is_alive(), "the second upload ended without waiting for the first"
-                threading.Event().wait(0.05)
+        while not _lock_waits(pg_db):
+            assert t.is_alive(), "the second upload ended without waiting for the first"
+            threading.Event().wait(0.05)
     t.join(timeout=60)
     assert not t.is_alive()
     assert [(r.id, r.status) for r in out["results"]] == [
