@@ -60,9 +60,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Every other screen, by name → "module:class". They are imported and built right after the
-#: attract screen's first frame (or at once when something asks for one), so the kiosk shows
-#: its face without waiting for screens nobody has touched yet.
+#: Every other screen, by name → "module:class". A screen's module (and with it its .kv) is
+#: imported and the screen built the first time something asks for it; the few of EARLY_SCREENS
+#: are built in idle frames after the attract screen's first frame. Most visits never open the
+#: rest, and each costs start-up time and memory.
 SCREENS: dict[str, str] = {
     "home": "kiosk.screens.home:HomeScreen",
     "vacancy_list": "kiosk.screens.vacancy_list:VacancyListScreen",
@@ -92,6 +93,11 @@ SCREENS: dict[str, str] = {
     "interest": "kiosk.screens.interest:InterestScreen",
     "employer": "kiosk.screens.employer:EmployerScreen",
 }
+#: what a typical visit opens (a job looked at, a card laid, a ticket taken), so the first tap
+#: on them does not wait for the screen to be built
+EARLY_SCREENS = ("home", "vacancy_list", "vacancy_detail", "login", "queue_services", "queue_ticket")
+#: between two early screens: one is built per pass of the loop, so a touch in between is answered
+EARLY_SCREEN_GAP_S = 0.05
 
 
 HELP_IDLE, HELP_WAITING, HELP_COMING = i18n.N_("呼叫\n工作人员"), i18n.N_("已呼叫\n请稍等"), i18n.N_("工作人员\n马上就到")
@@ -155,8 +161,7 @@ class KioskApp(App):
         self.parts.add("background worker", self.background.shutdown)
         self.manager = ScreenManager(transition=FadeTransition(duration=0.15) if self.animate else NoTransition())
         self.toast = Toast(pos_hint={"center_x": 0.5, "y": 0.2})  # above every screen's button bar
-        self.nav = Navigator(self.manager, toast=self.toast.show, on_change=self.toast.hide,
-                             ensure=self.ensure_screens)
+        self.nav = Navigator(self.manager, toast=self.toast.show, on_change=self.toast.hide, ensure=self.screen)
         self.link = CentralLink(
             cfg, self.store, self.outbox_cipher,
             on_status=lambda text: Clock.schedule_once(lambda _dt: self.screen(IDLE_SCREEN).set_sync_text(text), 0),
@@ -259,17 +264,20 @@ class KioskApp(App):
                 self.parts.add("virtual printer", self.printer_simulator.close)
             self.printer.start()
             self.parts.add("printer", self.printer.stop)
-        self.link.start()
-        self.parts.add("link to central", self.link.stop)
         if self.qr_scanner is not None:
             self.qr_scanner.start()
             self.parts.add("QR scanner", self.qr_scanner.stop)
-        # the search index may need its distances measured (after install or a station move)
-        Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
         Clock.schedule_interval(self._help_tick, HELP_TICK_S)
         self._maintaining = False
         Clock.schedule_interval(self._maintenance_tick, MAINTENANCE_TICK_S)
+
+    def _start_link(self, _dt: float = 0) -> None:
+        """After the first frame: the sync worker and the protocol's models are not on its way.
+        A new version on trial learns here that the attract screen came up."""
+        self.link.start()
+        self.parts.add("link to central", self.link.stop)
         if self.link.updater is not None:
+            self.link.updater.attract_shown()
             Clock.schedule_interval(self._update_tick, UPDATE_TICK_S)
 
     def stop_all(self) -> list[str]:
@@ -282,10 +290,10 @@ class KioskApp(App):
 
     def _tell_service_manager(self) -> None:
         """Ready once the attract screen is on the glass; then the watchdog's heartbeat, from this
-        loop, so a hung screen stops it (kiosk.systemd)."""
-        systemd.notify(f"READY=1\nSTATUS=attract screen shown, version {version()}")
-        if self.link.updater is not None:
-            self.link.updater.attract_shown()
+        loop, so a hung screen stops it (kiosk.systemd). The version is looked up on the worker:
+        from a checkout, importlib.metadata reads every installed package's metadata first."""
+        systemd.notify("READY=1\nSTATUS=attract screen shown")
+        self.background.submit(lambda: systemd.notify(f"STATUS=attract screen shown, version {version()}"))
         interval = systemd.watchdog_interval()
         if interval:
             Clock.schedule_interval(lambda _dt: systemd.notify("WATCHDOG=1"), interval)
@@ -571,20 +579,24 @@ class KioskApp(App):
         self.guide.forget()
         self.voice_on = False
 
-    def ensure_screens(self, *_args) -> None:
-        """Import and build the screens not built yet (once)."""
-        import importlib
-
-        for name, target in SCREENS.items():
-            if not self.manager.has_screen(name):
-                module, cls = target.split(":")
-                screen_cls = getattr(importlib.import_module(module), cls)
-                self.manager.add_widget(screen_cls(name=name, services=self.services))
-
     def screen(self, name: str) -> KioskScreen:
-        if not self.manager.has_screen(name):
-            self.ensure_screens()
+        """The screen ``name``, built the first time it is asked for. It comes up in the visit's
+        language and mode: its kv reads them from ``tr`` and ``T`` as it is applied."""
+        if not self.manager.has_screen(name) and name in SCREENS:
+            import importlib
+
+            module, cls = SCREENS[name].split(":")
+            screen_cls = getattr(importlib.import_module(module), cls)
+            self.manager.add_widget(screen_cls(name=name, services=self.services))
         return self.manager.get_screen(name)
+
+    def _build_early_screens(self, names: list[str]) -> None:
+        """Build ``names`` one per pass of the loop, EARLY_SCREEN_GAP_S apart."""
+        while names and self.manager.has_screen(names[0]):
+            names.pop(0)
+        if names:
+            self.screen(names.pop(0))
+            Clock.schedule_once(lambda _dt: self._build_early_screens(names), EARLY_SCREEN_GAP_S)
 
     def end_visit(self) -> None:
         """Forget everything about the current visit and show the attract screen."""
@@ -612,12 +624,17 @@ class KioskApp(App):
         return True
 
     def _first_flip(self, *_args) -> None:
-        """Once the attract screen is on the glass, build the other screens."""
+        """Once the attract screen is on the glass: the link to central, the early screens and
+        the consultation, each in a pass of the loop of its own."""
         if self.manager.current == IDLE_SCREEN and self.manager.current_screen.ids.brand.texture is not None:
             Window.unbind(on_flip=self._first_flip)
-            Clock.schedule_once(self.ensure_screens, 0.1)
-            Clock.schedule_once(self._install_consult, 0.1)
             self._tell_service_manager()
+            self.manager.current_screen.on_glass()
+            # the search index may need its distances measured (after install or a station move)
+            Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
+            Clock.schedule_once(self._start_link, 0)
+            Clock.schedule_once(lambda _dt: self._build_early_screens(list(EARLY_SCREENS)), 0.1)
+            Clock.schedule_once(self._install_consult, 0.1)
             cb, self._on_first_frame = self._on_first_frame, None
             if cb:
                 cb()

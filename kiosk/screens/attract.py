@@ -13,7 +13,9 @@ from kiosk.domain.dates import WEEKDAYS
 from kiosk.screens.base import KioskScreen, load_kv
 
 ROTATE_S = 6.0
-#: Announcements load just after the screen is up, so the first frame does not wait for them.
+#: Announcements load this long after the screen is up, so its frames do not wait for them. At
+#: start-up the time runs from the first frame (``on_glass``): their first query imports the ORM
+#: on the worker, and that would slow the first frame down on a busy machine.
 ANNOUNCEMENTS_AFTER_S = 0.3
 #: Staff open their PIN screen by holding a finger on the clock this long.
 ADMIN_HOLD_S = 3.0
@@ -32,15 +34,24 @@ class AttractScreen(KioskScreen):
     #: for staff passing by: calls for help nobody answered (kiosk.core.help)
     staff_alert = StringProperty("")
 
+    _on_glass = False
+
     def on_services(self, _inst, services) -> None:
         if services:
             self.station_name = services.config.station.name
+
+    def on_glass(self) -> None:
+        """The app's first frame is shown."""
+        self._on_glass = True
+        if self.manager is not None and self.manager.current == self.name:
+            Clock.schedule_once(self._load_announcements, ANNOUNCEMENTS_AFTER_S)
 
     def activate(self) -> None:
         self._tick_clock(0)
         Clock.schedule_interval(self._rotate, ROTATE_S)
         Clock.schedule_interval(self._tick_clock, 1.0)
-        Clock.schedule_once(self._load_announcements, ANNOUNCEMENTS_AFTER_S)
+        if self._on_glass:
+            Clock.schedule_once(self._load_announcements, ANNOUNCEMENTS_AFTER_S)
 
     def _load_announcements(self, _dt: float) -> None:
         self.services.background.submit(active_announcements, self.services.store, on_done=self._got_announcements)

@@ -16,7 +16,7 @@ from kiosk.domain.consult_texts import availability_text, ending
 from kiosk.domain.i18n import N_, _
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by consult_offer.kv
+from kiosk.widgets.keypad import NumericKeypad, grouped_phone  # noqa: F401 - the keypad is used by consult_offer.kv
 from kiosk.widgets.visibility import set_shown
 
 
@@ -43,11 +43,6 @@ class ConsultOfferScreen(KioskScreen):
 
     def reset(self) -> None:
         self.topic = self.reason = self.title = ""
-
-
-def grouped_phone(digits: str) -> str:
-    """138 1234 5678: the groups people read phone numbers in."""
-    return " ".join(p for p in (digits[:3], digits[3:7], digits[7:]) if p)
 
 
 class CallbackScreen(KioskScreen):

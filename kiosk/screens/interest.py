@@ -14,8 +14,7 @@ from kiosk.core.interest import InterestExpressed, InterestRefused, check_phone,
 from kiosk.domain.i18n import _
 from kiosk.domain.privacy import mask_phone
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.screens.consult_offer import grouped_phone
-from kiosk.widgets.keypad import NumericKeypad  # noqa: F401 - used by interest.kv
+from kiosk.widgets.keypad import NumericKeypad, grouped_phone  # noqa: F401 - the keypad is used by interest.kv
 from kiosk.widgets.visibility import set_shown
 
 

@@ -14,8 +14,9 @@ class Navigator:
         manager: ScreenManager,
         toast: Callable[[str], None] = lambda _t: None,
         on_change: Callable[[], None] = lambda: None,
-        ensure: Callable[[], None] = lambda: None,
+        ensure: Callable[[str], object] = lambda _name: None,
     ) -> None:
+        """``ensure(name)`` builds the screen ``name`` if it is not built yet."""
         self.manager = manager
         self._ensure = ensure
         self.history: list[str] = []
@@ -30,7 +31,7 @@ class Navigator:
         """``replace``: the current screen was a detour (identity) and is left out of the history,
         as is the screen being returned to, so 返回 there does not lead back into the detour."""
         if not self.manager.has_screen(name):
-            self._ensure()
+            self._ensure(name)
         screen = self.manager.get_screen(name)
         screen.set_params(**params)
         if clear_history:

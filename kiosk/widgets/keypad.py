@@ -15,6 +15,11 @@ from kiosk.widgets.tr import follow
 BACKSPACE = N_("删除")
 
 
+def grouped_phone(digits: str) -> str:
+    """138 1234 5678: the groups people read phone numbers in."""
+    return " ".join(p for p in (digits[:3], digits[3:7], digits[7:]) if p)
+
+
 class NumericKeypad(GridLayout):
     value = StringProperty("")
     max_length = NumericProperty(18)
