@@ -70,7 +70,7 @@ def _idle_cpu(seconds: float) -> float:
     """The process's CPU while the Kivy loop runs on with nobody at the kiosk (100 = one core)."""
     import psutil
 
-    from bench._visits import pump
+    from kiosk.widgets.frames import pump
 
     proc = psutil.Process()
     settle = time.monotonic() + IDLE_SETTLE_S
@@ -97,9 +97,10 @@ def run_app(visits: int, idle_s: float, size: tuple[int, int], base_visit: int =
     fonts = bootstrap(cfg, size=size, fullscreen=False)
     from kivy.base import runTouchApp, stopTouchApp
 
-    from bench._visits import Visits, pump, wait_until
+    from bench._visits import Visits
     from kiosk.app import KioskApp
     from kiosk.commands.run import open_and_seed
+    from kiosk.widgets.frames import pump, wait_until
 
     store = open_and_seed(cfg)
     app = KioskApp(cfg, store, fonts, animate=False)
