@@ -50,6 +50,7 @@ from kiosk.services import build_services
 from kiosk.store.outbox import OutboxCipher
 from kiosk.widgets.call_banner import CallBanner
 from kiosk.widgets.common import Toast
+from kiosk.widgets.frame_rate import IdleFrameRate
 from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.look import prune_dead_bindings
 from kiosk.widgets.tr import tr as TR
@@ -195,6 +196,7 @@ class KioskApp(App):
             on_countdown=lambda seconds, first: self.guide.countdown(seconds, first),
         )
         self.parts.add("idle guard", self.idle.stop)
+        self.parts.add("idle frame rate", IdleFrameRate(self.manager, IDLE_SCREEN).stop)
         Window.bind(on_request_close=self._refuse_close)
         Window.clearcolor = (1, 1, 1, 1)
         self.banner = CallBanner(pos_hint={"x": 0, "top": 1})
