@@ -3,47 +3,20 @@
 A visit is what a resident does on a busy morning: start, lay the ID card on the (simulated)
 reader, search jobs by pinyin on the on-screen keyboard, open the first job, print it, take a
 queue ticket (printed too), and log out. Every step is a real tap through Kivy's input pipeline,
-and every wait is for a state the screens show, never for a fixed time.
+and every wait is for a state the screens show, never for a fixed time (``kiosk.widgets.frames``,
+as in the tests). Import it after ``kiosk.bootstrap`` has set Kivy's window options.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+
+from kiosk.widgets.frames import pump, tap, wait_until
 
 #: pinyin typed on the list's keyboard, one per visit in turn (保洁, 会计, 司机, 快递, 营业员, 服务)
 SEARCHES = ("bj", "kj", "siji", "kd", "yyy", "fw")
 #: the queue service every visit takes a ticket for (no identity needed, open on weekdays)
 QUEUE_SERVICE = "career_guidance"
-#: a wait that takes longer than this is a hang, not a slow machine
-HANG_S = 60.0
-
-
-def pump(frames: int = 2) -> None:
-    """Run the Kivy loop for ``frames`` frames."""
-    from kivy.base import EventLoop
-
-    for _ in range(frames):
-        EventLoop.idle()
-
-
-def wait_until(predicate: Callable[[], bool], what: str, timeout_s: float = HANG_S) -> None:
-    """Run frames until ``predicate`` holds (two more frames then, for what it set off)."""
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        pump(1)
-        time.sleep(0.005)
-    pump(2)
-
-
-def tap(widget) -> None:  # noqa: ANN001 - any widget
-    from kiosk.widgets.touch import tap as touch
-
-    touch(widget)
-    pump(2)
 
 
 def _weekday(first: date, n: int) -> date:

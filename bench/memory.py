@@ -7,7 +7,8 @@ simulated card reader and printer. It goes through the scripted visits of ``benc
 (card, pinyin search, a vacancy printed, a queue ticket printed, logout).
 
 Figures: ``rss_start_mb`` on the attract screen before the first visit (every screen built),
-``rss_visit_100_mb`` and ``rss_end_mb`` after those visits, ``growth_pct`` between them, and
+``rss_visit_100_mb`` and ``rss_end_mb`` after those visits, ``growth_pct`` between them,
+``rss_parts_mb`` the three split into the process's own pages and mapped files, and
 ``idle_cpu_percent``: the app's CPU on the attract screen with nobody there (100 = one core),
 over ``--idle-seconds`` after the visits. Progress goes to stderr.
 """
@@ -66,11 +67,23 @@ def _rss_mb() -> float:
     return round(psutil.Process().memory_info().rss / 2**20, 1)
 
 
+def _rss_parts() -> dict[str, float]:
+    """RSS split into the process's own memory (anonymous) and mapped files: the search's
+    memory-mapped database pages come and go with the OS's file cache."""
+    fields = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("RssAnon", "RssFile"):
+                fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"anon": fields.get("RssAnon", 0.0), "file": fields.get("RssFile", 0.0)}
+
+
 def _idle_cpu(seconds: float) -> float:
     """The process's CPU while the Kivy loop runs on with nobody at the kiosk (100 = one core)."""
     import psutil
 
-    from bench._visits import pump
+    from kiosk.widgets.frames import pump
 
     proc = psutil.Process()
     settle = time.monotonic() + IDLE_SETTLE_S
@@ -97,9 +110,10 @@ def run_app(visits: int, idle_s: float, size: tuple[int, int], base_visit: int =
     fonts = bootstrap(cfg, size=size, fullscreen=False)
     from kivy.base import runTouchApp, stopTouchApp
 
-    from bench._visits import Visits, pump, wait_until
+    from bench._visits import Visits
     from kiosk.app import KioskApp
     from kiosk.commands.run import open_and_seed
+    from kiosk.widgets.frames import pump, wait_until
 
     store = open_and_seed(cfg)
     app = KioskApp(cfg, store, fonts, animate=False)
@@ -109,7 +123,7 @@ def run_app(visits: int, idle_s: float, size: tuple[int, int], base_visit: int =
     script = Visits(app)
     script.idle()
     pump(30)
-    result = {"rss_start_mb": _rss_mb()}
+    result = {"rss_start_mb": _rss_mb(), "rss_parts_mb": {"start": _rss_parts()}}
     _say(f"bench memory: start {result['rss_start_mb']} MB")
     t0 = time.monotonic()
     for n in range(1, visits + 1):
@@ -117,9 +131,11 @@ def run_app(visits: int, idle_s: float, size: tuple[int, int], base_visit: int =
         if n == base_visit:
             result["base_visit"] = n
             result[f"rss_visit_{n}_mb"] = _rss_mb()
+            result["rss_parts_mb"]["base"] = _rss_parts()
         if n % 50 == 0 or n == visits:
             _say(f"bench memory: visit {n}/{visits}: RSS {_rss_mb()} MB, {(time.monotonic() - t0) / n:.2f} s a visit")
     result["rss_end_mb"] = _rss_mb()
+    result["rss_parts_mb"]["end"] = _rss_parts()
     result["seconds_per_visit"] = round((time.monotonic() - t0) / max(1, visits), 2)
     _say(f"bench memory: idle on the attract screen for {idle_s:.0f} s ...")
     result["idle_cpu_percent"] = _idle_cpu(idle_s)

@@ -23,6 +23,7 @@ from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.consult_setup import late_consult
 from kiosk.core.guidance import Guide, voice_section
+from kiosk.core.heap import release_free_memory
 from kiosk.core.queue import ticket_message
 from kiosk.core.session import VisitManager
 from kiosk.devices import speaker_setup
@@ -50,6 +51,7 @@ from kiosk.services import build_services
 from kiosk.store.outbox import OutboxCipher
 from kiosk.widgets.call_banner import CallBanner
 from kiosk.widgets.common import Toast
+from kiosk.widgets.frame_rate import IdleFrameRate
 from kiosk.widgets.look import T as LOOK
 from kiosk.widgets.look import prune_dead_bindings
 from kiosk.widgets.tr import tr as TR
@@ -190,6 +192,7 @@ class KioskApp(App):
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
         self.visits.on_end(self._end_modes)
+        self.visits.on_end(release_free_memory)
         self.manager.bind(current=lambda *_a: Clock.schedule_once(lambda _dt: self.guide_screen(), 0))
         self.visits.on_identity(lambda who: setattr(self, "identity_text", who.display if who else ""))
         self.idle = IdleGuard(
@@ -200,6 +203,7 @@ class KioskApp(App):
             on_countdown=lambda seconds, first: self.guide.countdown(seconds, first),
         )
         self.parts.add("idle guard", self.idle.stop)
+        self.parts.add("idle frame rate", IdleFrameRate(self.manager, IDLE_SCREEN).stop)
         Window.bind(on_request_close=self._refuse_close)
         Window.clearcolor = (1, 1, 1, 1)
         self.banner = CallBanner(pos_hint={"x": 0, "top": 1})

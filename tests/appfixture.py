@@ -7,7 +7,6 @@ imports kivy.core.window: the conftest of every folder with UI tests imports it.
 from __future__ import annotations
 
 import tempfile
-import time
 from dataclasses import replace
 from datetime import UTC
 
@@ -27,6 +26,9 @@ CONFIG = replace(
     devices=replace(CONFIG.devices, speaker=DeviceConfig(backend="espeak-ng", options={"voice": "cmn-latn-pinyin", "player": ""})),
 )
 FONTS = bootstrap(CONFIG, size=(1080, 1920), fullscreen=False)
+
+from kiosk.widgets import frames  # noqa: E402 - imports kivy: after the window settings
+from kiosk.widgets.frames import pump, tap  # noqa: E402, F401 - the tests' helpers, from one place
 
 
 def running_app():
@@ -48,33 +50,13 @@ def running_app():
     store.close()
 
 
-def pump(frames: int = 2) -> None:
-    from kivy.base import EventLoop
-
-    for _ in range(frames):
-        EventLoop.idle()
-
-
 #: A wait's time-out guards against a hang, it is not a speed limit: on a loaded machine every
 #: frame and every request is slower, so each waits this many times what its caller names.
 HANG_SLACK = 3.0
 
 
 def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout * HANG_SLACK
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        pump(1)
-        time.sleep(0.005)
-    pump(2)
-
-
-def tap(widget) -> None:
-    from kiosk.widgets.touch import tap as _tap
-
-    _tap(widget)
-    pump(2)
+    frames.wait_until(predicate, what, timeout * HANG_SLACK)
 
 
 def fresh_visit(kiosk_app):

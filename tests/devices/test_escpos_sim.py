@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.devices.printer.profile import make_profile
 from kiosk.devices.printer.render import render
-from kiosk.devices.sim.escpos_printer import Image, Interpreter, QRCode, draw
+from kiosk.devices.sim.escpos_printer import Image, Interpreter, QRCode, Run, draw
 from kiosk.domain.receipt_samples import CENTRAL, TICKET, TOKEN, VACANCIES, job_url, sample
 from kiosk.fonts import missing_glyphs, pil_font
 from tests.qrcodes import qr_texts
@@ -124,3 +126,18 @@ def test_a_printer_that_keeps_few_receipts_still_counts_every_one():
     assert [r.lines() for r in interp.pages()] == [["two"], ["three"]]
     with pytest.raises(IndexError):
         interp.receipts[0]  # noqa: B018 - no longer kept
+
+
+def test_kept_receipts_are_packed_not_held_as_parsed_characters():
+    p = make_profile({"profile": "generic-gb18030"})
+    job = render(sample("vacancy"), p).data
+    interp = Interpreter(p.dots, keep=20)
+    for _ in range(30):
+        interp.feed(job)
+    assert len(interp.receipts) == 30 and not interp.page.elements
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, Run)], "kept receipts hold a Run per character"
+    assert interp.receipts.packed_bytes < 20 * 16_000
+    again = Interpreter(p.dots)
+    again.feed(job)
+    assert interp.receipts[-1] == again.receipts[0] and interp.receipts[-1] is not interp.receipts[-1]

@@ -9,7 +9,7 @@ import pytest
 from kiosk.devices.idcard import BadChecksum, FrameError
 from kiosk.devices.idcard.reader import IdCardReader, ReaderTimeout
 from kiosk.devices.idcard.text_block import resident_block
-from kiosk.devices.sim.sam_reader import SamReaderSimulator
+from kiosk.devices.sim.sam_reader import COMMANDS_KEPT, SamReaderSimulator
 from kiosk.domain.identity import check_char
 
 NUMBER = "12010419800101123"
@@ -38,7 +38,7 @@ def test_no_card_then_one_read_then_no_double_read(sim, reader):
     sim.lay_card(CARD)
     who, photo = reader.poll()
     assert who.name == "张三" and who.id_number == NUMBER and photo == b"\x07" * 1024
-    assert sim.commands[-3:] == [(0x20, 0x01), (0x20, 0x02), (0x30, 0x01)]
+    assert list(sim.commands)[-3:] == [(0x20, 0x01), (0x20, 0x02), (0x30, 0x01)]
     assert reader.poll() is None  # left on the reader: not read twice
     sim.remove_card()
     sim.lay_card(CARD)
@@ -127,3 +127,9 @@ def test_staff_test_read_captures_the_card_without_logging_anyone_in(sim):
         assert logged_in == [NUMBER]  # after the test, cards log in again
     finally:
         svc.stop()
+
+
+def test_the_simulator_keeps_only_the_latest_commands(sim, reader):
+    for _ in range(COMMANDS_KEPT + 10):
+        assert reader.poll() is None
+    assert len(sim.commands) == COMMANDS_KEPT and sim.commands[-1] == (0x20, 0x01)

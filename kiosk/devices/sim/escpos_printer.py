@@ -18,11 +18,13 @@ short roll (``paper_left_mm``: the paper runs out in the middle of a job), ``van
 from __future__ import annotations
 
 import os
+import pickle
 import select
 import socket
 import threading
 import time
 import tty
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -101,14 +103,15 @@ class ReceiptRoll:
 
     Indexes and ``len`` count every receipt ever cut (``[-1]`` is the newest), so callers can
     wait for "one more"; a receipt older than the kept ones raises IndexError. A demo kiosk
-    prints all day, and a receipt's runs and rows take about a megabyte each."""
+    prints all day, and a parsed receipt is hundreds of objects (one per character), so each
+    is kept packed (a few kilobytes) and unpacked, as a fresh copy, only when someone looks."""
 
     def __init__(self, keep: int | None = None) -> None:
-        self._kept: deque[Receipt] = deque(maxlen=keep)
+        self._kept: deque[bytes] = deque(maxlen=keep)
         self._count = 0
 
     def append(self, receipt: Receipt) -> None:
-        self._kept.append(receipt)
+        self._kept.append(zlib.compress(pickle.dumps(receipt, pickle.HIGHEST_PROTOCOL), 1))
         self._count += 1
 
     def __len__(self) -> int:
@@ -119,13 +122,22 @@ class ReceiptRoll:
         first = self._count - len(self._kept)
         if not first <= i < self._count:
             raise IndexError(f"receipt {index} is not kept (the last {len(self._kept)} of {self._count} are)")
-        return self._kept[i - first]
+        return _unpack(self._kept[i - first])
 
     def __iter__(self) -> Iterator[Receipt]:
-        return iter(self._kept)
+        return map(_unpack, list(self._kept))
 
     def __add__(self, more: list[Receipt]) -> list[Receipt]:
-        return [*self._kept, *more]
+        return [*self, *more]
+
+    @property
+    def packed_bytes(self) -> int:
+        """What the kept receipts take, packed."""
+        return sum(len(b) for b in self._kept)
+
+
+def _unpack(packed: bytes) -> Receipt:
+    return pickle.loads(zlib.decompress(packed))
 
 
 class Interpreter:

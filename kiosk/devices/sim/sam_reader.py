@@ -13,6 +13,7 @@ import os
 import threading
 import time
 import tty
+from collections import deque
 
 from kiosk.devices.idcard.frame import PREAMBLE, xor
 
@@ -20,6 +21,10 @@ from kiosk.devices.idcard.frame import PREAMBLE, xor
 def reply_frame(sw3: int, data: bytes = b"") -> bytes:
     body = (3 + len(data) + 1).to_bytes(2, "big") + bytes((0, 0, sw3)) + data
     return PREAMBLE + body + bytes((xor(body),))
+
+
+#: the latest commands received, kept for tests to look at (a demo kiosk polls all day)
+COMMANDS_KEPT = 64
 
 
 class SamReaderSimulator:
@@ -32,7 +37,7 @@ class SamReaderSimulator:
         self._read_since_laid = False
         self.faults: set[str] = set()
         self.slow_s = 1.5
-        self.commands: list[tuple[int, int]] = []
+        self.commands: deque[tuple[int, int]] = deque(maxlen=COMMANDS_KEPT)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sam-sim", daemon=True)
         self._thread.start()
