@@ -23,7 +23,6 @@ from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.consult_setup import late_consult
 from kiosk.core.guidance import Guide, voice_section
-from kiosk.core.heap import release_free_memory
 from kiosk.core.queue import ticket_message
 from kiosk.core.session import VisitManager
 from kiosk.devices import speaker_setup
@@ -192,7 +191,6 @@ class KioskApp(App):
         self.manager.current = IDLE_SCREEN
         self.visits.on_end(self._reset_screens)
         self.visits.on_end(self._end_modes)
-        self.visits.on_end(release_free_memory)
         self.manager.bind(current=lambda *_a: Clock.schedule_once(lambda _dt: self.guide_screen(), 0))
         self.visits.on_identity(lambda who: setattr(self, "identity_text", who.display if who else ""))
         self.idle = IdleGuard(
