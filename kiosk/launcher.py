@@ -110,15 +110,17 @@ def rollback(root: Path, reason: str) -> str:
     return trial["from"]
 
 
-def _trial_overdue(root: Path) -> str:
-    """Why the trial must end now ("" if it need not, or there is none for the current version)."""
+def _trial_overdue(root: Path, *, running: bool = False) -> str:
+    """Why the trial must end now ("" if it need not, or there is none for the current version).
+    While a start is ``running`` only the time limit counts: that start is one of the counted
+    ones and has not stopped yet."""
     trial = read_state(root).get("trial")
     if not trial or trial.get("version") != current_version(root):
         return ""
     limit = float(trial.get("trial_s", DEFAULT_TRIAL_S))
     if time.time() - float(trial.get("since", 0)) > limit:
         return f"version {trial['version']} did not reach its attract screen and central within {limit:.0f} s"
-    if int(trial.get("starts", 0)) >= MAX_TRIAL_STARTS:
+    if not running and int(trial.get("starts", 0)) >= MAX_TRIAL_STARTS:
         return f"version {trial['version']} stopped {trial['starts']} times before reaching its attract screen"
     return ""
 
@@ -158,7 +160,7 @@ def run(root: Path, args: list[str]) -> int:
             return child.wait(timeout=1.0)
         except subprocess.TimeoutExpired:
             pass
-        reason = _trial_overdue(root)
+        reason = _trial_overdue(root, running=True)
         if reason:
             child.terminate()
             try:

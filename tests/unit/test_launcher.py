@@ -19,6 +19,7 @@ LAUNCHER = Path(launcher.__file__)
 PROGRAMS = {
     "hangs": "#!/bin/sh\necho started >> \"$(dirname \"$0\")/../runs\"\nexec sleep 600\n",
     "stops": "#!/bin/sh\necho started >> \"$(dirname \"$0\")/../runs\"\nexit 3\n",
+    "slow": "#!/bin/sh\necho started >> \"$(dirname \"$0\")/../runs\"\nsleep 3\nexit 0\n",
     "runs": "#!/bin/sh\ntrap 'kill $! 2>/dev/null; exit 0' TERM\necho \"started $*\" >> \"$(dirname \"$0\")/../runs\"\nsleep 600 & wait\n",
 }
 
@@ -90,6 +91,19 @@ def test_a_version_that_keeps_stopping_is_rolled_back_after_its_starts(root):
         proc.wait(timeout=60 * HANG_SLACK)
     assert len(runs(root, "2.0")) == launcher.MAX_TRIAL_STARTS and launcher.current_version(root) == "1.0"
     assert f"stopped {launcher.MAX_TRIAL_STARTS} times" in launcher.read_state(root)["last"]["detail"]
+
+
+def test_the_last_allowed_start_is_not_cut_while_it_runs(root):
+    """The third start is one of the counted ones: only the trial's time may end it, however long
+    it takes (here a kiosk that runs a few seconds and stops by itself)."""
+    version(root, "2.0", "stops")
+    launcher.switch(root, "2.0", trial_s=3600)
+    for _ in range(launcher.MAX_TRIAL_STARTS - 1):
+        assert start(root).wait(timeout=60 * HANG_SLACK) == 3
+    (root / "2.0" / "bin" / "python").write_text(PROGRAMS["slow"])
+    proc = start(root)
+    assert proc.wait(timeout=60 * HANG_SLACK) == 0, proc.stderr.read()
+    assert launcher.current_version(root) == "2.0" and len(runs(root, "2.0")) == launcher.MAX_TRIAL_STARTS
 
 
 def test_a_confirmed_version_stays_and_a_second_confirm_is_nothing(root):
