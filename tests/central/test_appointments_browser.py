@@ -27,6 +27,7 @@ from tests.sync.conftest import make_client
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
+SLOT_MINUTES = p.AppointmentRules().slot_minutes
 ALL_DAY = [{"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "23:59"}]
 NUMBER = "120104198001011233"
 #: measures what a phone shows: horizontal overflow, the smallest body text, the smallest tap target
@@ -78,8 +79,8 @@ def book(central, starts_at: datetime, service: str = "career_guidance", person:
 def later_today(minutes: int) -> datetime:
     now = local_now()
     t = now.replace(second=0, microsecond=0, minute=0 if now.minute < 30 else 30) + timedelta(minutes=minutes)
-    if t.date() != now.date():
-        pytest.skip("too near midnight for a slot later today")
+    if t + timedelta(minutes=SLOT_MINUTES) > now.replace(hour=23, minute=59, second=0, microsecond=0):
+        pytest.skip("too near midnight for a slot later today")  # ALL_DAY's last slot starts 23:00
     return t
 
 

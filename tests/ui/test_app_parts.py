@@ -26,7 +26,7 @@ def test_services_are_built_complete(kiosk_app):
 def test_every_running_part_is_stopped_by_stop_all_last_started_first(kiosk_app):
     wait_until(lambda: "link to central" in kiosk_app.parts.names, what="the link, started after the first frame")
     assert kiosk_app.parts.names == [
-        "background worker", "video consultation", "idle guard", "speaker",
+        "background worker", "video consultation", "idle guard", "idle frame rate", "speaker",
         "ID card reader", "virtual printer", "printer", "QR scanner", "link to central",
     ]
 
