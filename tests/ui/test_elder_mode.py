@@ -29,13 +29,6 @@ class Taps:
 
 
 @pytest.fixture
-def visit(app):
-    fresh_visit(app)
-    yield app
-    fresh_visit(app)
-
-
-@pytest.fixture
 def cleaning_job_nearby(app):
     """A 保洁员 vacancy 300 m from the station (the small UI demo may have none inside the circle)."""
     from datetime import timedelta

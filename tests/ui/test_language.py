@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import wave
 
-import pytest
-
 from kiosk.domain import i18n
-from tests.appfixture import fresh_visit, open_list, pump, tap, type_search, wait_until
-
-
-@pytest.fixture
-def visit(app):
-    fresh_visit(app)
-    yield app
-    fresh_visit(app)
+from tests.appfixture import open_list, pump, tap, type_search, wait_until
 
 
 def _tile_title(home, key: str) -> str:

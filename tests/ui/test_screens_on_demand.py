@@ -8,19 +8,12 @@ import pytest
 from kiosk import theme
 from kiosk.app import EARLY_SCREENS
 from kiosk.widgets.look import T
-from tests.appfixture import fresh_visit, go_home, tap, wait_until
+from tests.appfixture import go_home, tap, wait_until
 
 pytestmark = pytest.mark.ui
 
 #: a screen few visits open, on 长辈模式's home menu too
 RARE = "appointment"
-
-
-@pytest.fixture
-def visit(app):
-    fresh_visit(app)
-    yield app
-    fresh_visit(app)
 
 
 def _not_built_yet(app, name: str) -> None:
