@@ -295,6 +295,27 @@ class FeedPage(Strict):
     more: bool
 
 
+#: Bytes of a vacancy image's gzip (``FeedImage.size``) a kiosk accepts, and how far it may
+#: unpack (a 1M-vacancy kiosk database is about 2.3 GB).
+MAX_IMAGE_GZIP = 2 * 1024**3
+MAX_IMAGE_SQLITE = 8 * 1024**3
+
+
+class FeedImage(Strict):
+    """A prebuilt kiosk database holding a whole feed and its search index (docs/PROTOCOL.md,
+    "Vacancy image"): a new kiosk installs it instead of paging through the feed and indexing
+    every row, then pulls on from ``cursor``. ``schema_rev`` is the kiosk database revision it
+    was built with; a kiosk at another revision pages as before."""
+
+    feed: Literal["vacancies"]
+    schema_rev: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    rows: Annotated[int, Field(ge=0)]
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    size: Annotated[int, Field(gt=0, le=MAX_IMAGE_GZIP)]
+    built_at: datetime
+
+
 # --- events (kiosk → central) ---------------------------------------------------------------
 
 EVENT_TYPES = (
