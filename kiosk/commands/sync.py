@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     worker = make_worker(cfg, store, cipher, feeds_to_pull=feeds, page_size=args.page_size,
                          on_page=lambda feed, n: print(f"{feed}: +{n}", file=sys.stderr, flush=True))
     worker.on_push = lambda sent, rejected: show_push(min(sent + rejected, total), total)
+    worker.on_image = Progress("职位镜像 / vacancy image (bytes)")
     deadline = time.monotonic() + args.retry_for
     try:
         while True:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
@@ -107,6 +108,37 @@ class FeedTables:
         table = TABLES[feed].__table__
         with self.store.read() as s:
             return dict(s.execute(select(table.c.id, table.c.version)).all())
+
+    def image_path(self, feed: str) -> Path | None:
+        """Where an image of ``feed`` is unpacked (next to the database); None when the feed has
+        no image or the database is in memory."""
+        from kiosk.store.vacancy_image import FEED
+
+        if feed != FEED or self.store.path is None:
+            return None
+        return self.store.path.with_name(f"{feed}-image.sqlite3")
+
+    def schema_rev(self) -> str:
+        """The database's schema revision (an image must have been built at the same one)."""
+        from kiosk.store.engine import current_revision
+
+        return current_revision(self.store) or ""
+
+    def install_image(self, feed: str, gz_path: Path, max_bytes: int) -> int:
+        """Replace the feed's rows and the search index with the image at ``gz_path`` (gzip, at
+        most ``max_bytes`` unpacked) and take its cursor, in one transaction; returns the rows.
+        A ValueError says why an image was refused (nothing changed then)."""
+        from kiosk.store import vacancy_image
+
+        unpacked = self.image_path(feed)
+        if unpacked is None:
+            raise vacancy_image.ImageError(f"the {feed} feed has no image here")
+        try:
+            vacancy_image.unpack(gz_path, unpacked, max_bytes=max_bytes)
+            rows, _cursor = vacancy_image.install(self.store.path, unpacked)
+        finally:
+            unpacked.unlink(missing_ok=True)
+        return rows
 
     def refresh_index(self) -> None:
         """Bring the search index up to date after the vacancies changed."""

@@ -94,6 +94,8 @@ _REFRESH_BATCH = 2000
 _RUN = re.compile("[0-9A-Za-z\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 ORIGIN_KEY = "search.origin"
 _refresh_lock = threading.Lock()
+#: Held by whoever writes the index in this process (a vacancy image's install too).
+index_lock = _refresh_lock
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,11 @@ _generation = 0
 def _changed() -> None:
     global _generation
     _generation += 1
+
+
+def index_replaced() -> None:
+    """The index was replaced whole (a vacancy image): what was cached from the old one goes."""
+    _changed()
 
 
 def _refresh(conn: Connection) -> int:

@@ -9,6 +9,7 @@ and the app hands it in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Protocol
 
 
@@ -25,6 +26,12 @@ class FeedTables(Protocol):
     def snapshot(self, feed: str) -> dict[str, int]: ...
 
     def refresh_index(self) -> None: ...
+
+    def image_path(self, feed: str) -> Path | None: ...
+
+    def schema_rev(self) -> str: ...
+
+    def install_image(self, feed: str, gz_path: Path, max_bytes: int) -> int: ...
 
 
 class OutboxQueue(Protocol):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from kiosk.sync import feeds, pusher
+from kiosk.sync import feeds, images, pusher
 from kiosk.sync import protocol as p
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import (
@@ -63,7 +63,7 @@ class SyncWorker:
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
                  on_page: Callable[[str, int], None] | None = None,
-                 on_config: Callable[[p.StationConfigReply], None] | None = None) -> None:
+                 on_config: Callable[[p.StationConfigReply], None] | None = None, images: bool = True) -> None:
         self.store = store
         self.client = client
         self.cipher = cipher
@@ -83,6 +83,12 @@ class SyncWorker:
         self.on_orders: Callable[[list[p.Order]], object] | None = None
         #: each heartbeat central accepted (a new version's trial ends with the first, kiosk.sync.updates)
         self.on_heartbeat: Callable[[p.HeartbeatReply], object] | None = None
+        #: a pull from scratch installs central's vacancy image when it offers one (kiosk.sync.images)
+        self.images = images
+        #: called with (bytes so far, bytes in all) while an image downloads (progress for commands)
+        self.on_image: Callable[[int, int], None] | None = None
+        #: (feed, rows) of each image installed, oldest first
+        self.images_installed: list[tuple[str, int]] = []
         self.backoff = backoff or Backoff()
         self.status = SyncStatus()
         self._wake = threading.Event()
@@ -131,6 +137,9 @@ class SyncWorker:
     def pull(self, feed: str) -> int:
         """Pull one feed to the end; returns the rows changed (upserts + deletions).
 
+        A pull from scratch starts from central's image of the feed when it offers one this
+        kiosk can use (``kiosk.sync.images``), and goes on from the image's cursor.
+
         The next page is fetched while this one is applied (its cursor is in this page), so the
         network and the database work side by side; a page is still applied only after the one
         before it committed.
@@ -139,6 +148,13 @@ class SyncWorker:
 
         changed = 0
         cursor = feeds.cursor(self.store, feed)
+        if cursor is None and self.images:
+            rows = images.install(self.client, self.store, feed, self.on_image)
+            if rows is not None:
+                self.images_installed.append((feed, rows))
+                changed += rows
+                self.on_page(feed, rows)
+                cursor = feeds.cursor(self.store, feed)
         from_scratch = cursor is None
         refetched = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as pool:
