@@ -1,5 +1,5 @@
 """``python -m central COMMAND``: serve, seed, import, register-kiosk, call, add-staff, disable-staff, add-advisor,
-db, bench."""
+release, vacancy-image, db, bench."""
 
 from __future__ import annotations
 
@@ -247,6 +247,35 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_vacancy_image(args: argparse.Namespace) -> int:
+    """``vacancy-image publish FILE`` / ``vacancy-image show``."""
+    from central import feed_images
+    from central.models import FeedImage
+
+    try:
+        with _db(args).session() as s:
+            if args.image_command == "publish":
+                row = feed_images.publish(s, Path(args.file), by="command line")
+                print(f"published the vacancy image: {row.rows} vacancies, {row.size} bytes, cursor {row.cursor}, "
+                      f"sha256 {row.sha256[:16]}…; kiosks at schema {row.schema_rev} pulling from scratch "
+                      "install it")
+                return 0
+            row = s.get(FeedImage, "vacancies")
+            if row is None:
+                print("vacancy image: none (kiosks page through the feed)")
+                return 0
+            print(f"vacancy image: {row.rows} vacancies, {row.size} bytes, cursor {row.cursor}, schema "
+                  f"{row.schema_rev}, sha256 {row.sha256[:16]}…, built {row.built_at:%Y-%m-%d %H:%M} UTC, "
+                  f"published {row.published_at:%Y-%m-%d %H:%M} UTC by {row.published_by or '-'}")
+            why = feed_images.stale_reason(s, row.cursor)
+            if why:
+                print(f"not offered: {why}; {feed_images.REBUILD}")
+    except (feed_images.ImageRefused, OSError) as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_maintain(args: argparse.Namespace) -> int:
     from central.maintenance import nightly
 
@@ -467,6 +496,14 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--stations", help="station ids, comma-separated (\"\" for none)")
     rel.add_parser("list", help="the releases, their rollouts and how many kiosks run each")
     p.set_defaults(func=cmd_release)
+    p = sub.add_parser("vacancy-image", help="the vacancy image new kiosks install instead of paging through "
+                                             "the feed (python -m kiosk vacancy-image build): publish, show")
+    img = p.add_subparsers(dest="image_command", required=True)
+    q = img.add_parser("publish", help="check an image (a kiosk database of the current vacancy feed, gzip) "
+                                       "and offer it in place of the previous one")
+    q.add_argument("file")
+    img.add_parser("show", help="the image on offer, and whether its cursor is still current")
+    p.set_defaults(func=cmd_vacancy_image)
     p = sub.add_parser("fleet-check", help="open and close the fleet's alerts and send new ones to "
                                            "$CENTRAL_ALERT_WEBHOOK (every minute, from a timer); JSON")
     p.set_defaults(func=cmd_fleet_check)

@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from central import call_signal, feeds, fleet, orders, releases
+from central import call_signal, feed_images, feeds, fleet, orders, releases
 from central.auth import authenticated_kiosk, purge_old_nonces
 from central.db import Database
 from central.deps import DatabaseDep, SessionDep
 from central.errors import ApiError
 from central.events import ingest, storable
-from central.models import CallRecord, Kiosk, Release, StationConfig
+from central.models import CallRecord, FeedImage, Kiosk, Release, StationConfig
 from kiosk.domain import bundle
 from kiosk.sync import protocol as p
 
@@ -57,6 +57,32 @@ def get_snapshot(feed: str, kiosk: KioskDep, s: SessionDep) -> Response:
     this is the one-request baseline of ``python -m kiosk bench sync``."""
     _known_feed(feed)
     return Response(feeds.page_json(s, feed, None, 10**7, kiosk.station_id), media_type="application/json")
+
+
+def _image(s: Session, feed: str) -> FeedImage:
+    _known_feed(feed)
+    if feed not in feed_images.FEEDS:
+        raise ApiError(404, "not_found", f"no image for feed {feed}; only {', '.join(feed_images.FEEDS)} has one")
+    row = feed_images.current(s, feed)
+    if row is None:
+        raise ApiError(404, "not_found", "no vacancy image on central; the kiosk pages through the feed")
+    return row
+
+
+@router.get("/feeds/{feed}/image", response_model=p.FeedImage)
+def get_feed_image(feed: str, kiosk: KioskDep, s: SessionDep) -> p.FeedImage:
+    """The vacancy image on offer, for a kiosk's pull from scratch (docs/PROTOCOL.md)."""
+    return feed_images.offer(_image(s, feed))
+
+
+@router.get("/feeds/{feed}/image/data", response_class=Response,
+            responses={200: {"content": {"application/gzip": {}}}})
+def get_feed_image_data(feed: str, kiosk: KioskDep, s: SessionDep) -> Response:
+    """The image's gzip bytes; their SHA-256 is the ETag (and the ``sha256`` of ``/image``)."""
+    row = _image(s, feed)
+    return Response(row.data, media_type="application/gzip",
+                    headers={"ETag": f'"{row.sha256}"',
+                             "Content-Disposition": f'attachment; filename="{feed}-image.sqlite.gz"'})
 
 
 @router.post("/events", response_model=p.EventBatchReply)

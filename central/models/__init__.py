@@ -7,6 +7,7 @@ from central.models.audit import AUDIT_ACTIONS, AuditEntry
 from central.models.base import Base
 from central.models.callbacks import NOTE_MAX, TOPIC_MAX, CallbackRow
 from central.models.consult import FINISHED, Advisor, ConsultRequest
+from central.models.feed_images import FeedImage
 from central.models.fleet import FleetAlert, KioskOrder, KioskSample
 from central.models.help import HelpCall
 from central.models.interests import INTEREST_CHANNELS, INTEREST_KINDS, INTEREST_STATUSES, Interest
@@ -36,4 +37,5 @@ __all__ = ["SESSION_KINDS", "LoginSession", "APPOINTMENT_STATUSES", "Appointment
            "Counter", "QueueTicket", "StaffAction", "StaffUser", "ServiceRequestRow", "CallClock", "CallRecord",
            "Event", "FeedClock", "FeedItem", "Kiosk", "Nonce", "RejectedEvent", "ServiceRecord", "Setting",
            "StationConfig", "LINK_KINDS", "FairSignup", "PhoneLink", "Shortlist",
-           "POSTING_SOURCES", "POSTING_STATUSES", "PostingRow", "HelpCall", "FleetAlert", "KioskOrder", "KioskSample", "Release"]
+           "POSTING_SOURCES", "POSTING_STATUSES", "PostingRow", "HelpCall", "FleetAlert", "KioskOrder", "KioskSample", "Release",
+           "FeedImage"]

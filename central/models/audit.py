@@ -27,7 +27,7 @@ class AuditEntry(Base):
     role: Mapped[str] = mapped_column(String(10))
     #: the viewer's own station ("" for an administrator without one)
     user_station: Mapped[str] = mapped_column(String(40), default="")
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
     #: the kind of record ("interest", "registration", …) and its id and station
     record_type: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str] = mapped_column(String(36))

@@ -16,7 +16,7 @@ def record(s: Session, user: StaffSession, action: str, record_type: str, record
     """Add one audit row in the caller's transaction (``detail`` must hold nothing personal)."""
     row = AuditEntry(at=datetime.now(UTC).replace(tzinfo=None), user_id=user.user_id,
                      user_name=user.name[:40], role=user.role[:10], user_station=user.station_id[:40],
-                     action=action[:20], record_type=record_type[:20], record_id=record_id[:36],
+                     action=action[:40], record_type=record_type[:20], record_id=record_id[:36],
                      record_station=record_station[:40], detail=detail[:200])
     s.add(row)
     return row

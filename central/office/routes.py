@@ -409,8 +409,8 @@ def audit_log(request: Request, action: str = "", user: str = "") -> Response:
     if isinstance(sess, Response):
         return sess
     with get_database(request).session() as s:
-        rows = audit.recent(s, action=action[:20], user=user[:40])
-    return html_page(pages.audit_page(_viewer(request, sess), rows, names=_names(request), action=action[:20],
+        rows = audit.recent(s, action=action[:40], user=user[:40])
+    return html_page(pages.audit_page(_viewer(request, sess), rows, names=_names(request), action=action[:40],
                                       user=user[:40]))
 
 
