@@ -210,7 +210,7 @@ def _copy(conn: sqlite3.Connection, tables: list[str], cursor: str) -> None:
         for name in tables:
             conn.execute(f'DELETE FROM main."{name}"')
         for name in tables:
-            conn.execute(f'INSERT INTO main."{name}" SELECT * FROM img."{name}"')
+            conn.execute(f'INSERT INTO main."{name}" SELECT {_columns(conn, name)} FROM img."{name}"')
     except sqlite3.DatabaseError as e:
         raise ImageError(f"the image's rows cannot be copied: {e}") from None
     for _name, sql in triggers:
@@ -218,22 +218,26 @@ def _copy(conn: sqlite3.Connection, tables: list[str], cursor: str) -> None:
     now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     conn.execute("INSERT OR REPLACE INTO main.feed_cursors (feed, cursor, updated_at) VALUES (?, ?, ?)",
                  (FEED, cursor, now))
-    _measure(conn)
     conn.execute("COMMIT")
 
 
-def _measure(conn: sqlite3.Connection) -> None:
-    """Distances from this kiosk's station, or none (the first search measures them)."""
+def _columns(conn: sqlite3.Connection, table: str) -> str:
+    """What to copy of ``table``: every column as it is (SQLite then copies whole records), but
+    the documents' distance measured from this kiosk's station as they go in (one pass instead
+    of an update of every row after), or none when the station is not known yet (the first
+    search measures them)."""
+    if table != "search_docs":
+        return "*"
     from kiosk.store.search import ORIGIN_KEY
 
     raw = conn.execute("SELECT value FROM main.settings WHERE key = ?", (ORIGIN_KEY,)).fetchone()
-    if not raw:
-        conn.execute("UPDATE main.search_docs SET dist = NULL")
-        return
-    lat0, lon0 = (float(x) for x in raw[0].split(","))
-    rows = conn.execute("SELECT docid, lat, lon FROM main.search_docs").fetchall()
-    conn.executemany("UPDATE main.search_docs SET dist = ? WHERE docid = ?",
-                     ((geo.distance_m(lat0, lon0, lat, lon), docid) for docid, lat, lon in rows))
+    if raw:
+        lat0, lon0 = (float(x) for x in raw[0].split(","))
+        conn.create_function("kiosk_distance_m", 2, lambda lat, lon: geo.distance_m(lat0, lon0, lat, lon),
+                             deterministic=True)
+    names = [r[1] for r in conn.execute(f'PRAGMA main.table_info("{table}")')]
+    return ", ".join(("kiosk_distance_m(lat, lon)" if raw else "NULL") if n == "dist" else f'"{n}"'
+                     for n in names)
 
 
 def _json(items: list[str]) -> str:

@@ -148,13 +148,8 @@ class SyncWorker:
 
         changed = 0
         cursor = feeds.cursor(self.store, feed)
-        if cursor is None and self.images:
-            rows = images.install(self.client, self.store, feed, self.on_image)
-            if rows is not None:
-                self.images_installed.append((feed, rows))
-                changed += rows
-                self.on_page(feed, rows)
-                cursor = feeds.cursor(self.store, feed)
+        if cursor is None:
+            cursor, changed = self._from_image(feed)
         from_scratch = cursor is None
         refetched = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as pool:
@@ -168,8 +163,10 @@ class SyncWorker:
                     refetched = True
                     log.warning("the %s cursor expired on central; pulling the whole feed again", feed)
                     feeds.start_refetch(self.store, feed)
-                    from_scratch = True
-                    ahead = pool.submit(self._fetch, feed, None)
+                    cursor, installed = self._from_image(feed)
+                    changed += installed
+                    from_scratch = cursor is None  # an image replaces every row
+                    ahead = pool.submit(self._fetch, feed, cursor)
                     continue
                 if page.more:
                     ahead = pool.submit(self._fetch, feed, page.cursor)
@@ -186,6 +183,17 @@ class SyncWorker:
         if from_scratch:
             changed += feeds.finish_refetch(self.store, feed)
         return changed
+
+    def _from_image(self, feed: str) -> tuple[str | None, int]:
+        """(cursor, rows) after installing central's image of ``feed``; (None, 0) without one."""
+        if not self.images:
+            return None, 0
+        rows = images.install(self.client, self.store, feed, self.on_image)
+        if rows is None:
+            return None, 0
+        self.images_installed.append((feed, rows))
+        self.on_page(feed, rows)
+        return feeds.cursor(self.store, feed), rows
 
     def _fetch(self, feed: str, cursor: str | None) -> p.FeedPage:
         params: dict = {"limit": self.page_size}
