@@ -29,6 +29,9 @@ def install(client: CentralClient, store: SyncStore, feed: str,
     work = store.feeds.image_path(feed)
     if work is None:
         return None
+    gz = work.with_name(work.name + ".gz")
+    for left in (work, gz):  # from an install cut off by a power cut: hundreds of MB
+        left.unlink(missing_ok=True)
     try:
         offer, _ = client.call("GET", f"{p.PREFIX}/feeds/{feed}/image", p.FeedImage)
     except Refused as e:
@@ -44,7 +47,6 @@ def install(client: CentralClient, store: SyncStore, feed: str,
         log.info("central's %s image is at schema %s, this kiosk at %s; paging through the feed",
                  feed, offer.schema_rev, ours)
         return None
-    gz = work.with_name(work.name + ".gz")
     try:
         got = client.download(f"{p.PREFIX}/feeds/{feed}/image/data", gz, max_bytes=offer.size,
                               progress=None if progress is None else (lambda n: progress(n, offer.size)))

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 UNITS = ("jincai-kiosk.service", "jincai-kiosk-paused.service")
 #: central's, checked from the source tree (install-kiosk does not install them)
 CENTRAL_UNITS = ("jincai-central-maintain.service", "jincai-central-maintain.timer", "jincai-central-fleet-check.service",
-                 "jincai-central-fleet-check.timer")
+                 "jincai-central-fleet-check.timer", "jincai-central-vacancy-image.service",
+                 "jincai-central-vacancy-image.timer")
 
 
 def unit(path: Path) -> configparser.ConfigParser:

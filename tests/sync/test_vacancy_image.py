@@ -156,3 +156,106 @@ def test_an_expired_cursor_takes_the_image_in_place_of_the_old_rows(central, kio
     assert worker.images_installed == [("vacancies", VACANCIES - 5)]
     assert feeds.snapshot(kiosk_store, "vacancies") == server_snapshot(central.db, "vacancies")
     assert all(_searches(kiosk_store))
+
+
+def _vacancy_state(db: Path) -> tuple[int, int, str | None, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return (conn.execute("SELECT count(*) FROM vacancies").fetchone()[0],
+                conn.execute("SELECT count(*) FROM search_docs").fetchone()[0],
+                (conn.execute("SELECT cursor FROM feed_cursors WHERE feed = 'vacancies'").fetchone() or (None,))[0],
+                conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'vacancies'")
+                .fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _kill_while_copying(proc, unpacked: Path, wal: Path, full: int) -> bool:
+    """SIGKILL the process once the image is unpacked and the copy has written 1 MB into the
+    database's log, i.e. in the middle of the install's transaction; False if it got past that
+    first. Waits for states of the files, not for an amount of time."""
+    import signal
+    import time
+
+    base = None
+    while proc.poll() is None:
+        try:
+            size = unpacked.stat().st_size
+        except FileNotFoundError:
+            if base is not None:
+                return False  # the install ended between two looks
+            size = -1
+        if base is None and size >= full:
+            base = wal.stat().st_size if wal.exists() else 0
+        if base is not None and wal.exists() and wal.stat().st_size > base + (1 << 20):
+            proc.send_signal(signal.SIGKILL)
+            return True
+        time.sleep(0.001)
+    return False
+
+
+@pytest.mark.parametrize("central_backend", ["sqlite"], indirect=False)
+@pytest.mark.timeout(900)
+def test_a_kill_during_the_install_leaves_all_of_it_or_none(central, tmp_path):
+    from tests.sync.test_kill import _sync_process
+
+    seed(central.db, 3000)
+    image = _build_image(central, tmp_path)
+    _publish(central, image)
+    full = int.from_bytes(image.read_bytes()[-4:], "little")  # gzip's ISIZE: the unpacked size
+    landed = 0
+    for attempt in range(5):
+        data_dir = tmp_path / f"kiosk-{attempt}"
+        proc = _sync_process(data_dir, central.url)
+        killed = _kill_while_copying(proc, data_dir / "vacancies-image.sqlite3", data_dir / "kiosk.sqlite3-wal", full)
+        proc.communicate(timeout=600)
+        if not killed:
+            continue
+        landed += 1
+        vacancies, docs, cursor, triggers = _vacancy_state(data_dir / "kiosk.sqlite3")
+        assert (vacancies, docs) in ((0, 0), (3000, 3000)), (vacancies, docs)
+        assert (cursor is None) == (vacancies == 0), cursor
+        assert triggers == 3
+        again = _sync_process(data_dir, central.url)
+        _, err = again.communicate(timeout=600)
+        assert again.returncode == 0, err.decode()[-2000:]
+        store = open_store(data_dir / "kiosk.sqlite3")
+        try:
+            assert feeds.snapshot(store, "vacancies") == server_snapshot(central.db, "vacancies")
+            assert all(_searches(store))
+            assert _leftovers(store) == []
+        finally:
+            store.close()
+        break
+    assert landed, "no kill landed in the install's copy in five tries"
+
+
+@pytest.mark.parametrize("central_backend", ["sqlite"], indirect=False)
+def test_the_build_command_writes_an_image_central_offers(central, kiosk_store, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.sync.centralserver import KIOSK, SECRET
+    from tests.sync.test_kill import ROOT
+
+    seed(central.db, 400)
+    out = tmp_path / "vacancies.image.gz"
+    env = dict(os.environ, KIOSK__DATA_DIR=str(tmp_path / "builder-data"), KIOSK__CENTRAL__URL=central.url,
+               KIOSK__CENTRAL__KIOSK_ID=KIOSK, KIOSK__CENTRAL__SECRET=SECRET, KIOSK__CENTRAL__ENABLED="true")
+    done = subprocess.run([sys.executable, "-m", "kiosk", "vacancy-image", "build", "--out", str(out),
+                           "--page-size", "150"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "400 vacancies" in done.stderr and "python -m central vacancy-image publish" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("vacancies")) == [out.name]
+    _publish(central, out)
+    worker = make_worker(kiosk_store, central.url)
+    assert worker.pull("vacancies") == 400
+    assert worker.images_installed == [("vacancies", 400)]
+    assert all(_searches(kiosk_store))
+
+    dead = dict(env, KIOSK__CENTRAL__URL="http://127.0.0.1:9")  # nothing listens on the discard port
+    failed = subprocess.run([sys.executable, "-m", "kiosk", "vacancy-image", "build", "--out", str(tmp_path / "x.gz")],
+                            cwd=ROOT, env=dead, capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 1 and "could not be pulled from http://127.0.0.1:9" in failed.stderr
+    assert not (tmp_path / "x.gz").exists()
