@@ -20,12 +20,19 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central import feeds
 from central.models import AuditEntry, FeedClock, FeedImage
 from kiosk.sync import protocol as p
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from central.db import Database
 
 #: the feeds that can have an image
 FEEDS = ("vacancies",)
@@ -175,6 +182,23 @@ def _built_at(value: object, path: Path) -> datetime:
         else:
             return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+
+
+#: bytes of an image read from the database at a time while it is sent
+PART = 4 * 1024 * 1024
+
+
+def parts(db: Database, feed: str, sha256: str, size: int) -> Iterator[bytes]:
+    """The stored image's bytes, ``PART`` at a time, each read in a transaction of its own. If the
+    image is replaced meanwhile the stream stops short, and the kiosk, finding fewer bytes than
+    announced, pages through the feed instead."""
+    for start in range(0, size, PART):
+        with db.session() as s:
+            piece = s.execute(select(func.substr(FeedImage.data, start + 1, PART))
+                              .where(FeedImage.feed == feed, FeedImage.sha256 == sha256)).scalar()
+        if not piece:
+            return
+        yield bytes(piece)
 
 
 def offer(row: FeedImage) -> p.FeedImage:

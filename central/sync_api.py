@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,12 +78,15 @@ def get_feed_image(feed: str, kiosk: KioskDep, s: SessionDep) -> p.FeedImage:
 
 @router.get("/feeds/{feed}/image/data", response_class=Response,
             responses={200: {"content": {"application/gzip": {}}}})
-def get_feed_image_data(feed: str, kiosk: KioskDep, s: SessionDep) -> Response:
-    """The image's gzip bytes; their SHA-256 is the ETag (and the ``sha256`` of ``/image``)."""
+def get_feed_image_data(feed: str, kiosk: KioskDep, s: SessionDep, db: DatabaseDep) -> Response:
+    """The image's gzip bytes; their SHA-256 is the ETag (and the ``sha256`` of ``/image``).
+
+    Streamed a few MB at a time (``feed_images.parts``): a morning of new kiosks must not each
+    hold a copy of a 50 MB image in central's memory."""
     row = _image(s, feed)
-    return Response(row.data, media_type="application/gzip",
-                    headers={"ETag": f'"{row.sha256}"',
-                             "Content-Disposition": f'attachment; filename="{feed}-image.sqlite.gz"'})
+    return StreamingResponse(feed_images.parts(db, feed, row.sha256, row.size), media_type="application/gzip",
+                             headers={"ETag": f'"{row.sha256}"', "Content-Length": str(row.size),
+                                      "Content-Disposition": f'attachment; filename="{feed}-image.sqlite.gz"'})
 
 
 @router.post("/events", response_model=p.EventBatchReply)

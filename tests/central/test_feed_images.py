@@ -130,6 +130,29 @@ def test_a_published_image_is_offered_and_its_bytes_are_what_the_offer_says(cent
         assert cursor in audit[0].detail
 
 
+def test_the_bytes_stream_in_parts_and_stop_short_if_the_image_is_replaced(central, tmp_path, monkeypatch):
+    from central import feed_images
+
+    monkeypatch.setattr(feed_images, "PART", 300)  # the service runs in this process
+    cursor = seed(central.db)
+    path = image(tmp_path, cursor=cursor, rows=40)
+    assert path.stat().st_size > 3 * feed_images.PART
+    publish(central.db, path)
+    client = make_client(central.url)
+    dest = tmp_path / "download.gz"
+    assert client.download(DATA, dest, max_bytes=p.MAX_IMAGE_GZIP) == path.stat().st_size
+    assert dest.read_bytes() == path.read_bytes()
+
+    offer, _ = client.call("GET", IMAGE, p.FeedImage)
+    stream = feed_images.parts(central.db, "vacancies", offer.sha256, offer.size)
+    got = [next(stream), next(stream)]
+    with central.db.session() as s:
+        s.get(FeedImage, "vacancies").sha256 = "0" * 64  # replaced meanwhile: the rest is not sent
+    assert list(stream) == []
+    assert b"".join(got) == path.read_bytes()[:600]
+    assert list(feed_images.parts(central.db, "vacancies", offer.sha256, offer.size)) == []
+
+
 def test_no_image_another_feed_or_a_stale_one_is_a_404_saying_so(central, tmp_path):
     client = make_client(central.url)
     for path in (IMAGE, DATA):
