@@ -144,6 +144,29 @@ def _releases_card(lines: list) -> str:  # noqa: ANN001 - central.releases.Relea
             f'<p class="note">用 python -m central release 发布和推送；更新失败或回退的终端继续运行原版本，原因见终端页。</p></div>')
 
 
+def _image_card(s) -> str:  # noqa: ANN001 - a Session
+    """What a new kiosk starts from: central's vacancy image, or the paged pull without one."""
+    from sqlalchemy import select
+
+    from central import feed_images
+    from central.models import FeedImage
+
+    row = s.execute(select(FeedImage.rows, FeedImage.size, FeedImage.cursor, FeedImage.built_at,
+                           FeedImage.schema_rev).where(FeedImage.feed == "vacancies")).first()
+    if row is None:
+        text = '<span class="st warn">未发布</span> 新终端首次同步时逐页拉取并建索引（10 万条约 1 分钟）。'
+    else:
+        stale = feed_images.stale_reason(s, row.cursor)
+        size = f'{row.size / 2**20:.1f} MB' if row.size >= 2**20 else f'{max(1, row.size // 1024)} KB'
+        facts = (f'{row.rows} 条 · {size} · 生成于 {row.built_at:%m-%d %H:%M}（UTC）'
+                 f' · 终端数据库版本 {escape(row.schema_rev)}')
+        text = (f'<span class="st bad" title="{escape(stale)}">已过期</span> {facts}。新终端改为逐页同步；'
+                '请检查每晚的镜像任务（jincai-central-vacancy-image.timer）。' if stale else
+                f'<span class="st ok">可用</span> {facts}。新终端首次同步时直接安装，再拉取之后的变化。')
+    return (f'<div class="card"><h3>职位镜像</h3><p id="vacancy-image">{text}</p>'
+            '<p class="note">用 python -m central vacancy-image show 查看；每晚 04:15 自动生成并发布。</p></div>')
+
+
 def _row(k: fleet.KioskState, now: datetime, newest: str) -> str:
     found = fleet.problems(k, now)
     b = k.beat
@@ -190,6 +213,7 @@ def fleet_page(request: Request, problem: str = "") -> Response:
         fleet.check(s, now)  # the page is never staler than the heartbeats
         rows = fleet.states(s, stations)
         release_lines = releases.summary(s, [k.beat for k in rows])
+        image_card = _image_card(s)
     newest = fleet.newest_version(rows)
     counts = {what: sum(1 for k in rows if matches(k, what, now, newest)) for what in FILTERS}
     links = "".join(f'<a id="f-{what or "all"}" class="{"bad " if what and counts[what] else ""}'
@@ -204,7 +228,7 @@ def fleet_page(request: Request, problem: str = "") -> Response:
 <div class="counts" id="counts">{links}</div>
 <div class="card scroll"><table class="kiosks" id="kiosks"><thead><tr><th>终端 / 驿站</th><th>状态</th><th>上次心跳</th>
 <th>版本</th><th>已运行</th><th>设备</th><th>待上传</th><th>时钟偏差</th><th>磁盘 / 内存</th></tr></thead>
-<tbody>{table}</tbody></table></div>{_releases_card(release_lines)}</div>"""
+<tbody>{table}</tbody></table></div>{_releases_card(release_lines)}{image_card}</div>"""
     return html_page(page("设备运维", body, head=f"<style>{CSS}</style>"))
 
 

@@ -178,6 +178,13 @@ def test_the_fleet_page_in_chromium(tmp_path, shots):
         page = staff_login(browser, central.url, "-", *CITY)
         page.goto(f"{central.url}/fleet/")  # the short address leads to the page
         assert page.url.endswith("/staff/fleet/")
+        assert "未发布" in page.text_content("#vacancy-image")
+        from tests.central.test_feed_images import image, publish, seed
+
+        publish(central.db, image(tmp_path, cursor=seed(central.db, 4), rows=4))
+        page.reload()
+        assert page.text_content("#vacancy-image .st") == "可用"
+        assert "4 条" in page.text_content("#vacancy-image")
         assert page.locator("#kiosks tbody tr").count() == 3
         counts = {f: page.text_content(f"#f-{f} b") for f in ("all", "offline", "device", "outbox", "version")}
         assert counts == {"all": "3", "offline": "1", "device": "1", "outbox": "1", "version": "1"}
@@ -225,6 +232,14 @@ def test_the_fleet_page_in_chromium(tmp_path, shots):
         tablet.screenshot(path=str(shots / "fleet-tablet.png"), full_page=True)
         assert tablet.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the table scrolls in its card
         assert tablet.locator("#kiosks tbody tr").count() == 3
+
+        # the image goes stale when the feed is loaded again from scratch: the page says what to do
+        with central.db.session() as s:
+            feeds.reset_epoch(s, "vacancies", "9")
+        tablet.reload()
+        assert tablet.text_content("#vacancy-image .st") == "已过期"
+        assert "jincai-central-vacancy-image.timer" in tablet.text_content("#vacancy-image")
+        assert "epoch 9" in tablet.get_attribute("#vacancy-image .st", "title")
 
         # 河西区's administrator sees 河西区's kiosk only, and not the others' pages
         hexi = staff_login(browser, central.url, "-", *HEXI)
