@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from kiosk.sync.client import BadReply, CentralClient, Refused
 from kiosk.sync.ports import SyncStore
 
 log = logging.getLogger(__name__)
+#: disk an install needs, in multiples of the image's gzip: the download, the database it unpacks
+#: to (about 4.5 times as large) and the same again in the database's log while it is copied in
+DISK_FACTOR = 12
 
 
 def install(client: CentralClient, store: SyncStore, feed: str,
@@ -46,6 +50,12 @@ def install(client: CentralClient, store: SyncStore, feed: str,
     if offer.schema_rev != ours:
         log.info("central's %s image is at schema %s, this kiosk at %s; paging through the feed",
                  feed, offer.schema_rev, ours)
+        return None
+    free = shutil.disk_usage(work.parent).free
+    if free < offer.size * DISK_FACTOR:
+        log.warning("%d MB free beside the database, and installing central's %s image (%d MB) needs about %d MB; "
+                    "paging through the feed", free // 2**20, feed, offer.size // 2**20,
+                    offer.size * DISK_FACTOR // 2**20)
         return None
     try:
         got = client.download(f"{p.PREFIX}/feeds/{feed}/image/data", gz, max_bytes=offer.size,

@@ -259,3 +259,22 @@ def test_the_build_command_writes_an_image_central_offers(central, kiosk_store, 
                             cwd=ROOT, env=dead, capture_output=True, text=True, timeout=600)
     assert failed.returncode == 1 and "could not be pulled from http://127.0.0.1:9" in failed.stderr
     assert not (tmp_path / "x.gz").exists()
+
+
+@pytest.mark.parametrize("central_backend", ["sqlite"], indirect=False)
+def test_a_kiosk_short_of_disk_pages_instead(central, kiosk_store, tmp_path, monkeypatch, caplog):
+    import shutil
+
+    from kiosk.sync import images
+
+    seed(central.db, 300)
+    _publish(central, _build_image(central, tmp_path))
+    offered = (tmp_path / "vacancies.image.gz").stat().st_size
+    usage = shutil.disk_usage(kiosk_store.path.parent)
+    monkeypatch.setattr(images.shutil, "disk_usage",
+                        lambda _p: usage._replace(free=offered * images.DISK_FACTOR - 1))
+    worker = make_worker(kiosk_store, central.url, page_size=200)
+    assert worker.pull("vacancies") == 300
+    assert worker.images_installed == []
+    assert "needs about" in caplog.text
+    assert feeds.snapshot(kiosk_store, "vacancies") == server_snapshot(central.db, "vacancies")
