@@ -49,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
             done[0] += n
             show(done[0], 0)
 
-        worker = make_worker(cfg, store, None, feeds_to_pull=("vacancies",), page_size=args.page_size,
-                             on_page=page, images=False)
+        try:
+            worker = make_worker(cfg, store, None, feeds_to_pull=("vacancies",), page_size=args.page_size,
+                                 on_page=page, images=False)
+        except ValueError as e:  # no kiosk id or secret in [central]
+            store.close()
+            print(f"no image built: {e}", file=sys.stderr)
+            return 2
         try:
             rows = worker.pull("vacancies")
             print(f"pulled {rows} vacancies; indexing ...", file=sys.stderr, flush=True)

@@ -259,6 +259,11 @@ def test_the_build_command_writes_an_image_central_offers(central, kiosk_store, 
                             cwd=ROOT, env=dead, capture_output=True, text=True, timeout=600)
     assert failed.returncode == 1 and "could not be pulled from http://127.0.0.1:9" in failed.stderr
     assert not (tmp_path / "x.gz").exists()
+    unregistered = dict(env, KIOSK__CENTRAL__SECRET="")
+    failed = subprocess.run([sys.executable, "-m", "kiosk", "vacancy-image", "build", "--out", str(tmp_path / "x.gz")],
+                            cwd=ROOT, env=unregistered, capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 2 and "central.kiosk_id and central.secret must be set" in failed.stderr, failed.stderr
+    assert "Traceback" not in failed.stderr
 
 
 @pytest.mark.parametrize("central_backend", ["sqlite"], indirect=False)
