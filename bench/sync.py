@@ -92,7 +92,7 @@ def _worker(store, url: str, page_size: int, images: bool = False):
 
     client = CentralClient(url, KIOSK_ID, SECRET, read_timeout_s=300)
     return SyncWorker(store, client, None, station_id=STATION, page_size=page_size, feeds_to_pull=("vacancies",),
-                      images=images)
+                      take_images=images)
 
 
 def _paged(url: str, db_path: str, page_size: int, run: int, total: int, index_after: bool = False,

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             worker = make_worker(cfg, store, None, feeds_to_pull=("vacancies",), page_size=args.page_size,
-                                 on_page=page, images=False)
+                                 on_page=page, take_images=False)
         except ValueError as e:  # no kiosk id or secret in [central]
             store.close()
             print(f"no image built: {e}", file=sys.stderr)

@@ -63,7 +63,7 @@ class SyncWorker:
                  feeds_to_pull: tuple[str, ...] = p.FEEDS, health: Callable[[], dict] | None = None,
                  on_change: Callable[[SyncStatus], None] | None = None, backoff: Backoff | None = None,
                  on_page: Callable[[str, int], None] | None = None,
-                 on_config: Callable[[p.StationConfigReply], None] | None = None, images: bool = True) -> None:
+                 on_config: Callable[[p.StationConfigReply], None] | None = None, take_images: bool = True) -> None:
         self.store = store
         self.client = client
         self.cipher = cipher
@@ -84,7 +84,7 @@ class SyncWorker:
         #: each heartbeat central accepted (a new version's trial ends with the first, kiosk.sync.updates)
         self.on_heartbeat: Callable[[p.HeartbeatReply], object] | None = None
         #: a pull from scratch installs central's vacancy image when it offers one (kiosk.sync.images)
-        self.images = images
+        self.take_images = take_images
         #: called with (bytes so far, bytes in all) while an image downloads (progress for commands)
         self.on_image: Callable[[int, int], None] | None = None
         #: (feed, rows) of each image installed, oldest first
@@ -186,7 +186,7 @@ class SyncWorker:
 
     def _from_image(self, feed: str) -> tuple[str | None, int]:
         """(cursor, rows) after installing central's image of ``feed``; (None, 0) without one."""
-        if not self.images:
+        if not self.take_images:
             return None, 0
         rows = images.install(self.client, self.store, feed, self.on_image)
         if rows is None:

@@ -34,7 +34,7 @@ def _build_image(central, tmp_path: Path) -> Path:
     feed page by page, is indexed, and is written out."""
     builder = open_store(tmp_path / "builder" / "kiosk.db")
     try:
-        worker = make_worker(builder, central.url, page_size=300, images=False)
+        worker = make_worker(builder, central.url, page_size=300, take_images=False)
         assert worker.pull("vacancies") == len(server_snapshot(central.db, "vacancies"))
         S.refresh_index(builder)
     finally:
