@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,8 +10,10 @@ from kiosk.domain import credit_code
 from kiosk.domain.jobwords import occupations
 from kiosk.domain.postings import check, same_job
 from tests.central.posting_data import code, day_job, form, wrong_check
+from tests.clock import station_today
 
-TODAY = date.today()
+#: Tianjin's date, as the posting form's dates are (tests/clock.py)
+TODAY = station_today()
 OCCUPATIONS = frozenset(o for g in occupations().values() for o in g)
 
 
