@@ -148,8 +148,10 @@ def _refused(kiosk, path: Path, words: str) -> None:
                                   plan=S.Plan.SCAN).total
 
 
-def _repacked(image: vi.ImageFacts, tmp_path: Path, change: str) -> Path:
-    raw = _unpacked(image, tmp_path)
+def repacked(gz: Path, tmp_path: Path, change: str) -> Path:
+    """The image at ``gz`` with the SQL ``change`` applied inside, packed again."""
+    raw = tmp_path / "raw.sqlite3"
+    raw.write_bytes(gzip.decompress(gz.read_bytes()))
     conn = sqlite3.connect(raw)
     conn.executescript(change)
     conn.close()
@@ -170,7 +172,7 @@ def test_an_image_of_another_schema_is_refused_and_nothing_changes(image, store_
     kiosk = file_store(store_template, tmp_path / "kiosk" / "kiosk.db")
     try:
         _put(kiosk, list(demodata.vacancies(40, seed=5, today=TODAY)), "1.40")
-        _refused(kiosk, _repacked(image, tmp_path, change), words)
+        _refused(kiosk, repacked(image.path, tmp_path, change), words)
     finally:
         kiosk.close()
 

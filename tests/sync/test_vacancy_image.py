@@ -4,7 +4,6 @@ can be wrong ends in the plain paged pull with nothing lost."""
 
 from __future__ import annotations
 
-import gzip
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from kiosk.store import search as S
 from kiosk.store.engine import open_store
 from kiosk.store.vacancy_image import write
 from kiosk.sync import feeds
+from tests.store.test_vacancy_image import repacked
 from tests.sync.conftest import make_worker
 from tests.sync.test_pull import server_snapshot
 
@@ -102,26 +102,15 @@ def test_without_an_image_the_kiosk_pages_quietly(central, kiosk_store):
     assert feeds.snapshot(kiosk_store, "vacancies") == server_snapshot(central.db, "vacancies")
 
 
-def _repacked(src: Path, tmp_path: Path, sql: str) -> Path:
-    raw = tmp_path / "raw.sqlite3"
-    raw.write_bytes(gzip.decompress(src.read_bytes()))
-    conn = sqlite3.connect(raw)
-    conn.executescript(sql)
-    conn.close()
-    out = tmp_path / "changed.image.gz"
-    out.write_bytes(gzip.compress(raw.read_bytes()))
-    return out
-
-
 @pytest.mark.parametrize("central_backend", ["sqlite"], indirect=False)
 @pytest.mark.parametrize("fault", ["digest", "schema", "tables"])
 def test_an_unusable_image_ends_in_the_paged_pull_with_nothing_lost(central, kiosk_store, tmp_path, fault):
     seed(central.db, VACANCIES)
     image = _build_image(central, tmp_path)
     if fault == "schema":
-        image = _repacked(image, tmp_path, "UPDATE alembic_version SET version_num = '0001'")
+        image = repacked(image, tmp_path, "UPDATE alembic_version SET version_num = '0001'")
     elif fault == "tables":
-        image = _repacked(image, tmp_path, "CREATE INDEX ix_not_ours ON vacancies (employer)")
+        image = repacked(image, tmp_path, "CREATE INDEX ix_not_ours ON vacancies (employer)")
     _publish(central, image)
     if fault == "digest":
         with central.db.session() as s:  # the stored bytes no longer match the digest offered
