@@ -17,7 +17,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager
 
-from kiosk import systemd, version
+from kiosk import heap, systemd, version
 from kiosk.background import Background
 from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
@@ -608,6 +608,7 @@ class KioskApp(App):
         if self.banner.text in HELP_BANNERS or self.banner.text in {i18n._(t) for t in HELP_BANNERS}:  # the call for help was this visit's; a ticket call stays
             self.banner.hide()
         self.nav.reset_to(IDLE_SCREEN)
+        self.background.submit(heap.give_back)
 
     def _reset_screens(self) -> None:
         from kivy.uix.modalview import ModalView

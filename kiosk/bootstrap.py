@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk import pictograms
+from kiosk import heap, pictograms
 from kiosk.config import KioskConfig
 from kiosk.fonts import FontPair, find_cjk_fonts
 
@@ -73,6 +73,7 @@ def bootstrap(
     font_cache: Path | None = None,
 ) -> FontPair:
     """Environment, fonts and Kivy config, in the order Kivy needs them. Returns the fonts used."""
+    heap.tune()
     prepare_environment(cfg.data_path)
     fonts = find_cjk_fonts(font_cache or cfg.data_path / "fonts")
     configure_kivy(cfg, size=size, fullscreen=fullscreen)
