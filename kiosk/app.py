@@ -23,7 +23,6 @@ from kiosk.central_link import CentralLink
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.consult_setup import late_consult
 from kiosk.core.guidance import Guide, voice_section
-from kiosk.core.queue import ticket_message
 from kiosk.core.session import VisitManager
 from kiosk.devices import speaker_setup
 from kiosk.devices.idcard import setup as idcard_setup
@@ -343,6 +342,8 @@ class KioskApp(App):
         if route.open:
             self.nav.go(route.open, **route.params)
         if route.ticket:
+            from kiosk.core.queue import ticket_message
+
             today = self.services.queue.now().date()
             self.background.submit(ticket_message, self.store, route.ticket, today, on_done=self.toast.show)
         if route.check_in:
@@ -627,8 +628,8 @@ class KioskApp(App):
         return True
 
     def _first_flip(self, *_args) -> None:
-        """Once the attract screen is on the glass: the link to central, the early screens and
-        the consultation, each in a pass of the loop of its own."""
+        """Once the attract screen is on the glass: the link to central, the desks not made yet,
+        the early screens and the consultation, each in a pass of the loop of its own."""
         if self.manager.current == IDLE_SCREEN and self.manager.current_screen.ids.brand.texture is not None:
             Window.unbind(on_flip=self._first_flip)
             self._tell_service_manager()
@@ -636,6 +637,7 @@ class KioskApp(App):
             # the search index may need its distances measured (after install or a station move)
             Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
             Clock.schedule_once(self._start_link, 0)
+            Clock.schedule_once(lambda _dt: self.services.build_desks(), EARLY_SCREEN_GAP_S)
             Clock.schedule_once(lambda _dt: self._build_early_screens(list(EARLY_SCREENS)), 0.1)
             Clock.schedule_once(self._install_consult, 0.1)
             cb, self._on_first_frame = self._on_first_frame, None

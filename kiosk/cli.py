@@ -16,20 +16,37 @@ import sys
 import kiosk.commands
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; only ``command``'s when it names one (the kiosk's own start
+    need not import the other commands' modules)."""
     parser = argparse.ArgumentParser(prog="python -m kiosk", description="津彩e就业 station kiosk")
     parser.add_argument("--config", help="config file (default: $KIOSK_CONFIG or config/kiosk.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for mod in sorted(pkgutil.iter_modules(kiosk.commands.__path__), key=lambda m: m.name):
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"kiosk.commands.{mod.name}").register(sub)
+    names = sorted(m.name for m in pkgutil.iter_modules(kiosk.commands.__path__) if not m.name.startswith("_"))
+    for name in [command] if command in names else names:
+        importlib.import_module(f"kiosk.commands.{name}").register(sub)
     return parser
 
 
+def command_in(argv: list[str]) -> str | None:
+    """The command ``argv`` names, if any: its first word that is neither an option nor the
+    value of ``--config`` (or of an abbreviation of it)."""
+    value_next = False
+    for arg in argv:
+        if value_next:
+            value_next = False
+        elif arg.startswith("--") and len(arg) > 2 and "--config".startswith(arg):
+            value_next = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(command_in(argv))
+    args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

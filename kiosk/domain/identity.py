@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kiosk.domain.i18n import _
 from kiosk.domain.privacy import mask_id_number, mask_name, person_key
-from kiosk.domain.queue_rules import Person
+
+if TYPE_CHECKING:
+    from kiosk.domain.queue_rules import Person
 
 #: how the resident logged in (``Resident.source``) → the ``identity`` field of events (docs/PROTOCOL.md)
 IDENTITY_PROOF = {"card": "idcard", "qr": "essc", "keyed": "typed"}
@@ -79,6 +82,8 @@ class Resident:
         return IDENTITY_PROOF.get(self.source, "typed")
 
     def person(self, secret: bytes) -> Person:
+        from kiosk.domain.queue_rules import Person  # the queue's rules load after the first frame
+
         return Person(person_key(self.id_number, secret), self.birth_date, self.groups, identity=self.proof)
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from kivy.clock import Clock
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 
-from kiosk.core.vacancies import active_announcements
 from kiosk.domain.dates import WEEKDAYS
 from kiosk.screens.base import KioskScreen, load_kv
 
@@ -54,6 +53,8 @@ class AttractScreen(KioskScreen):
             Clock.schedule_once(self._load_announcements, ANNOUNCEMENTS_AFTER_S)
 
     def _load_announcements(self, _dt: float) -> None:
+        from kiosk.core.vacancies import active_announcements
+
         self.services.background.submit(active_announcements, self.services.store, on_done=self._got_announcements)
 
     def deactivate(self) -> None:

@@ -7,7 +7,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kiosk import theme
 from kiosk.domain.i18n import N_, _
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import Tile
+from kiosk.widgets.tile import Tile
 from kiosk.widgets.visibility import set_shown
 
 # (key, title, subtitle, target screen or None while the service is not open yet)

@@ -28,9 +28,10 @@ from kiosk.domain.jobwords import GROUPS
 from kiosk.domain.search import Scope, SearchQuery, Sort, make_query
 from kiosk.domain.vacancy_views import DAY_JOB, JOB_TYPES, to_row
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.widgets.common import BigButton, Chip, Tile
+from kiosk.widgets.common import BigButton, Chip
 from kiosk.widgets.letter_keyboard import LetterKeyboard  # noqa: F401 - used by the .kv
 from kiosk.widgets.look import T as LOOK
+from kiosk.widgets.tile import Tile
 from kiosk.widgets.tr import follow
 from kiosk.widgets.visibility import set_shown
 

@@ -15,6 +15,7 @@ import logging
 import os
 import uuid
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,11 +36,17 @@ class OutboxKeyError(RuntimeError):
 
 class OutboxCipher:
     def __init__(self, key: bytes) -> None:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         if len(key) != 32:
             raise OutboxKeyError("the outbox key must be 32 bytes (AES-256)")
-        self._aead = AESGCM(key)
+        self._key = key
+
+    @cached_property
+    def _aead(self):  # noqa: ANN202 - an AESGCM
+        """Made by the first seal or open: the start-up's check of the key does not load the
+        cryptography library on the way to the first frame."""
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        return AESGCM(self._key)
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, key_file: Path | None = None) -> OutboxCipher:

@@ -1,6 +1,9 @@
-"""The kiosk's small widget set: text, big buttons, tiles, the header bar, toasts and a QR view.
+"""The kiosk's small widget set: text, big buttons, toasts and a QR view.
 
 Each class sets its own defaults in kiosk/widgets/common.kv; there is no global Label rule.
+The header bar and the home menu's tiles have modules of their own (kiosk.widgets.header and
+kiosk.widgets.tile), loaded with the first screen that shows one: the attract screen has neither,
+and their rules would be parsed on the way to its first frame.
 """
 
 from __future__ import annotations
@@ -10,18 +13,17 @@ from typing import TypeVar
 
 from kivy.animation import Animation
 from kivy.clock import Clock
+from kivy.factory import Factory
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
-from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import theme
 from kiosk.widgets import scroll_bars  # noqa: F401 - one bar-colour binding per ScrollView
-from kiosk.widgets.visibility import set_shown
 
 W = TypeVar("W", bound=Widget)
 
@@ -60,77 +62,6 @@ def keep(widget: W, **props) -> W:
         Builder.unbind_property(widget, name)
         setattr(widget, name, value)
     return widget
-
-
-class Tile(ButtonBehavior, BoxLayout):
-    """A home-menu tile; a tile whose feature is not open yet says 即将开放."""
-
-    title = StringProperty("")
-    subtitle = StringProperty("")
-    tile_color = ColorProperty(theme.BRAND)
-    available = BooleanProperty(True)
-    key = StringProperty("")
-    #: title only (长辈模式's 更多服务, where ten tiles share the screen in large type)
-    brief = BooleanProperty(False)
-
-
-class Header(BoxLayout):
-    title = StringProperty("")
-    show_back = BooleanProperty(True)
-    show_home = BooleanProperty(True)
-    #: 呼叫工作人员 on every resident's screen (staff screens turn it off)
-    show_help = BooleanProperty(True)
-    #: the 长辈模式/语音 row (the home screen has its own switches)
-    show_modes = BooleanProperty(True)
-    #: the row of 再听一遍 / 语音 / 长辈模式 under the title, while either mode is on
-    modes_shown = BooleanProperty(False)
-    voice_on = BooleanProperty(False)
-    voice_possible = BooleanProperty(False)
-    #: the modes row inside the title row (landscape) instead of under it
-    modes_inline = BooleanProperty(False)
-
-    def on_kv_post(self, base_widget) -> None:
-        # strong references: the row and its buttons leave the tree while hidden (kiosk.widgets.visibility)
-        self._modes = self.ids.modes.__self__
-        self._top = self.ids.top_row.__self__
-        self._repeat = self.ids.repeat_button.__self__
-        self._voice = self.ids.voice_button.__self__
-        self._show_modes()
-
-    def on_voice_possible(self, *_a) -> None:
-        self._show_modes()
-
-    def on_modes_inline(self, *_a) -> None:
-        self._show_modes()
-
-    def on_modes_shown(self, *_a) -> None:
-        self._show_modes()
-
-    def on_voice_on(self, *_a) -> None:
-        self._show_modes()
-
-    def _show_modes(self) -> None:
-        if not hasattr(self, "_modes"):
-            return
-        set_shown(self._repeat, self.voice_on)
-        set_shown(self._voice, self.voice_possible)
-        row = self._modes
-        where = (self._top if self.modes_inline else self) if self.modes_shown else None
-        if row.parent is not where:
-            if row.parent is not None:
-                row.parent.remove_widget(row)
-            if where is self._top:
-                self._top.add_widget(row, index=2)  # after the title, before 呼叫工作人员 and 首页
-            elif where is not None:
-                self.add_widget(row, index=0)  # under the title row (and the login row)
-
-    __events__ = ("on_back", "on_home")
-
-    def on_back(self) -> None:
-        pass
-
-    def on_home(self) -> None:
-        pass
 
 
 class Tag(Label):
@@ -185,3 +116,5 @@ class QRView(Image):
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+Factory.register("Header", module="kiosk.widgets.header")
+Factory.register("Tile", module="kiosk.widgets.tile")

@@ -72,3 +72,23 @@ def test_run_refuses_a_real_station_with_the_demo_person_key(tmp_path):
     assert p.returncode == 2
     assert "person_key_secret is a published default" in p.stderr and "token_hex(32)" in p.stderr
     assert not (tmp_path / "kiosk.db").exists()  # refused before it opened anything
+
+
+def test_the_command_is_found_past_the_options_and_the_config_file():
+    from kiosk.cli import command_in
+
+    assert command_in(["run", "--tour", "out"]) == "run"
+    assert command_in(["-v", "--config", "seed", "run"]) == "run"
+    assert command_in(["--conf", "sync", "-v", "bench", "startup"]) == "bench"
+    assert command_in(["--config=x.toml", "seed"]) == "seed"
+    assert command_in(["-v", "--help"]) is None
+
+
+def test_a_named_command_gets_its_parser_alone_and_no_command_gets_all():
+    from kiosk.cli import build_parser
+
+    args = build_parser("run").parse_args(["--config", "k.toml", "run", "--tour", "out"])
+    assert args.command == "run" and args.tour == "out" and args.config == "k.toml"
+    helps = build_parser("no-such-command").format_help()
+    assert all(name in helps for name in ("run", "seed", "sync", "bench", "i18n"))
+    assert "seed" not in build_parser("run").format_help()

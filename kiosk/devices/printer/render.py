@@ -27,7 +27,6 @@ from kiosk.domain import receipts as R
 
 ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
 INIT = ESC + b"@"
-ASB_OFF = GS + b"a\x00"
 CHINESE_ON = FS + b"&"
 CHINESE_OFF = FS + b"."
 CUT_FEED_LINES = 4

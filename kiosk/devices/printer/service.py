@@ -31,14 +31,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.devices.printer.profile import PrinterProfile
-from kiosk.devices.printer.render import ASB_OFF, RenderedJob, render
-from kiosk.devices.printer.status import CAN_PRINT, FAULTS, PrinterState, StatusReport, query
+from kiosk.devices.printer.status import ASB_OFF, CAN_PRINT, FAULTS, PrinterState, StatusReport, query
 from kiosk.devices.printer.transports import LinkGone, Transport
-from kiosk.domain import receipts as R
 from kiosk.domain.i18n import N_
+
+if TYPE_CHECKING:
+    from kiosk.devices.printer.render import RenderedJob
+    from kiosk.domain import receipts as R
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +277,10 @@ class PrinterService:
 
     # -- jobs --------------------------------------------------------------------------------
     def print_receipt(self, receipt: R.Receipt) -> PrintResult:
-        """Print one receipt (blocking; run it off the main thread) and tell the listeners how it went."""
+        """Print one receipt (blocking; run it off the main thread) and tell the listeners how it went.
+        The renderer is imported by the first job, not on the kiosk's way to its first frame."""
+        from kiosk.devices.printer.render import render
+
         job = render(receipt, self.profile)
         job_id = str(uuid.uuid4())
         self._tell("on_print_started", job_id, receipt.kind, receipt.ref)
@@ -335,6 +340,8 @@ class PrinterService:
         return f"纸卷计数已重置（新纸卷 {self.roll.length_mm / 1000:.0f} 米）"
 
     def test_print(self, station) -> str:
+        from kiosk.domain import receipts as R
+
         now = datetime.now(UTC).astimezone()
         p = self.profile
         receipt = R.notice("打印测试", [

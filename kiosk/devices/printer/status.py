@@ -46,6 +46,8 @@ LABELS = {
 
 QUERIES = (1, 2, 4)
 MAX_NOISE = 16
+#: GS a 0: automatic status back off, so its bytes do not mix with the replies
+ASB_OFF = b"\x1da\x00"
 
 
 def query_bytes(n: int) -> bytes:
