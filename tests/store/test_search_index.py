@@ -30,7 +30,7 @@ TODAY = date(2026, 11, 24)
 N = 1500
 STATION = Station(39.1325, 117.1895, "和平区", "urban")
 RURAL = Station(39.3840, 117.0440, "武清区", "rural")
-PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
+PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.FILTER, S.Plan.SCAN]
 ROWS = list(demodata.vacancies(N, seed=7, today=TODAY))
 
 
@@ -92,12 +92,12 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0011"
+    assert SCHEMA_HEAD == "0012"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
         assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
     assert {"search_docs", "search_details", "search_wordsets", "search_trigram", "search_grams",
-            "search_dirty"} <= names
+            "search_dirty", "ix_search_docs_posted", "ix_search_docs_district"} <= names
 
 
 @pytest.mark.parametrize("word", ["工", "员", "保", "保洁", "会计", "电工", "天津", "司机", "服务"])
@@ -174,6 +174,26 @@ def test_pages_and_totals_equal_the_reference(loaded, q: SearchQuery, limit: int
     res = S.search(loaded, q, STATION, today=TODAY, limit=limit, offset=offset, plan=plan)
     assert res.total == len(expected)
     assert [h.id for h in res.hits] == expected[offset:offset + limit]
+
+
+@pytest.mark.parametrize(("word", "filters", "chosen"), [
+    ("员", {"posted_within_days": 7}, S.Plan.FILTER),  # hits in most vacancies, a week's postings in few
+    ("员", {"scope": Scope.DISTRICT}, S.Plan.FILTER),
+    ("员", {"scope": Scope.DISTRICT, "district": "河西区"}, S.Plan.FILTER),
+    ("会计", {"posted_within_days": 30}, S.Plan.INDEX),  # a rare term: its hits are fewer
+    ("员", {"posted_within_days": 60}, S.Plan.INDEX),  # every vacancy was posted within 60 days
+    ("员", {}, S.Plan.INDEX),
+])
+def test_a_recent_or_district_query_is_driven_by_whichever_is_smaller(loaded, word: str, filters: dict,
+                                                                      chosen: S.Plan) -> None:
+    q = make_query(word, **{"scope": Scope.CITY, **filters})
+    S.prepare(loaded, STATION)
+    with loaded.engine.connect() as conn:
+        assert S._choose(conn, q, STATION, TODAY, S.Plan.AUTO) is chosen
+    expected = reference(ROWS, q, STATION)
+    for offset in (0, 50):
+        res = S.search(loaded, q, STATION, today=TODAY, limit=50, offset=offset)
+        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50])
 
 
 @pytest.mark.parametrize("scope", [Scope.CITY, Scope.DISTRICT])
