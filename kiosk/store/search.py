@@ -36,6 +36,7 @@ import math
 import operator
 import re
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -137,10 +138,35 @@ def grams(values: Iterable[str], singles: bool = True) -> str:
     return " ".join(sorted(out))
 
 
-def doc_grams(doc: dict[str, str]) -> str:
-    """The short-term tokens of one document: one and two characters of the base fields (the
-    details take terms of 3+ characters only, the words are matched through their sets)."""
-    return grams(doc[c] for c in DOC_COLUMNS)
+#: Marks in the short-term index besides the grams. Each begins with "zz" and is 3+ characters
+#: long, so no 1- or 2-character term can match one. They let :func:`_short_counts` count a
+#: short term's matches and title tiers, filters included, from the index alone.
+MARK = "zz"
+MARK_DEAD, MARK_EXPIRES, MARK_POSTED = MARK + "w", MARK + "e", MARK + "p"
+MARK_DISTRICT, MARK_JOB_TYPE, MARK_TITLE_START, MARK_IN_TITLE = MARK + "d", MARK + "j", MARK + "s", MARK + "t"
+
+
+def mark_code(value: str) -> str:
+    """A district or job type as index text (any characters, a stable ASCII token)."""
+    return f"{zlib.crc32(value.encode()):08x}"
+
+
+def doc_grams(doc: dict[str, str], status: str, expires_on: str, posted_on: str, district: str,
+              job_type: str) -> str:
+    """The short-term tokens of one document: one and two characters of the base fields, two of
+    the residents' words (a single character is not looked for in them), and the marks: withdrawn,
+    expiry and posting day, district, job type, and which grams begin the title (or its pinyin or
+    initials) and are in it (tiers 0 and 1 of a short term). The details take terms of 3+
+    characters only."""
+    title = doc["title"].lower()
+    marks = [f"{MARK_EXPIRES}{expires_on.replace('-', '')}", f"{MARK_POSTED}{posted_on.replace('-', '')}",
+             MARK_DISTRICT + mark_code(district), MARK_JOB_TYPE + mark_code(job_type)]
+    if status != "open":
+        marks.append(MARK_DEAD)
+    starts = {x[:n] for x in (title, doc["title_pinyin"], doc["title_initials"]) for n in (1, 2) if len(x) >= n}
+    marks += sorted(MARK_TITLE_START + p for p in starts if _RUN.fullmatch(p))
+    marks += [MARK_IN_TITLE + g for g in grams((title, doc["title_pinyin"])).split()]
+    return " ".join((grams(doc[c] for c in DOC_COLUMNS), grams((doc.get(WORDS_FIELD, ""),), singles=False), *marks))
 
 
 def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str,
@@ -269,20 +295,24 @@ def _json(ids: Sequence[str]) -> str:
     return json.dumps(list(ids), ensure_ascii=False)
 
 
+_MARKED_COLUMNS = ("status", "expires_on", "posted_on", "district", "job_type")
+
+
 def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
     cols = ", ".join(INDEX_COLUMNS)
-    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS)
+    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + _MARKED_COLUMNS)
     rows = conn.execute(
-        text(f"SELECT v.docid, {doc_cols}, coalesce(d.details, '') FROM search_docs v "
-             "LEFT JOIN search_details d ON d.docid = v.docid "
+        text(f"SELECT v.docid, coalesce(d.details, ''), coalesce(w.words, ''), {doc_cols} FROM search_docs v "
+             "LEFT JOIN search_details d ON d.docid = v.docid LEFT JOIN search_wordsets w ON w.id = v.wordset "
              "WHERE v.vacancy_id IN (SELECT value FROM json_each(:ids))"),
         {"ids": _json(ids)},
     ).all()
     if not rows:
         return
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
-    tri = [dict(zip(INDEX_COLUMNS, r[1:], strict=True), docid=r[0]) for r in rows]
-    gram_rows = [{"docid": d["docid"], "grams": doc_grams(d)} for d in tri]
+    n = len(DOC_COLUMNS)
+    tri = [dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), docid=r[0], details=r[1]) for r in rows]
+    gram_rows = [{"docid": r[0], "grams": doc_grams({**d, WORDS_FIELD: r[2]}, *r[3 + n:])} for d, r in zip(tri, rows, strict=True)]
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
@@ -335,7 +365,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
             tri.append((docid, *base, fields[DETAILS_FIELD]))
             if fields[DETAILS_FIELD]:
                 details.append((docid, fields[DETAILS_FIELD]))
-            gram_rows.append((docid, grams(base)))
+            gram_rows.append((docid, doc_grams(fields, *(copies[COPIED_COLUMNS.index(c)] for c in _MARKED_COLUMNS))))
         raw.executemany(doc_sql, docs)
         raw.executemany(tri_sql, tri)
         raw.executemany("INSERT INTO search_details (docid, details) VALUES (?, ?)", details)
@@ -392,7 +422,10 @@ def _distance_sql() -> str:
 
 def _filters(query: SearchQuery, station: Station, today: date, params: dict, dist: str) -> list[str]:
     """WHERE terms over ``v`` (vacancies, or search_docs which carries the same columns)."""
-    where = ["v.status = 'open'", "v.expires_on >= :today"]
+    # On search_docs the dates are checked per row ("+"): their indexes are for Plan.FILTER and
+    # the marks, and would otherwise tempt the planner away from the distance index.
+    per_row = "+v." if dist == "v.dist" else "v."
+    where = ["v.status = 'open'", f"{per_row}expires_on >= :today"]
     params.update(today=today.isoformat(), p1=math.radians(station.lat), cos_p1=math.cos(math.radians(station.lat)),
                   lon0=station.lon)
     if query.scope is Scope.CIRCLE:
@@ -427,7 +460,7 @@ def _filters(query: SearchQuery, station: Station, today: date, params: dict, di
         where += ["v.job_type = '零工'", "COALESCE(v.work_from, v.posted_on) <= :work_day", "v.expires_on >= :work_day"]
     if query.posted_within_days is not None:
         params["posted_since"] = (today - timedelta(days=query.posted_within_days)).isoformat()
-        where.append("v.posted_on >= :posted_since")
+        where.append(f"{per_row}posted_on >= :posted_since")
     return where
 
 
@@ -568,9 +601,17 @@ class Plan(enum.StrEnum):
 def _index_matches(terms: Sequence[Term], params: dict, literal: bool = False,
                    sets: WordSets | None = None) -> list[str]:
     """Per term, a SELECT of the docids holding it (to INTERSECT): its FTS5 table, and the
-    documents whose residents' words hold it."""
+    documents whose residents' words hold it. The terms of 1 and 2 characters share one query of
+    the short-term index, which holds the words too: its posting lists are intersected there,
+    not in temporary tables."""
     matches = []
+    short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
+    if short:
+        params["m_short"] = " AND ".join(_fts(t)[1] for t in short)
+        matches.append("SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :m_short")
     for i, t in enumerate(terms):
+        if len(t.text) < TRIGRAM_MIN_CHARS:
+            continue
         table, params[f"m{i}"] = _fts(t)
         sel = f"SELECT rowid AS docid FROM {table} WHERE {table} MATCH :m{i}"
         ids = sets[t.text][0] if sets else None
@@ -618,6 +659,61 @@ def _choose(conn: Connection, query: SearchQuery, station: Station, today: date,
     return Plan.FILTER if _hits_reach(conn, query.terms, rows + 1) else Plan.INDEX
 
 
+#: Past expiry days or posting days a short-term index query names at most; beyond, the usual plans.
+MAX_MARKED_DAYS = 120
+
+
+def _short_match(conn: Connection, query: SearchQuery, station: Station,
+                 today: date) -> tuple[str, str, str] | None:
+    """For terms of 1 or 2 characters, city-wide or in a district, sorted by distance and
+    filtered at most by job type and posting date: short-term index queries for the matches,
+    the tier-0 matches (the title or its pinyin or initials begins with every term) and the
+    tier-1 matches (the rest of those with every term in the title or its pinyin). Counting
+    them reads posting lists only, never a document: for 工 city-wide 22k hits at 100k
+    vacancies. None for any other query."""
+    if (not query.terms or any(len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms) or query.literal
+            or query.sort is not Sort.DISTANCE or query.scope is Scope.CIRCLE or query.salary_min is not None
+            or query.salary_max is not None or query.categories or query.groups or query.work_day is not None):
+        return None
+    expired = _days(conn, "expires_on < :day", "max(expires_on)", today.isoformat())
+    if expired is None:
+        return None
+    conds = []
+    if query.scope is Scope.DISTRICT:
+        conds.append(MARK_DISTRICT + mark_code(query.district or station.district))
+    if query.job_types:
+        conds.append("(" + " OR ".join(MARK_JOB_TYPE + mark_code(t) for t in sorted(query.job_types)) + ")")
+    if query.posted_within_days is not None:
+        since = (today - timedelta(days=query.posted_within_days)).isoformat()
+        posted = _days(conn, "posted_on > :day", "min(posted_on)", since, first="posted_on >= :day")
+        if posted is None:
+            return None
+        conds.append("(" + " OR ".join([MARK_POSTED + d for d in posted] or [MARK_POSTED]) + ")")
+    dead = " OR ".join([MARK_DEAD] + [MARK_EXPIRES + d for d in expired])
+
+    def q(*first: str) -> str:
+        return f"({' AND '.join((*first, *conds))}) NOT ({dead})"
+
+    # A vacancy's tier is its worst term's: tier 0 when every term begins the title (or its
+    # pinyin or initials), at most 1 when every term is in the title or its pinyin.
+    terms = [t.text for t in query.terms]
+    starts = [f'"{MARK_TITLE_START}{t}"' for t in terms]
+    titled = [f'("{MARK_IN_TITLE}{t}" OR "{MARK_TITLE_START}{t}")' for t in terms]
+    return (q(*(f'"{t}"' for t in terms)), q(*starts),
+            f"{q(*titled)} NOT ({' AND '.join(starts)})")
+
+
+def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None) -> list[str] | None:
+    """The distinct days (as index text) of a date column from ``day`` on, one index probe each
+    in one recursive statement; None when there are more than :data:`MAX_MARKED_DAYS`."""
+    step = f"SELECT {pick} FROM search_docs WHERE {{}}"
+    found = [r[0] for r in conn.execute(text(
+        f"WITH RECURSIVE d(day) AS (SELECT ({step.format(first or cond)}) UNION ALL "
+        f"SELECT ({step.format(cond.replace(':day', 'd.day'))}) FROM d WHERE d.day IS NOT NULL) "
+        "SELECT day FROM d WHERE day IS NOT NULL LIMIT :cap"), {"day": day, "cap": MAX_MARKED_DAYS + 1})]
+    return None if len(found) > MAX_MARKED_DAYS else [str(d).replace("-", "") for d in found]
+
+
 def _hits_reach(conn: Connection, terms: Sequence[Term], n: int) -> bool:
     """Whether the FTS5 hits of all ``terms`` number ``n`` or more (counting no further). The
     documents the residents' words add are left out: merging them in costs a pass over every
@@ -628,13 +724,16 @@ def _hits_reach(conn: Connection, terms: Sequence[Term], n: int) -> bool:
 
 
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
-            walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None) -> tuple[str, dict]:
+            walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None,
+            match: str | None = None, held_hits: bool = False) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
     ``walk_tier``: instead, the rows of that tier in distance order, read by walking the distance
-    index and checking each row for the terms as the circle's plan does. When a large share of
-    all vacancies match, the first page is found after a few hundred rows instead of sorting
-    tens of thousands.
+    index and checking each row for the terms as the circle's plan does, or (``held_hits``) for
+    its place among the hits in :data:`HITS_TABLE`. When a large share of all vacancies match,
+    the first page is found after a few hundred rows instead of sorting tens of thousands.
+    ``match`` (index plan): the hits are the documents of this short-term index query instead
+    (see :func:`_short_match`); ``held_hits``: they are in :data:`HITS_TABLE` already.
     """
     plan = _resolve(query, plan)
     params: dict = {}
@@ -674,16 +773,28 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
         if walk_tier is not None:
             src = "search_docs v INDEXED BY ix_search_docs_dist"
             params["walk_tier"] = walk_tier
-            where += [*_contains(terms, params, cols, "term", literal, sets), f"{tier} = :walk_tier"]
+            held = [f"+v.docid IN (SELECT docid FROM {HITS_TABLE})"] if held_hits else _contains(
+                terms, params, cols, "term", literal, sets)
+            where += [*held, f"{tier} = :walk_tier"]
         elif plan is Plan.NEAR or not terms:
             src = "search_docs v"
             where += _contains(terms, params, cols, "term", literal, sets)
         elif plan is Plan.FILTER:
-            found = _filter_index(query, today)
-            src = f"search_docs v INDEXED BY {found[0]}" if found else "search_docs v"
+            found = _filter_index(replace(query, district=query.district or station.district), today)
+            src = "search_docs v"
+            if found:
+                src += f" INDEXED BY {found[0]}"
+                where.append("v." + found[1])
+                params.update(found[2])
             where += _contains(terms, params, cols, "term", literal, sets)
         else:
-            hits = " INTERSECT ".join(_index_matches(terms, params, literal, sets))
+            if match is not None:
+                params["short_match"] = match
+                hits = "SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :short_match"
+            elif held_hits:
+                hits = f"SELECT docid FROM {HITS_TABLE}"
+            else:
+                hits = " INTERSECT ".join(_index_matches(terms, params, literal, sets))
             if literal:  # the index also holds the details a literal query ignores
                 where += _contains(terms, params, cols, "term", literal, sets)
             # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner
@@ -785,28 +896,60 @@ def search(store: Store, query: SearchQuery, station: Station, *, today: date | 
     return SearchResult(query, total, [_hit(r) for r in rows], offset, spelled, also, suggestions)
 
 
+#: A per-connection temporary table holding one query's index hits while it is counted, ranked
+#: and walked: each pass would otherwise intersect the FTS5 hit lists (and the words' documents)
+#: again, which for a common pinyin term is most of the cost.
+HITS_TABLE = "temp.search_hits"
+
+
+def _hold_hits(conn: Connection, terms: Sequence[Term], sets: WordSets) -> int:
+    """Put the documents holding every term into HITS_TABLE; returns how many there are."""
+    params: dict = {}
+    matches = _index_matches(terms, params, sets=sets)
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_hits (docid INTEGER PRIMARY KEY)")
+    conn.exec_driver_sql(f"DELETE FROM {HITS_TABLE}")
+    conn.execute(text(f"INSERT INTO {HITS_TABLE} (docid) {' INTERSECT '.join(matches)}"), params)
+    return int(conn.execute(text(f"SELECT count(*) FROM {HITS_TABLE}")).scalar() or 0)
+
+
 def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: Plan, limit: int,
          offset: int) -> tuple[int, list]:
     order = _order_sql(query.sort, tiered=bool(query.terms))
     with store.engine.connect() as conn:
         _tune(conn)
         sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
-        if sets is not None and query.terms:
+        short = _short_match(conn, query, station, today) if plan is Plan.AUTO else None
+        if sets is not None and query.terms and short is None:
             plan = _choose(conn, query, station, today, plan)
-        sql, params = _select(query, station, today, plan, sets=sets)
+        sql, params = _select(query, station, today, plan, sets=sets, match=short and short[0])
         params.update(limit=limit, offset=offset)
-        if plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
+        if short is not None:
+            # Count and title tiers from the short-term index alone; the page by walking the
+            # distance index, or sorted from the hits when the title tiers cannot fill it.
+            total, t0, t1 = (int(conn.execute(text("SELECT count(*) FROM search_grams WHERE search_grams MATCH :m"),
+                                              {"m": m}).scalar() or 0) for m in short)
+            if total <= offset:
+                rows = []
+            elif t0 + t1 >= offset + limit:
+                rows = _walk(query, station, today, Plan.INDEX, conn, {0: t0, 1: t1}, limit, offset, sets,
+                             tier_matches={0: short[1], 1: short[2]})
+            else:
+                rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                                    params).all()
+        elif plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
             total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                 params).all() if total > offset else []
         elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
-              and _hits_reach(conn, query.terms, _walk_needs(conn, offset + limit))):
+              and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
             # Many hits: count them per tier, then find the page by walking the distance index.
             # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
             # when residents' words are in play the later tiers usually matter, so all at once.
+            sql, params = _select(query, station, today, plan, sets=sets, held_hits=True)
+            params.update(limit=limit, offset=offset)
             tiers: dict[int, int] = {}
             if not any(sets[t.text][0] for t in query.terms):
-                coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets)
+                coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets, held_hits=True)
                 total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
                                                   f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
                 tiers = {0: t0, 1: t1} if t0 + t1 >= offset + limit else {}
@@ -816,7 +959,7 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
             if total <= offset:
                 rows = []
             elif _walk_pays(conn, total, offset + limit):
-                rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets)
+                rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets, held_hits=True)
             else:
                 rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                     params).all()
@@ -956,12 +1099,16 @@ def _walk_needs(conn: Connection, rows_needed: int) -> int:
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
-          limit: int, offset: int, sets: WordSets | None = None) -> list:
+          limit: int, offset: int, sets: WordSets | None = None, held_hits: bool = False,
+          tier_matches: dict[int, str] | None = None) -> list:
     """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
     vacancies is walked along the distance index; a sparse one (a walk would read most of the
-    index to find its few rows) is sorted from the index hits instead."""
+    index to find its few rows) is sorted from the index hits instead. ``tier_matches``: per
+    tier, a short-term index query for exactly its documents (:func:`_short_match`); such a
+    tier is sorted from them whenever they are fewer than the rows a walk would read."""
     rows: list = []
     skip = offset
+    matches = tier_matches or {}
     for tier in sorted(tiers):
         if len(rows) >= limit:
             break
@@ -969,12 +1116,14 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             skip -= tiers[tier]
             continue
         need = min(limit - len(rows), tiers[tier] - skip)
-        if _walk_pays(conn, tiers[tier], skip + need):
-            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets)
+        if _walk_pays(conn, tiers[tier], skip + need) and (
+                tier not in matches or _walk_needs(conn, skip + need) * WALK_MAX_ROWS <= tiers[tier] ** 2):
+            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets, held_hits=held_hits)
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
         else:
-            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets)
+            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets,
+                                  held_hits=held_hits, match=matches.get(tier))
             params.update(limit=need, offset=skip, sparse_tier=tier)
             rows += conn.execute(text(f"SELECT * FROM ({sql}) WHERE tier = :sparse_tier ORDER BY dist, id "
                                       "LIMIT :limit OFFSET :offset"), params).all()

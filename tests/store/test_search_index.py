@@ -97,7 +97,7 @@ def test_schema_head_and_index_tables(loaded) -> None:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
         assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
     assert {"search_docs", "search_details", "search_wordsets", "search_trigram", "search_grams",
-            "search_dirty", "ix_search_docs_posted", "ix_search_docs_district"} <= names
+            "search_dirty", "ix_search_docs_posted", "ix_search_docs_district", "ix_search_docs_expires"} <= names
 
 
 @pytest.mark.parametrize("word", ["工", "员", "保", "保洁", "会计", "电工", "天津", "司机", "服务"])
@@ -434,3 +434,88 @@ def test_prepare_applies_the_queue_and_measures_distances(store) -> None:
     with store.engine.connect() as c:
         dists = dict(c.execute(text("SELECT vacancy_id, dist FROM search_docs")).all())
     assert dists == {r["id"]: geo.distance_m(STATION.lat, STATION.lon, r["lat"], r["lon"]) for r in ROWS[:50]}
+
+
+# --- short terms counted from the index's marks ----------------------------------------------
+
+SHORT_QUERIES = [
+    ("工", {}), ("员", {"posted_within_days": 7}), ("服务", {"posted_within_days": 30}),
+    ("kj", {}), ("bj", {"job_types": ("全职", "兼职")}), ("师", {"scope": Scope.DISTRICT}),
+    ("员", {"scope": Scope.DISTRICT, "district": "河西区", "job_types": ("全职",)}),
+    ("保洁 bj", {}), ("工 s", {"posted_within_days": 14}), ("j", {}),
+]
+
+
+def _assert_pages_equal_reference(store, rows: list[dict], text_: str, filters: dict) -> None:
+    q = make_query(text_, **{"scope": Scope.CITY, **filters})
+    with store.engine.connect() as conn:
+        assert S._short_match(conn, q, STATION, TODAY) is not None, text_
+    expected = reference(rows, q, STATION)
+    for offset in (0, 50, 100, 150):
+        res = S.search(store, q, STATION, today=TODAY, limit=50, offset=offset)
+        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50]), (text_, offset)
+
+
+@pytest.mark.parametrize(("text_", "filters"), SHORT_QUERIES)
+def test_short_terms_counted_from_marks_equal_the_reference(loaded, text_: str, filters: dict) -> None:
+    S.prepare(loaded, STATION)
+    _assert_pages_equal_reference(loaded, ROWS, text_, filters)
+
+
+def _token_counts(store, tokens: set[str]) -> dict[str, int]:
+    with store.engine.connect() as c:
+        return {t: c.execute(text("SELECT count(*) FROM search_grams WHERE search_grams MATCH :m"),
+                             {"m": f'"{t}"'}).scalar() for t in sorted(tokens)}
+
+
+def test_marks_follow_withdrawals_new_dates_districts_titles_and_deletes(store, monkeypatch) -> None:
+    tokens: set[str] = set()
+    doc_grams = S.doc_grams
+
+    def recording(*args, **kwargs) -> str:
+        out = doc_grams(*args, **kwargs)
+        tokens.update(out.split())
+        return out
+
+    monkeypatch.setattr(S, "doc_grams", recording)
+    rows = [dict(r) for r in ROWS[:600]]
+    with store.session() as s:
+        s.execute(insert(Vacancy), rows)
+    S.prepare(store, STATION)
+    changes = {
+        "withdrawn": ({"status": "withdrawn"}, rows[0:30]),
+        "reposted": ({"posted_on": TODAY, "expires_on": TODAY + timedelta(days=40)}, rows[30:60]),
+        "expired": ({"expires_on": TODAY - timedelta(days=3)}, rows[60:90]),
+        "moved": ({"district": "河西区"}, rows[90:120]),
+        "retitled": ({k: ROWS[900][k] for k in ("title", "pinyin_initials", "pinyin_full", "search_terms",
+                                                 "job_group", "category", "employer")}, rows[120:150]),
+    }
+    with store.session() as s:
+        for values, chosen in changes.values():
+            for r in chosen:
+                r.update(values)
+                s.execute(update(Vacancy).where(Vacancy.id == r["id"]).values(**values))
+        gone = {r["id"] for r in rows[150:180]}
+        s.execute(delete(Vacancy).where(Vacancy.id.in_(gone)))
+    rows = [r for r in rows if r["id"] not in gone]
+    assert S.pending(store) == 180
+    S.prepare(store, STATION)
+    for text_, filters in SHORT_QUERIES:
+        _assert_pages_equal_reference(store, rows, text_, filters)
+    _assert_pages_equal_reference(store, rows, ROWS[900]["title"][:2], {})
+    # every token the documents ever had is where a build from scratch puts it (a removal that
+    # left one behind would count a vacancy that is gone)
+    kept = _token_counts(store, tokens)
+    S.rebuild_index(store)
+    assert kept == _token_counts(store, tokens)
+
+
+def test_too_many_past_expiry_days_fall_back_to_the_documents(loaded, monkeypatch) -> None:
+    S.prepare(loaded, STATION)
+    q = make_query("员", scope=Scope.CITY)
+    monkeypatch.setattr(S, "MAX_MARKED_DAYS", 2)
+    with loaded.engine.connect() as conn:
+        assert S._short_match(conn, q, STATION, TODAY) is None
+    expected = reference(ROWS, q, STATION)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+    assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])

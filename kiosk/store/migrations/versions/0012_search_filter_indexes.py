@@ -1,11 +1,15 @@
-"""indexes on the posting date and district of the search documents
+"""search: indexes on posting date, district and expiry; marks in the short-term index
 
 Revision ID: 0012
 Revises: 0011
 
-A search with a recent posting date (近 7 天) or in one district can then read the documents that
-meet that condition and check each for the terms, instead of reading every document holding a
-common term (``kiosk.store.search.Plan.FILTER``). Only indexes: nothing is rebuilt.
+A search with a recent posting date (近 7 天) or in one district can read the documents that
+meet that condition and check each for the terms, instead of every document holding a common
+term (``kiosk.store.search.Plan.FILTER``). The short-term index (``search_grams``) gains marks
+for withdrawal, expiry and posting day, district, job type and the title's grams, so a 1- or
+2-character search is counted from the index alone; it is emptied and every vacancy queued, and
+the next search (or ``prepare`` at start-up) rebuilds it. The vacancies are untouched. The
+downgrade rebuilds the same way, for the older index text.
 """
 
 from alembic import op
@@ -16,11 +20,24 @@ branch_labels = None
 depends_on = None
 
 
+def _queue_rebuild() -> None:
+    op.execute("INSERT INTO search_trigram (search_trigram) VALUES ('delete-all')")
+    op.execute("INSERT INTO search_grams (search_grams) VALUES ('delete-all')")
+    op.execute("DELETE FROM search_docs")
+    op.execute("DELETE FROM search_details")
+    op.execute("DELETE FROM search_dirty")
+    op.execute("INSERT INTO search_dirty (vacancy_id) SELECT id FROM vacancies")
+
+
 def upgrade() -> None:
     op.execute("CREATE INDEX ix_search_docs_posted ON search_docs (posted_on)")
     op.execute("CREATE INDEX ix_search_docs_district ON search_docs (district)")
+    op.execute("CREATE INDEX ix_search_docs_expires ON search_docs (expires_on)")
+    _queue_rebuild()
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX ix_search_docs_expires")
     op.execute("DROP INDEX ix_search_docs_district")
     op.execute("DROP INDEX ix_search_docs_posted")
+    _queue_rebuild()
