@@ -77,9 +77,11 @@ from kiosk.domain.search import (
 from kiosk.domain.spelling import Lexicon, Spelling
 from kiosk.store.engine import Store
 
-#: The text search_docs holds per vacancy, and what the trigram index covers (plus the details).
+#: The text search_docs holds per vacancy, and what the trigram index covers (plus the details,
+#: the residents' words and the marks, see :func:`trigram_marks`).
 DOC_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
-INDEX_COLUMNS = DOC_COLUMNS + (DETAILS_FIELD,)
+MARKS_COLUMN = "marks"
+INDEX_COLUMNS = DOC_COLUMNS + (DETAILS_FIELD, WORDS_FIELD, MARKS_COLUMN)
 #: In ``cols`` of an index plan: the residents' words are not stored per vacancy but once per
 #: distinct set (``search_wordsets``: a few hundred rows, as they follow the occupation), and
 #: each document points at its set. A term is looked up in the sets once per query and rows are
@@ -138,31 +140,76 @@ def grams(values: Iterable[str], singles: bool = True) -> str:
     return " ".join(sorted(out))
 
 
-#: Marks in the short-term index besides the grams. Each begins with "zz" and is 3+ characters
-#: long, so no 1- or 2-character term can match one. They let :func:`_short_counts` count a
-#: short term's matches and title tiers, filters included, from the index alone.
+#: Marks in both text indexes besides the text. In the short-term index each begins with "zz"
+#: and is 3+ characters long, so no 1- or 2-character term can match one; in the trigram index
+#: they are made of Private Use characters (:func:`trigram_mark`), which no term holds. They let
+#: :func:`_marked_match` count a search's matches and title tiers, filters included, from the
+#: index alone.
 MARK = "zz"
 MARK_DEAD, MARK_EXPIRES, MARK_POSTED = MARK + "w", MARK + "e", MARK + "p"
-MARK_DISTRICT, MARK_JOB_TYPE, MARK_TITLE_START, MARK_IN_TITLE = MARK + "d", MARK + "j", MARK + "s", MARK + "t"
+MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP = MARK + "d", MARK + "j", MARK + "c", MARK + "g"
+#: Monthly pay in steps of PAY_STEP: the top of the range rounded down, the bottom rounded up.
+MARK_PAY_TOP, MARK_PAY_BOTTOM = MARK + "h", MARK + "l"
+MARK_TITLE_START, MARK_IN_TITLE = MARK + "s", MARK + "t"
+_HASHED = (MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP)
+PAY_STEP = 500
+PAY_STEPS = 400
+#: The search_docs columns the marks are made from, in :func:`doc_marks`'s order after the category.
+_MARKED_COLUMNS = ("status", "expires_on", "posted_on", "district", "job_type", "salary_min", "salary_max",
+                   "salary_unit", "job_group")
 
 
 def mark_code(value: str) -> str:
-    """A district or job type as index text (any characters, a stable ASCII token)."""
+    """A district, job type, category or group as index text (a stable ASCII token)."""
     return f"{zlib.crc32(value.encode()):08x}"
 
 
-def doc_grams(doc: dict[str, str], status: str, expires_on: str, posted_on: str, district: str,
-              job_type: str) -> str:
-    """The short-term tokens of one document: one and two characters of the base fields, two of
-    the residents' words (a single character is not looked for in them), and the marks: withdrawn,
-    expiry and posting day, district, job type, and which grams begin the title (or its pinyin or
-    initials) and are in it (tiers 0 and 1 of a short term). The details take terms of 3+
-    characters only."""
-    title = doc["title"].lower()
-    marks = [f"{MARK_EXPIRES}{expires_on.replace('-', '')}", f"{MARK_POSTED}{posted_on.replace('-', '')}",
-             MARK_DISTRICT + mark_code(district), MARK_JOB_TYPE + mark_code(job_type)]
+def _monthly(value: float, unit: str) -> float:
+    """As :func:`_monthly_sql`."""
+    return value * {"时": HOURS_PER_MONTH, "日": 21.75, "天": 21.75}.get(unit, 1)
+
+
+def doc_marks(category: str, status: str, expires_on: str, posted_on: str, district: str, job_type: str,
+              salary_min: float, salary_max: float, salary_unit: str, job_group: str) -> list[tuple[str, str]]:
+    """A document's marks as (kind, value): expiry and posting day, district, job type, category,
+    group, monthly pay steps, and withdrawn unless open."""
+    top = min(PAY_STEPS, max(0, math.floor(_monthly(salary_max, salary_unit) / PAY_STEP)))
+    bottom = min(PAY_STEPS, max(0, math.ceil(_monthly(salary_min, salary_unit) / PAY_STEP)))
+    out = [(MARK_EXPIRES, expires_on.replace("-", "")), (MARK_POSTED, posted_on.replace("-", "")),
+           (MARK_DISTRICT, district), (MARK_JOB_TYPE, job_type), (MARK_CATEGORY, category),
+           (MARK_GROUP, job_group), (MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom))]
     if status != "open":
-        marks.append(MARK_DEAD)
+        out.append((MARK_DEAD, ""))
+    return out
+
+
+def grams_mark(kind: str, value: str = "") -> str:
+    """One mark of the short-term index."""
+    return kind + (mark_code(value) if kind in _HASHED else value)
+
+
+_KINDS = {k: chr(0xE000 + i) for i, k in enumerate((MARK_DEAD, MARK_EXPIRES, MARK_POSTED, *_HASHED, MARK_PAY_TOP,
+                                                    MARK_PAY_BOTTOM))}
+
+
+def trigram_mark(kind: str, value: str = "") -> str:
+    """One mark of the trigram index, three characters: the kind, then a 32-bit value in two."""
+    v = zlib.crc32(value.encode()) if kind in _HASHED else int(value or 0)
+    return f"{_KINDS[kind]}{chr(0xF0000 + (v >> 16 & 0xFFFF))}{chr(0xF0000 + (v & 0xFFFF))}"
+
+
+def trigram_marks(category: str, *marked: object) -> str:
+    """The trigram index's marks column of one document (``marked``: the _MARKED_COLUMNS)."""
+    return " ".join(trigram_mark(k, v) for k, v in doc_marks(category, *marked))
+
+
+def doc_grams(doc: dict[str, str], *marked: object) -> str:
+    """The short-term tokens of one document: one and two characters of the base fields, two of
+    the residents' words (a single character is not looked for in them), the marks, and which
+    grams begin the title (or its pinyin or initials) and are in it (tiers 0 and 1 of a short
+    term). ``marked``: the _MARKED_COLUMNS. The details take terms of 3+ characters only."""
+    title = doc["title"].lower()
+    marks = [grams_mark(k, v) for k, v in doc_marks(doc["category"], *marked)]
     starts = {x[:n] for x in (title, doc["title_pinyin"], doc["title_initials"]) for n in (1, 2) if len(x) >= n}
     marks += sorted(MARK_TITLE_START + p for p in starts if _RUN.fullmatch(p))
     marks += [MARK_IN_TITLE + g for g in grams((title, doc["title_pinyin"])).split()]
@@ -295,9 +342,6 @@ def _json(ids: Sequence[str]) -> str:
     return json.dumps(list(ids), ensure_ascii=False)
 
 
-_MARKED_COLUMNS = ("status", "expires_on", "posted_on", "district", "job_type")
-
-
 def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
     cols = ", ".join(INDEX_COLUMNS)
     doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + _MARKED_COLUMNS)
@@ -311,8 +355,10 @@ def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
         return
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
     n = len(DOC_COLUMNS)
-    tri = [dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), docid=r[0], details=r[1]) for r in rows]
-    gram_rows = [{"docid": r[0], "grams": doc_grams({**d, WORDS_FIELD: r[2]}, *r[3 + n:])} for d, r in zip(tri, rows, strict=True)]
+    tri = [dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), docid=r[0], details=r[1], **{
+        WORDS_FIELD: r[2], MARKS_COLUMN: trigram_marks(r[3 + DOC_COLUMNS.index("category")], *r[3 + n:])})
+        for r in rows]
+    gram_rows = [{"docid": r[0], "grams": doc_grams(d, *r[3 + n:])} for d, r in zip(tri, rows, strict=True)]
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
@@ -362,10 +408,12 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
             copies[group_at - head] = group
             dist = None if origin is None else geo.distance_m(origin[0], origin[1], r[lat_at], r[lon_at])
             docs.append((docid, vid, dist, _wordset(conn, sets, fields[WORDS_FIELD]), *base, *copies))
-            tri.append((docid, *base, fields[DETAILS_FIELD]))
+            marked = [copies[COPIED_COLUMNS.index(c)] for c in _MARKED_COLUMNS]
+            tri.append((docid, *base, fields[DETAILS_FIELD], fields[WORDS_FIELD],
+                        trigram_marks(fields["category"], *marked)))
             if fields[DETAILS_FIELD]:
                 details.append((docid, fields[DETAILS_FIELD]))
-            gram_rows.append((docid, doc_grams(fields, *(copies[COPIED_COLUMNS.index(c)] for c in _MARKED_COLUMNS))))
+            gram_rows.append((docid, doc_grams(fields, *marked)))
         raw.executemany(doc_sql, docs)
         raw.executemany(tri_sql, tri)
         raw.executemany("INSERT INTO search_details (docid, details) VALUES (?, ?)", details)
@@ -659,37 +707,59 @@ def _choose(conn: Connection, query: SearchQuery, station: Station, today: date,
     return Plan.FILTER if _hits_reach(conn, query.terms, rows + 1) else Plan.INDEX
 
 
-#: Past expiry days or posting days a short-term index query names at most; beyond, the usual plans.
+#: Past expiry days or posting days, and pay steps, a query of the marks names at most; beyond,
+#: the usual plans.
 MAX_MARKED_DAYS = 120
+MAX_PAY_MARKS = 120
 
 
-def _short_match(conn: Connection, query: SearchQuery, station: Station,
-                 today: date) -> tuple[str, str, str] | None:
-    """For terms of 1 or 2 characters, city-wide or in a district, sorted by distance and
-    filtered at most by job type and posting date: short-term index queries for the matches,
-    the tier-0 matches (the title or its pinyin or initials begins with every term) and the
-    tier-1 matches (the rest of those with every term in the title or its pinyin). Counting
-    them reads posting lists only, never a document: for 工 city-wide 22k hits at 100k
-    vacancies. None for any other query."""
-    if (not query.terms or any(len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms) or query.literal
-            or query.sort is not Sort.DISTANCE or query.scope is Scope.CIRCLE or query.salary_min is not None
-            or query.salary_max is not None or query.categories or query.groups or query.work_day is not None):
+def _marked_match(conn: Connection, query: SearchQuery, station: Station,
+                 today: date) -> tuple[str, tuple[str, str, str]] | None:
+    """For terms all of 1 or 2 characters (the short-term index) or all of 3 or more (the trigram
+    index), city-wide or in a district, sorted by distance, not a day job's day, pay (if any) in
+    steps of PAY_STEP: the index, and queries of it for the matches, the tier-0 matches (the title or
+    its pinyin or initials begins with every term) and the tier-1 matches (the rest of those with
+    every term in the title or its pinyin). Counting them reads posting lists only, never a
+    document: for 工 city-wide 22k hits at 100k vacancies. None for any other query."""
+    lengths = {len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms}
+    pay_from, pay_to = query.salary_min, query.salary_max
+    if (len(lengths) != 1 or query.literal or query.sort is not Sort.DISTANCE or query.scope is Scope.CIRCLE
+            or query.work_day is not None
+            or any(p is not None and (p % PAY_STEP or not 0 < p // PAY_STEP <= MAX_PAY_MARKS)
+                   for p in (pay_from, pay_to))):
         return None
+    long = lengths == {True}
     expired = _days(conn, "expires_on < :day", "max(expires_on)", today.isoformat())
     if expired is None:
         return None
+
+    def mark(kind: str, value: str = "") -> str:
+        return f'"{trigram_mark(kind, value)}"' if long else grams_mark(kind, value)
+
+    def any_of(kind: str, values: Iterable[str]) -> str:
+        return "(" + " OR ".join(mark(kind, v) for v in values) + ")"
+
     conds = []
+    unpaid = []
     if query.scope is Scope.DISTRICT:
-        conds.append(MARK_DISTRICT + mark_code(query.district or station.district))
+        conds.append(mark(MARK_DISTRICT, query.district or station.district))
     if query.job_types:
-        conds.append("(" + " OR ".join(MARK_JOB_TYPE + mark_code(t) for t in sorted(query.job_types)) + ")")
+        conds.append(any_of(MARK_JOB_TYPE, sorted(query.job_types)))
+    if query.categories:
+        conds.append(any_of(MARK_CATEGORY, sorted(query.categories)))
+    if query.groups:
+        conds.append(any_of(MARK_GROUP, sorted(query.groups)))
+    if pay_to is not None:  # the bottom of the range at most pay_to: a step up to pay_to's
+        conds.append(any_of(MARK_PAY_BOTTOM, map(str, range(int(pay_to) // PAY_STEP + 1))))
+    if pay_from is not None:  # the top at least pay_from: not a step below pay_from's
+        unpaid = [mark(MARK_PAY_TOP, str(k)) for k in range(int(pay_from) // PAY_STEP)]
     if query.posted_within_days is not None:
         since = (today - timedelta(days=query.posted_within_days)).isoformat()
         posted = _days(conn, "posted_on > :day", "min(posted_on)", since, first="posted_on >= :day")
         if posted is None:
             return None
-        conds.append("(" + " OR ".join([MARK_POSTED + d for d in posted] or [MARK_POSTED]) + ")")
-    dead = " OR ".join([MARK_DEAD] + [MARK_EXPIRES + d for d in expired])
+        conds.append(any_of(MARK_POSTED, posted or ["0"]))
+    dead = " OR ".join([mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid)
 
     def q(*first: str) -> str:
         return f"({' AND '.join((*first, *conds))}) NOT ({dead})"
@@ -697,10 +767,14 @@ def _short_match(conn: Connection, query: SearchQuery, station: Station,
     # A vacancy's tier is its worst term's: tier 0 when every term begins the title (or its
     # pinyin or initials), at most 1 when every term is in the title or its pinyin.
     terms = [t.text for t in query.terms]
-    starts = [f'"{MARK_TITLE_START}{t}"' for t in terms]
-    titled = [f'("{MARK_IN_TITLE}{t}" OR "{MARK_TITLE_START}{t}")' for t in terms]
-    return (q(*(f'"{t}"' for t in terms)), q(*starts),
-            f"{q(*titled)} NOT ({' AND '.join(starts)})")
+    if long:
+        starts = [f'{{title title_pinyin title_initials}} : ^"{t}"' for t in terms]
+        titled = [f'({{title title_pinyin}} : "{t}" OR {{title_initials}} : ^"{t}")' for t in terms]
+    else:
+        starts = [f'"{MARK_TITLE_START}{t}"' for t in terms]
+        titled = [f'("{MARK_IN_TITLE}{t}" OR "{MARK_TITLE_START}{t}")' for t in terms]
+    return ("search_trigram" if long else "search_grams",
+            (q(*(f'"{t}"' for t in terms)), q(*starts), f"{q(*titled)} NOT ({' AND '.join(starts)})"))
 
 
 def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None) -> list[str] | None:
@@ -725,15 +799,15 @@ def _hits_reach(conn: Connection, terms: Sequence[Term], n: int) -> bool:
 
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None,
-            match: str | None = None, held_hits: bool = False) -> tuple[str, dict]:
+            match: tuple[str, str] | None = None, held_hits: bool = False) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
     ``walk_tier``: instead, the rows of that tier in distance order, read by walking the distance
     index and checking each row for the terms as the circle's plan does, or (``held_hits``) for
     its place among the hits in :data:`HITS_TABLE`. When a large share of all vacancies match,
     the first page is found after a few hundred rows instead of sorting tens of thousands.
-    ``match`` (index plan): the hits are the documents of this short-term index query instead
-    (see :func:`_short_match`); ``held_hits``: they are in :data:`HITS_TABLE` already.
+    ``match`` (index plan): the hits are the documents of this query of that index instead
+    (see :func:`_marked_match`); ``held_hits``: they are in :data:`HITS_TABLE` already.
     """
     plan = _resolve(query, plan)
     params: dict = {}
@@ -789,8 +863,8 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             where += _contains(terms, params, cols, "term", literal, sets)
         else:
             if match is not None:
-                params["short_match"] = match
-                hits = "SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :short_match"
+                params["short_match"] = match[1]
+                hits = f"SELECT rowid AS docid FROM {match[0]} WHERE {match[0]} MATCH :short_match"
             elif held_hits:
                 hits = f"SELECT docid FROM {HITS_TABLE}"
             else:
@@ -918,21 +992,22 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
     with store.engine.connect() as conn:
         _tune(conn)
         sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
-        short = _short_match(conn, query, station, today) if plan is Plan.AUTO else None
+        short = _marked_match(conn, query, station, today) if plan is Plan.AUTO and query.terms else None
         if sets is not None and query.terms and short is None:
             plan = _choose(conn, query, station, today, plan)
-        sql, params = _select(query, station, today, plan, sets=sets, match=short and short[0])
+        sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
         params.update(limit=limit, offset=offset)
         if short is not None:
             # Count and title tiers from the short-term index alone; the page by walking the
             # distance index, or sorted from the hits when the title tiers cannot fill it.
-            total, t0, t1 = (int(conn.execute(text("SELECT count(*) FROM search_grams WHERE search_grams MATCH :m"),
-                                              {"m": m}).scalar() or 0) for m in short)
+            table, (m_all, m_t0, m_t1) = short
+            total, t0, t1 = (int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
+                                              {"m": m}).scalar() or 0) for m in (m_all, m_t0, m_t1))
             if total <= offset:
                 rows = []
             elif t0 + t1 >= offset + limit:
                 rows = _walk(query, station, today, Plan.INDEX, conn, {0: t0, 1: t1}, limit, offset, sets,
-                             tier_matches={0: short[1], 1: short[2]})
+                             tier_matches={0: (table, m_t0), 1: (table, m_t1)})
             else:
                 rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                     params).all()
@@ -1100,11 +1175,11 @@ def _walk_needs(conn: Connection, rows_needed: int) -> int:
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
           limit: int, offset: int, sets: WordSets | None = None, held_hits: bool = False,
-          tier_matches: dict[int, str] | None = None) -> list:
+          tier_matches: dict[int, tuple[str, str]] | None = None) -> list:
     """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
     vacancies is walked along the distance index; a sparse one (a walk would read most of the
     index to find its few rows) is sorted from the index hits instead. ``tier_matches``: per
-    tier, a short-term index query for exactly its documents (:func:`_short_match`); such a
+    tier, a short-term index query for exactly its documents (:func:`_marked_match`); such a
     tier is sorted from them whenever they are fewer than the rows a walk would read."""
     rows: list = []
     skip = offset
