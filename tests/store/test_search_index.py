@@ -191,7 +191,7 @@ def test_a_recent_or_district_query_is_driven_by_whichever_is_smaller(loaded, wo
     q = make_query(word, **{"scope": Scope.CITY, **filters})
     S.prepare(loaded, STATION)
     with loaded.engine.connect() as conn:
-        assert S._choose(conn, q, STATION, TODAY, S.Plan.AUTO) is chosen
+        assert S._choose(conn, q, STATION, TODAY, S.Plan.AUTO, S._hit_count(conn, q.terms)) is chosen
     expected = reference(ROWS, q, STATION)
     for offset in (0, 50):
         res = S.search(loaded, q, STATION, today=TODAY, limit=50, offset=offset)
@@ -459,11 +459,19 @@ def _assert_pages_equal_reference(store, rows: list[dict], text_: str, filters: 
     with store.engine.connect() as conn:
         assert S._marked_match(conn, q, STATION, TODAY) is not None, text_
     expected = reference(rows, q, STATION)
+    assert S.MARKED_MIN_HITS == 0
     for offset in (0, 50, 100, 150):
         res = S.search(store, q, STATION, today=TODAY, limit=50, offset=offset)
         assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50]), (text_, offset)
 
 
+@pytest.fixture
+def marks_always(monkeypatch) -> None:
+    """The marks answer every query they can, however few its hits (the test data is small)."""
+    monkeypatch.setattr(S, "MARKED_MIN_HITS", 0)
+
+
+@pytest.mark.usefixtures("marks_always")
 @pytest.mark.parametrize(("text_", "filters"), MARKED_QUERIES)
 def test_searches_counted_from_marks_equal_the_reference(loaded, text_: str, filters: dict) -> None:
     S.prepare(loaded, STATION)
@@ -476,6 +484,7 @@ def _token_counts(store, tokens: set[str], table: str = "search_grams") -> dict[
                              {"m": f'"{t}"'}).scalar() for t in sorted(tokens)}
 
 
+@pytest.mark.usefixtures("marks_always")
 def test_marks_follow_withdrawals_new_dates_districts_titles_and_deletes(store, monkeypatch) -> None:
     tokens: set[str] = set()
     doc_grams = S.doc_grams
@@ -527,6 +536,7 @@ def test_marks_follow_withdrawals_new_dates_districts_titles_and_deletes(store, 
     assert kept == (_token_counts(store, tokens), _token_counts(store, marks, "search_trigram"))
 
 
+@pytest.mark.usefixtures("marks_always")
 def test_too_many_past_expiry_days_fall_back_to_the_documents(loaded, monkeypatch) -> None:
     S.prepare(loaded, STATION)
     q = make_query("员", scope=Scope.CITY)
@@ -540,6 +550,7 @@ def test_too_many_past_expiry_days_fall_back_to_the_documents(loaded, monkeypatc
 
 @pytest.mark.parametrize("filters", [{"salary_min": 6100}, {"salary_max": 100_000}, {"work_day": TODAY},
                                      {"scope": Scope.CIRCLE}, {"sort": Sort.NEWEST}])
+@pytest.mark.usefixtures("marks_always")
 def test_queries_the_marks_cannot_answer_use_the_documents(loaded, filters: dict) -> None:
     q = make_query("员", **{"scope": Scope.CITY, **filters})
     S.prepare(loaded, STATION)
@@ -547,4 +558,22 @@ def test_queries_the_marks_cannot_answer_use_the_documents(loaded, filters: dict
         assert S._marked_match(conn, q, STATION, TODAY) is None
     expected = reference(ROWS, q, STATION)
     res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+    assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
+
+
+def test_few_hits_are_read_rather_than_counted_from_marks(loaded, monkeypatch) -> None:
+    q = make_query("会计", scope=Scope.CITY, posted_within_days=30)
+    S.prepare(loaded, STATION)
+    with loaded.engine.connect() as conn:
+        hits = S._hit_count(conn, q.terms)
+    calls = []
+    marked = S._marked_match
+    monkeypatch.setattr(S, "_marked_match", lambda *a: calls.append(a) or marked(*a))
+    monkeypatch.setattr(S, "MARKED_MIN_HITS", hits + 1)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+    assert calls == []
+    monkeypatch.setattr(S, "MARKED_MIN_HITS", hits)
+    assert S.search(loaded, q, STATION, today=TODAY, limit=50) == res
+    assert len(calls) == 1
+    expected = reference(ROWS, q, STATION)
     assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
