@@ -16,6 +16,9 @@ Plans: in the station's circle the distance index drives (a few thousand rows at
 terms are checked with ``instr``; elsewhere the FTS5 hits drive, unless a recent posting date or
 a district holds fewer rows than the terms' hits (then that index drives, terms checked with
 ``instr``). A large result sorted by distance finds its page by walking the distance index.
+Both text indexes also hold marks (withdrawn, expiry and posting day, district, job type,
+category, group, pay steps, and for short terms the title's grams), so a common search outside
+the circle is counted, filters and tiers included, from posting lists alone (``_marked_match``).
 ``Plan.SCAN`` is the plain LIKE scan of ``vacancies`` used as the benchmark baseline; tests hold
 every plan to the same answers.
 
