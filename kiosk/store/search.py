@@ -711,22 +711,26 @@ def _choose(conn: Connection, query: SearchQuery, station: Station, today: date,
     return Plan.FILTER if rows < hits else Plan.INDEX
 
 
-#: Below this many index hits, reading each hit costs less than the marks' longer index queries.
-MARKED_MIN_HITS = 4000
+#: The marks answer a query when its index hits times this are at least all documents times the
+#: marks the query names: each named mark's posting list holds a share of all documents, while
+#: the other plans read a document per hit (快递员 with pay and a 30-day window names 63 marks,
+#: and at 1M vacancies its 20k hits were read 4x faster; 工 names 21 and has 240k).
+MARKED_HIT_WEIGHT = 1000
 #: Past expiry days or posting days, and pay steps, a query of the marks names at most; beyond,
 #: the usual plans.
 MAX_MARKED_DAYS = 120
 MAX_PAY_MARKS = 120
 
 
-def _marked_match(conn: Connection, query: SearchQuery, station: Station,
-                 today: date) -> tuple[str, tuple[str, str, str]] | None:
+def _marked_match(conn: Connection, query: SearchQuery, station: Station, today: date,
+                  hits: int | None = None) -> tuple[str, tuple[str, str, str]] | None:
     """For terms all of 1 or 2 characters (the short-term index) or all of 3 or more (the trigram
     index), city-wide or in a district, sorted by distance, not a day job's day, pay (if any) in
     steps of PAY_STEP: the index, and queries of it for the matches, the tier-0 matches (the title or
     its pinyin or initials begins with every term) and the tier-1 matches (the rest of those with
     every term in the title or its pinyin). Counting them reads posting lists only, never a
-    document: for 工 city-wide 22k hits at 100k vacancies. None for any other query."""
+    document: for 工 city-wide 22k hits at 100k vacancies. None for any other query, and (given
+    the ``hits`` of :func:`_hit_count`) when reading the hits costs less, see MARKED_HIT_WEIGHT."""
     lengths = {len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms}
     pay_from, pay_to = query.salary_min, query.salary_max
     if (len(lengths) != 1 or query.literal or query.sort is not Sort.DISTANCE or query.scope is Scope.CIRCLE
@@ -765,7 +769,11 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station,
         if posted is None:
             return None
         conds.append(any_of(MARK_POSTED, posted or ["0"]))
-    dead = " OR ".join([mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid)
+    dead = [mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid
+    named = len(dead) + sum(c.count(" OR ") + 1 for c in conds)
+    if hits is not None and hits * MARKED_HIT_WEIGHT < named * _doc_span(conn):
+        return None
+    dead = " OR ".join(dead)
 
     def q(*first: str) -> str:
         return f"({' AND '.join((*first, *conds))}) NOT ({dead})"
@@ -1004,8 +1012,7 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
         sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
         hits = (_hit_count(conn, query.terms)
                 if sets is not None and query.terms and query.scope is not Scope.CIRCLE else 0)
-        short = (_marked_match(conn, query, station, today)
-                 if plan is Plan.AUTO and hits >= MARKED_MIN_HITS else None)
+        short = _marked_match(conn, query, station, today, hits) if plan is Plan.AUTO and hits else None
         if sets is not None and query.terms and short is None:
             plan = _choose(conn, query, station, today, plan, hits)
         sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
@@ -1182,8 +1189,12 @@ def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
 
 def _walk_needs(conn: Connection, rows_needed: int) -> int:
     """How many matches make walking the distance index for ``rows_needed`` rows pay."""
-    docs = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
-    return max(1, -(-rows_needed * docs // WALK_MAX_ROWS))
+    return max(1, -(-rows_needed * _doc_span(conn) // WALK_MAX_ROWS))
+
+
+def _doc_span(conn: Connection) -> int:
+    """The highest docid: about how many documents the index holds."""
+    return int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],

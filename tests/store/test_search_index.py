@@ -459,7 +459,7 @@ def _assert_pages_equal_reference(store, rows: list[dict], text_: str, filters: 
     with store.engine.connect() as conn:
         assert S._marked_match(conn, q, STATION, TODAY) is not None, text_
     expected = reference(rows, q, STATION)
-    assert S.MARKED_MIN_HITS == 0
+    assert S.MARKED_HIT_WEIGHT == 10**9
     for offset in (0, 50, 100, 150):
         res = S.search(store, q, STATION, today=TODAY, limit=50, offset=offset)
         assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50]), (text_, offset)
@@ -468,7 +468,7 @@ def _assert_pages_equal_reference(store, rows: list[dict], text_: str, filters: 
 @pytest.fixture
 def marks_always(monkeypatch) -> None:
     """The marks answer every query they can, however few its hits (the test data is small)."""
-    monkeypatch.setattr(S, "MARKED_MIN_HITS", 0)
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", 10**9)
 
 
 @pytest.mark.usefixtures("marks_always")
@@ -565,15 +565,18 @@ def test_few_hits_are_read_rather_than_counted_from_marks(loaded, monkeypatch) -
     q = make_query("会计", scope=Scope.CITY, posted_within_days=30)
     S.prepare(loaded, STATION)
     with loaded.engine.connect() as conn:
-        hits = S._hit_count(conn, q.terms)
+        hits, docs = S._hit_count(conn, q.terms), S._doc_span(conn)
+        named = 1 + len(S._days(conn, "expires_on < :day", "max(expires_on)", TODAY.isoformat())) + len(
+            S._days(conn, "posted_on > :day", "min(posted_on)", (TODAY - timedelta(days=30)).isoformat(),
+                    first="posted_on >= :day"))
+    weight = -(-named * docs // hits)  # the least weight at which the marks answer
     calls = []
     marked = S._marked_match
-    monkeypatch.setattr(S, "_marked_match", lambda *a: calls.append(a) or marked(*a))
-    monkeypatch.setattr(S, "MARKED_MIN_HITS", hits + 1)
+    monkeypatch.setattr(S, "_marked_match", lambda *a: calls.append(marked(*a)) or calls[-1])
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", weight - 1)
     res = S.search(loaded, q, STATION, today=TODAY, limit=50)
-    assert calls == []
-    monkeypatch.setattr(S, "MARKED_MIN_HITS", hits)
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", weight)
     assert S.search(loaded, q, STATION, today=TODAY, limit=50) == res
-    assert len(calls) == 1
+    assert calls[0] is None and calls[1] is not None
     expected = reference(ROWS, q, STATION)
     assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
