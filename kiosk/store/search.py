@@ -17,8 +17,9 @@ terms are checked with ``instr``; elsewhere the FTS5 hits drive, unless a recent
 a district holds fewer rows than the terms' hits (then that index drives, terms checked with
 ``instr``). A large result sorted by distance finds its page by walking the distance index.
 Both text indexes also hold marks (withdrawn, expiry and posting day, district, job type,
-category, group, pay steps, and for short terms the title's grams), so a common search outside
-the circle is counted, filters and tiers included, from posting lists alone (``_marked_match``).
+category, group, pay steps, see ``kiosk.store.search_marks``; and for short terms the title's
+grams), so a common search outside the circle is counted, filters and tiers included, from
+posting lists alone (``_marked_match``).
 ``Plan.SCAN`` is the plain LIKE scan of ``vacancies`` used as the benchmark baseline; tests hold
 every plan to the same answers.
 
@@ -39,7 +40,6 @@ import math
 import operator
 import re
 import threading
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -79,6 +79,27 @@ from kiosk.domain.search import (
 )
 from kiosk.domain.spelling import Lexicon, Spelling
 from kiosk.store.engine import Store
+from kiosk.store.search_marks import (
+    MARK_CATEGORY,
+    MARK_DEAD,
+    MARK_DISTRICT,
+    MARK_EXPIRES,
+    MARK_GROUP,
+    MARK_IN_TITLE,
+    MARK_JOB_TYPE,
+    MARK_PAY_BOTTOM,
+    MARK_PAY_TOP,
+    MARK_POSTED,
+    MARK_TITLE_START,
+    MARKED_COLUMNS,
+    PAY_STEP,
+    MarkCodes,
+    codes_of,
+    doc_marks,
+    grams_mark,
+    trigram_mark,
+    trigram_marks,
+)
 
 #: The text search_docs holds per vacancy, and what the trigram index covers (plus the details,
 #: the residents' words and the marks, see :func:`trigram_marks`).
@@ -95,6 +116,7 @@ COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min
                   "job_type", "district", "job_group", "work_from")
 #: The vacancy columns a details match looks in (joined into search_docs.details).
 DETAIL_COLUMNS = ("requirements", "benefits", "work_hours")
+_MARKED_AT = tuple(COPIED_COLUMNS.index(c) for c in MARKED_COLUMNS)
 _REFRESH_BATCH = 2000
 #: A run of the characters :func:`grams` indexes: ASCII letters and digits, and the Chinese
 #: characters of ``kiosk.domain.search.is_hanzi`` (one regular expression instead of a Python
@@ -143,80 +165,18 @@ def grams(values: Iterable[str], singles: bool = True) -> str:
     return " ".join(sorted(out))
 
 
-#: Marks in both text indexes besides the text. In the short-term index each begins with "zz"
-#: and is 3+ characters long, so no 1- or 2-character term can match one; in the trigram index
-#: they are made of Private Use characters (:func:`trigram_mark`), which no term holds. They let
-#: :func:`_marked_match` count a search's matches and title tiers, filters included, from the
-#: index alone.
-MARK = "zz"
-MARK_DEAD, MARK_EXPIRES, MARK_POSTED = MARK + "w", MARK + "e", MARK + "p"
-MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP = MARK + "d", MARK + "j", MARK + "c", MARK + "g"
-#: Monthly pay in steps of PAY_STEP: the top of the range rounded down, the bottom rounded up.
-MARK_PAY_TOP, MARK_PAY_BOTTOM = MARK + "h", MARK + "l"
-MARK_TITLE_START, MARK_IN_TITLE = MARK + "s", MARK + "t"
-_HASHED = (MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP)
-PAY_STEP = 500
-PAY_STEPS = 400
-#: The search_docs columns the marks are made from, in :func:`doc_marks`'s order after the category.
-_MARKED_COLUMNS = ("status", "expires_on", "posted_on", "district", "job_type", "salary_min", "salary_max",
-                   "salary_unit", "job_group")
-
-
-def mark_code(value: str) -> str:
-    """A district, job type, category or group as index text (a stable ASCII token)."""
-    return f"{zlib.crc32(value.encode()):08x}"
-
-
-def _monthly(value: float, unit: str) -> float:
-    """As :func:`_monthly_sql`."""
-    return value * {"时": HOURS_PER_MONTH, "日": 21.75, "天": 21.75}.get(unit, 1)
-
-
-def doc_marks(category: str, status: str, expires_on: str, posted_on: str, district: str, job_type: str,
-              salary_min: float, salary_max: float, salary_unit: str, job_group: str) -> list[tuple[str, str]]:
-    """A document's marks as (kind, value): expiry and posting day, district, job type, category,
-    group, monthly pay steps, and withdrawn unless open."""
-    top = min(PAY_STEPS, max(0, math.floor(_monthly(salary_max, salary_unit) / PAY_STEP)))
-    bottom = min(PAY_STEPS, max(0, math.ceil(_monthly(salary_min, salary_unit) / PAY_STEP)))
-    out = [(MARK_EXPIRES, expires_on.replace("-", "")), (MARK_POSTED, posted_on.replace("-", "")),
-           (MARK_DISTRICT, district), (MARK_JOB_TYPE, job_type), (MARK_CATEGORY, category),
-           (MARK_GROUP, job_group), (MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom))]
-    if status != "open":
-        out.append((MARK_DEAD, ""))
-    return out
-
-
-def grams_mark(kind: str, value: str = "") -> str:
-    """One mark of the short-term index."""
-    return kind + (mark_code(value) if kind in _HASHED else value)
-
-
-_KINDS = {k: chr(0xE000 + i) for i, k in enumerate((MARK_DEAD, MARK_EXPIRES, MARK_POSTED, *_HASHED, MARK_PAY_TOP,
-                                                    MARK_PAY_BOTTOM))}
-
-
-def trigram_mark(kind: str, value: str = "") -> str:
-    """One mark of the trigram index, three characters: the kind, then a 32-bit value in two."""
-    v = zlib.crc32(value.encode()) if kind in _HASHED else int(value or 0)
-    return f"{_KINDS[kind]}{chr(0xF0000 + (v >> 16 & 0xFFFF))}{chr(0xF0000 + (v & 0xFFFF))}"
-
-
-def trigram_marks(category: str, *marked: object) -> str:
-    """The trigram index's marks column of one document (``marked``: the _MARKED_COLUMNS)."""
-    return " ".join(trigram_mark(k, v) for k, v in doc_marks(category, *marked))
-
-
-def doc_grams(doc: dict[str, str], *marked: object) -> str:
+def doc_grams(doc: dict[str, str], marks: Iterable[tuple[str, str]]) -> str:
     """The short-term tokens of one document: one and two characters of the base fields, two of
-    the residents' words (a single character is not looked for in them), the marks, and which
-    grams begin the title (or its pinyin or initials) and are in it (tiers 0 and 1 of a short
-    term). ``marked``: the _MARKED_COLUMNS. The details take terms of 3+ characters only."""
+    the residents' words (a single character is not looked for in them), the marks (its
+    :func:`~kiosk.store.search_marks.doc_marks`), and which grams begin the title (or its pinyin
+    or initials) and are in it (tiers 0 and 1 of a short term). The details take terms of 3+
+    characters only."""
     title = doc["title"].lower()
-    marks = [grams_mark(k, v) for k, v in doc_marks(doc["category"], *marked)]
+    tokens = [grams_mark(k, v) for k, v in marks]
     starts = {x[:n] for x in (title, doc["title_pinyin"], doc["title_initials"]) for n in (1, 2) if len(x) >= n}
-    marks += sorted(MARK_TITLE_START + p for p in starts if _RUN.fullmatch(p))
-    marks += [MARK_IN_TITLE + g for g in grams((title, doc["title_pinyin"])).split()]
-    return " ".join((grams(doc[c] for c in DOC_COLUMNS), grams((doc.get(WORDS_FIELD, ""),), singles=False), *marks))
+    tokens += sorted(MARK_TITLE_START + p for p in starts if _RUN.fullmatch(p))
+    tokens += [MARK_IN_TITLE + g for g in grams((title, doc["title_pinyin"])).split()]
+    return " ".join((grams(doc[c] for c in DOC_COLUMNS), grams((doc.get(WORDS_FIELD, ""),), singles=False), *tokens))
 
 
 def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str,
@@ -347,7 +307,7 @@ def _json(ids: Sequence[str]) -> str:
 
 def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
     cols = ", ".join(INDEX_COLUMNS)
-    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + _MARKED_COLUMNS)
+    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + MARKED_COLUMNS)
     rows = conn.execute(
         text(f"SELECT v.docid, coalesce(d.details, ''), coalesce(w.words, ''), {doc_cols} FROM search_docs v "
              "LEFT JOIN search_details d ON d.docid = v.docid LEFT JOIN search_wordsets w ON w.id = v.wordset "
@@ -358,10 +318,13 @@ def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
         return
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
     n = len(DOC_COLUMNS)
-    tri = [dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), docid=r[0], details=r[1], **{
-        WORDS_FIELD: r[2], MARKS_COLUMN: trigram_marks(r[3 + DOC_COLUMNS.index("category")], *r[3 + n:])})
-        for r in rows]
-    gram_rows = [{"docid": r[0], "grams": doc_grams(d, *r[3 + n:])} for d, r in zip(tri, rows, strict=True)]
+    codes = MarkCodes(conn)
+    tri, gram_rows = [], []
+    for r in rows:
+        doc = dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), **{WORDS_FIELD: r[2]})
+        marks = doc_marks(codes, doc["category"], *r[3 + n:])
+        tri.append(dict(doc, docid=r[0], details=r[1], **{MARKS_COLUMN: trigram_marks(marks)}))
+        gram_rows.append({"docid": r[0], "grams": doc_grams(doc, marks)})
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
@@ -398,6 +361,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
     tri_sql = (f"INSERT INTO search_trigram (rowid, {', '.join(INDEX_COLUMNS)}) "
                f"VALUES ({', '.join('?' * (1 + len(INDEX_COLUMNS)))})")
     raw = conn.connection.driver_connection
+    codes = MarkCodes(conn)
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs, tri, details, gram_rows = [], [], [], []
         for docid, r in enumerate(rows[start:start + _REFRESH_BATCH], next_docid + start):
@@ -411,12 +375,11 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
             copies[group_at - head] = group
             dist = None if origin is None else geo.distance_m(origin[0], origin[1], r[lat_at], r[lon_at])
             docs.append((docid, vid, dist, _wordset(conn, sets, fields[WORDS_FIELD]), *base, *copies))
-            marked = [copies[COPIED_COLUMNS.index(c)] for c in _MARKED_COLUMNS]
-            tri.append((docid, *base, fields[DETAILS_FIELD], fields[WORDS_FIELD],
-                        trigram_marks(fields["category"], *marked)))
+            marks = doc_marks(codes, fields["category"], *(copies[i] for i in _MARKED_AT))
+            tri.append((docid, *base, fields[DETAILS_FIELD], fields[WORDS_FIELD], trigram_marks(marks)))
             if fields[DETAILS_FIELD]:
                 details.append((docid, fields[DETAILS_FIELD]))
-            gram_rows.append((docid, doc_grams(fields, *marked)))
+            gram_rows.append((docid, doc_grams(fields, marks)))
         raw.executemany(doc_sql, docs)
         raw.executemany(tri_sql, tri)
         raw.executemany("INSERT INTO search_details (docid, details) VALUES (?, ?)", details)
@@ -749,16 +712,12 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
     def any_of(kind: str, values: Iterable[str]) -> str:
         return "(" + " OR ".join(mark(kind, v) for v in values) + ")"
 
-    conds = []
-    unpaid = []
+    named_values = [(MARK_JOB_TYPE, query.job_types), (MARK_CATEGORY, query.categories), (MARK_GROUP, query.groups)]
     if query.scope is Scope.DISTRICT:
-        conds.append(mark(MARK_DISTRICT, query.district or station.district))
-    if query.job_types:
-        conds.append(any_of(MARK_JOB_TYPE, sorted(query.job_types)))
-    if query.categories:
-        conds.append(any_of(MARK_CATEGORY, sorted(query.categories)))
-    if query.groups:
-        conds.append(any_of(MARK_GROUP, sorted(query.groups)))
+        named_values.insert(0, (MARK_DISTRICT, {query.district or station.district}))
+    codes = codes_of(conn, ((k, v) for k, values in named_values for v in values))
+    conds = [any_of(k, sorted({str(codes[k, v]) for v in values})) for k, values in named_values if values]
+    unpaid = []
     if pay_to is not None:  # the bottom of the range at most pay_to: a step up to pay_to's
         conds.append(any_of(MARK_PAY_BOTTOM, map(str, range(int(pay_to) // PAY_STEP + 1))))
     if pay_from is not None:  # the top at least pay_from: not a step below pay_from's

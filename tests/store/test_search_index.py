@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, text, update
+from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain import demodata, geo
 from kiosk.domain.search import (
@@ -462,7 +464,7 @@ def _assert_pages_equal_reference(store, rows: list[dict], text_: str, filters: 
     assert S.MARKED_HIT_WEIGHT == 10**9
     for offset in (0, 50, 100, 150):
         res = S.search(store, q, STATION, today=TODAY, limit=50, offset=offset)
-        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50]), (text_, offset)
+        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50]), (text_, filters, offset)
 
 
 @pytest.fixture
@@ -534,6 +536,46 @@ def test_marks_follow_withdrawals_new_dates_districts_titles_and_deletes(store, 
     kept = _token_counts(store, tokens), _token_counts(store, marks, "search_trigram")
     S.rebuild_index(store)
     assert kept == (_token_counts(store, tokens), _token_counts(store, marks, "search_trigram"))
+
+
+#: Two names with one CRC-32: marks made from a hash of the name would be the same for both.
+COLLIDING = ("plumless", "buckeroo")
+
+
+def test_schema_mark_codes_are_unique_per_kind_and_value(store) -> None:
+    with store.engine.begin() as c:
+        c.execute(text("INSERT INTO search_mark_codes (kind, value) VALUES ('zzd', '和平区')"))
+        with pytest.raises(IntegrityError):
+            c.execute(text("INSERT INTO search_mark_codes (kind, value) VALUES ('zzd', '和平区')"))
+
+
+@pytest.mark.usefixtures("marks_always")
+def test_names_sharing_a_hash_keep_marks_of_their_own(store) -> None:
+    assert zlib.crc32(COLLIDING[0].encode()) == zlib.crc32(COLLIDING[1].encode())
+    rows = [dict(r) for r in ROWS[:400]]
+    for i, r in enumerate(rows):
+        name = COLLIDING[i % 2]
+        r.update(district=name, category=name, job_type=name)
+    with store.session() as s:
+        s.execute(insert(Vacancy), rows)
+    S.prepare(store, STATION)
+    with store.engine.connect() as c:
+        codes = dict(c.execute(text("SELECT kind || ':' || value, code FROM search_mark_codes")).all())
+    assert len(set(codes.values())) == len(codes)
+    for name in COLLIDING:
+        for filters in ({"scope": Scope.DISTRICT, "district": name}, {"categories": (name,)},
+                        {"job_types": (name,)}):
+            for text_ in ("员", "kj", "服务员"):
+                _assert_pages_equal_reference(store, rows, text_, filters)
+
+
+@pytest.mark.usefixtures("marks_always")
+def test_a_name_no_vacancy_holds_finds_nothing(loaded) -> None:
+    S.prepare(loaded, STATION)
+    q = make_query("员", scope=Scope.DISTRICT, district="不存在区")
+    with loaded.engine.connect() as conn:
+        assert S._marked_match(conn, q, STATION, TODAY) is not None
+    assert S.search(loaded, q, STATION, today=TODAY).total == 0
 
 
 @pytest.mark.usefixtures("marks_always")

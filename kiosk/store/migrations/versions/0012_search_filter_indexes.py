@@ -1,4 +1,4 @@
-"""search: indexes on posting date, district and expiry; marks in both text indexes
+"""search: indexes on posting date, district and expiry; marks in both text indexes; mark codes
 
 Revision ID: 0012
 Revises: 0011
@@ -8,9 +8,10 @@ meet that condition and check each for the terms, instead of every document hold
 term (``kiosk.store.search.Plan.FILTER``). The short-term index (``search_grams``) gains marks
 for withdrawal, expiry and posting day, district, job type and the title's grams; the trigram
 index gains the residents' words and the same marks as columns (an FTS5 table cannot gain
-columns, so it is created anew). A search is then counted from the index alone. Both indexes
-are emptied and every vacancy queued; the next search (or ``prepare`` at start-up) rebuilds
-them. The vacancies are untouched. The downgrade rebuilds the same way, for the older index.
+columns, so it is created anew). A search is then counted from the index alone. A district, job
+type, category or group is marked by its code in ``search_mark_codes`` (one per distinct value,
+``kiosk.store.search_marks``). Both indexes are emptied and every vacancy queued; the next
+search (or ``prepare`` at start-up) rebuilds them. The vacancies are untouched. The downgrade rebuilds the same way, for the older index.
 """
 
 from alembic import op
@@ -40,10 +41,13 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_search_docs_posted ON search_docs (posted_on)")
     op.execute("CREATE INDEX ix_search_docs_district ON search_docs (district)")
     op.execute("CREATE INDEX ix_search_docs_expires ON search_docs (expires_on)")
+    op.execute("CREATE TABLE search_mark_codes (code INTEGER PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, "
+               "UNIQUE (kind, value))")
     _queue_rebuild(TRIGRAM_COLUMNS + ("terms", "marks"))
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE search_mark_codes")
     op.execute("DROP INDEX ix_search_docs_expires")
     op.execute("DROP INDEX ix_search_docs_district")
     op.execute("DROP INDEX ix_search_docs_posted")
