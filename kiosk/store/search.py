@@ -851,14 +851,17 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner
             # may walk every open vacancy and probe the hit list for each (quadratic).
             src = f"({hits}) m CROSS JOIN search_docs v ON v.docid = m.docid"
-    id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
-    sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
-           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, v.work_from, {dist} AS dist, "
-           f"{tier} AS tier "
+    row_columns = _ROW_COLUMNS if plan is not Plan.SCAN else _ROW_COLUMNS.replace("v.vacancy_id", "v.id", 1)
+    sql = (f"SELECT {row_columns}, {dist} AS dist, {tier} AS tier "
            f"FROM {src} WHERE {' AND '.join(where)}")
     if walk_tier is not None:
         sql += " ORDER BY v.dist, v.vacancy_id LIMIT :limit OFFSET :offset"
     return sql, params
+
+
+#: The list row's columns of search_docs (``v``), but its distance and tier.
+_ROW_COLUMNS = ("v.vacancy_id AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
+                "v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, v.work_from")
 
 
 #: Searches read search_docs rows in index order, one random page each; through mmap that is a
@@ -979,14 +982,24 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
         if short is not None:
             # Count and title tiers from the short-term index alone; the page by walking the
             # distance index, or sorted from the hits when the title tiers cannot fill it.
+            # A tier's documents are read no further than the walk looks (_tier_cap), tier 1's
+            # only when tier 0 cannot fill the page; a tier that is sorted is sorted from them.
             table, (m_all, m_t0, m_t1) = short
-            total, t0, t1 = (int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
-                                              {"m": m}).scalar() or 0) for m in (m_all, m_t0, m_t1))
+            total = int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
+                                     {"m": m_all}).scalar() or 0)
+            cap = _tier_cap(conn, offset + limit)
+            raw = conn.connection.driver_connection
+            docs: dict[int, list[int]] = {}
+            for tier, m in enumerate((m_t0, m_t1) if total > offset else ()):
+                if sum(map(len, docs.values())) >= offset + limit:
+                    break
+                docs[tier] = [r[0] for r in raw.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                                                        (m, cap))]
+            tiers = {tier: len(d) for tier, d in docs.items()}
             if total <= offset:
                 rows = []
-            elif t0 + t1 >= offset + limit:
-                rows = _walk(query, station, today, Plan.INDEX, conn, {0: t0, 1: t1}, limit, offset, sets,
-                             tier_matches={0: (table, m_t0), 1: (table, m_t1)})
+            elif sum(tiers.values()) >= offset + limit:
+                rows = _walk(query, station, today, Plan.INDEX, conn, tiers, limit, offset, sets, tier_docs=docs)
             else:
                 rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                                     params).all()
@@ -1151,6 +1164,14 @@ def _walk_needs(conn: Connection, rows_needed: int) -> int:
     return max(1, -(-rows_needed * _doc_span(conn) // WALK_MAX_ROWS))
 
 
+def _tier_cap(conn: Connection, rows_needed: int) -> int:
+    """A tier count this high or higher makes :func:`_walk` do the same as the exact count: every
+    choice it makes compares the count with a bound below this (each true from here on), and
+    the page then lies within the tier. Counting further would only read more of the index."""
+    needs = _walk_needs(conn, rows_needed)
+    return max(rows_needed, needs, math.isqrt(needs * WALK_MAX_ROWS) + 1)
+
+
 def _doc_span(conn: Connection) -> int:
     """The highest docid: about how many documents the index holds."""
     return int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
@@ -1158,15 +1179,16 @@ def _doc_span(conn: Connection) -> int:
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
           limit: int, offset: int, sets: WordSets | None = None, held_hits: bool = False,
-          tier_matches: dict[int, tuple[str, str]] | None = None) -> list:
+          tier_docs: dict[int, list[int]] | None = None) -> list:
     """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
     vacancies is walked along the distance index; a sparse one (a walk would read most of the
-    index to find its few rows) is sorted from the index hits instead. ``tier_matches``: per
-    tier, a short-term index query for exactly its documents (:func:`_marked_match`); such a
-    tier is sorted from them whenever they are fewer than the rows a walk would read."""
+    index to find its few rows) is sorted from the index hits instead. ``tier_docs``: per tier,
+    its documents from the marks (:func:`_marked_match`), all of them unless there are at least
+    :func:`_tier_cap`'s; such a tier is sorted from them whenever they are fewer than the rows a
+    walk would read."""
     rows: list = []
     skip = offset
-    matches = tier_matches or {}
+    docs = tier_docs or {}
     for tier in sorted(tiers):
         if len(rows) >= limit:
             break
@@ -1175,13 +1197,19 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             continue
         need = min(limit - len(rows), tiers[tier] - skip)
         if _walk_pays(conn, tiers[tier], skip + need) and (
-                tier not in matches or _walk_needs(conn, skip + need) * WALK_MAX_ROWS <= tiers[tier] ** 2):
+                tier not in docs or _walk_needs(conn, skip + need) * WALK_MAX_ROWS <= tiers[tier] ** 2):
             sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets, held_hits=held_hits)
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
+        elif tier in docs:
+            # exactly the tier's matches, filters included (the marks): only their order is left
+            rows += conn.execute(text(
+                f"SELECT {_ROW_COLUMNS}, v.dist AS dist, {tier} AS tier FROM json_each(:docs) j "
+                "CROSS JOIN search_docs v ON v.docid = j.value ORDER BY v.dist, v.vacancy_id "
+                "LIMIT :limit OFFSET :offset"), {"docs": json.dumps(docs[tier]), "limit": need, "offset": skip}).all()
         else:
             sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets,
-                                  held_hits=held_hits, match=matches.get(tier))
+                                  held_hits=held_hits)
             params.update(limit=need, offset=skip, sparse_tier=tier)
             rows += conn.execute(text(f"SELECT * FROM ({sql}) WHERE tier = :sparse_tier ORDER BY dist, id "
                                       "LIMIT :limit OFFSET :offset"), params).all()
