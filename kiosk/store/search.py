@@ -40,7 +40,7 @@ import math
 import operator
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -686,14 +686,16 @@ MAX_PAY_MARKS = 120
 
 
 def _marked_match(conn: Connection, query: SearchQuery, station: Station, today: date,
-                  hits: int | None = None) -> tuple[str, tuple[str, str, str]] | None:
+                  hits: int | Callable[[int], int] | None = None) -> tuple[str, tuple[str, str, str]] | None:
     """For terms all of 1 or 2 characters (the short-term index) or all of 3 or more (the trigram
     index), city-wide or in a district, sorted by distance, not a day job's day, pay (if any) in
     steps of PAY_STEP: the index, and queries of it for the matches, the tier-0 matches (the title or
     its pinyin or initials begins with every term) and the tier-1 matches (the rest of those with
     every term in the title or its pinyin). Counting them reads posting lists only, never a
     document: for 工 city-wide 22k hits at 100k vacancies. None for any other query, and (given
-    the ``hits`` of :func:`_hit_count`) when reading the hits costs less, see MARKED_HIT_WEIGHT."""
+    the ``hits`` of :func:`_hit_count`, or a function counting them up to a bound, which is then
+    asked to count only as far as the choice needs) when reading the hits costs less, see
+    MARKED_HIT_WEIGHT."""
     lengths = {len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms}
     pay_from, pay_to = query.salary_min, query.salary_max
     if (len(lengths) != 1 or query.literal or query.sort is not Sort.DISTANCE or query.scope is Scope.CIRCLE
@@ -730,8 +732,10 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
         conds.append(any_of(MARK_POSTED, posted or ["0"]))
     dead = [mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid
     named = len(dead) + sum(c.count(" OR ") + 1 for c in conds)
-    if hits is not None and hits * MARKED_HIT_WEIGHT < named * _doc_span(conn):
-        return None
+    if hits is not None:
+        need = -(-named * _doc_span(conn) // MARKED_HIT_WEIGHT)
+        if (hits(need) if callable(hits) else hits) < need:
+            return None
     dead = " OR ".join(dead)
 
     def q(*first: str) -> str:
@@ -972,10 +976,18 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
     with store.engine.connect() as conn:
         _tune(conn)
         sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
-        hits = (_hit_count(conn, query.terms)
-                if sets is not None and query.terms and query.scope is not Scope.CIRCLE else 0)
-        short = _marked_match(conn, query, station, today, hits) if plan is Plan.AUTO and hits else None
+        indexed = sets is not None and bool(query.terms) and query.scope is not Scope.CIRCLE
+        counted: list[tuple[int, int]] = []
+
+        def count_hits(cap: int) -> int:
+            counted.append((cap, _hit_count(conn, query.terms, cap)))
+            return counted[-1][1]
+
+        short = _marked_match(conn, query, station, today, count_hits) if plan is Plan.AUTO and indexed else None
         if sets is not None and query.terms and short is None:
+            # a count that stopped short of its cap is exact
+            hits = (counted[-1][1] if counted and counted[-1][1] < min(counted[-1][0], HIT_COUNT_CAP)
+                    else count_hits(HIT_COUNT_CAP) if indexed else 0)
             plan = _choose(conn, query, station, today, plan, hits)
         sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
         params.update(limit=limit, offset=offset)
