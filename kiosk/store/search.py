@@ -975,82 +975,92 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
     order = _order_sql(query.sort, tiered=bool(query.terms))
     with store.engine.connect() as conn:
         _tune(conn)
-        sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
-        indexed = sets is not None and bool(query.terms) and query.scope is not Scope.CIRCLE
-        counted: list[tuple[int, int]] = []
+        conn.info.pop(_SPAN_KEY, None)
+        try:
+            conn.info[_SPAN_KEY] = _doc_span(conn)  # read once: the plans ask for it several times
+            return _run_on(conn, query, station, today, plan, limit, offset, order)
+        finally:
+            conn.info.pop(_SPAN_KEY, None)
 
-        def count_hits(cap: int) -> int:
-            counted.append((cap, _hit_count(conn, query.terms, cap)))
-            return counted[-1][1]
 
-        short = _marked_match(conn, query, station, today, count_hits) if plan is Plan.AUTO and indexed else None
-        if sets is not None and query.terms and short is None:
-            # a count that stopped short of its cap is exact
-            hits = (counted[-1][1] if counted and counted[-1][1] < min(counted[-1][0], HIT_COUNT_CAP)
-                    else count_hits(HIT_COUNT_CAP) if indexed else 0)
-            plan = _choose(conn, query, station, today, plan, hits)
-        sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
-        params.update(limit=limit, offset=offset)
-        if short is not None:
-            # Count and title tiers from the short-term index alone; the page by walking the
-            # distance index, or sorted from the hits when the title tiers cannot fill it.
-            # A tier's documents are read no further than the walk looks (_tier_cap), tier 1's
-            # only when tier 0 cannot fill the page; a tier that is sorted is sorted from them.
-            table, (m_all, m_t0, m_t1) = short
-            total = int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
-                                     {"m": m_all}).scalar() or 0)
-            cap = _tier_cap(conn, offset + limit)
-            raw = conn.connection.driver_connection
-            docs: dict[int, list[int]] = {}
-            for tier, m in enumerate((m_t0, m_t1) if total > offset else ()):
-                if sum(map(len, docs.values())) >= offset + limit:
-                    break
-                docs[tier] = [r[0] for r in raw.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
-                                                        (m, cap))]
-            tiers = {tier: len(d) for tier, d in docs.items()}
-            if total <= offset:
-                rows = []
-            elif sum(tiers.values()) >= offset + limit:
-                rows = _walk(query, station, today, Plan.INDEX, conn, tiers, limit, offset, sets, tier_docs=docs)
-            else:
-                rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                                    params).all()
-        elif plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
-            total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date, plan: Plan, limit: int,
+            offset: int, order: str) -> tuple[int, list]:
+    sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
+    indexed = sets is not None and bool(query.terms) and query.scope is not Scope.CIRCLE
+    counted: list[tuple[int, int]] = []
+
+    def count_hits(cap: int) -> int:
+        counted.append((cap, _hit_count(conn, query.terms, cap)))
+        return counted[-1][1]
+
+    short = _marked_match(conn, query, station, today, count_hits) if plan is Plan.AUTO and indexed else None
+    if sets is not None and query.terms and short is None:
+        # a count that stopped short of its cap is exact
+        hits = (counted[-1][1] if counted and counted[-1][1] < min(counted[-1][0], HIT_COUNT_CAP)
+                else count_hits(HIT_COUNT_CAP) if indexed else 0)
+        plan = _choose(conn, query, station, today, plan, hits)
+    sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
+    params.update(limit=limit, offset=offset)
+    if short is not None:
+        # Count and title tiers from the short-term index alone; the page by walking the
+        # distance index, or sorted from the hits when the title tiers cannot fill it.
+        # A tier's documents are read no further than the walk looks (_tier_cap), tier 1's
+        # only when tier 0 cannot fill the page; a tier that is sorted is sorted from them.
+        table, (m_all, m_t0, m_t1) = short
+        total = int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
+                                 {"m": m_all}).scalar() or 0)
+        cap = _tier_cap(conn, offset + limit)
+        raw = conn.connection.driver_connection
+        docs: dict[int, list[int]] = {}
+        for tier, m in enumerate((m_t0, m_t1) if total > offset else ()):
+            if sum(map(len, docs.values())) >= offset + limit:
+                break
+            docs[tier] = [r[0] for r in raw.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                                                    (m, cap))]
+        tiers = {tier: len(d) for tier, d in docs.items()}
+        if total <= offset:
+            rows = []
+        elif sum(tiers.values()) >= offset + limit:
+            rows = _walk(query, station, today, Plan.INDEX, conn, tiers, limit, offset, sets, tier_docs=docs)
+        else:
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                                params).all() if total > offset else []
-        elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
-              and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
-            # Many hits: count them per tier, then find the page by walking the distance index.
-            # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
-            # when residents' words are in play the later tiers usually matter, so all at once.
-            sql, params = _select(query, station, today, plan, sets=sets, held_hits=True)
-            params.update(limit=limit, offset=offset)
-            tiers: dict[int, int] = {}
-            if not any(sets[t.text][0] for t in query.terms):
-                coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets, held_hits=True)
-                total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
-                                                  f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
-                tiers = {0: t0, 1: t1} if t0 + t1 >= offset + limit else {}
-            if not tiers:
-                tiers = dict(conn.execute(text(f"SELECT tier, count(*) FROM ({sql}) GROUP BY tier"), params).all())
-                total = sum(tiers.values())
-            if total <= offset:
-                rows = []
-            elif _walk_pays(conn, total, offset + limit):
-                rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets, held_hits=True)
-            else:
-                rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                                    params).all()
-        else:  # one pass over the hits gives both the count and the page
-            rows = conn.execute(text(f"WITH hits AS MATERIALIZED ({sql}) SELECT (SELECT count(*) FROM hits) AS total, "
-                                     f"* FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset"), params).all()
-            if rows:
-                total = int(rows[0].total)
-            elif offset:
-                total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
-            else:
-                total = 0
+                                params).all()
+    elif plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
+        total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+        rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                            params).all() if total > offset else []
+    elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
+          and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
+        # Many hits: count them per tier, then find the page by walking the distance index.
+        # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
+        # when residents' words are in play the later tiers usually matter, so all at once.
+        sql, params = _select(query, station, today, plan, sets=sets, held_hits=True)
+        params.update(limit=limit, offset=offset)
+        tiers: dict[int, int] = {}
+        if not any(sets[t.text][0] for t in query.terms):
+            coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets, held_hits=True)
+            total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
+                                              f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
+            tiers = {0: t0, 1: t1} if t0 + t1 >= offset + limit else {}
+        if not tiers:
+            tiers = dict(conn.execute(text(f"SELECT tier, count(*) FROM ({sql}) GROUP BY tier"), params).all())
+            total = sum(tiers.values())
+        if total <= offset:
+            rows = []
+        elif _walk_pays(conn, total, offset + limit):
+            rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets, held_hits=True)
+        else:
+            rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                                params).all()
+    else:  # one pass over the hits gives both the count and the page
+        rows = conn.execute(text(f"WITH hits AS MATERIALIZED ({sql}) SELECT (SELECT count(*) FROM hits) AS total, "
+                                 f"* FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset"), params).all()
+        if rows:
+            total = int(rows[0].total)
+        elif offset:
+            total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+        else:
+            total = 0
     return total, rows
 
 
@@ -1184,9 +1194,16 @@ def _tier_cap(conn: Connection, rows_needed: int) -> int:
     return max(rows_needed, needs, math.isqrt(needs * WALK_MAX_ROWS) + 1)
 
 
+_SPAN_KEY = "kiosk.search.span"
+
+
 def _doc_span(conn: Connection) -> int:
-    """The highest docid: about how many documents the index holds."""
-    return int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
+    """The highest docid: about how many documents the index holds (read once per search, see
+    :func:`_run`)."""
+    span = conn.info.get(_SPAN_KEY)
+    if span is None:
+        span = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
+    return span
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
