@@ -676,9 +676,11 @@ def _choose(conn: Connection, query: SearchQuery, station: Station, today: date,
 
 #: The marks answer a query when its index hits times this are at least all documents times the
 #: marks the query names: each named mark's posting list holds a share of all documents, while
-#: the other plans read a document per hit (快递员 with pay and a 30-day window names 63 marks,
-#: and at 1M vacancies its 20k hits were read 4x faster; 工 names 21 and has 240k).
-MARKED_HIT_WEIGHT = 1000
+#: the other plans read a document per hit. At 1M vacancies 快递员 with pay and a 30-day window
+#: names 63 marks and its 15k hits were read 2x faster than the marks counted; 营业员 names 21
+#: and its 18k hits were counted from the marks 2.4x faster than read (a document read costs
+#: more the less of the database the cache holds). 工 names 21 and has 240k hits.
+MARKED_HIT_WEIGHT = 2000
 #: Past expiry days or posting days, and pay steps, a query of the marks names at most; beyond,
 #: the usual plans.
 MAX_MARKED_DAYS = 120
