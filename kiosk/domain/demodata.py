@@ -163,6 +163,10 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
     from kiosk.domain.jobwords import job_group, producer_vocabulary
 
     words = producer_vocabulary()
+    # A few hundred distinct titles: the words and the group of each are worked out once, not per
+    # row (they were most of the time of a large seed).
+    search_terms = cache(words.search_terms)
+    group_of = cache(job_group)
     for i in range(n):
         street = rng.choices(streets, weights)[0]
         job_type = rng.choices(JOB_TYPES[:4], _JOB_TYPE_WEIGHTS)[0]
@@ -229,8 +233,8 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
             status=status,
             pinyin_initials=" ".join((initials(title), initials(employer), initials(category))),
             pinyin_full=" ".join((full(title), full(employer), full(category))),
-            search_terms=words.search_terms(title, job_type),
-            job_group=job_group(title, category),
+            search_terms=search_terms(title, job_type),
+            job_group=group_of(title, category),
             work_from=None,
             meet_place="",
             meet_time="",
@@ -239,7 +243,7 @@ def vacancies(n: int, seed: int = 2024, today: date | None = None) -> Iterator[d
         )
         if i % DAY_JOB_EVERY == 3 and status == "open" and row["job_group"] in DAY_JOB_GROUPS:
             row.update(_day_job(i, street.name, today))
-            row["search_terms"] = words.search_terms(title, row["job_type"])
+            row["search_terms"] = search_terms(title, row["job_type"])
         yield row
 
 

@@ -44,7 +44,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _sql_value(v: Any) -> Any:
+def sql_value(v: Any) -> Any:
     """The text SQLAlchemy's SQLite types store."""
     if isinstance(v, datetime):
         return v.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -79,7 +79,7 @@ class FeedTables:
             if rows:
                 # plain executemany: the per-row parameter processing of an ORM/Core statement costs
                 # more than the insert itself at 1,000 rows a page
-                s.connection().exec_driver_sql(sql, [tuple(_sql_value(r.get(c)) for c in cols) for r in rows])
+                s.connection().exec_driver_sql(sql, [tuple(sql_value(r.get(c)) for c in cols) for r in rows])
             gone = 0
             for row_id, version in deleted:
                 gone += s.execute(delete(table).where(table.c.id == row_id, table.c.version < version)).rowcount

@@ -13,9 +13,15 @@ the same transaction if it likes); :func:`search` applies anything still queued 
 reads, so a forgotten call costs time, never correctness.
 
 Plans: in the station's circle the distance index drives (a few thousand rows at most) and
-terms are checked with ``instr``; elsewhere the FTS5 hits drive. A large result sorted by
-distance finds its page by walking the distance index. ``Plan.SCAN`` is the plain LIKE scan of
-``vacancies`` used as the benchmark baseline; tests hold every plan to the same answers.
+terms are checked with ``instr``; elsewhere the FTS5 hits drive, unless a recent posting date or
+a district holds fewer rows than the terms' hits (then that index drives, terms checked with
+``instr``). A large result sorted by distance finds its page by walking the distance index.
+Both text indexes also hold marks (withdrawn, expiry and posting day, district, job type,
+category, group, pay steps, see ``kiosk.store.search_marks``; and for short terms the title's
+grams), so a common search outside the circle is counted, filters and tiers included, from
+posting lists alone (``_marked_match``).
+``Plan.SCAN`` is the plain LIKE scan of ``vacancies`` used as the benchmark baseline; tests hold
+every plan to the same answers.
 
 Threads: every function is synchronous and takes its own pooled connection, so the UI calls
 it from a worker thread and hands the result to the main thread. Use::
@@ -34,7 +40,7 @@ import math
 import operator
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -73,10 +79,33 @@ from kiosk.domain.search import (
 )
 from kiosk.domain.spelling import Lexicon, Spelling
 from kiosk.store.engine import Store
+from kiosk.store.search_marks import (
+    MARK_CATEGORY,
+    MARK_DEAD,
+    MARK_DISTRICT,
+    MARK_EXPIRES,
+    MARK_GROUP,
+    MARK_IN_TITLE,
+    MARK_JOB_TYPE,
+    MARK_PAY_BOTTOM,
+    MARK_PAY_TOP,
+    MARK_POSTED,
+    MARK_TITLE_START,
+    MARKED_COLUMNS,
+    PAY_STEP,
+    MarkCodes,
+    codes_of,
+    doc_marks,
+    grams_mark,
+    trigram_mark,
+    trigram_marks,
+)
 
-#: The text search_docs holds per vacancy, and what the trigram index covers (plus the details).
+#: The text search_docs holds per vacancy, and what the trigram index covers (plus the details,
+#: the residents' words and the marks, see :func:`trigram_marks`).
 DOC_COLUMNS = TEXT_FIELDS + PINYIN_FIELDS
-INDEX_COLUMNS = DOC_COLUMNS + (DETAILS_FIELD,)
+MARKS_COLUMN = "marks"
+INDEX_COLUMNS = DOC_COLUMNS + (DETAILS_FIELD, WORDS_FIELD, MARKS_COLUMN)
 #: In ``cols`` of an index plan: the residents' words are not stored per vacancy but once per
 #: distinct set (``search_wordsets``: a few hundred rows, as they follow the occupation), and
 #: each document points at its set. A term is looked up in the sets once per query and rows are
@@ -87,6 +116,7 @@ COPIED_COLUMNS = ("status", "expires_on", "posted_on", "lat", "lon", "salary_min
                   "job_type", "district", "job_group", "work_from")
 #: The vacancy columns a details match looks in (joined into search_docs.details).
 DETAIL_COLUMNS = ("requirements", "benefits", "work_hours")
+_MARKED_AT = tuple(COPIED_COLUMNS.index(c) for c in MARKED_COLUMNS)
 _REFRESH_BATCH = 2000
 #: A run of the characters :func:`grams` indexes: ASCII letters and digits, and the Chinese
 #: characters of ``kiosk.domain.search.is_hanzi`` (one regular expression instead of a Python
@@ -135,10 +165,18 @@ def grams(values: Iterable[str], singles: bool = True) -> str:
     return " ".join(sorted(out))
 
 
-def doc_grams(doc: dict[str, str]) -> str:
-    """The short-term tokens of one document: one and two characters of the base fields (the
-    details take terms of 3+ characters only, the words are matched through their sets)."""
-    return grams(doc[c] for c in DOC_COLUMNS)
+def doc_grams(doc: dict[str, str], marks: Iterable[tuple[str, str]]) -> str:
+    """The short-term tokens of one document: one and two characters of the base fields, two of
+    the residents' words (a single character is not looked for in them), the marks (its
+    :func:`~kiosk.store.search_marks.doc_marks`), and which grams begin the title (or its pinyin
+    or initials) and are in it (tiers 0 and 1 of a short term). The details take terms of 3+
+    characters only."""
+    title = doc["title"].lower()
+    tokens = [grams_mark(k, v) for k, v in marks]
+    starts = {x[:n] for x in (title, doc["title_pinyin"], doc["title_initials"]) for n in (1, 2) if len(x) >= n}
+    tokens += sorted(MARK_TITLE_START + p for p in starts if _RUN.fullmatch(p))
+    tokens += [MARK_IN_TITLE + g for g in grams((title, doc["title_pinyin"])).split()]
+    return " ".join((grams(doc[c] for c in DOC_COLUMNS), grams((doc.get(WORDS_FIELD, ""),), singles=False), *tokens))
 
 
 def doc_fields(title: str, employer: str, category: str, pinyin_initials: str, pinyin_full: str,
@@ -269,18 +307,24 @@ def _json(ids: Sequence[str]) -> str:
 
 def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
     cols = ", ".join(INDEX_COLUMNS)
-    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS)
+    doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + MARKED_COLUMNS)
     rows = conn.execute(
-        text(f"SELECT v.docid, {doc_cols}, coalesce(d.details, '') FROM search_docs v "
-             "LEFT JOIN search_details d ON d.docid = v.docid "
+        text(f"SELECT v.docid, coalesce(d.details, ''), coalesce(w.words, ''), {doc_cols} FROM search_docs v "
+             "LEFT JOIN search_details d ON d.docid = v.docid LEFT JOIN search_wordsets w ON w.id = v.wordset "
              "WHERE v.vacancy_id IN (SELECT value FROM json_each(:ids))"),
         {"ids": _json(ids)},
     ).all()
     if not rows:
         return
     ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
-    tri = [dict(zip(INDEX_COLUMNS, r[1:], strict=True), docid=r[0]) for r in rows]
-    gram_rows = [{"docid": d["docid"], "grams": doc_grams(d)} for d in tri]
+    n = len(DOC_COLUMNS)
+    codes = MarkCodes(conn)
+    tri, gram_rows = [], []
+    for r in rows:
+        doc = dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), **{WORDS_FIELD: r[2]})
+        marks = doc_marks(codes, doc["category"], *r[3 + n:])
+        tri.append(dict(doc, docid=r[0], details=r[1], **{MARKS_COLUMN: trigram_marks(marks)}))
+        gram_rows.append({"docid": r[0], "grams": doc_grams(doc, marks)})
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
@@ -317,6 +361,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
     tri_sql = (f"INSERT INTO search_trigram (rowid, {', '.join(INDEX_COLUMNS)}) "
                f"VALUES ({', '.join('?' * (1 + len(INDEX_COLUMNS)))})")
     raw = conn.connection.driver_connection
+    codes = MarkCodes(conn)
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs, tri, details, gram_rows = [], [], [], []
         for docid, r in enumerate(rows[start:start + _REFRESH_BATCH], next_docid + start):
@@ -330,10 +375,11 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
             copies[group_at - head] = group
             dist = None if origin is None else geo.distance_m(origin[0], origin[1], r[lat_at], r[lon_at])
             docs.append((docid, vid, dist, _wordset(conn, sets, fields[WORDS_FIELD]), *base, *copies))
-            tri.append((docid, *base, fields[DETAILS_FIELD]))
+            marks = doc_marks(codes, fields["category"], *(copies[i] for i in _MARKED_AT))
+            tri.append((docid, *base, fields[DETAILS_FIELD], fields[WORDS_FIELD], trigram_marks(marks)))
             if fields[DETAILS_FIELD]:
                 details.append((docid, fields[DETAILS_FIELD]))
-            gram_rows.append((docid, grams(base)))
+            gram_rows.append((docid, doc_grams(fields, marks)))
         raw.executemany(doc_sql, docs)
         raw.executemany(tri_sql, tri)
         raw.executemany("INSERT INTO search_details (docid, details) VALUES (?, ?)", details)
@@ -390,7 +436,10 @@ def _distance_sql() -> str:
 
 def _filters(query: SearchQuery, station: Station, today: date, params: dict, dist: str) -> list[str]:
     """WHERE terms over ``v`` (vacancies, or search_docs which carries the same columns)."""
-    where = ["v.status = 'open'", "v.expires_on >= :today"]
+    # On search_docs the dates are checked per row ("+"): their indexes are for Plan.FILTER and
+    # the marks, and would otherwise tempt the planner away from the distance index.
+    per_row = "+v." if dist == "v.dist" else "v."
+    where = ["v.status = 'open'", f"{per_row}expires_on >= :today"]
     params.update(today=today.isoformat(), p1=math.radians(station.lat), cos_p1=math.cos(math.radians(station.lat)),
                   lon0=station.lon)
     if query.scope is Scope.CIRCLE:
@@ -425,7 +474,7 @@ def _filters(query: SearchQuery, station: Station, today: date, params: dict, di
         where += ["v.job_type = '零工'", "COALESCE(v.work_from, v.posted_on) <= :work_day", "v.expires_on >= :work_day"]
     if query.posted_within_days is not None:
         params["posted_since"] = (today - timedelta(days=query.posted_within_days)).isoformat()
-        where.append("v.posted_on >= :posted_since")
+        where.append(f"{per_row}posted_on >= :posted_since")
     return where
 
 
@@ -559,15 +608,24 @@ class Plan(enum.StrEnum):
     AUTO = "auto"
     INDEX = "index"  # FTS5 hits drive, filters checked per hit
     NEAR = "near"  # the distance index drives (the circle holds few rows), terms checked per row
+    FILTER = "filter"  # the posting-date or district index drives, terms checked per row
     SCAN = "scan"  # plain LIKE over the vacancies table: the baseline and a cross-check
 
 
 def _index_matches(terms: Sequence[Term], params: dict, literal: bool = False,
                    sets: WordSets | None = None) -> list[str]:
     """Per term, a SELECT of the docids holding it (to INTERSECT): its FTS5 table, and the
-    documents whose residents' words hold it."""
+    documents whose residents' words hold it. The terms of 1 and 2 characters share one query of
+    the short-term index, which holds the words too: its posting lists are intersected there,
+    not in temporary tables."""
     matches = []
+    short = [t for t in terms if len(t.text) < TRIGRAM_MIN_CHARS]
+    if short:
+        params["m_short"] = " AND ".join(_fts(t)[1] for t in short)
+        matches.append("SELECT rowid AS docid FROM search_grams WHERE search_grams MATCH :m_short")
     for i, t in enumerate(terms):
+        if len(t.text) < TRIGRAM_MIN_CHARS:
+            continue
         table, params[f"m{i}"] = _fts(t)
         sel = f"SELECT rowid AS docid FROM {table} WHERE {table} MATCH :m{i}"
         ids = sets[t.text][0] if sets else None
@@ -587,16 +645,152 @@ def _resolve(query: SearchQuery, plan: Plan) -> Plan:
     return plan
 
 
+def _filter_index(query: SearchQuery, today: date) -> tuple[str, str, dict] | None:
+    """The index a ``Plan.FILTER`` query reads, the condition it answers and its parameters:
+    the posting date (a recent window holds a small share of all vacancies) or the district."""
+    if query.posted_within_days is not None:
+        since = (today - timedelta(days=query.posted_within_days)).isoformat()
+        return "ix_search_docs_posted", "posted_on >= :posted_since", {"posted_since": since}
+    if query.scope is Scope.DISTRICT:
+        return "ix_search_docs_district", "district = :district", {"district": query.district}
+    return None
+
+
+def _choose(conn: Connection, query: SearchQuery, station: Station, today: date, plan: Plan, hits: int) -> Plan:
+    """``Plan.AUTO`` made concrete. Outside the circle the index hits drive unless a posting-date or
+    district condition holds fewer rows than the terms' hits: checking each of those rows for
+    the terms is then the shorter way (服务 posted within 7 days: 14k rows instead of 37k hits).
+    ``hits``: :func:`_hit_count`'s. The rows are counted no further than the hits, so choosing
+    costs a fraction of either plan."""
+    plan = _resolve(query, plan)
+    if plan is not Plan.INDEX or query.literal:
+        return plan
+    found = _filter_index(replace(query, district=query.district or station.district), today)
+    if found is None:
+        return plan
+    index, cond, params = found
+    rows = int(conn.execute(text(f"SELECT count(*) FROM (SELECT 1 FROM search_docs INDEXED BY {index} "
+                                 f"WHERE {cond} LIMIT :cap)"), {**params, "cap": hits + 1}).scalar() or 0)
+    return Plan.FILTER if rows < hits else Plan.INDEX
+
+
+#: The marks answer a query when its index hits times this are at least all documents times the
+#: marks the query names: each named mark's posting list holds a share of all documents, while
+#: the other plans read a document per hit. At 1M vacancies 快递员 with pay and a 30-day window
+#: names 63 marks and its 15k hits were read 2x faster than the marks counted; 营业员 names 21
+#: and its 18k hits were counted from the marks 2.4x faster than read (a document read costs
+#: more the less of the database the cache holds). 工 names 21 and has 240k hits.
+MARKED_HIT_WEIGHT = 2000
+#: Past expiry days or posting days, and pay steps, a query of the marks names at most; beyond,
+#: the usual plans.
+MAX_MARKED_DAYS = 120
+MAX_PAY_MARKS = 120
+
+
+def _marked_match(conn: Connection, query: SearchQuery, station: Station, today: date,
+                  hits: int | Callable[[int], int] | None = None) -> tuple[str, tuple[str, str, str]] | None:
+    """For terms all of 1 or 2 characters (the short-term index) or all of 3 or more (the trigram
+    index), city-wide or in a district, sorted by distance, not a day job's day, pay (if any) in
+    steps of PAY_STEP: the index, and queries of it for the matches, the tier-0 matches (the title or
+    its pinyin or initials begins with every term) and the tier-1 matches (the rest of those with
+    every term in the title or its pinyin). Counting them reads posting lists only, never a
+    document: for 工 city-wide 22k hits at 100k vacancies. None for any other query, and (given
+    the ``hits`` of :func:`_hit_count`, or a function counting them up to a bound, which is then
+    asked to count only as far as the choice needs) when reading the hits costs less, see
+    MARKED_HIT_WEIGHT."""
+    lengths = {len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms}
+    pay_from, pay_to = query.salary_min, query.salary_max
+    if (len(lengths) != 1 or query.literal or query.sort is not Sort.DISTANCE or query.scope is Scope.CIRCLE
+            or query.work_day is not None
+            or any(p is not None and (p % PAY_STEP or not 0 < p // PAY_STEP <= MAX_PAY_MARKS)
+                   for p in (pay_from, pay_to))):
+        return None
+    long = lengths == {True}
+    expired = _days(conn, "expires_on < :day", "max(expires_on)", today.isoformat())
+    if expired is None:
+        return None
+
+    def mark(kind: str, value: str = "") -> str:
+        return f'"{trigram_mark(kind, value)}"' if long else grams_mark(kind, value)
+
+    def any_of(kind: str, values: Iterable[str]) -> str:
+        return "(" + " OR ".join(mark(kind, v) for v in values) + ")"
+
+    named_values = [(MARK_JOB_TYPE, query.job_types), (MARK_CATEGORY, query.categories), (MARK_GROUP, query.groups)]
+    if query.scope is Scope.DISTRICT:
+        named_values.insert(0, (MARK_DISTRICT, {query.district or station.district}))
+    codes = codes_of(conn, ((k, v) for k, values in named_values for v in values))
+    conds = [any_of(k, sorted({str(codes[k, v]) for v in values})) for k, values in named_values if values]
+    unpaid = []
+    if pay_to is not None:  # the bottom of the range at most pay_to: a step up to pay_to's
+        conds.append(any_of(MARK_PAY_BOTTOM, map(str, range(int(pay_to) // PAY_STEP + 1))))
+    if pay_from is not None:  # the top at least pay_from: not a step below pay_from's
+        unpaid = [mark(MARK_PAY_TOP, str(k)) for k in range(int(pay_from) // PAY_STEP)]
+    if query.posted_within_days is not None:
+        since = (today - timedelta(days=query.posted_within_days)).isoformat()
+        posted = _days(conn, "posted_on > :day", "min(posted_on)", since, first="posted_on >= :day")
+        if posted is None:
+            return None
+        conds.append(any_of(MARK_POSTED, posted or ["0"]))
+    dead = [mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid
+    named = len(dead) + sum(c.count(" OR ") + 1 for c in conds)
+    if hits is not None:
+        need = -(-named * _doc_span(conn) // MARKED_HIT_WEIGHT)
+        if (hits(need) if callable(hits) else hits) < need:
+            return None
+    dead = " OR ".join(dead)
+
+    def q(*first: str) -> str:
+        return f"({' AND '.join((*first, *conds))}) NOT ({dead})"
+
+    # A vacancy's tier is its worst term's: tier 0 when every term begins the title (or its
+    # pinyin or initials), at most 1 when every term is in the title or its pinyin.
+    terms = [t.text for t in query.terms]
+    if long:
+        starts = [f'{{title title_pinyin title_initials}} : ^"{t}"' for t in terms]
+        titled = [f'({{title title_pinyin}} : "{t}" OR {{title_initials}} : ^"{t}")' for t in terms]
+    else:
+        starts = [f'"{MARK_TITLE_START}{t}"' for t in terms]
+        titled = [f'("{MARK_IN_TITLE}{t}" OR "{MARK_TITLE_START}{t}")' for t in terms]
+    return ("search_trigram" if long else "search_grams",
+            (q(*(f'"{t}"' for t in terms)), q(*starts), f"{q(*titled)} NOT ({' AND '.join(starts)})"))
+
+
+def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None) -> list[str] | None:
+    """The distinct days (as index text) of a date column from ``day`` on, one index probe each
+    in one recursive statement; None when there are more than :data:`MAX_MARKED_DAYS`."""
+    step = f"SELECT {pick} FROM search_docs WHERE {{}}"
+    found = [r[0] for r in conn.execute(text(
+        f"WITH RECURSIVE d(day) AS (SELECT ({step.format(first or cond)}) UNION ALL "
+        f"SELECT ({step.format(cond.replace(':day', 'd.day'))}) FROM d WHERE d.day IS NOT NULL) "
+        "SELECT day FROM d WHERE day IS NOT NULL LIMIT :cap"), {"day": day, "cap": MAX_MARKED_DAYS + 1})]
+    return None if len(found) > MAX_MARKED_DAYS else [str(d).replace("-", "") for d in found]
+
+
+#: How far :func:`_hit_count` counts.
+HIT_COUNT_CAP = 50_000
+
+
+def _hit_count(conn: Connection, terms: Sequence[Term], cap: int = HIT_COUNT_CAP) -> int:
+    """How many FTS5 hits all ``terms`` have, counting no further than ``cap``. The documents
+    the residents' words add are left out: merging them in costs a pass over every hit, and a
+    lower bound is all the callers need."""
+    params: dict = {"cap": cap}
+    hits = " INTERSECT ".join(_index_matches(terms, params, sets={t.text: ((), ()) for t in terms}))
+    return int(conn.execute(text(f"SELECT count(*) FROM ({hits} LIMIT :cap)"), params).scalar() or 0)
+
+
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None,
-            held_hits: bool = False) -> tuple[str, dict]:
+            match: tuple[str, str] | None = None, held_hits: bool = False) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
-    ``walk_tier`` (index plan only): instead, the rows of that tier in distance order, read by
-    walking the distance index and checking each row against the index hits. ``held_hits``:
-    the index hits are in :data:`HITS_TABLE` already (see :func:`_hold_hits`). When a large share
-    of all vacancies match, the first page is found after a few hundred rows instead of
-    sorting tens of thousands.
+    ``walk_tier``: instead, the rows of that tier in distance order, read by walking the distance
+    index and checking each row for the terms as the circle's plan does, or (``held_hits``) for
+    its place among the hits in :data:`HITS_TABLE`. When a large share of all vacancies match,
+    the first page is found after a few hundred rows instead of sorting tens of thousands.
+    ``match`` (index plan): the hits are the documents of this query of that index instead
+    (see :func:`_marked_match`); ``held_hits``: they are in :data:`HITS_TABLE` already.
     """
     plan = _resolve(query, plan)
     params: dict = {}
@@ -633,30 +827,47 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
         cols[DETAILS_FIELD] = f"lower({details})" if latin else details
         cols[WORDS_FIELD] = WORDS_BY_SET
         tier = _tier(terms, params, cols, literal, coarse, sets)
-        if plan is Plan.NEAR or not terms:
+        if walk_tier is not None:
+            src = "search_docs v INDEXED BY ix_search_docs_dist"
+            params["walk_tier"] = walk_tier
+            held = [f"+v.docid IN (SELECT docid FROM {HITS_TABLE})"] if held_hits else _contains(
+                terms, params, cols, "term", literal, sets)
+            where += [*held, f"{tier} = :walk_tier"]
+        elif plan is Plan.NEAR or not terms:
             src = "search_docs v"
             where += _contains(terms, params, cols, "term", literal, sets)
+        elif plan is Plan.FILTER:
+            found = _filter_index(replace(query, district=query.district or station.district), today)
+            src = "search_docs v"
+            if found:
+                src += f" INDEXED BY {found[0]}"
+                where.append("v." + found[1])
+                params.update(found[2])
+            where += _contains(terms, params, cols, "term", literal, sets)
         else:
-            hits = (f"SELECT docid FROM {HITS_TABLE}" if held_hits
-                    else " INTERSECT ".join(_index_matches(terms, params, literal, sets)))
+            if match is not None:
+                params["short_match"] = match[1]
+                hits = f"SELECT rowid AS docid FROM {match[0]} WHERE {match[0]} MATCH :short_match"
+            elif held_hits:
+                hits = f"SELECT docid FROM {HITS_TABLE}"
+            else:
+                hits = " INTERSECT ".join(_index_matches(terms, params, literal, sets))
             if literal:  # the index also holds the details a literal query ignores
                 where += _contains(terms, params, cols, "term", literal, sets)
-            if walk_tier is not None:
-                src = "search_docs v INDEXED BY ix_search_docs_dist"
-                params["walk_tier"] = walk_tier
-                where += [f"+v.docid IN ({hits})", f"{tier} = :walk_tier"]
-            else:
-                # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner
-                # may walk every open vacancy and probe the hit list for each (quadratic).
-                src = f"({hits}) m CROSS JOIN search_docs v ON v.docid = m.docid"
-    id_col = "v.id" if plan is Plan.SCAN else "v.vacancy_id"
-    sql = (f"SELECT {id_col} AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
-           f"v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, v.work_from, {dist} AS dist, "
-           f"{tier} AS tier "
+            # CROSS JOIN keeps the index hits as the outer loop: left to itself the planner
+            # may walk every open vacancy and probe the hit list for each (quadratic).
+            src = f"({hits}) m CROSS JOIN search_docs v ON v.docid = m.docid"
+    row_columns = _ROW_COLUMNS if plan is not Plan.SCAN else _ROW_COLUMNS.replace("v.vacancy_id", "v.id", 1)
+    sql = (f"SELECT {row_columns}, {dist} AS dist, {tier} AS tier "
            f"FROM {src} WHERE {' AND '.join(where)}")
     if walk_tier is not None:
         sql += " ORDER BY v.dist, v.vacancy_id LIMIT :limit OFFSET :offset"
     return sql, params
+
+
+#: The list row's columns of search_docs (``v``), but its distance and tier.
+_ROW_COLUMNS = ("v.vacancy_id AS id, v.title, v.employer, v.category, v.district, v.job_type, v.salary_min, "
+                "v.salary_max, v.salary_unit, v.posted_on, v.expires_on, v.job_group, v.work_from")
 
 
 #: Searches read search_docs rows in index order, one random page each; through mmap that is a
@@ -766,45 +977,92 @@ def _run(store: Store, query: SearchQuery, station: Station, today: date, plan: 
     order = _order_sql(query.sort, tiered=bool(query.terms))
     with store.engine.connect() as conn:
         _tune(conn)
-        sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
-        sql, params = _select(query, station, today, plan, sets=sets)
-        params.update(limit=limit, offset=offset)
-        if plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
-            total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+        conn.info.pop(_SPAN_KEY, None)
+        try:
+            conn.info[_SPAN_KEY] = _doc_span(conn)  # read once: the plans ask for it several times
+            return _run_on(conn, query, station, today, plan, limit, offset, order)
+        finally:
+            conn.info.pop(_SPAN_KEY, None)
+
+
+def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date, plan: Plan, limit: int,
+            offset: int, order: str) -> tuple[int, list]:
+    sets = word_sets(conn, query.terms) if plan is not Plan.SCAN else None
+    indexed = sets is not None and bool(query.terms) and query.scope is not Scope.CIRCLE
+    counted: list[tuple[int, int]] = []
+
+    def count_hits(cap: int) -> int:
+        counted.append((cap, _hit_count(conn, query.terms, cap)))
+        return counted[-1][1]
+
+    short = _marked_match(conn, query, station, today, count_hits) if plan is Plan.AUTO and indexed else None
+    if sets is not None and query.terms and short is None:
+        # a count that stopped short of its cap is exact
+        hits = (counted[-1][1] if counted and counted[-1][1] < min(counted[-1][0], HIT_COUNT_CAP)
+                else count_hits(HIT_COUNT_CAP) if indexed else 0)
+        plan = _choose(conn, query, station, today, plan, hits)
+    sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
+    params.update(limit=limit, offset=offset)
+    if short is not None:
+        # Count and title tiers from the short-term index alone; the page by walking the
+        # distance index, or sorted from the hits when the title tiers cannot fill it.
+        # A tier's documents are read no further than the walk looks (_tier_cap), tier 1's
+        # only when tier 0 cannot fill the page; a tier that is sorted is sorted from them.
+        table, (m_all, m_t0, m_t1) = short
+        total = int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
+                                 {"m": m_all}).scalar() or 0)
+        cap = _tier_cap(conn, offset + limit)
+        raw = conn.connection.driver_connection
+        docs: dict[int, list[int]] = {}
+        for tier, m in enumerate((m_t0, m_t1) if total > offset else ()):
+            if sum(map(len, docs.values())) >= offset + limit:
+                break
+            docs[tier] = [r[0] for r in raw.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                                                    (m, cap))]
+        tiers = {tier: len(d) for tier, d in docs.items()}
+        if total <= offset:
+            rows = []
+        elif sum(tiers.values()) >= offset + limit:
+            rows = _walk(query, station, today, Plan.INDEX, conn, tiers, limit, offset, sets, tier_docs=docs)
+        else:
             rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                                params).all() if total > offset else []
-        elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
-              and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
-            # Many hits: count them per tier, then find the page by walking the distance index.
-            # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
-            # when residents' words are in play the later tiers usually matter, so all at once.
-            sql, params = _select(query, station, today, plan, sets=sets, held_hits=True)
-            params.update(limit=limit, offset=offset)
-            tiers: dict[int, int] = {}
-            if not any(sets[t.text][0] for t in query.terms):
-                coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets, held_hits=True)
-                total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
-                                                  f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
-                tiers = {0: t0, 1: t1} if t0 + t1 >= offset + limit else {}
-            if not tiers:
-                tiers = dict(conn.execute(text(f"SELECT tier, count(*) FROM ({sql}) GROUP BY tier"), params).all())
-                total = sum(tiers.values())
-            if total <= offset:
-                rows = []
-            elif _walk_pays(conn, total, offset + limit):
-                rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets)
-            else:
-                rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                                    params).all()
-        else:  # one pass over the index hits gives both the count and the page
-            rows = conn.execute(text(f"WITH hits AS MATERIALIZED ({sql}) SELECT (SELECT count(*) FROM hits) AS total, "
-                                     f"* FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset"), params).all()
-            if rows:
-                total = int(rows[0].total)
-            elif offset:
-                total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
-            else:
-                total = 0
+                                params).all()
+    elif plan is Plan.SCAN or not query.terms:  # the plain baseline, and browsing: count, then the page
+        total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+        rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                            params).all() if total > offset else []
+    elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
+          and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
+        # Many hits: count them per tier, then find the page by walking the distance index.
+        # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
+        # when residents' words are in play the later tiers usually matter, so all at once.
+        sql, params = _select(query, station, today, plan, sets=sets, held_hits=True)
+        params.update(limit=limit, offset=offset)
+        tiers: dict[int, int] = {}
+        if not any(sets[t.text][0] for t in query.terms):
+            coarse, cparams = _select(query, station, today, plan, coarse=True, sets=sets, held_hits=True)
+            total, t0, t1 = conn.execute(text(f"SELECT count(*), coalesce(sum(tier = 0), 0), "
+                                              f"coalesce(sum(tier = 1), 0) FROM ({coarse})"), cparams).one()
+            tiers = {0: t0, 1: t1} if t0 + t1 >= offset + limit else {}
+        if not tiers:
+            tiers = dict(conn.execute(text(f"SELECT tier, count(*) FROM ({sql}) GROUP BY tier"), params).all())
+            total = sum(tiers.values())
+        if total <= offset:
+            rows = []
+        elif _walk_pays(conn, total, offset + limit):
+            rows = _walk(query, station, today, plan, conn, tiers, limit, offset, sets, held_hits=True)
+        else:
+            rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                                params).all()
+    else:  # one pass over the hits gives both the count and the page
+        rows = conn.execute(text(f"WITH hits AS MATERIALIZED ({sql}) SELECT (SELECT count(*) FROM hits) AS total, "
+                                 f"* FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset"), params).all()
+        if rows:
+            total = int(rows[0].total)
+        elif offset:
+            total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
+        else:
+            total = 0
     return total, rows
 
 
@@ -914,25 +1172,54 @@ WALK_MAX_ROWS = 5000
 
 
 def _narrowed(query: SearchQuery) -> bool:
-    """Filters besides the scope: the index's hit count then overstates the matches, and one
-    pass that counts and sorts them is cheaper than counting and walking."""
-    return bool(query.salary_min is not None or query.salary_max is not None or query.job_types
+    """Filters besides the city-wide scope: the index's hit count then overstates the matches, and
+    one pass that counts and sorts them is cheaper than counting and walking."""
+    return bool(query.scope is Scope.DISTRICT or query.salary_min is not None or query.salary_max is not None or query.job_types
                 or query.categories or query.groups or query.posted_within_days is not None or query.literal
                 or query.work_day is not None)
 
 
 def _walk_pays(conn: Connection, matches: int, rows_needed: int) -> bool:
-    docs = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
-    return rows_needed * docs <= WALK_MAX_ROWS * matches
+    return matches >= _walk_needs(conn, rows_needed)
+
+
+def _walk_needs(conn: Connection, rows_needed: int) -> int:
+    """How many matches make walking the distance index for ``rows_needed`` rows pay."""
+    return max(1, -(-rows_needed * _doc_span(conn) // WALK_MAX_ROWS))
+
+
+def _tier_cap(conn: Connection, rows_needed: int) -> int:
+    """A tier count this high or higher makes :func:`_walk` do the same as the exact count: every
+    choice it makes compares the count with a bound below this (each true from here on), and
+    the page then lies within the tier. Counting further would only read more of the index."""
+    needs = _walk_needs(conn, rows_needed)
+    return max(rows_needed, needs, math.isqrt(needs * WALK_MAX_ROWS) + 1)
+
+
+_SPAN_KEY = "kiosk.search.span"
+
+
+def _doc_span(conn: Connection) -> int:
+    """The highest docid: about how many documents the index holds (read once per search, see
+    :func:`_run`)."""
+    span = conn.info.get(_SPAN_KEY)
+    if span is None:
+        span = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
+    return span
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
-          limit: int, offset: int, sets: WordSets | None = None) -> list:
+          limit: int, offset: int, sets: WordSets | None = None, held_hits: bool = False,
+          tier_docs: dict[int, list[int]] | None = None) -> list:
     """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
     vacancies is walked along the distance index; a sparse one (a walk would read most of the
-    index to find its few rows) is sorted from the index hits instead."""
+    index to find its few rows) is sorted from the index hits instead. ``tier_docs``: per tier,
+    its documents from the marks (:func:`_marked_match`), all of them unless there are at least
+    :func:`_tier_cap`'s; such a tier is sorted from them whenever they are fewer than the rows a
+    walk would read."""
     rows: list = []
     skip = offset
+    docs = tier_docs or {}
     for tier in sorted(tiers):
         if len(rows) >= limit:
             break
@@ -940,12 +1227,20 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             skip -= tiers[tier]
             continue
         need = min(limit - len(rows), tiers[tier] - skip)
-        if _walk_pays(conn, tiers[tier], skip + need):
-            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets, held_hits=True)
+        if _walk_pays(conn, tiers[tier], skip + need) and (
+                tier not in docs or _walk_needs(conn, skip + need) * WALK_MAX_ROWS <= tiers[tier] ** 2):
+            sql, params = _select(query, station, today, plan, walk_tier=tier, sets=sets, held_hits=held_hits)
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
+        elif tier in docs:
+            # exactly the tier's matches, filters included (the marks): only their order is left
+            rows += conn.execute(text(
+                f"SELECT {_ROW_COLUMNS}, v.dist AS dist, {tier} AS tier FROM json_each(:docs) j "
+                "CROSS JOIN search_docs v ON v.docid = j.value ORDER BY v.dist, v.vacancy_id "
+                "LIMIT :limit OFFSET :offset"), {"docs": json.dumps(docs[tier]), "limit": need, "offset": skip}).all()
         else:
-            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets, held_hits=True)
+            sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets,
+                                  held_hits=held_hits)
             params.update(limit=need, offset=skip, sparse_tier=tier)
             rows += conn.execute(text(f"SELECT * FROM ({sql}) WHERE tier = :sparse_tier ORDER BY dist, id "
                                       "LIMIT :limit OFFSET :offset"), params).all()

@@ -15,7 +15,7 @@ from tests.store.test_search_index import STATION
 
 TODAY = date(2026, 11, 24)
 ROWS = list(demodata.vacancies(3000, seed=5, today=TODAY))
-PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
+PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.FILTER, S.Plan.SCAN]
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, text, update
+from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain import demodata, geo
 from kiosk.domain.search import (
@@ -30,7 +32,7 @@ TODAY = date(2026, 11, 24)
 N = 1500
 STATION = Station(39.1325, 117.1895, "和平区", "urban")
 RURAL = Station(39.3840, 117.0440, "武清区", "rural")
-PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
+PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.FILTER, S.Plan.SCAN]
 ROWS = list(demodata.vacancies(N, seed=7, today=TODAY))
 
 
@@ -92,12 +94,12 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0011"
+    assert SCHEMA_HEAD == "0012"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
         assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
     assert {"search_docs", "search_details", "search_wordsets", "search_trigram", "search_grams",
-            "search_dirty"} <= names
+            "search_dirty", "ix_search_docs_posted", "ix_search_docs_district", "ix_search_docs_expires"} <= names
 
 
 @pytest.mark.parametrize("word", ["工", "员", "保", "保洁", "会计", "电工", "天津", "司机", "服务"])
@@ -169,11 +171,33 @@ def test_every_plan_equals_the_brute_force_reference(loaded, q: SearchQuery, sta
        plan=st.sampled_from(PLANS))
 def test_pages_and_totals_equal_the_reference(loaded, q: SearchQuery, limit: int, offset: int,
                                               plan: S.Plan) -> None:
-    # The screen's call: count plus one page; some plans walk the distance index for it.
-    expected = reference(ROWS, q, STATION)
+    # The screen's call: count plus one page; some plans walk the distance index for it. A term
+    # in no vacancy's searched fields (体健, only in the details) is searched as its likely
+    # spelling (质检), so the reference is that of the query searched.
     res = S.search(loaded, q, STATION, today=TODAY, limit=limit, offset=offset, plan=plan)
+    expected = reference(ROWS, res.query, STATION)
     assert res.total == len(expected)
     assert [h.id for h in res.hits] == expected[offset:offset + limit]
+
+
+@pytest.mark.parametrize(("word", "filters", "chosen"), [
+    ("员", {"posted_within_days": 7}, S.Plan.FILTER),  # hits in most vacancies, a week's postings in few
+    ("员", {"scope": Scope.DISTRICT}, S.Plan.FILTER),
+    ("员", {"scope": Scope.DISTRICT, "district": "河西区"}, S.Plan.FILTER),
+    ("会计", {"posted_within_days": 30}, S.Plan.INDEX),  # a rare term: its hits are fewer
+    ("员", {"posted_within_days": 60}, S.Plan.INDEX),  # every vacancy was posted within 60 days
+    ("员", {}, S.Plan.INDEX),
+])
+def test_a_recent_or_district_query_is_driven_by_whichever_is_smaller(loaded, word: str, filters: dict,
+                                                                      chosen: S.Plan) -> None:
+    q = make_query(word, **{"scope": Scope.CITY, **filters})
+    S.prepare(loaded, STATION)
+    with loaded.engine.connect() as conn:
+        assert S._choose(conn, q, STATION, TODAY, S.Plan.AUTO, S._hit_count(conn, q.terms)) is chosen
+    expected = reference(ROWS, q, STATION)
+    for offset in (0, 50):
+        res = S.search(loaded, q, STATION, today=TODAY, limit=50, offset=offset)
+        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50])
 
 
 @pytest.mark.parametrize("scope", [Scope.CITY, Scope.DISTRICT])
@@ -414,3 +438,187 @@ def test_prepare_applies_the_queue_and_measures_distances(store) -> None:
     with store.engine.connect() as c:
         dists = dict(c.execute(text("SELECT vacancy_id, dist FROM search_docs")).all())
     assert dists == {r["id"]: geo.distance_m(STATION.lat, STATION.lon, r["lat"], r["lon"]) for r in ROWS[:50]}
+
+
+# --- searches counted from the indexes' marks ------------------------------------------------
+
+MARKED_QUERIES = [
+    ("工", {}), ("员", {"posted_within_days": 7}), ("服务", {"posted_within_days": 30}),
+    ("kj", {}), ("bj", {"job_types": ("全职", "兼职")}), ("师", {"scope": Scope.DISTRICT}),
+    ("员", {"scope": Scope.DISTRICT, "district": "河西区", "job_types": ("全职",)}),
+    ("保洁 bj", {}), ("工 s", {"posted_within_days": 14}), ("j", {}),
+    ("保洁 bj", {"salary_max": 5000}), ("师", {"scope": Scope.DISTRICT, "salary_min": 6000}),
+    ("员", {"salary_min": 4500, "salary_max": 8000, "categories": ("家政服务", "生产制造")}),
+    ("工", {"groups": ("工厂普工",)}),
+    ("营业员", {}), ("kuaidi", {}), ("yyy", {"job_types": ("全职",)}), ("siji", {"scope": Scope.DISTRICT}),
+    ("家政服务", {"scope": Scope.DISTRICT, "categories": ("家政服务",)}),
+    ("快递员", {"salary_min": 6000, "posted_within_days": 30}), ("baojie", {"salary_min": 3000}),
+]
+
+
+def _assert_pages_equal_reference(store, rows: list[dict], text_: str, filters: dict) -> None:
+    q = make_query(text_, **{"scope": Scope.CITY, **filters})
+    with store.engine.connect() as conn:
+        assert S._marked_match(conn, q, STATION, TODAY) is not None, text_
+    expected = reference(rows, q, STATION)
+    assert S.MARKED_HIT_WEIGHT == 10**9
+    for offset in (0, 50, 100, 150):
+        res = S.search(store, q, STATION, today=TODAY, limit=50, offset=offset)
+        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[offset:offset + 50]), (text_, filters, offset)
+
+
+@pytest.fixture
+def marks_always(monkeypatch) -> None:
+    """The marks answer every query they can, however few its hits (the test data is small)."""
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", 10**9)
+
+
+@pytest.mark.usefixtures("marks_always")
+@pytest.mark.parametrize(("text_", "filters"), MARKED_QUERIES)
+def test_searches_counted_from_marks_equal_the_reference(loaded, text_: str, filters: dict) -> None:
+    S.prepare(loaded, STATION)
+    _assert_pages_equal_reference(loaded, ROWS, text_, filters)
+
+
+def _token_counts(store, tokens: set[str], table: str = "search_grams") -> dict[str, int]:
+    with store.engine.connect() as c:
+        return {t: c.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
+                             {"m": f'"{t}"'}).scalar() for t in sorted(tokens)}
+
+
+@pytest.mark.usefixtures("marks_always")
+def test_marks_follow_withdrawals_new_dates_districts_titles_and_deletes(store, monkeypatch) -> None:
+    tokens: set[str] = set()
+    doc_grams = S.doc_grams
+
+    def recording(*args, **kwargs) -> str:
+        out = doc_grams(*args, **kwargs)
+        tokens.update(out.split())
+        return out
+
+    monkeypatch.setattr(S, "doc_grams", recording)
+    marks: set[str] = set()
+    trigram_marks = S.trigram_marks
+
+    def recording_marks(*args) -> str:
+        out = trigram_marks(*args)
+        marks.update(out.split())
+        return out
+
+    monkeypatch.setattr(S, "trigram_marks", recording_marks)
+    rows = [dict(r) for r in ROWS[:600]]
+    with store.session() as s:
+        s.execute(insert(Vacancy), rows)
+    S.prepare(store, STATION)
+    changes = {
+        "withdrawn": ({"status": "withdrawn"}, rows[0:30]),
+        "reposted": ({"posted_on": TODAY, "expires_on": TODAY + timedelta(days=40)}, rows[30:60]),
+        "expired": ({"expires_on": TODAY - timedelta(days=3)}, rows[60:90]),
+        "moved": ({"district": "河西区"}, rows[90:120]),
+        "retitled": ({k: ROWS[900][k] for k in ("title", "pinyin_initials", "pinyin_full", "search_terms",
+                                                 "job_group", "category", "employer")}, rows[120:150]),
+    }
+    with store.session() as s:
+        for values, chosen in changes.values():
+            for r in chosen:
+                r.update(values)
+                s.execute(update(Vacancy).where(Vacancy.id == r["id"]).values(**values))
+        gone = {r["id"] for r in rows[150:180]}
+        s.execute(delete(Vacancy).where(Vacancy.id.in_(gone)))
+    rows = [r for r in rows if r["id"] not in gone]
+    assert S.pending(store) == 180
+    S.prepare(store, STATION)
+    for text_, filters in MARKED_QUERIES:
+        _assert_pages_equal_reference(store, rows, text_, filters)
+    _assert_pages_equal_reference(store, rows, ROWS[900]["title"][:2], {})
+    # every token the documents ever had is where a build from scratch puts it (a removal that
+    # left one behind would count a vacancy that is gone)
+    kept = _token_counts(store, tokens), _token_counts(store, marks, "search_trigram")
+    S.rebuild_index(store)
+    assert kept == (_token_counts(store, tokens), _token_counts(store, marks, "search_trigram"))
+
+
+#: Two names with one CRC-32: marks made from a hash of the name would be the same for both.
+COLLIDING = ("plumless", "buckeroo")
+
+
+def test_schema_mark_codes_are_unique_per_kind_and_value(store) -> None:
+    with store.engine.begin() as c:
+        c.execute(text("INSERT INTO search_mark_codes (kind, value) VALUES ('zzd', '和平区')"))
+        with pytest.raises(IntegrityError):
+            c.execute(text("INSERT INTO search_mark_codes (kind, value) VALUES ('zzd', '和平区')"))
+
+
+@pytest.mark.usefixtures("marks_always")
+def test_names_sharing_a_hash_keep_marks_of_their_own(store) -> None:
+    assert zlib.crc32(COLLIDING[0].encode()) == zlib.crc32(COLLIDING[1].encode())
+    rows = [dict(r) for r in ROWS[:400]]
+    for i, r in enumerate(rows):
+        name = COLLIDING[i % 2]
+        r.update(district=name, category=name, job_type=name)
+    with store.session() as s:
+        s.execute(insert(Vacancy), rows)
+    S.prepare(store, STATION)
+    with store.engine.connect() as c:
+        codes = dict(c.execute(text("SELECT kind || ':' || value, code FROM search_mark_codes")).all())
+    assert len(set(codes.values())) == len(codes)
+    for name in COLLIDING:
+        for filters in ({"scope": Scope.DISTRICT, "district": name}, {"categories": (name,)},
+                        {"job_types": (name,)}):
+            for text_ in ("员", "kj", "服务员"):
+                _assert_pages_equal_reference(store, rows, text_, filters)
+
+
+@pytest.mark.usefixtures("marks_always")
+def test_a_name_no_vacancy_holds_finds_nothing(loaded) -> None:
+    S.prepare(loaded, STATION)
+    q = make_query("员", scope=Scope.DISTRICT, district="不存在区")
+    with loaded.engine.connect() as conn:
+        assert S._marked_match(conn, q, STATION, TODAY) is not None
+    assert S.search(loaded, q, STATION, today=TODAY).total == 0
+
+
+@pytest.mark.usefixtures("marks_always")
+def test_too_many_past_expiry_days_fall_back_to_the_documents(loaded, monkeypatch) -> None:
+    S.prepare(loaded, STATION)
+    q = make_query("员", scope=Scope.CITY)
+    monkeypatch.setattr(S, "MAX_MARKED_DAYS", 2)
+    with loaded.engine.connect() as conn:
+        assert S._marked_match(conn, q, STATION, TODAY) is None
+    expected = reference(ROWS, q, STATION)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+    assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
+
+
+@pytest.mark.parametrize("filters", [{"salary_min": 6100}, {"salary_max": 100_000}, {"work_day": TODAY},
+                                     {"scope": Scope.CIRCLE}, {"sort": Sort.NEWEST}])
+@pytest.mark.usefixtures("marks_always")
+def test_queries_the_marks_cannot_answer_use_the_documents(loaded, filters: dict) -> None:
+    q = make_query("员", **{"scope": Scope.CITY, **filters})
+    S.prepare(loaded, STATION)
+    with loaded.engine.connect() as conn:
+        assert S._marked_match(conn, q, STATION, TODAY) is None
+    expected = reference(ROWS, q, STATION)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+    assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
+
+
+def test_few_hits_are_read_rather_than_counted_from_marks(loaded, monkeypatch) -> None:
+    q = make_query("会计", scope=Scope.CITY, posted_within_days=30)
+    S.prepare(loaded, STATION)
+    with loaded.engine.connect() as conn:
+        hits, docs = S._hit_count(conn, q.terms), S._doc_span(conn)
+        named = 1 + len(S._days(conn, "expires_on < :day", "max(expires_on)", TODAY.isoformat())) + len(
+            S._days(conn, "posted_on > :day", "min(posted_on)", (TODAY - timedelta(days=30)).isoformat(),
+                    first="posted_on >= :day"))
+    weight = -(-named * docs // hits)  # the least weight at which the marks answer
+    calls = []
+    marked = S._marked_match
+    monkeypatch.setattr(S, "_marked_match", lambda *a: calls.append(marked(*a)) or calls[-1])
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", weight - 1)
+    res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", weight)
+    assert S.search(loaded, q, STATION, today=TODAY, limit=50) == res
+    assert calls[0] is None and calls[1] is not None
+    expected = reference(ROWS, q, STATION)
+    assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])

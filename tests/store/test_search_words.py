@@ -24,7 +24,7 @@ from tests.store.test_search_index import STATION, reference
 
 TODAY = date(2026, 11, 24)
 ROWS = list(demodata.vacancies(1500, seed=11, today=TODAY))
-PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.SCAN]
+PLANS = [S.Plan.AUTO, S.Plan.INDEX, S.Plan.NEAR, S.Plan.FILTER, S.Plan.SCAN]
 
 
 @pytest.fixture(scope="module")

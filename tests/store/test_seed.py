@@ -69,6 +69,15 @@ def test_seed_writes_rows_and_reports_progress(store):
         assert s.scalar(select(func.count()).select_from(Vacancy)) == 100
 
 
+def test_seeded_vacancies_are_the_generated_rows_column_for_column(store):
+    seed_demo(store, 400, seed=9, today=TODAY)
+    generated = {r["id"]: r for r in demodata.vacancies(400, seed=9, today=TODAY)}
+    with store.read() as s:
+        stored = {v.id: {c.name: getattr(v, c.name) for c in Vacancy.__table__.columns}
+                  for v in s.scalars(select(Vacancy))}
+    assert stored == generated
+
+
 def test_a_demo_seeded_before_fairs_and_catalogue_existed_gets_them_once(store):
     from sqlalchemy import delete
 

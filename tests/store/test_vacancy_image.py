@@ -134,6 +134,45 @@ def test_an_image_replaces_what_the_kiosk_had(image, store_template, tmp_path):
         kiosk.close()
 
 
+def _filtered(kiosk, plan: S.Plan) -> list[list]:
+    out = []
+    for district in sorted({r["district"] for r in ROWS}) + ["旧区3", "新区"]:
+        for text_, types in (("员", ()), ("bj", ("全职",)), ("服务员", ("兼职", "全职"))):
+            q = make_query(text_, scope=Scope.DISTRICT, district=district, job_types=types)
+            if plan is S.Plan.AUTO:
+                with kiosk.engine.connect() as conn:
+                    assert S._marked_match(conn, q, STATION, TODAY) is not None
+            page = S.search(kiosk, q, STATION, today=TODAY, limit=100, plan=plan)
+            out.append([district, text_, page.total, *[h.id for h in page.hits]])
+    return out
+
+
+def test_an_image_brings_the_codes_its_marks_were_made_with(image, store_template, tmp_path, monkeypatch):
+    """The kiosk numbered other districts first, so its codes differ from the image's: the
+    image's codes come with its index, and a change after the install is marked with them."""
+    monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", 10**9)
+    kiosk = file_store(store_template, tmp_path / "kiosk" / "kiosk.db")
+    try:
+        old = list(demodata.vacancies(50, seed=99, today=TODAY))
+        for i, r in enumerate(old):
+            r.update(id="OLD" + r["id"][3:], district=f"旧区{i}")
+        _put(kiosk, old, "1.50")
+        S.prepare(kiosk, STATION)
+        kiosk.feeds.install_image("vacancies", image.path, 1 << 30)
+        with kiosk.engine.connect() as conn:
+            assert not conn.execute(text("SELECT count(*) FROM search_mark_codes WHERE value LIKE '旧区%'")).scalar()
+        assert _filtered(kiosk, S.Plan.AUTO) == _filtered(kiosk, S.Plan.SCAN)
+        with kiosk.session() as s:
+            for i, district in enumerate(("旧区3", "新区")):
+                ids = [r["id"] for r in ROWS[i * 40:(i + 1) * 40]]
+                s.execute(update(Vacancy).where(Vacancy.id.in_(ids)).values(district=district, version=10_000))
+        found = _filtered(kiosk, S.Plan.AUTO)
+        assert found == _filtered(kiosk, S.Plan.SCAN)
+        assert all(row[2] for row in found if row[0] == "新区" and row[1] == "员")
+    finally:
+        kiosk.close()
+
+
 def _refused(kiosk, path: Path, words: str) -> None:
     before = (kiosk.feeds.snapshot("vacancies"), kiosk.feeds.cursor("vacancies"))
     with pytest.raises(vi.ImageError, match=words):

@@ -1,0 +1,116 @@
+"""The marks in the vacancy search indexes, and the codes that stand for a filter's value in them.
+
+Besides its text, each document of both FTS5 indexes holds marks: withdrawn, expiry and posting
+day, district, job type, category, group and monthly pay steps (``kiosk.store.search`` counts a
+search, filters included, from their posting lists). In the short-term index (``search_grams``)
+a mark is one token that begins with "zz" and is 3+ characters long, so no 1- or 2-character term
+can match one; in the trigram index it is exactly three Private Use characters (one trigram),
+which no term holds: the kind, then a 32-bit number in two characters.
+
+A district, job type, category or group is a name of any length, so in a mark it is a number:
+its code in ``search_mark_codes``, assigned the first time a document holding it is indexed, in
+the indexing transaction. UNIQUE (kind, value) gives every value its own code, so two values
+never share a mark (a hash of the name could, and a search for one would count the other's
+vacancies). Codes are never reassigned: a full rebuild keeps them, so a code a search has read
+stays the one its documents carry. A vacancy image carries the table with the indexes (it is a
+``search_*`` table, see ``kiosk.store.vacancy_image``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+from kiosk.domain.search import HOURS_PER_MONTH
+
+MARK = "zz"
+MARK_DEAD, MARK_EXPIRES, MARK_POSTED = MARK + "w", MARK + "e", MARK + "p"
+MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP = MARK + "d", MARK + "j", MARK + "c", MARK + "g"
+#: Monthly pay in steps of PAY_STEP: the top of the range rounded down, the bottom rounded up.
+MARK_PAY_TOP, MARK_PAY_BOTTOM = MARK + "h", MARK + "l"
+MARK_TITLE_START, MARK_IN_TITLE = MARK + "s", MARK + "t"
+#: The kinds whose value is a name, written as its code.
+CODED = (MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP)
+PAY_STEP = 500
+PAY_STEPS = 400
+#: The search_docs columns the marks are made from, in :func:`doc_marks`'s order after the category.
+MARKED_COLUMNS = ("status", "expires_on", "posted_on", "district", "job_type", "salary_min", "salary_max",
+                  "salary_unit", "job_group")
+#: Never assigned (codes start at 1): the code of a value no document holds, whose mark matches nothing.
+NO_CODE = 0
+_CODE_LIMIT = 1 << 32
+
+_KINDS = {k: chr(0xE000 + i) for i, k in enumerate((MARK_DEAD, MARK_EXPIRES, MARK_POSTED, *CODED, MARK_PAY_TOP,
+                                                    MARK_PAY_BOTTOM))}
+
+
+class MarkCodes:
+    """The codes of one indexing transaction: read once, a new value's code added on first use."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._codes = {(k, v): int(c) for c, k, v in conn.execute(
+            text("SELECT code, kind, value FROM search_mark_codes"))}
+
+    def __call__(self, kind: str, value: str) -> int:
+        key = (kind, value)
+        code = self._codes.get(key)
+        if code is None:
+            code = int(self._conn.execute(text("INSERT INTO search_mark_codes (kind, value) VALUES (:k, :v) "
+                                               "RETURNING code"), {"k": kind, "v": value}).scalar_one())
+            if code >= _CODE_LIMIT:
+                raise OverflowError(f"search mark code {code} does not fit a trigram mark")
+            self._codes[key] = code
+        return code
+
+
+def codes_of(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The codes of ``wanted`` (kind, value) pairs for a search: NO_CODE for a value no document
+    was ever indexed with."""
+    wanted = sorted(set(wanted))
+    found: dict[tuple[str, str], int] = {}
+    if wanted:
+        found = {(k, v): int(c) for k, v, c in conn.execute(text(
+            "SELECT m.kind, m.value, m.code FROM json_each(:w) j JOIN search_mark_codes m "
+            "ON m.kind = json_extract(j.value, '$[0]') AND m.value = json_extract(j.value, '$[1]')"), {"w": json.dumps(wanted, ensure_ascii=False)})}
+    return {p: found.get(p, NO_CODE) for p in wanted}
+
+
+def monthly(value: float, unit: str) -> float:
+    """Pay per month as the search's SQL reckons it (``kiosk.store.search._monthly_sql``)."""
+    return value * {"时": HOURS_PER_MONTH, "日": 21.75, "天": 21.75}.get(unit, 1)
+
+
+def doc_marks(codes: MarkCodes, category: str, status: str, expires_on: str, posted_on: str, district: str,
+              job_type: str, salary_min: float, salary_max: float, salary_unit: str,
+              job_group: str) -> list[tuple[str, str]]:
+    """A document's marks as (kind, value as digits): expiry and posting day, district, job type,
+    category, group (their codes), monthly pay steps, and withdrawn unless open."""
+    top = min(PAY_STEPS, max(0, math.floor(monthly(salary_max, salary_unit) / PAY_STEP)))
+    bottom = min(PAY_STEPS, max(0, math.ceil(monthly(salary_min, salary_unit) / PAY_STEP)))
+    out = [(MARK_EXPIRES, expires_on.replace("-", "")), (MARK_POSTED, posted_on.replace("-", ""))]
+    out += [(k, str(codes(k, v))) for k, v in ((MARK_DISTRICT, district), (MARK_JOB_TYPE, job_type),
+                                               (MARK_CATEGORY, category), (MARK_GROUP, job_group))]
+    out += [(MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom))]
+    if status != "open":
+        out.append((MARK_DEAD, ""))
+    return out
+
+
+def grams_mark(kind: str, value: str = "") -> str:
+    """One mark of the short-term index (``value``: digits, a coded kind's code)."""
+    return kind + value
+
+
+def trigram_mark(kind: str, value: str = "") -> str:
+    """One mark of the trigram index, three characters: the kind, then a 32-bit value in two."""
+    v = int(value or 0)
+    return f"{_KINDS[kind]}{chr(0xF0000 + (v >> 16 & 0xFFFF))}{chr(0xF0000 + (v & 0xFFFF))}"
+
+
+def trigram_marks(marks: Iterable[tuple[str, str]]) -> str:
+    """The trigram index's marks column of one document (``marks``: its :func:`doc_marks`)."""
+    return " ".join(trigram_mark(k, v) for k, v in marks)
