@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_RATIO = 1.5
+GOAL_RATIO = 1.2
 GOAL_SECONDS = 3.0
 
 
