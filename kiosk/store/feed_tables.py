@@ -28,6 +28,8 @@ from kiosk.store.models import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
+
     from kiosk.store.engine import Store
 
 #: Index each vacancy page in the transaction that applies it, so a new kiosk can search as soon
@@ -53,12 +55,18 @@ def sql_value(v: Any) -> Any:
     return v
 
 
+def insert_sql(table: Table) -> tuple[str, list[str]]:
+    """A plain driver-level INSERT of every column of ``table`` (rows as tuples of :func:`sql_value`
+    in the returned column order)."""
+    cols = [c.name for c in table.columns]
+    return f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", cols
+
+
 def _upsert_sql(feed: str) -> tuple[str, list[str]]:
-    cols = [c.name for c in TABLES[feed].__table__.columns]
-    table = TABLES[feed].__tablename__
+    table = TABLES[feed].__table__
+    sql, cols = insert_sql(table)
     sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
-    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-            f"ON CONFLICT (id) DO UPDATE SET {sets} WHERE {table}.version < excluded.version"), cols
+    return f"{sql} ON CONFLICT (id) DO UPDATE SET {sets} WHERE {table.name}.version < excluded.version", cols
 
 
 class FeedTables:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert
 from kiosk.config import StationConfig
 from kiosk.domain import demodata
 from kiosk.store.engine import Store
-from kiosk.store.feed_tables import sql_value
+from kiosk.store.feed_tables import insert_sql, sql_value
 from kiosk.store.models import Announcement, CatalogueService, JobFair, Station, Vacancy
 
 Progress = Callable[[int, int], None]
@@ -52,8 +52,7 @@ def seed_demo(
         s.execute(insert(CatalogueService), demodata.services(today))
         # Plain tuples through the driver's executemany: at a million rows the per-row parameter
         # handling of an insert() statement cost more than generating the rows.
-        cols = [c.name for c in Vacancy.__table__.columns]
-        sql = f"INSERT INTO vacancies ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        sql, cols = insert_sql(Vacancy.__table__)
         raw = s.connection().exec_driver_sql
         batch: list[tuple] = []
         done = 0
