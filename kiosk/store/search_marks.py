@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
-from kiosk.domain.search import HOURS_PER_MONTH
+from kiosk.domain.search import monthly
 
 MARK = "zz"
 MARK_DEAD, MARK_EXPIRES, MARK_POSTED = MARK + "w", MARK + "e", MARK + "p"
@@ -77,11 +77,6 @@ def codes_of(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[
             "SELECT m.kind, m.value, m.code FROM json_each(:w) j JOIN search_mark_codes m "
             "ON m.kind = json_extract(j.value, '$[0]') AND m.value = json_extract(j.value, '$[1]')"), {"w": json.dumps(wanted, ensure_ascii=False)})}
     return {p: found.get(p, NO_CODE) for p in wanted}
-
-
-def monthly(value: float, unit: str) -> float:
-    """Pay per month as the search's SQL reckons it (``kiosk.store.search._monthly_sql``)."""
-    return value * {"时": HOURS_PER_MONTH, "日": 21.75, "天": 21.75}.get(unit, 1)
 
 
 def doc_marks(codes: MarkCodes, category: str, status: str, expires_on: str, posted_on: str, district: str,
