@@ -637,7 +637,8 @@ class KioskApp(App):
             # the search index may need its distances measured (after install or a station move)
             Clock.schedule_once(lambda _dt: self.background.submit(self.services.vacancies.prepare), 1.0)
             Clock.schedule_once(self._start_link, 0)
-            Clock.schedule_once(lambda _dt: self.services.build_desks(), EARLY_SCREEN_GAP_S)
+            # the desks' imports on the worker, not in a frame of the attract screen
+            Clock.schedule_once(lambda _dt: self.background.submit(self.services.build_desks), EARLY_SCREEN_GAP_S)
             Clock.schedule_once(lambda _dt: self._build_early_screens(list(EARLY_SCREENS)), 0.1)
             Clock.schedule_once(self._install_consult, 0.1)
             cb, self._on_first_frame = self._on_first_frame, None

@@ -3,7 +3,7 @@
 
 The desks (queue, vacancies, registration, ...) are ``Desk`` attributes: each is made the first
 time it is used, so their modules are not imported on the way to the attract screen's first
-frame; the app builds the rest (``build_desks``) just after that frame, before a resident can tap.
+frame; the app builds the rest (``build_desks``, on the background worker) just after that frame.
 Making one imports its module and stores references, nothing more (no I/O), so a first use on the
 main thread cannot block it."""
 
