@@ -18,8 +18,9 @@ def main() -> None:
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     from kivy.config import Config
 
-    Config.set("graphics", "width", "1080")
-    Config.set("graphics", "height", "1920")
+    width, _, height = os.environ.get("KIOSK_BENCH_WINDOW", "1080x1920").partition("x")
+    Config.set("graphics", "width", width)
+    Config.set("graphics", "height", height)
     Config.set("input", "mouse", "mouse,disable_multitouch")
     from kivy.core.text import DEFAULT_FONT, LabelBase
 

@@ -12,6 +12,11 @@ after the first frame are there; the others are built when a visit first opens t
 ``rss_parts_mb`` the three split into the process's own pages and mapped files, and
 ``idle_cpu_percent``: the app's CPU on the attract screen with nobody there (100 = one core),
 over ``--idle-seconds`` after the visits. Progress goes to stderr.
+
+The baseline, measured in the same run: ``bare_window_rss_mb``, the RSS of a bare Kivy window of
+the same size showing one Chinese label in the kiosk's font (``bench._bare_window``, the start-up
+bench's baseline), in the same environment. Most of it is the GL driver, SDL and Kivy, which
+no kiosk code can shrink; ``rss_end_over_bare_mb`` is what the kiosk adds on top.
 """
 
 from __future__ import annotations
@@ -146,6 +151,22 @@ def run_app(visits: int, idle_s: float, size: tuple[int, int], base_visit: int =
     return result
 
 
+def _bare_window_rss(env: dict[str, str], work: Path, size: tuple[int, int]) -> float:
+    """RSS of the bare window at its first frame, in MB."""
+    from kiosk.config import load_config
+    from kiosk.fonts import find_cjk_fonts
+
+    font = find_cjk_fonts(load_config().data_path / "fonts").regular
+    out = work / "bare.json"
+    env = dict(env, KIOSK_BENCH_FONT=str(font), KIOSK_BENCH_FIRST_FRAME=str(out), KIOSK_BENCH_T0=repr(time.time()),
+               KIOSK_BENCH_WINDOW=f"{size[0]}x{size[1]}")
+    proc = subprocess.run([sys.executable, "-m", "bench._bare_window"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    if not out.exists():
+        raise RuntimeError(f"the bare window reported no first frame (exit {proc.returncode}): {proc.stderr[-2000:]}")
+    return round(json.loads(out.read_text())["rss_mb"], 1)
+
+
 def main(argv: list[str]) -> dict:
     ap = argparse.ArgumentParser(prog="python -m kiosk bench memory")
     ap.add_argument("--visits", type=int, default=1000)
@@ -171,10 +192,14 @@ def main(argv: list[str]) -> dict:
                 f"b.run_app({args.visits}, {args.idle_seconds}, ({int(w)}, {int(h)}), {args.base_visit})))")
         subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, check=True)
         figures = json.loads(out.read_text())
+        _say("bench memory: the baseline, a bare Kivy window of the same size ...")
+        bare = _bare_window_rss(env, Path(tmp), (int(w), int(h)))
     base = figures.get(f"rss_visit_{args.base_visit}_mb")
     growth = round((figures["rss_end_mb"] - base) / base * 100, 2) if base else None
     result = {"benchmark": "memory", "window": args.window, "vacancies": args.vacancies, "visits": args.visits,
-              **figures, "growth_pct": growth, "goals": GOALS}
+              **figures, "growth_pct": growth, "bare_window_rss_mb": bare,
+              "rss_end_over_bare_mb": round(figures["rss_end_mb"] - bare, 1),
+              "rss_end_vs_bare_ratio": round(figures["rss_end_mb"] / bare, 3), "goals": GOALS}
     result["goal_met"] = (figures["rss_end_mb"] < GOALS["rss_end_mb"] and growth is not None
                           and growth < GOALS["growth_pct"] and figures["idle_cpu_percent"] < GOALS["idle_cpu_percent"])
     return result

@@ -76,6 +76,25 @@ def _dead(obj: object) -> bool:
     return False
 
 
+#: The sizes a label fitted to its width snaps down to: the type scale of both looks. The
+#: smallest is FONT_SMALL, under which no text goes (a word too long for it is shortened).
+FIT_SIZES = tuple(sorted({*(getattr(theme, name) for name in SIZES if name.startswith("FONT_")),
+                          *(v for k, v in theme.ELDER_SIZES.items() if k.startswith("FONT_"))}))
+
+
+def fit_size(cap: float, width: float, ems: float) -> float:
+    """The type size at which ``ems`` character widths fill one line of ``width``, at most ``cap``.
+
+    Under ``cap`` the size snaps down to ``FIT_SIZES``. Each size and weight of a font is a face
+    of its own, which Kivy opens on first use and keeps (about 2.5 MB of FreeType tables for the
+    CJK font), and a fitted label passes through a new size at every width its layout tries
+    before it settles: unsnapped, the home tiles alone left seven faces behind."""
+    want = width / max(1, ems)
+    if want >= cap:
+        return cap
+    return max((size for size in FIT_SIZES if size <= want), default=FIT_SIZES[0])
+
+
 Look = type("Look", (_LookBase,), {
     **{name: NumericProperty(getattr(theme, name)) for name in SIZES},
     **{name: ColorProperty(getattr(theme, name)) for name in COLORS},

@@ -47,3 +47,22 @@ def test_screen_text_renders_with_registered_font(app, name):
         else:
             assert used in (str(app.fonts.regular), str(app.fonts.bold)), (lb.text, used)
         assert missing_glyphs(lb.text, used) == set(), lb.text
+
+
+def test_a_fitted_title_takes_only_sizes_of_the_type_scale(app):
+    """Each font size is a face Kivy keeps open for good: a tile's title, fitted to its width,
+    must not ask for a new one at every width its layout passes through."""
+    from kiosk.widgets.look import FIT_SIZES, T
+    from kiosk.widgets.tile import Tile
+
+    tile = Tile(title="远程视频咨询", subtitle="和职业指导师面对面", key="consult", size_hint=(None, None), height=300)
+    title = tile.ids.title
+    seen = set()
+    for width in range(60, 1100, 7):
+        tile.width = width
+        tile.do_layout()
+        tile.children[-1].do_layout()
+        seen.add(title.font_size)
+        assert title.font_size in FIT_SIZES, (width, title.width, title.font_size)
+    assert min(seen) == min(FIT_SIZES) and max(seen) == T.FONT_H2, sorted(seen)
+    assert len(seen) >= 3, sorted(seen)
