@@ -382,11 +382,12 @@ class KioskApp(App):
     # --- after the first frame ------------------------------------------------------------------
 
     def _install_consult(self, _dt: float = 0) -> None:
-        """After the first frame: the consultation's HTTP client and service; aiortc itself loads
-        on the video thread a few seconds later still."""
+        """After the first frame: the consultation's HTTP client and service. aiortc and PyAV,
+        and the camera and microphone, wait for a resident who opens the consultation's topics
+        (``ConsultTopicScreen``): loaded, they hold about 35 MB that most days never use."""
         consult = self.services.consult
-        if consult is not None and hasattr(consult, "install") and consult.install() is not None:
-            Clock.schedule_once(lambda _dt: consult.warm_up(), 5.0)
+        if consult is not None and hasattr(consult, "install"):
+            consult.install()
 
     def _appointment_book(self):  # noqa: ANN202
         """Where bookings go: central, through the link's signed client; the demo's in-memory

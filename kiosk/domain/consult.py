@@ -130,6 +130,11 @@ class ConsultCalls(Protocol):
 
     def start(self, topic: str, person_key: str | None, listener: ConsultListener, identity: str = "none") -> ConsultCall: ...
 
+    def warm_up(self) -> None:
+        """Get the media ready for a call (load the stack, open the camera and microphone) in the
+        background; returns at once. ``start`` does it too if nothing did before."""
+        ...
+
 
 def network_quality(rtt_ms: float | None, loss_pct: float | None, fps_received: float | None) -> str:
     """'good' | 'fair' | 'poor' from the call's stats (thresholds as video-call apps use them)."""

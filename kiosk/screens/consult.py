@@ -54,6 +54,9 @@ class ConsultTopicScreen(KioskScreen):
             self.message = _("远程视频咨询暂未开通，请到服务窗口咨询工作人员")
             return
         self.message = _("请选择您想咨询的内容")
+        # aiortc, PyAV, the camera and the microphone load on the video thread while the resident
+        # chooses a topic and reads the consent, not with the call
+        consult.warm_up()
         for topic in consult.topics:
             b = TopicButton(topic=topic, hint=TOPIC_HINTS.get(topic, ""), status=_("正在查询指导师是否在线…"),
                             needs_id=topic in consult.identity_required)

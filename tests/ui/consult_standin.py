@@ -77,6 +77,10 @@ class StandInConsult:
         self.availabilities: dict[str, Availability] = {}
         self.calls: list[StandInCall] = []
         self.start_error: Exception | None = None
+        self.warm_ups = 0
+
+    def warm_up(self) -> None:
+        self.warm_ups += 1
 
     def availability(self, topic: str) -> Availability:
         return self.availabilities.get(topic, OPEN)

@@ -78,6 +78,13 @@ def test_topics_show_advisors_online_and_the_wait(app, consult):
     assert screen.topic_button("政策咨询").needs_id and not screen.topic_button("求职指导").needs_id
 
 
+def test_the_media_get_ready_when_the_topics_open_not_before(app, consult):
+    go_home(app)
+    assert consult.warm_ups == 0
+    open_topics(app)
+    assert consult.warm_ups == 1
+
+
 def test_home_tile_says_coming_soon_when_video_is_off(app):
     before, app.services.consult = app.services.consult, None
     try:
