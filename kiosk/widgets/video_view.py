@@ -15,6 +15,12 @@ where the picture leaves bars, not under it.
 Only the newest frames wait: one being shown next and the one after it. A frame that arrives
 in the same loop turn as another is thus still shown, one turn later, instead of being dropped
 for arriving a moment early; anything older than that is dropped.
+
+A view ``paced_by`` another (the resident's own small picture by the advisor's) draws no frame
+of its own accord: its newest frame goes up in the turn that draws the pacer's next one, so the
+two unsynchronised streams cost one redraw of the window per advisor frame, not one per frame of
+either. Only while the pacer draws nothing (the advisor's picture stalled or not yet there) does
+it draw by itself, at most ``PACE_WAIT_S`` after a frame arrived.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ log = logging.getLogger(__name__)
 
 #: frames waiting to be blitted: the next and the one after it
 QUEUED = 2
+#: how long a paced view's frame waits for its pacer's next draw before it is drawn by itself:
+#: longer than the gap between two frames at 10 fps, so a flowing advisor picture always wins
+PACE_WAIT_S = 0.12
 
 
 def _texture(size: tuple[int, int], colorfmt: str) -> Texture:
@@ -64,12 +73,19 @@ class VideoView(Widget):
     #: this view asks for yuv420p planes (read from any thread): the shader compiled, and GL
     #: runs on a GPU (``software_gl``) or ``prefer_yuv`` says so
     yuv = BooleanProperty(False)
+    #: the view whose draws carry this one's frames (see the module's note), or None
+    paced_by = ObjectProperty(None, allownone=True)
 
-    def __init__(self, yuv_shader: str = YUV_FS, prefer_yuv: bool | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, yuv_shader: str = YUV_FS, prefer_yuv: bool | None = None,
+                 pace_wait_s: float = PACE_WAIT_S, **kwargs) -> None:
         self._lock = threading.Lock()
         self._queue: deque[RemoteFrame] = deque(maxlen=QUEUED)
-        self._trigger = Clock.create_trigger(self._blit, 0)
+        self._trigger = Clock.create_trigger(self._turn, 0)
+        #: a paced view's own draw, when its pacer has drawn nothing for ``pace_wait_s``
+        self._unpaced = Clock.create_trigger(self._catch_up, pace_wait_s)
+        self._pacer: VideoView | None = None
+        self._paced: list[VideoView] = []
+        super().__init__(**kwargs)
         self._chroma: tuple[Texture, Texture] | None = None
         #: what the rectangle shows: the RGB texture, or the frame buffer's
         self._shown: Texture | None = None
@@ -94,7 +110,10 @@ class VideoView(Widget):
     def push(self, frame: RemoteFrame) -> None:
         with self._lock:
             self._queue.append(frame)
-        self._trigger()
+        if self._pacer is not None:
+            self._unpaced()  # unless the pacer draws first
+        else:
+            self._trigger()
 
     # main thread
     def clear(self) -> None:
@@ -102,6 +121,7 @@ class VideoView(Widget):
         with self._lock:
             self._queue.clear()
         self._trigger.cancel()
+        self._unpaced.cancel()
         self.texture = self._shown = self._chroma = None
         self._rect.texture = None
         if self._fbo is not None:
@@ -116,14 +136,41 @@ class VideoView(Widget):
     def reset_count(self) -> None:
         self.frames_rendered = 0
 
+    def on_paced_by(self, _view, pacer: VideoView | None) -> None:
+        if self._pacer is not None and self in self._pacer._paced:
+            self._pacer._paced.remove(self)
+        self._pacer = pacer
+        if pacer is not None:
+            pacer._paced.append(self)
+        elif self._queue:
+            self._trigger()
+
+    def _turn(self, *_args) -> None:
+        drawn = self.frames_rendered
+        self._blit()
+        if self.frames_rendered != drawn:
+            for view in self._paced:
+                view._catch_up()
+
     def _blit(self, *_args) -> None:
         with self._lock:
             frame = self._queue.popleft() if self._queue else None
             more = bool(self._queue)
         if more:
             self._trigger()  # the next frame waits for the next loop turn
-        if frame is None:
-            return
+        if frame is not None:
+            self._draw(frame)
+
+    def _catch_up(self, *_args) -> None:
+        """A paced view: its newest frame up now (the window is being redrawn anyway), older ones dropped."""
+        self._unpaced.cancel()
+        with self._lock:
+            frame = self._queue[-1] if self._queue else None
+            self._queue.clear()
+        if frame is not None:
+            self._draw(frame)
+
+    def _draw(self, frame: RemoteFrame) -> None:
         drawn = self._blit_yuv(frame) if frame.yuv else self._blit_rgb(frame)
         if drawn:
             self.canvas.ask_update()

@@ -246,6 +246,8 @@ def test_call_screen_video_timer_quality_mute_and_reconnect(app, consult):
     wait_until(lambda: screen.ids.remote.frames_rendered >= 1 and screen.ids.local.frames_rendered >= 1,
                what="both pictures")
     assert screen.ids.remote.width > screen.ids.local.width * 2  # the advisor large, the resident small
+    # the resident's picture goes up in the advisor's frames' redraws (tests/video/test_video_view.py)
+    assert screen.ids.local.paced_by is screen.ids.remote
     assert screen.ids.timer.text.startswith("通话时长 00:0")
     call.stats(rtt_ms=420, loss_pct=9, fps_received=6, quality="poor")
     wait_until(lambda: "网络较差" in screen.ids.quality.text, what="the network quality")
