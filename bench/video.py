@@ -112,7 +112,7 @@ def _window(width: int, height: int):  # noqa: ANN202
     from kivy.uix.widget import Widget
 
     from kiosk.widgets.opaque import blend, no_blend
-    from kiosk.widgets.video_view import VideoView
+    from kiosk.widgets.video_view import BAR_COLOR, VideoView
 
     # as on the call screen: the controls' opaque panel below (portrait) or beside (landscape)
     # the stage, the advisor's view filling the stage (the picture and its bars), the resident's
@@ -131,7 +131,8 @@ def _window(width: int, height: int):  # noqa: ANN202
         Rectangle(pos=panel_pos, size=panel_size)
         Callback(blend)
     Window.add_widget(panel)
-    view = VideoView(size_hint=(None, None), size=stage_size, pos=stage_pos)
+    Window.clearcolor = BAR_COLOR  # the stage's bars, as the call screen clears them
+    view = VideoView(bars=False, size_hint=(None, None), size=stage_size, pos=stage_pos)
     Window.add_widget(view)
     local_w = min(stage_size[0] * 0.3, 420)
     local = VideoView(mirror=True, paced_by=view, size_hint=(None, None), size=(local_w, local_w * 3 / 4),

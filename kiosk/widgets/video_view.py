@@ -9,8 +9,10 @@ made once per frame size and flipped vertically once, as Kivy's own camera provi
 frames are rows top-down, GL is bottom-up.
 
 Every frame redraws the whole window, and with no GPU (Mesa's llvmpipe) each pixel drawn is
-CPU time: the picture is drawn without blending (``opaque``), and the dark background only
-where the picture leaves bars, not under it.
+CPU time: the picture and its bars are drawn without blending (``opaque``), and the dark
+background only where the picture leaves bars, not under it. A view that fills most of the
+window can leave its bars to the window's clear (``bars`` False, the window's ``clearcolor``
+``BAR_COLOR``): llvmpipe clears a pixel for a fraction of what drawing one costs.
 
 Only the newest frames wait: one being shown next and the one after it. A frame that arrives
 in the same loop turn as another is thus still shown, one turn later, instead of being dropped
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 
 #: frames waiting to be blitted: the next and the one after it
 QUEUED = 2
+#: the colour around the picture
+BAR_COLOR = (0.08, 0.08, 0.1, 1)
 #: how long a paced view's frame waits for its pacer's next draw before it is drawn by itself:
 #: longer than the gap between two frames at 10 fps, so a flowing advisor picture always wins
 PACE_WAIT_S = 0.12
@@ -75,6 +79,8 @@ class VideoView(Widget):
     yuv = BooleanProperty(False)
     #: the view whose draws carry this one's frames (see the module's note), or None
     paced_by = ObjectProperty(None, allownone=True)
+    #: draw the bars around the picture; False: what lies under the view shows there instead
+    bars = BooleanProperty(True)
 
     def __init__(self, yuv_shader: str = YUV_FS, prefer_yuv: bool | None = None,
                  pace_wait_s: float = PACE_WAIT_S, **kwargs) -> None:
@@ -98,13 +104,13 @@ class VideoView(Widget):
             self.canvas.add(self._fbo)
             self.yuv = not software_gl() if prefer_yuv is None else prefer_yuv
         with self.canvas:
-            Color(0.08, 0.08, 0.1, 1)
+            Callback(self._opaque)  # the bars are as opaque as the picture
+            Color(*BAR_COLOR)
             self._bars = (Rectangle(pos=self.pos, size=self.size), Rectangle(pos=self.pos, size=(0, 0)))
-            Callback(self._opaque)
             Color(1, 1, 1, 1)
             self._rect = Rectangle(pos=self.pos, size=(0, 0))
             Callback(blend)
-        self.bind(pos=self._layout, size=self._layout, mirror=self._layout)
+        self.bind(pos=self._layout, size=self._layout, mirror=self._layout, bars=self._layout)
 
     # any thread
     def push(self, frame: RemoteFrame) -> None:
@@ -223,7 +229,7 @@ class VideoView(Widget):
         first, second = self._bars
         if tex is None or not self.width or not self.height:
             rect.size = second.size = (0, 0)
-            first.pos, first.size = self.pos, self.size
+            first.pos, first.size = self.pos, self.size if self.bars else (0, 0)
             return
         tw, th = tex.size
         scale = min(self.width / tw, self.height / th)
@@ -237,6 +243,8 @@ class VideoView(Widget):
         else:  # bars below and above
             first.pos, first.size = self.pos, (self.width, y - self.y)
             second.pos, second.size = (self.x, y + h), (self.width, self.top - y - h)
+        if not self.bars:
+            first.size = second.size = (0, 0)
         coords = tex.tex_coords
         if self.mirror:
             u0, v0, u1, v1, u2, v2, u3, v3 = coords

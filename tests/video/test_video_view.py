@@ -55,6 +55,18 @@ def test_latest_frame_from_another_thread(view):
     assert tuple(view.texture.size) == (32, 24)
 
 
+def test_bars_left_to_what_lies_under_the_view(view):
+    view.push(_frame(64, 48, 1))  # 4:3 in a square: bars below and above
+    wait_until(lambda: view.frames_rendered == 1, what="a blit")
+    assert [b.size for b in view._bars] == [(400, 50), (400, 50)]
+    view.bars = False
+    assert [b.size for b in view._bars] == [(0, 0), (0, 0)] and view._rect.size == (400, 300)
+    view.clear()
+    assert view._bars[0].size == (0, 0)  # no picture: nothing drawn at all
+    view.bars = True
+    assert view._bars[0].size == (400, 400)
+
+
 def test_bad_frame_dropped_and_clear(view):
     view.push(RemoteFrame(64, 48, b"\x00" * 10, 0.0))
     pump(3)
