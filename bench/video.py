@@ -3,8 +3,8 @@
 Central runs as ``python -m central serve`` in its own process; the advisor is headless Chromium
 (fake camera and microphone) on the advisor console; this process is the kiosk: the aiortc peer
 sending the 640x480 test pattern and tone, and a Kivy window laid out as the call screen: a
-``VideoView`` the full width for the advisor's frames and a small one for the kiosk's own
-picture (under Xvfb, or SDL's offscreen driver when there is no display). The advisor's fake
+``VideoView`` filling the stage for the advisor's frames (the picture and its bars), a small one
+for the kiosk's own picture, paced by the large one, and the controls' opaque panel (under Xvfb, or SDL's offscreen driver when there is no display). The advisor's fake
 camera sends 30 frames a second (``--advisor-fps``). ``--frames yuv|rgb`` overrides what the
 views ask for (rgb24 when GL runs in software, yuv420p planes for the shader on a GPU), to
 compare the two paths.
@@ -108,20 +108,46 @@ def _window(width: int, height: int):  # noqa: ANN202
     Config.set("kivy", "log_level", "warning")
     from kivy.base import EventLoop, runTouchApp
     from kivy.core.window import Window
+    from kivy.graphics import Callback, Color, Rectangle
+    from kivy.uix.widget import Widget
 
-    from kiosk.widgets.video_view import VideoView
+    from kiosk.widgets.opaque import blend, no_blend
+    from kiosk.widgets.video_view import BAR_COLOR, VideoView
 
-    view = VideoView(size_hint=(None, None), size=(width, width * 3 // 4), pos=(0, height - width * 3 // 4))
+    # as on the call screen: the controls' opaque panel below (portrait) or beside (landscape)
+    # the stage, the advisor's view filling the stage (the picture and its bars), the resident's
+    # picture in the stage's corner; every pixel of the window is drawn with each frame
+    if height > width:
+        panel_pos, panel_size = (0, 0), (width, CONTROLS_H)
+        stage_pos, stage_size = (0, CONTROLS_H), (width, height - CONTROLS_H)
+    else:
+        side = min(560, width * 0.32)
+        panel_pos, panel_size = (width - side, 0), (side, height)
+        stage_pos, stage_size = (0, 0), (width - side, height)
+    panel = Widget(size_hint=(None, None), pos=panel_pos, size=panel_size)
+    with panel.canvas:
+        Callback(no_blend)
+        Color(0.12, 0.13, 0.16, 1)
+        Rectangle(pos=panel_pos, size=panel_size)
+        Callback(blend)
+    Window.add_widget(panel)
+    Window.clearcolor = BAR_COLOR  # the stage's bars, as the call screen clears them
+    view = VideoView(bars=False, size_hint=(None, None), size=stage_size, pos=stage_pos)
     Window.add_widget(view)
-    local_w = min(width * 0.3, 420)  # as on the call screen
-    local = VideoView(mirror=True, size_hint=(None, None), size=(local_w, local_w * 3 / 4),
-                      pos=(width - local_w - 24, height - width * 3 // 4 + 24))
+    local_w = min(stage_size[0] * 0.3, 420)
+    local = VideoView(mirror=True, paced_by=view, size_hint=(None, None), size=(local_w, local_w * 3 / 4),
+                      pos=(stage_pos[0] + stage_size[0] - local_w - 24, stage_pos[1] + 24))
     Window.add_widget(local)
+    Window.bind(on_flip=lambda *_: REDRAWS.__setitem__(0, REDRAWS[0] + 1))
     runTouchApp(embedded=True)
     return view, local, EventLoop
 
 
+#: the call screen's controls panel in portrait (1080x1920: 354 px)
+CONTROLS_H = 354
 LOOP_TURNS = [0]
+#: redraws of the window (a loop turn redraws only when something changed)
+REDRAWS = [0]
 
 
 def _spin(event_loop, seconds: float, each_second=None) -> None:  # noqa: ANN001
@@ -168,8 +194,7 @@ def main(argv: list[str]) -> dict:
         blit(*a)
         blits.append((time.perf_counter() - t) * 1000)
 
-    view._blit = timed_blit
-    view._trigger = __import__("kivy.clock", fromlist=["Clock"]).Clock.create_trigger(timed_blit, 0)
+    view._blit = timed_blit  # the view's trigger calls it, then draws the paced preview's frame
     import logging
 
     # Kivy leaves the root logger at DEBUG; aiortc logs every RTP packet there
@@ -237,6 +262,7 @@ def main(argv: list[str]) -> dict:
                 threads_before = _threads_cpu()
 
                 turns: list[int] = []
+                redraws: list[int] = []
                 blits.clear()
 
                 def sample() -> None:
@@ -244,9 +270,10 @@ def main(argv: list[str]) -> dict:
                     samples.append((proc.cpu_percent(None), got - last[0], drawn - last[1], time.monotonic()))
                     last[:] = [got, drawn]
                     turns.append(LOOP_TURNS[0])
-                    LOOP_TURNS[0] = 0
+                    redraws.append(REDRAWS[0])
+                    LOOP_TURNS[0] = REDRAWS[0] = 0
 
-                LOOP_TURNS[0] = 0
+                LOOP_TURNS[0] = REDRAWS[0] = 0
 
                 _spin(event_loop, args.seconds, sample)
                 measured = time.monotonic() - t0
@@ -282,6 +309,8 @@ def main(argv: list[str]) -> dict:
         # the Kivy main loop's turns per second (maxfps 30) in the call and idle, and one blit's cost
         "ui_loop_fps": statistics.median(turns) if turns else None,
         "idle_ui_loop_fps": statistics.median(idle_turns) if idle_turns else None,
+        # the window's redraws per second in the call: each costs llvmpipe a full 1080x1920 frame
+        "ui_redraws_per_s": statistics.median(redraws) if redraws else None,
         "blit_ms": round(statistics.median(blits), 2) if blits else None,
         "advisor_fps_rendered_mean": round(browser_frames / (measured + args.warmup), 1),
         "seconds": round(measured, 1),

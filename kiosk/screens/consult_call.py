@@ -17,6 +17,7 @@ import time
 from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty
 
@@ -34,7 +35,7 @@ from kiosk.domain.consult_texts import (
 from kiosk.domain.i18n import _
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.rating import RatingBar  # noqa: F401 - used by consult_call.kv
-from kiosk.widgets.video_view import VideoView  # noqa: F401 - used by consult_call.kv
+from kiosk.widgets.video_view import BAR_COLOR, VideoView
 from kiosk.widgets.visibility import set_shown
 
 if TYPE_CHECKING:
@@ -309,11 +310,18 @@ class ConsultCallScreen(KioskScreen):
     quality_color = ColorProperty(theme.DISABLED)
     muted = BooleanProperty(False)
     who = StringProperty("")
+    #: the window's clear colour before this screen showed (None while it is not shown)
+    _clearcolor: tuple | None = None
 
     def set_params(self, live: LiveCall | None = None, **_params) -> None:
         self.live = live
 
     def activate(self) -> None:
+        # the stage's bars are the window's clear, not rectangles drawn over it (``bars: False``
+        # in the .kv): with GL in software a cleared pixel costs a fraction of a drawn one
+        if self._clearcolor is None:
+            self._clearcolor = tuple(Window.clearcolor)
+            Window.clearcolor = BAR_COLOR
         live = self.live
         if live is None or live.finished:
             self.home()
@@ -353,6 +361,8 @@ class ConsultCallScreen(KioskScreen):
         return self.live is not None and not self.live.finished
 
     def deactivate(self) -> None:
+        if self._clearcolor is not None:
+            Window.clearcolor, self._clearcolor = self._clearcolor, None
         timer = getattr(self, "_timer", None)
         if timer is not None:
             timer.cancel()

@@ -27,6 +27,10 @@ CODE_BITS = 16
 CODE_BLOCK = 24
 AUDIO_RATE = 48000
 AUDIO_PTIME = 0.02
+#: frames a second of the resident's own picture on the screen
+PREVIEW_FPS = 10.0
+#: a frame this much before its turn still counts as on time (timestamps are rounded)
+PTS_SLACK_S = 0.002
 
 
 def _yuv(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -224,21 +228,32 @@ class MutableAudio(MediaStreamTrack):
 
 
 class PreviewTap(MediaStreamTrack):
-    """Passes the camera's frames on and hands every ``every``-th one to ``on_frame``, as
-    yuv420p planes when ``takes_yuv()`` says the screen draws them, else as rgb24."""
+    """Passes the camera's frames on and hands ``fps`` of them a second (by their timestamps)
+    to ``on_frame``, as yuv420p planes when ``takes_yuv()`` says the screen draws them, else as
+    rgb24. The resident's own picture only shows them where they sit: ``PREVIEW_FPS`` is
+    plenty, and each frame shown costs a conversion on the video loop and a texture upload."""
 
     kind = "video"
 
-    def __init__(self, source: MediaStreamTrack, on_frame: Callable[[RemoteFrame], None], every: int = 2,
-                 takes_yuv: Callable[[], bool] = lambda: False) -> None:
+    def __init__(self, source: MediaStreamTrack, on_frame: Callable[[RemoteFrame], None],
+                 fps: float = PREVIEW_FPS, takes_yuv: Callable[[], bool] = lambda: False) -> None:
         super().__init__()
-        self.source, self._on_frame, self._every, self._n = source, on_frame, every, 0
+        self.source, self._on_frame = source, on_frame
+        self._period = 1 / fps
+        self._due: float | None = None
         self._takes_yuv = takes_yuv
+
+    def _wanted(self, frame: av.VideoFrame) -> bool:
+        t = frame.time if frame.time is not None else time.monotonic()
+        if self._due is not None and t < self._due - PTS_SLACK_S:
+            return False
+        # on the grid while the camera keeps time (its frames need not divide the rate); anew after a gap
+        self._due = t + self._period if self._due is None or t - self._due > self._period else self._due + self._period
+        return True
 
     async def recv(self) -> av.VideoFrame:
         frame = await self.source.recv()
-        self._n += 1
-        if self._n % self._every == 0:
+        if self._wanted(frame):
             try:
                 self._on_frame(remote_frame(frame, time.monotonic(), self._takes_yuv()))
             except Exception:  # noqa: BLE001 - a preview must never stop what is sent

@@ -9,12 +9,20 @@ made once per frame size and flipped vertically once, as Kivy's own camera provi
 frames are rows top-down, GL is bottom-up.
 
 Every frame redraws the whole window, and with no GPU (Mesa's llvmpipe) each pixel drawn is
-CPU time: the picture is drawn without blending (``opaque``), and the dark background only
-where the picture leaves bars, not under it.
+CPU time: the picture and its bars are drawn without blending (``opaque``), and the dark
+background only where the picture leaves bars, not under it. A view that fills most of the
+window can leave its bars to the window's clear (``bars`` False, the window's ``clearcolor``
+``BAR_COLOR``): llvmpipe clears a pixel for a fraction of what drawing one costs.
 
 Only the newest frames wait: one being shown next and the one after it. A frame that arrives
 in the same loop turn as another is thus still shown, one turn later, instead of being dropped
 for arriving a moment early; anything older than that is dropped.
+
+A view ``paced_by`` another (the resident's own small picture by the advisor's) draws no frame
+of its own accord: its newest frame goes up in the turn that draws the pacer's next one, so the
+two unsynchronised streams cost one redraw of the window per advisor frame, not one per frame of
+either. Only while the pacer draws nothing (the advisor's picture stalled or not yet there) does
+it draw by itself, at most ``PACE_WAIT_S`` after a frame arrived.
 """
 
 from __future__ import annotations
@@ -37,6 +45,11 @@ log = logging.getLogger(__name__)
 
 #: frames waiting to be blitted: the next and the one after it
 QUEUED = 2
+#: the colour around the picture
+BAR_COLOR = (0.08, 0.08, 0.1, 1)
+#: how long a paced view's frame waits for its pacer's next draw before it is drawn by itself:
+#: longer than the gap between two frames at 10 fps, so a flowing advisor picture always wins
+PACE_WAIT_S = 0.12
 
 
 def _texture(size: tuple[int, int], colorfmt: str) -> Texture:
@@ -64,12 +77,21 @@ class VideoView(Widget):
     #: this view asks for yuv420p planes (read from any thread): the shader compiled, and GL
     #: runs on a GPU (``software_gl``) or ``prefer_yuv`` says so
     yuv = BooleanProperty(False)
+    #: the view whose draws carry this one's frames (see the module's note), or None
+    paced_by = ObjectProperty(None, allownone=True)
+    #: draw the bars around the picture; False: what lies under the view shows there instead
+    bars = BooleanProperty(True)
 
-    def __init__(self, yuv_shader: str = YUV_FS, prefer_yuv: bool | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, yuv_shader: str = YUV_FS, prefer_yuv: bool | None = None,
+                 pace_wait_s: float = PACE_WAIT_S, **kwargs) -> None:
         self._lock = threading.Lock()
         self._queue: deque[RemoteFrame] = deque(maxlen=QUEUED)
-        self._trigger = Clock.create_trigger(self._blit, 0)
+        self._trigger = Clock.create_trigger(self._turn, 0)
+        #: a paced view's own draw, when its pacer has drawn nothing for ``pace_wait_s``
+        self._unpaced = Clock.create_trigger(self._catch_up, pace_wait_s)
+        self._pacer: VideoView | None = None
+        self._paced: list[VideoView] = []
+        super().__init__(**kwargs)
         self._chroma: tuple[Texture, Texture] | None = None
         #: what the rectangle shows: the RGB texture, or the frame buffer's
         self._shown: Texture | None = None
@@ -82,19 +104,22 @@ class VideoView(Widget):
             self.canvas.add(self._fbo)
             self.yuv = not software_gl() if prefer_yuv is None else prefer_yuv
         with self.canvas:
-            Color(0.08, 0.08, 0.1, 1)
+            Callback(self._opaque)  # the bars are as opaque as the picture
+            Color(*BAR_COLOR)
             self._bars = (Rectangle(pos=self.pos, size=self.size), Rectangle(pos=self.pos, size=(0, 0)))
-            Callback(self._opaque)
             Color(1, 1, 1, 1)
             self._rect = Rectangle(pos=self.pos, size=(0, 0))
             Callback(blend)
-        self.bind(pos=self._layout, size=self._layout, mirror=self._layout)
+        self.bind(pos=self._layout, size=self._layout, mirror=self._layout, bars=self._layout)
 
     # any thread
     def push(self, frame: RemoteFrame) -> None:
         with self._lock:
             self._queue.append(frame)
-        self._trigger()
+        if self._pacer is not None:
+            self._unpaced()  # unless the pacer draws first
+        else:
+            self._trigger()
 
     # main thread
     def clear(self) -> None:
@@ -102,6 +127,7 @@ class VideoView(Widget):
         with self._lock:
             self._queue.clear()
         self._trigger.cancel()
+        self._unpaced.cancel()
         self.texture = self._shown = self._chroma = None
         self._rect.texture = None
         if self._fbo is not None:
@@ -116,14 +142,41 @@ class VideoView(Widget):
     def reset_count(self) -> None:
         self.frames_rendered = 0
 
+    def on_paced_by(self, _view, pacer: VideoView | None) -> None:
+        if self._pacer is not None and self in self._pacer._paced:
+            self._pacer._paced.remove(self)
+        self._pacer = pacer
+        if pacer is not None:
+            pacer._paced.append(self)
+        elif self._queue:
+            self._trigger()
+
+    def _turn(self, *_args) -> None:
+        drawn = self.frames_rendered
+        self._blit()
+        if self.frames_rendered != drawn:
+            for view in self._paced:
+                view._catch_up()
+
     def _blit(self, *_args) -> None:
         with self._lock:
             frame = self._queue.popleft() if self._queue else None
             more = bool(self._queue)
         if more:
             self._trigger()  # the next frame waits for the next loop turn
-        if frame is None:
-            return
+        if frame is not None:
+            self._draw(frame)
+
+    def _catch_up(self, *_args) -> None:
+        """A paced view: its newest frame up now (the window is being redrawn anyway), older ones dropped."""
+        self._unpaced.cancel()
+        with self._lock:
+            frame = self._queue[-1] if self._queue else None
+            self._queue.clear()
+        if frame is not None:
+            self._draw(frame)
+
+    def _draw(self, frame: RemoteFrame) -> None:
         drawn = self._blit_yuv(frame) if frame.yuv else self._blit_rgb(frame)
         if drawn:
             self.canvas.ask_update()
@@ -176,7 +229,7 @@ class VideoView(Widget):
         first, second = self._bars
         if tex is None or not self.width or not self.height:
             rect.size = second.size = (0, 0)
-            first.pos, first.size = self.pos, self.size
+            first.pos, first.size = self.pos, self.size if self.bars else (0, 0)
             return
         tw, th = tex.size
         scale = min(self.width / tw, self.height / th)
@@ -190,6 +243,8 @@ class VideoView(Widget):
         else:  # bars below and above
             first.pos, first.size = self.pos, (self.width, y - self.y)
             second.pos, second.size = (self.x, y + h), (self.width, self.top - y - h)
+        if not self.bars:
+            first.size = second.size = (0, 0)
         coords = tex.tex_coords
         if self.mirror:
             u0, v0, u1, v1, u2, v2, u3, v3 = coords

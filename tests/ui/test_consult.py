@@ -246,6 +246,10 @@ def test_cancel_while_waiting(app, consult):
 
 
 def test_call_screen_video_timer_quality_mute_and_reconnect(app, consult):
+    from kivy.core.window import Window
+
+    from kiosk.widgets.video_view import BAR_COLOR
+
     call = to_call(app, consult)
     screen = app.screen("consult_call")
     call.frames(3)
@@ -253,6 +257,10 @@ def test_call_screen_video_timer_quality_mute_and_reconnect(app, consult):
     wait_until(lambda: screen.ids.remote.frames_rendered >= 1 and screen.ids.local.frames_rendered >= 1,
                what="both pictures")
     assert screen.ids.remote.width > screen.ids.local.width * 2  # the advisor large, the resident small
+    # the resident's picture goes up in the advisor's frames' redraws (tests/video/test_video_view.py)
+    assert screen.ids.local.paced_by is screen.ids.remote
+    # the stage's bars are the window's clear, not rectangles drawn with every frame
+    assert not screen.ids.remote.bars and tuple(Window.clearcolor) == BAR_COLOR
     assert screen.ids.timer.text.startswith("通话时长 00:0")
     call.stats(rtt_ms=420, loss_pct=9, fps_received=6, quality="poor")
     wait_until(lambda: "网络较差" in screen.ids.quality.text, what="the network quality")
@@ -270,6 +278,7 @@ def test_call_screen_video_timer_quality_mute_and_reconnect(app, consult):
     wait_until(lambda: app.nav.current == "consult_ended" and call.hung_up == 1, what="hung up")
     assert ended.ids.title.text == "通话已结束"
     assert screen.ids.remote.texture is None and screen.ids.local.texture is None  # faces gone
+    assert tuple(Window.clearcolor) == (1, 1, 1, 1)  # the other screens' white again
 
 
 @pytest.mark.parametrize("reason,title", [

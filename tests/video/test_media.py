@@ -9,6 +9,7 @@ import asyncio
 from kiosk.video.media import (
     AudioOut,
     PatternTrack,
+    PreviewTap,
     ToneTrack,
     frame_from_rgb,
     read_code,
@@ -44,6 +45,22 @@ def test_frame_for_the_screen_as_planes_or_rgb():
     assert bytes(planes.planes[0][:402]) == bytes(frame.planes[0])[:402]
     rgb = remote_frame(frame, 1.0, yuv=False)
     assert not rgb.yuv and len(rgb.rgb) == 402 * 240 * 3 and read_code(rgb.rgb, 402) == 0
+
+
+def test_preview_shows_the_chosen_rate_of_the_cameras_frames():
+    shown = []
+
+    async def pull(fps: int, n: int) -> list[int]:  # n frames of a camera at fps, in real time
+        camera = PatternTrack(width=400, height=240, fps=fps)
+        tap = PreviewTap(camera, shown.append, fps=10)
+        return [read_code(rgb_bytes(await tap.recv()), 400) for _ in range(n)]
+
+    passed = asyncio.run(pull(30, 30))
+    assert passed == list(range(30))  # every frame still goes to the encoder
+    assert len(shown) == 10 and [read_code(f.rgb, 400) for f in shown] == list(range(0, 30, 3))
+    shown.clear()
+    asyncio.run(pull(15, 15))  # a rate that does not divide: 10 a second still, on average
+    assert [read_code(f.rgb, 400) for f in shown] == [0, 2, 3, 5, 6, 8, 9, 11, 12, 14]
 
 
 def test_tone_and_mute():

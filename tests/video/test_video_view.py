@@ -55,6 +55,18 @@ def test_latest_frame_from_another_thread(view):
     assert tuple(view.texture.size) == (32, 24)
 
 
+def test_bars_left_to_what_lies_under_the_view(view):
+    view.push(_frame(64, 48, 1))  # 4:3 in a square: bars below and above
+    wait_until(lambda: view.frames_rendered == 1, what="a blit")
+    assert [b.size for b in view._bars] == [(400, 50), (400, 50)]
+    view.bars = False
+    assert [b.size for b in view._bars] == [(0, 0), (0, 0)] and view._rect.size == (400, 300)
+    view.clear()
+    assert view._bars[0].size == (0, 0)  # no picture: nothing drawn at all
+    view.bars = True
+    assert view._bars[0].size == (400, 400)
+
+
 def test_bad_frame_dropped_and_clear(view):
     view.push(RemoteFrame(64, 48, b"\x00" * 10, 0.0))
     pump(3)
@@ -63,6 +75,61 @@ def test_bad_frame_dropped_and_clear(view):
     wait_until(lambda: view.frames_rendered == 1, what="a blit")
     view.clear()
     assert view.texture is None and view._rect.size == (0, 0)
+
+
+@pytest.fixture
+def pair(kiosk_app):
+    """The call screen's two pictures: the advisor's, and the resident's paced by it (here waiting
+    for the pacer as long as the test may run, so a draw of its own shows as one)."""
+    from kivy.core.window import Window
+
+    from kiosk.widgets.video_view import VideoView
+
+    remote = VideoView(size_hint=(None, None), size=(400, 300), pos=(10, 10))
+    local = VideoView(paced_by=remote, pace_wait_s=600, size_hint=(None, None), size=(120, 90), pos=(20, 20))
+    for v in (remote, local):
+        Window.add_widget(v)
+    pump(2)
+    yield remote, local
+    for v in (remote, local):
+        Window.remove_widget(v)
+    pump(1)
+
+
+def test_paced_view_draws_only_when_its_pacer_does(pair):
+    remote, local = pair
+    local.push(_frame(32, 24, 10))
+    local.push(_frame(32, 24, 50))
+    pump(4)
+    assert local.frames_rendered == 0  # no redraw of the window for the resident's picture alone
+    remote.push(_frame(64, 48, 90))
+    wait_until(lambda: remote.frames_rendered == 1, what="the advisor's frame")
+    assert local.frames_rendered == 1  # in the same turn: one redraw carries both pictures
+    assert local.texture.pixels[:3] == bytes([50, 50, 50])  # the newest; the older one dropped
+    remote.push(_frame(64, 48, 91))
+    wait_until(lambda: remote.frames_rendered == 2, what="the next advisor frame")
+    assert local.frames_rendered == 1  # nothing new of its own: nothing drawn
+    local.paced_by = None
+    local.push(_frame(32, 24, 70))
+    wait_until(lambda: local.frames_rendered == 2, what="a draw of its own once unpaced")
+    assert remote.frames_rendered == 2
+
+
+def test_paced_view_draws_by_itself_while_its_pacer_is_silent(kiosk_app):
+    from kivy.core.window import Window
+
+    from kiosk.widgets.video_view import VideoView
+
+    remote = VideoView(size_hint=(None, None), size=(400, 300))
+    local = VideoView(size_hint=(None, None), size=(120, 90))
+    local.paced_by = remote
+    Window.add_widget(local)
+    try:
+        local.push(_frame(32, 24, 10))  # the advisor's picture not there yet: the resident still sees theirs
+        wait_until(lambda: local.frames_rendered == 1, what="the resident's picture without the advisor's")
+        assert remote.frames_rendered == 0
+    finally:
+        Window.remove_widget(local)
 
 
 def test_network_quality():
