@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -63,8 +64,21 @@ class ConsultService:
 
     @property
     def media(self) -> LocalMedia:
+        """Waits for the warm-up: never from the video loop itself, which runs it (``ready_media``)."""
         self.warm_up()
         return self._media.result(60)[0]
+
+    async def ready_media(self) -> LocalMedia:
+        """On the video loop: the media once the warm-up has opened them, awaited, not waited for."""
+        self.warm_up()
+        return (await asyncio.wrap_future(self._media))[0]
+
+    def opened_media(self) -> LocalMedia | None:
+        """The media if the warm-up has opened them by now, else None; never waits."""
+        media = self._media
+        if media is None or not media.done() or media.exception() is not None:
+            return None
+        return media.result()[0]
 
     @property
     def audio_out(self) -> AudioOut:

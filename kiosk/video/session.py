@@ -246,11 +246,12 @@ class ConsultSession:
         ice = [RTCIceServer(urls=s.urls, username=s.username or None, credential=s.credential or None)
                for s in self.service.config.ice_servers]
         pc = self._pc = RTCPeerConnection(RTCConfiguration(iceServers=ice or []))
-        for track in self.service.media.tracks(self._local_frame, lambda: self._takes_yuv(local=True)):
+        media = await self.service.ready_media()
+        for track in media.tracks(self._local_frame, lambda: self._takes_yuv(local=True)):
             pc.addTrack(track)
-        if self.service.media.video is None:
+        if media.video is None:
             pc.addTransceiver("video", direction="recvonly")
-        if self.service.media.audio_source is None:
+        if media.audio_source is None:
             pc.addTransceiver("audio", direction="recvonly")
 
         @pc.on("track")
@@ -424,7 +425,9 @@ class ConsultSession:
         if self._main is not None and self._main is not current and not self._main.done():
             self._main.cancel()
         await self._close_pc()
-        self.service.media.forget_calls()
+        media = self.service.opened_media()  # a call that ended before they opened has none to forget
+        if media is not None:
+            media.forget_calls()
         detail: dict = {"reason": reason}
         if self.advisor_name:
             detail["advisor_name"] = self.advisor_name

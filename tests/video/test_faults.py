@@ -4,6 +4,8 @@ session description that cannot be used."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 
 import pytest
@@ -114,6 +116,29 @@ def test_central_unreachable(kiosk_store):
         _wait(lambda: rec.final is not None, what="the failure")
         assert rec.final == (ConsultState.FAILED, {"reason": "unreachable"})
     finally:
+        svc.stop()
+
+
+def test_a_call_that_fails_before_the_media_open_does_not_wait_for_them(kiosk_store):
+    """The media open on the video loop itself: a call ending on that loop must not block it
+    waiting for them (it did, for a minute, when a call failed within seconds of the warm-up)."""
+    svc = make_service(f"http://127.0.0.1:{free_port()}", kiosk_store)
+    release = threading.Event()
+    open_media = svc._open_media
+
+    async def held_back():  # the camera, microphone and aiortc taking their time
+        await asyncio.get_running_loop().run_in_executor(None, release.wait)
+        return await open_media()
+
+    svc._open_media = held_back
+    try:
+        rec = Recorder()
+        svc.start("求职指导", None, rec)
+        _wait(lambda: rec.final is not None, what="the failure")
+        assert rec.final == (ConsultState.FAILED, {"reason": "unreachable"})
+        assert svc.opened_media() is None
+    finally:
+        release.set()
         svc.stop()
 
 
