@@ -305,32 +305,88 @@ def _json(ids: Sequence[str]) -> str:
     return json.dumps(list(ids), ensure_ascii=False)
 
 
-def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
-    cols = ", ".join(INDEX_COLUMNS)
+def _indexed(conn: Connection, where: str, params: dict, swept: str) -> tuple[list[dict], list[dict]]:
+    """What the two text indexes hold for the documents ``where`` selects (over ``v``, search_docs)
+    when the swept day is ``swept``: their trigram rows and their short-term rows, as inserted."""
     doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + MARKED_COLUMNS)
     rows = conn.execute(
         text(f"SELECT v.docid, coalesce(d.details, ''), coalesce(w.words, ''), {doc_cols} FROM search_docs v "
              "LEFT JOIN search_details d ON d.docid = v.docid LEFT JOIN search_wordsets w ON w.id = v.wordset "
-             "WHERE v.vacancy_id IN (SELECT value FROM json_each(:ids))"),
-        {"ids": _json(ids)},
-    ).all()
-    if not rows:
-        return
-    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
+             f"WHERE {where}"), params).all()
     n = len(DOC_COLUMNS)
     codes = MarkCodes(conn)
     tri, gram_rows = [], []
     for r in rows:
         doc = dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), **{WORDS_FIELD: r[2]})
-        marks = doc_marks(codes, doc["category"], *r[3 + n:])
+        marks = doc_marks(codes, doc["category"], *r[3 + n:], swept=swept)
         tri.append(dict(doc, docid=r[0], details=r[1], **{MARKS_COLUMN: trigram_marks(marks)}))
         gram_rows.append({"docid": r[0], "grams": doc_grams(doc, marks)})
+    return tri, gram_rows
+
+
+def _unindex(conn: Connection, tri: list[dict], gram_rows: list[dict]) -> None:
+    """Take documents out of both text indexes (``tri``, ``gram_rows``: what :func:`_indexed` read)."""
+    cols = ", ".join(INDEX_COLUMNS)
+    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
+
+
+def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
+    tri, gram_rows = _indexed(conn, "v.vacancy_id IN (SELECT value FROM json_each(:ids))", {"ids": _json(ids)},
+                              swept_day(conn))
+    if not tri:
+        return
+    _unindex(conn, tri, gram_rows)
     for table in ("search_docs", "search_details"):
         conn.execute(text(f"DELETE FROM {table} WHERE docid IN (SELECT value FROM json_each(:ids))"),
                      {"ids": _json([str(d["docid"]) for d in tri])})
+
+
+def swept_day(conn: Connection) -> str:
+    """The swept day (ISO; "" when nothing was swept): every indexed vacancy that expires before
+    it carries the withdrawn mark."""
+    return str(conn.execute(text("SELECT coalesce(max(day), '') FROM search_swept")).scalar() or "")
+
+
+def sweep_expired(target: Store | Connection, today: date) -> int:
+    """Mark the open vacancies that expired before ``today`` withdrawn in the text indexes and
+    make ``today`` the swept day; returns how many documents were re-marked.
+
+    A search then leaves them out with the withdrawn mark's one posting list instead of a list
+    per past expiry day; the days not swept yet are still left out day by day, so a search is
+    right whether or not this ran. The swept day never moves back (a clock set back makes the
+    searches that read marks give way to the other plans until the day is reached again).
+    Given a Connection, works in the caller's transaction; given the Store, commits on its own.
+    The nightly maintenance calls it: a day's expiries at 1M vacancies are about 16k documents.
+    """
+    if isinstance(target, Store):
+        with _refresh_lock, target.engine.begin() as conn:
+            return _sweep(conn, today)
+    return _sweep(target, today)
+
+
+def _sweep(conn: Connection, today: date) -> int:
+    swept, day = swept_day(conn), today.isoformat()
+    if swept >= day:
+        return 0
+    # only open ones: any other already carries the mark
+    ids = [r[0] for r in conn.execute(text(
+        "SELECT docid FROM search_docs INDEXED BY ix_search_docs_expires WHERE expires_on >= :swept "
+        "AND expires_on < :day AND status = 'open'"), {"swept": swept, "day": day})]
+    for start in range(0, len(ids), _REFRESH_BATCH):
+        params = {"ids": _json([str(i) for i in ids[start:start + _REFRESH_BATCH]])}
+        batch = "v.docid IN (SELECT value FROM json_each(:ids))"
+        _unindex(conn, *_indexed(conn, batch, params, swept))
+        tri, gram_rows = _indexed(conn, batch, params, day)
+        cols = ", ".join(INDEX_COLUMNS)
+        conn.execute(text(f"INSERT INTO search_trigram (rowid, {cols}) VALUES (:docid, "
+                          f"{', '.join(f':{c}' for c in INDEX_COLUMNS)})"), tri)
+        conn.execute(text("INSERT INTO search_grams (rowid, grams) VALUES (:docid, :grams)"), gram_rows)
+    conn.execute(text("DELETE FROM search_swept"))
+    conn.execute(text("INSERT INTO search_swept (day) VALUES (:d)"), {"d": day})
+    return len(ids)
 
 
 def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
@@ -362,6 +418,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
                f"VALUES ({', '.join('?' * (1 + len(INDEX_COLUMNS)))})")
     raw = conn.connection.driver_connection
     codes = MarkCodes(conn)
+    swept = swept_day(conn)
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs, tri, details, gram_rows = [], [], [], []
         for docid, r in enumerate(rows[start:start + _REFRESH_BATCH], next_docid + start):
@@ -375,7 +432,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
             copies[group_at - head] = group
             dist = None if origin is None else geo.distance_m(origin[0], origin[1], r[lat_at], r[lon_at])
             docs.append((docid, vid, dist, _wordset(conn, sets, fields[WORDS_FIELD]), *base, *copies))
-            marks = doc_marks(codes, fields["category"], *(copies[i] for i in _MARKED_AT))
+            marks = doc_marks(codes, fields["category"], *(copies[i] for i in _MARKED_AT), swept=swept)
             tri.append((docid, *base, fields[DETAILS_FIELD], fields[WORDS_FIELD], trigram_marks(marks)))
             if fields[DETAILS_FIELD]:
                 details.append((docid, fields[DETAILS_FIELD]))
@@ -706,7 +763,12 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
                    for p in (pay_from, pay_to))):
         return None
     long = lengths == {True}
-    expired = _days(conn, "expires_on < :day", "max(expires_on)", today.isoformat())
+    # Expired before the swept day: the withdrawn mark; since: a mark per expiry day.
+    swept = swept_day(conn)
+    if swept > today.isoformat():  # the clock went back: the withdrawn mark holds live vacancies
+        return None
+    expired = _days(conn, "expires_on < :day AND expires_on >= :swept", "max(expires_on)", today.isoformat(),
+                    swept=swept)
     if expired is None:
         return None
 
@@ -756,14 +818,16 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
             (q(*(f'"{t}"' for t in terms)), q(*starts), f"{q(*titled)} NOT ({' AND '.join(starts)})"))
 
 
-def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None) -> list[str] | None:
+def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None,
+          **params: str) -> list[str] | None:
     """The distinct days (as index text) of a date column from ``day`` on, one index probe each
-    in one recursive statement; None when there are more than :data:`MAX_MARKED_DAYS`."""
+    in one recursive statement; None when there are more than :data:`MAX_MARKED_DAYS`.
+    ``params``: any other parameters of ``cond``."""
     step = f"SELECT {pick} FROM search_docs WHERE {{}}"
     found = [r[0] for r in conn.execute(text(
         f"WITH RECURSIVE d(day) AS (SELECT ({step.format(first or cond)}) UNION ALL "
         f"SELECT ({step.format(cond.replace(':day', 'd.day'))}) FROM d WHERE d.day IS NOT NULL) "
-        "SELECT day FROM d WHERE day IS NOT NULL LIMIT :cap"), {"day": day, "cap": MAX_MARKED_DAYS + 1})]
+        "SELECT day FROM d WHERE day IS NOT NULL LIMIT :cap"), {**params, "day": day, "cap": MAX_MARKED_DAYS + 1})]
     return None if len(found) > MAX_MARKED_DAYS else [str(d).replace("-", "") for d in found]
 
 
@@ -907,28 +971,33 @@ def _hit(r) -> Hit:
                work_from=date.fromisoformat(str(r.work_from)) if r.work_from else None)
 
 
-def prepare(store: Store, station: Station) -> None:
-    """Apply queued vacancy changes and make the stored distances the ones from ``station``.
+def prepare(store: Store, station: Station, today: date | None = None) -> None:
+    """Apply queued vacancy changes and make the stored distances the ones from ``station``;
+    given ``today``, also sweep what expired before it (:func:`sweep_expired`).
 
-    Every search does this first; usually it is one cheap read. After installation, a restore
-    or a station move it measures every distance (about 1 s per 100k vacancies here), so the
-    app may call it once at start-up on a background thread."""
+    Every search does this first (without ``today``: a search never waits for a sweep); usually
+    it is one cheap read. After installation, a restore or a station move it measures every
+    distance (about 1 s per 100k vacancies here), so the app calls it at start-up on a
+    background thread."""
     check = text(
         "SELECT EXISTS (SELECT 1 FROM search_dirty), (SELECT value FROM settings WHERE key = :k), "
-        "EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)"
+        "EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL), (SELECT coalesce(max(day), '') FROM search_swept)"
     )
+    day = today.isoformat() if today else ""
     with store.engine.connect() as conn:
-        dirty, origin, missing = conn.execute(check, {"k": ORIGIN_KEY}).one()
-    if not dirty and origin == _origin_value(station) and not missing:
+        dirty, origin, missing, swept = conn.execute(check, {"k": ORIGIN_KEY}).one()
+    if not dirty and origin == _origin_value(station) and not missing and swept >= day:
         return
     with _refresh_lock, store.engine.begin() as conn:
-        dirty, origin, missing = conn.execute(check, {"k": ORIGIN_KEY}).one()
+        dirty, origin, missing, swept = conn.execute(check, {"k": ORIGIN_KEY}).one()
         if origin != _origin_value(station):
             _set_origin(conn, station)
         if dirty:
             _refresh(conn)
         if conn.execute(text("SELECT EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)")).scalar():
             _set_origin(conn, station)
+        if today is not None:
+            _sweep(conn, today)
 
 
 def search(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,

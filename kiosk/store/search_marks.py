@@ -1,7 +1,7 @@
 """The marks in the vacancy search indexes, and the codes that stand for a filter's value in them.
 
-Besides its text, each document of both FTS5 indexes holds marks: withdrawn, expiry and posting
-day, district, job type, category, group and monthly pay steps (``kiosk.store.search`` counts a
+Besides its text, each document of both FTS5 indexes holds marks: withdrawn (or expired before
+the swept day), expiry and posting day, district, job type, category, group and monthly pay steps (``kiosk.store.search`` counts a
 search, filters included, from their posting lists). In the short-term index (``search_grams``)
 a mark is one token that begins with "zz" and is 3+ characters long, so no 1- or 2-character term
 can match one; in the trigram index it is exactly three Private Use characters (one trigram),
@@ -81,16 +81,17 @@ def codes_of(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[
 
 def doc_marks(codes: MarkCodes, category: str, status: str, expires_on: str, posted_on: str, district: str,
               job_type: str, salary_min: float, salary_max: float, salary_unit: str,
-              job_group: str) -> list[tuple[str, str]]:
+              job_group: str, swept: str = "") -> list[tuple[str, str]]:
     """A document's marks as (kind, value as digits): expiry and posting day, district, job type,
-    category, group (their codes), monthly pay steps, and withdrawn unless open."""
+    category, group (their codes), monthly pay steps, and withdrawn unless open or when it
+    expires before ``swept`` (ISO day, see ``kiosk.store.search.sweep_expired``)."""
     top = min(PAY_STEPS, max(0, math.floor(monthly(salary_max, salary_unit) / PAY_STEP)))
     bottom = min(PAY_STEPS, max(0, math.ceil(monthly(salary_min, salary_unit) / PAY_STEP)))
     out = [(MARK_EXPIRES, expires_on.replace("-", "")), (MARK_POSTED, posted_on.replace("-", ""))]
     out += [(k, str(codes(k, v))) for k, v in ((MARK_DISTRICT, district), (MARK_JOB_TYPE, job_type),
                                                (MARK_CATEGORY, category), (MARK_GROUP, job_group))]
     out += [(MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom))]
-    if status != "open":
+    if status != "open" or expires_on < swept:
         out.append((MARK_DEAD, ""))
     return out
 

@@ -94,7 +94,7 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0012"
+    assert SCHEMA_HEAD == "0013"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
         assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
