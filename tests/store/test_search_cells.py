@@ -4,18 +4,29 @@ cells, and vacancies on the circle's edge are in or out exactly as the distance 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from kiosk.domain import geo, pinyin
 from kiosk.domain.search import Scope, Station, make_query
 from kiosk.store import search as S
+from kiosk.store.engine import open_store
 from kiosk.store.models import Vacancy
 from kiosk.store.search_marks import cell_of, cells_around
-from tests.store.test_search_index import ROWS, RURAL, STATION, TODAY, reference
+from tests.store.test_search_index import ROWS, RURAL, STATION, TODAY, queries, reference
+
+
+@pytest.fixture(scope="module")
+def indexed():
+    store = open_store(None)
+    with store.session() as s:
+        s.execute(insert(Vacancy), ROWS)
+    yield store
+    store.close()
 
 
 def _at(station: Station, metres: float, bearing_deg: float) -> tuple[float, float]:
@@ -66,3 +77,13 @@ def test_vacancies_on_the_edge_of_the_circle_are_in_or_out_by_their_distance(sto
         assert [h.id for h in S.search(store, q, station, today=TODAY, limit=100).hits] == expected
         page = S.search(store, q, station, today=TODAY, limit=10, offset=5)
         assert (page.total, [h.id for h in page.hits]) == (len(expected), expected[5:15])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=queries(), station=st.sampled_from([STATION, RURAL]), offset=st.sampled_from([0, 3]))
+def test_circle_searches_from_the_cells_equal_the_reference(indexed, q, station, offset) -> None:
+    q = replace(q, scope=Scope.CIRCLE)
+    res = S.search(indexed, q, station, today=TODAY, limit=400, offset=offset)
+    expected = reference(ROWS, res.query, station)
+    assert res.total == len(expected)
+    assert [h.id for h in res.hits] == expected[offset:offset + 400]
