@@ -227,7 +227,8 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
         from kiosk.core.maintenance import MaintenanceDesk
 
         return MaintenanceDesk(
-            store, printer_state=lambda: services.printer.check_status().value if services.printer else "none")
+            store, printer_state=lambda: services.printer.check_status().value if services.printer else "none",
+            search_index=lambda: services.vacancies.prepare())
 
     services.makers.update(
         queue=queue, vacancies=vacancies, stations=stations, registration=registration, feedback=feedback,

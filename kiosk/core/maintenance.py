@@ -10,7 +10,9 @@ What each night does, in order:
    ``VACUUM``); the WAL is checkpointed and truncated.
 3. **Temporary files** the kiosk's own parts left behind in the temp directory (speech, simulator
    and tour folders of processes that are gone).
-4. **The printer**: its status is asked for, so a roll that ran out overnight is on the staff
+4. **The vacancy search**: what expired by today is swept in its index (``kiosk.store.search.
+   sweep_expired``), so the day's searches leave it out with one posting list.
+5. **The printer**: its status is asked for, so a roll that ran out overnight is on the staff
    screen and at central before the station opens.
 
 The result is recorded as a ``kiosk.maintained`` outbox event with the figures, so central sees
@@ -84,8 +86,11 @@ class Report:
 
 class MaintenanceDesk:
     def __init__(self, store: Store, printer_state: Callable[[], str] | None = None,
-                 temp_dir: Path | None = None, now: Callable[[], datetime] | None = None) -> None:
+                 temp_dir: Path | None = None, now: Callable[[], datetime] | None = None,
+                 search_index: Callable[[], object] | None = None) -> None:
+        """``search_index``: brings the vacancy search index up to today (``VacancyService.prepare``)."""
         self.store = store
+        self._search_index = search_index
         self._printer_state = printer_state
         self.temp_dir = temp_dir or Path(tempfile.gettempdir())
         self._now = now or (lambda: datetime.now(UTC).replace(tzinfo=None))
@@ -99,6 +104,9 @@ class MaintenanceDesk:
         report.vacuum, report.freed_mb, report.db_mb = self.tidy_database()
         progress("temporary files")
         report.temp_removed = self.remove_stale_temp()
+        if self._search_index is not None:
+            progress("search index")
+            self._search_index()
         if self._printer_state is not None:
             progress("printer")
             try:

@@ -51,10 +51,11 @@ class VacancyService:
         self.today = today
 
     def prepare(self) -> None:
-        """Bring the search index up to date (slow only after install or a station move)."""
+        """Bring the search index up to date, and what expired before today swept in it (slow
+        only after install, a station move or a day's expiries: on a background thread)."""
         from kiosk.store.search import prepare
 
-        prepare(self.store, self.station)
+        prepare(self.store, self.station, self.today())
 
     def find(self, query: SearchQuery, limit: int = 50, offset: int = 0, today: date | None = None) -> SearchResult:
         from kiosk.store.search import search

@@ -12,14 +12,15 @@ Keeping in step: triggers queue every inserted, updated or deleted vacancy id in
 the same transaction if it likes); :func:`search` applies anything still queued before it
 reads, so a forgotten call costs time, never correctness.
 
-Plans: in the station's circle the distance index drives (a few thousand rows at most) and
-terms are checked with ``instr``; elsewhere the FTS5 hits drive, unless a recent posting date or
-a district holds fewer rows than the terms' hits (then that index drives, terms checked with
-``instr``). A large result sorted by distance finds its page by walking the distance index.
-Both text indexes also hold marks (withdrawn, expiry and posting day, district, job type,
-category, group, pay steps, see ``kiosk.store.search_marks``; and for short terms the title's
-grams), so a common search outside the circle is counted, filters and tiers included, from
-posting lists alone (``_marked_match``).
+Plans: in the station's circle the terms' hits in the cells around the station drive (a cell
+mark, see :func:`_circle_match`), each checked for its distance; without terms (or with terms
+of both lengths) the distance index drives and terms are checked with ``instr``. Elsewhere the
+FTS5 hits drive, unless a recent posting date or a district holds fewer rows than the terms'
+hits (then that index drives, terms checked with ``instr``). A large result sorted by distance
+finds its page by walking the distance index. Both text indexes also hold marks (withdrawn,
+expiry and posting day, district, job type, category, group, pay steps, cell, see
+``kiosk.store.search_marks``; and for short terms the title's grams), so a common search outside
+the circle is counted, filters and tiers included, from posting lists alone (``_marked_match``).
 ``Plan.SCAN`` is the plain LIKE scan of ``vacancies`` used as the benchmark baseline; tests hold
 every plan to the same answers.
 
@@ -81,6 +82,7 @@ from kiosk.domain.spelling import Lexicon, Spelling
 from kiosk.store.engine import Store
 from kiosk.store.search_marks import (
     MARK_CATEGORY,
+    MARK_CELL,
     MARK_DEAD,
     MARK_DISTRICT,
     MARK_EXPIRES,
@@ -94,6 +96,7 @@ from kiosk.store.search_marks import (
     MARKED_COLUMNS,
     PAY_STEP,
     MarkCodes,
+    cells_around,
     codes_of,
     doc_marks,
     grams_mark,
@@ -305,32 +308,88 @@ def _json(ids: Sequence[str]) -> str:
     return json.dumps(list(ids), ensure_ascii=False)
 
 
-def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
-    cols = ", ".join(INDEX_COLUMNS)
+def _indexed(conn: Connection, where: str, params: dict, swept: str) -> tuple[list[dict], list[dict]]:
+    """What the two text indexes hold for the documents ``where`` selects (over ``v``, search_docs)
+    when the swept day is ``swept``: their trigram rows and their short-term rows, as inserted."""
     doc_cols = ", ".join(f"v.{c}" for c in DOC_COLUMNS + MARKED_COLUMNS)
     rows = conn.execute(
         text(f"SELECT v.docid, coalesce(d.details, ''), coalesce(w.words, ''), {doc_cols} FROM search_docs v "
              "LEFT JOIN search_details d ON d.docid = v.docid LEFT JOIN search_wordsets w ON w.id = v.wordset "
-             "WHERE v.vacancy_id IN (SELECT value FROM json_each(:ids))"),
-        {"ids": _json(ids)},
-    ).all()
-    if not rows:
-        return
-    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
+             f"WHERE {where}"), params).all()
     n = len(DOC_COLUMNS)
     codes = MarkCodes(conn)
     tri, gram_rows = [], []
     for r in rows:
         doc = dict(zip(DOC_COLUMNS, r[3:3 + n], strict=True), **{WORDS_FIELD: r[2]})
-        marks = doc_marks(codes, doc["category"], *r[3 + n:])
+        marks = doc_marks(codes, doc["category"], *r[3 + n:], swept=swept)
         tri.append(dict(doc, docid=r[0], details=r[1], **{MARKS_COLUMN: trigram_marks(marks)}))
         gram_rows.append({"docid": r[0], "grams": doc_grams(doc, marks)})
+    return tri, gram_rows
+
+
+def _unindex(conn: Connection, tri: list[dict], gram_rows: list[dict]) -> None:
+    """Take documents out of both text indexes (``tri``, ``gram_rows``: what :func:`_indexed` read)."""
+    cols = ", ".join(INDEX_COLUMNS)
+    ph = ", ".join(f":{c}" for c in INDEX_COLUMNS)
     conn.execute(text(f"INSERT INTO search_trigram (search_trigram, rowid, {cols}) VALUES ('delete', :docid, {ph})"), tri)
     conn.execute(text("INSERT INTO search_grams (search_grams, rowid, grams) VALUES ('delete', :docid, :grams)"),
                  gram_rows)
+
+
+def _remove_docs(conn: Connection, ids: Sequence[str]) -> None:
+    tri, gram_rows = _indexed(conn, "v.vacancy_id IN (SELECT value FROM json_each(:ids))", {"ids": _json(ids)},
+                              swept_day(conn))
+    if not tri:
+        return
+    _unindex(conn, tri, gram_rows)
     for table in ("search_docs", "search_details"):
         conn.execute(text(f"DELETE FROM {table} WHERE docid IN (SELECT value FROM json_each(:ids))"),
                      {"ids": _json([str(d["docid"]) for d in tri])})
+
+
+def swept_day(conn: Connection) -> str:
+    """The swept day (ISO; "" when nothing was swept): every indexed vacancy that expires before
+    it carries the withdrawn mark."""
+    return str(conn.execute(text("SELECT coalesce(max(day), '') FROM search_swept")).scalar() or "")
+
+
+def sweep_expired(target: Store | Connection, today: date) -> int:
+    """Mark the open vacancies that expired before ``today`` withdrawn in the text indexes and
+    make ``today`` the swept day; returns how many documents were re-marked.
+
+    A search then leaves them out with the withdrawn mark's one posting list instead of a list
+    per past expiry day; the days not swept yet are still left out day by day, so a search is
+    right whether or not this ran. The swept day never moves back (a clock set back makes the
+    searches that read marks give way to the other plans until the day is reached again).
+    Given a Connection, works in the caller's transaction; given the Store, commits on its own.
+    The nightly maintenance calls it: a day's expiries at 1M vacancies are about 16k documents.
+    """
+    if isinstance(target, Store):
+        with _refresh_lock, target.engine.begin() as conn:
+            return _sweep(conn, today)
+    return _sweep(target, today)
+
+
+def _sweep(conn: Connection, today: date) -> int:
+    swept, day = swept_day(conn), today.isoformat()
+    if swept >= day:
+        return 0
+    # only open ones: any other already carries the mark
+    ids = [r[0] for r in conn.execute(text(
+        "SELECT docid FROM search_docs INDEXED BY ix_search_docs_expires WHERE expires_on >= :swept "
+        "AND expires_on < :day AND status = 'open'"), {"swept": swept, "day": day})]
+    for start in range(0, len(ids), _REFRESH_BATCH):
+        params = {"ids": _json([str(i) for i in ids[start:start + _REFRESH_BATCH]])}
+        batch = "v.docid IN (SELECT value FROM json_each(:ids))"
+        _unindex(conn, *_indexed(conn, batch, params, swept))
+        tri, gram_rows = _indexed(conn, batch, params, day)
+        cols = ", ".join(INDEX_COLUMNS)
+        conn.execute(text(f"INSERT INTO search_trigram (rowid, {cols}) VALUES (:docid, "
+                          f"{', '.join(f':{c}' for c in INDEX_COLUMNS)})"), tri)
+        conn.execute(text("INSERT INTO search_grams (rowid, grams) VALUES (:docid, :grams)"), gram_rows)
+    conn.execute(text("DELETE FROM search_swept"))
+    conn.execute(text("INSERT INTO search_swept (day) VALUES (:d)"), {"d": day})
+    return len(ids)
 
 
 def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
@@ -362,6 +421,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
                f"VALUES ({', '.join('?' * (1 + len(INDEX_COLUMNS)))})")
     raw = conn.connection.driver_connection
     codes = MarkCodes(conn)
+    swept = swept_day(conn)
     for start in range(0, len(rows), _REFRESH_BATCH):
         docs, tri, details, gram_rows = [], [], [], []
         for docid, r in enumerate(rows[start:start + _REFRESH_BATCH], next_docid + start):
@@ -375,7 +435,7 @@ def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
             copies[group_at - head] = group
             dist = None if origin is None else geo.distance_m(origin[0], origin[1], r[lat_at], r[lon_at])
             docs.append((docid, vid, dist, _wordset(conn, sets, fields[WORDS_FIELD]), *base, *copies))
-            marks = doc_marks(codes, fields["category"], *(copies[i] for i in _MARKED_AT))
+            marks = doc_marks(codes, fields["category"], *(copies[i] for i in _MARKED_AT), swept=swept)
             tri.append((docid, *base, fields[DETAILS_FIELD], fields[WORDS_FIELD], trigram_marks(marks)))
             if fields[DETAILS_FIELD]:
                 details.append((docid, fields[DETAILS_FIELD]))
@@ -706,7 +766,12 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
                    for p in (pay_from, pay_to))):
         return None
     long = lengths == {True}
-    expired = _days(conn, "expires_on < :day", "max(expires_on)", today.isoformat())
+    # Expired before the swept day: the withdrawn mark; since: a mark per expiry day.
+    swept = swept_day(conn)
+    if swept > today.isoformat():  # the clock went back: the withdrawn mark holds live vacancies
+        return None
+    expired = _days(conn, "expires_on < :day AND expires_on >= :swept", "max(expires_on)", today.isoformat(),
+                    swept=swept)
     if expired is None:
         return None
 
@@ -756,14 +821,39 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
             (q(*(f'"{t}"' for t in terms)), q(*starts), f"{q(*titled)} NOT ({' AND '.join(starts)})"))
 
 
-def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None) -> list[str] | None:
+#: A circle search reads the hits of its cells from the index up to this many cells (a 15-minute
+#: circle takes 8, a 3 km one 44); beyond, it reads every document in the circle.
+MAX_CIRCLE_CELLS = 64
+
+
+def _circle_match(query: SearchQuery, station: Station) -> tuple[str, str] | None:
+    """For terms in the circle, all of 1 or 2 characters or all of 3 or more: the index and a
+    query of it for the documents holding every term in the cells around the station (see
+    ``kiosk.store.search_marks.cells_around``), a few times the circle's share of the hits. The
+    rows of those are read and checked for the distance and every filter, where the circle's
+    plan would read every document in the circle: at 1M vacancies 18k of them, most never a match."""
+    lengths = {len(t.text) >= TRIGRAM_MIN_CHARS for t in query.terms}
+    if len(lengths) != 1 or query.literal:
+        return None
+    cells = cells_around(station.lat, station.lon, station.radius_m)
+    if len(cells) > MAX_CIRCLE_CELLS:
+        return None
+    long = lengths == {True}
+    marks = (f'"{trigram_mark(MARK_CELL, str(c))}"' if long else grams_mark(MARK_CELL, str(c)) for c in cells)
+    terms = " AND ".join(f'"{t.text}"' for t in query.terms)
+    return ("search_trigram" if long else "search_grams"), f"{terms} AND ({' OR '.join(marks)})"
+
+
+def _days(conn: Connection, cond: str, pick: str, day: str, first: str | None = None,
+          **params: str) -> list[str] | None:
     """The distinct days (as index text) of a date column from ``day`` on, one index probe each
-    in one recursive statement; None when there are more than :data:`MAX_MARKED_DAYS`."""
+    in one recursive statement; None when there are more than :data:`MAX_MARKED_DAYS`.
+    ``params``: any other parameters of ``cond``."""
     step = f"SELECT {pick} FROM search_docs WHERE {{}}"
     found = [r[0] for r in conn.execute(text(
         f"WITH RECURSIVE d(day) AS (SELECT ({step.format(first or cond)}) UNION ALL "
         f"SELECT ({step.format(cond.replace(':day', 'd.day'))}) FROM d WHERE d.day IS NOT NULL) "
-        "SELECT day FROM d WHERE day IS NOT NULL LIMIT :cap"), {"day": day, "cap": MAX_MARKED_DAYS + 1})]
+        "SELECT day FROM d WHERE day IS NOT NULL LIMIT :cap"), {**params, "day": day, "cap": MAX_MARKED_DAYS + 1})]
     return None if len(found) > MAX_MARKED_DAYS else [str(d).replace("-", "") for d in found]
 
 
@@ -907,28 +997,33 @@ def _hit(r) -> Hit:
                work_from=date.fromisoformat(str(r.work_from)) if r.work_from else None)
 
 
-def prepare(store: Store, station: Station) -> None:
-    """Apply queued vacancy changes and make the stored distances the ones from ``station``.
+def prepare(store: Store, station: Station, today: date | None = None) -> None:
+    """Apply queued vacancy changes and make the stored distances the ones from ``station``;
+    given ``today``, also sweep what expired before it (:func:`sweep_expired`).
 
-    Every search does this first; usually it is one cheap read. After installation, a restore
-    or a station move it measures every distance (about 1 s per 100k vacancies here), so the
-    app may call it once at start-up on a background thread."""
+    Every search does this first (without ``today``: a search never waits for a sweep); usually
+    it is one cheap read. After installation, a restore or a station move it measures every
+    distance (about 1 s per 100k vacancies here), so the app calls it at start-up on a
+    background thread."""
     check = text(
         "SELECT EXISTS (SELECT 1 FROM search_dirty), (SELECT value FROM settings WHERE key = :k), "
-        "EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)"
+        "EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL), (SELECT coalesce(max(day), '') FROM search_swept)"
     )
+    day = today.isoformat() if today else ""
     with store.engine.connect() as conn:
-        dirty, origin, missing = conn.execute(check, {"k": ORIGIN_KEY}).one()
-    if not dirty and origin == _origin_value(station) and not missing:
+        dirty, origin, missing, swept = conn.execute(check, {"k": ORIGIN_KEY}).one()
+    if not dirty and origin == _origin_value(station) and not missing and swept >= day:
         return
     with _refresh_lock, store.engine.begin() as conn:
-        dirty, origin, missing = conn.execute(check, {"k": ORIGIN_KEY}).one()
+        dirty, origin, missing, swept = conn.execute(check, {"k": ORIGIN_KEY}).one()
         if origin != _origin_value(station):
             _set_origin(conn, station)
         if dirty:
             _refresh(conn)
         if conn.execute(text("SELECT EXISTS (SELECT 1 FROM search_docs WHERE dist IS NULL)")).scalar():
             _set_origin(conn, station)
+        if today is not None:
+            _sweep(conn, today)
 
 
 def search(store: Store, query: SearchQuery, station: Station, *, today: date | None = None,
@@ -996,12 +1091,17 @@ def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date,
         return counted[-1][1]
 
     short = _marked_match(conn, query, station, today, count_hits) if plan is Plan.AUTO and indexed else None
-    if sets is not None and query.terms and short is None:
+    circle = (_circle_match(query, station) if plan is Plan.AUTO and sets is not None and query.terms
+              and query.scope is Scope.CIRCLE else None)
+    if circle is not None:  # the circle's cells' hits, each checked for the distance and the filters
+        plan = Plan.INDEX
+    elif sets is not None and query.terms and short is None:
         # a count that stopped short of its cap is exact
         hits = (counted[-1][1] if counted and counted[-1][1] < min(counted[-1][0], HIT_COUNT_CAP)
                 else count_hits(HIT_COUNT_CAP) if indexed else 0)
         plan = _choose(conn, query, station, today, plan, hits)
-    sql, params = _select(query, station, today, plan, sets=sets, match=short and (short[0], short[1][0]))
+    sql, params = _select(query, station, today, plan, sets=sets,
+                          match=circle or (short and (short[0], short[1][0])))
     params.update(limit=limit, offset=offset)
     if short is not None:
         # Count and title tiers from the short-term index alone; the page by walking the
@@ -1013,13 +1113,16 @@ def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date,
                                  {"m": m_all}).scalar() or 0)
         cap = _tier_cap(conn, offset + limit)
         raw = conn.connection.driver_connection
-        docs: dict[int, list[int]] = {}
+        docs: dict[int, str] = {}
+        tiers: dict[int, int] = {}
         for tier, m in enumerate((m_t0, m_t1) if total > offset else ()):
-            if sum(map(len, docs.values())) >= offset + limit:
+            if sum(tiers.values()) >= offset + limit:
                 break
-            docs[tier] = [r[0] for r in raw.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
-                                                    (m, cap))]
-        tiers = {tier: len(d) for tier, d in docs.items()}
+            # as one JSON array, which the sort passes back as it is: a Python row per document
+            # cost a third of reading them (10k documents at 1M vacancies)
+            tiers[tier], docs[tier] = raw.execute(
+                f"SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? "
+                "LIMIT ?)", (m, cap)).fetchone()
         if total <= offset:
             rows = []
         elif sum(tiers.values()) >= offset + limit:
@@ -1031,7 +1134,8 @@ def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date,
         total = int(conn.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar() or 0)
         rows = conn.execute(text(f"SELECT * FROM ({sql}) ORDER BY {order} LIMIT :limit OFFSET :offset"),
                             params).all() if total > offset else []
-    elif (query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX and not _narrowed(query)
+    elif (circle is None and query.sort is Sort.DISTANCE and _resolve(query, plan) is Plan.INDEX
+          and not _narrowed(query)
           and _walk_pays(conn, _hold_hits(conn, query.terms, sets), offset + limit)):
         # Many hits: count them per tier, then find the page by walking the distance index.
         # Tiers 0 and 1 (the title) cost the title columns only and usually fill the page;
@@ -1210,13 +1314,13 @@ def _doc_span(conn: Connection) -> int:
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
           limit: int, offset: int, sets: WordSets | None = None, held_hits: bool = False,
-          tier_docs: dict[int, list[int]] | None = None) -> list:
+          tier_docs: dict[int, str] | None = None) -> list:
     """The page in (tier, distance, id) order, best tier first. A tier holding enough of all
     vacancies is walked along the distance index; a sparse one (a walk would read most of the
     index to find its few rows) is sorted from the index hits instead. ``tier_docs``: per tier,
-    its documents from the marks (:func:`_marked_match`), all of them unless there are at least
-    :func:`_tier_cap`'s; such a tier is sorted from them whenever they are fewer than the rows a
-    walk would read."""
+    its documents from the marks (:func:`_marked_match`) as a JSON array, all of them unless
+    there are at least :func:`_tier_cap`'s; such a tier is sorted from them whenever they are
+    fewer than the rows a walk would read."""
     rows: list = []
     skip = offset
     docs = tier_docs or {}
@@ -1233,11 +1337,14 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
         elif tier in docs:
-            # exactly the tier's matches, filters included (the marks): only their order is left
+            # exactly the tier's matches, filters included (the marks): only their order is left,
+            # sorted from the narrow entries of ix_search_docs_sort (at 1M vacancies 10k documents
+            # in 11 ms instead of 30 from their rows); the page's rows are read after
             rows += conn.execute(text(
-                f"SELECT {_ROW_COLUMNS}, v.dist AS dist, {tier} AS tier FROM json_each(:docs) j "
-                "CROSS JOIN search_docs v ON v.docid = j.value ORDER BY v.dist, v.vacancy_id "
-                "LIMIT :limit OFFSET :offset"), {"docs": json.dumps(docs[tier]), "limit": need, "offset": skip}).all()
+                f"SELECT {_ROW_COLUMNS}, v.dist AS dist, {tier} AS tier FROM (SELECT n.docid FROM json_each(:docs) j "
+                "CROSS JOIN search_docs n INDEXED BY ix_search_docs_sort ON n.docid = j.value "
+                "ORDER BY n.dist, n.vacancy_id LIMIT :limit OFFSET :offset) p CROSS JOIN search_docs v ON v.docid = p.docid "
+                "ORDER BY v.dist, v.vacancy_id"), {"docs": docs[tier], "limit": need, "offset": skip}).all()
         else:
             sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets,
                                   held_hits=held_hits)

@@ -1,7 +1,7 @@
 """The marks in the vacancy search indexes, and the codes that stand for a filter's value in them.
 
-Besides its text, each document of both FTS5 indexes holds marks: withdrawn, expiry and posting
-day, district, job type, category, group and monthly pay steps (``kiosk.store.search`` counts a
+Besides its text, each document of both FTS5 indexes holds marks: withdrawn (or expired before
+the swept day), expiry and posting day, district, job type, category, group and monthly pay steps (``kiosk.store.search`` counts a
 search, filters included, from their posting lists). In the short-term index (``search_grams``)
 a mark is one token that begins with "zz" and is 3+ characters long, so no 1- or 2-character term
 can match one; in the trigram index it is exactly three Private Use characters (one trigram),
@@ -24,7 +24,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
-from kiosk.domain.search import monthly
+from kiosk.domain import geo
+from kiosk.domain.search import bounding_box, monthly
 
 MARK = "zz"
 MARK_DEAD, MARK_EXPIRES, MARK_POSTED = MARK + "w", MARK + "e", MARK + "p"
@@ -32,19 +33,23 @@ MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP = MARK + "d", MARK + "j"
 #: Monthly pay in steps of PAY_STEP: the top of the range rounded down, the bottom rounded up.
 MARK_PAY_TOP, MARK_PAY_BOTTOM = MARK + "h", MARK + "l"
 MARK_TITLE_START, MARK_IN_TITLE = MARK + "s", MARK + "t"
+#: The place: a cell of CELLS_PER_DEGREE⁻¹ degrees of latitude by as many of longitude (about
+#: 1.1 by 0.9 km in Tianjin), the same latitude bands a full build stores documents in.
+MARK_CELL = MARK + "x"
+CELLS_PER_DEGREE = 100
 #: The kinds whose value is a name, written as its code.
 CODED = (MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP)
 PAY_STEP = 500
 PAY_STEPS = 400
 #: The search_docs columns the marks are made from, in :func:`doc_marks`'s order after the category.
 MARKED_COLUMNS = ("status", "expires_on", "posted_on", "district", "job_type", "salary_min", "salary_max",
-                  "salary_unit", "job_group")
+                  "salary_unit", "job_group", "lat", "lon")
 #: Never assigned (codes start at 1): the code of a value no document holds, whose mark matches nothing.
 NO_CODE = 0
 _CODE_LIMIT = 1 << 32
 
 _KINDS = {k: chr(0xE000 + i) for i, k in enumerate((MARK_DEAD, MARK_EXPIRES, MARK_POSTED, *CODED, MARK_PAY_TOP,
-                                                    MARK_PAY_BOTTOM))}
+                                                    MARK_PAY_BOTTOM, MARK_CELL))}
 
 
 class MarkCodes:
@@ -81,17 +86,42 @@ def codes_of(conn: Connection, wanted: Iterable[tuple[str, str]]) -> dict[tuple[
 
 def doc_marks(codes: MarkCodes, category: str, status: str, expires_on: str, posted_on: str, district: str,
               job_type: str, salary_min: float, salary_max: float, salary_unit: str,
-              job_group: str) -> list[tuple[str, str]]:
+              job_group: str, lat: float, lon: float, swept: str = "") -> list[tuple[str, str]]:
     """A document's marks as (kind, value as digits): expiry and posting day, district, job type,
-    category, group (their codes), monthly pay steps, and withdrawn unless open."""
+    category, group (their codes), monthly pay steps, its cell, and withdrawn unless open or when
+    it expires before ``swept`` (ISO day, see ``kiosk.store.search.sweep_expired``)."""
     top = min(PAY_STEPS, max(0, math.floor(monthly(salary_max, salary_unit) / PAY_STEP)))
     bottom = min(PAY_STEPS, max(0, math.ceil(monthly(salary_min, salary_unit) / PAY_STEP)))
     out = [(MARK_EXPIRES, expires_on.replace("-", "")), (MARK_POSTED, posted_on.replace("-", ""))]
     out += [(k, str(codes(k, v))) for k, v in ((MARK_DISTRICT, district), (MARK_JOB_TYPE, job_type),
                                                (MARK_CATEGORY, category), (MARK_GROUP, job_group))]
-    out += [(MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom))]
-    if status != "open":
+    out += [(MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom)), (MARK_CELL, str(cell_of(lat, lon)))]
+    if status != "open" or expires_on < swept:
         out.append((MARK_DEAD, ""))
+    return out
+
+
+def _cell(lat_i: int, lon_i: int) -> int:
+    return (lat_i + 90 * CELLS_PER_DEGREE) * (360 * CELLS_PER_DEGREE + 1) + lon_i + 180 * CELLS_PER_DEGREE
+
+
+def cell_of(lat: float, lon: float) -> int:
+    """The number of the cell holding a place (fits a trigram mark's 32 bits)."""
+    return _cell(math.floor(lat * CELLS_PER_DEGREE), math.floor(lon * CELLS_PER_DEGREE))
+
+
+def cells_around(lat: float, lon: float, radius_m: float) -> list[int]:
+    """The cells that may hold a place within ``radius_m`` of (lat, lon): every cell of the
+    circle's bounding box whose nearest point is within the radius (with a margin)."""
+    lat_lo, lat_hi, lon_lo, lon_hi = bounding_box(lat, lon, radius_m)
+    step = 1 / CELLS_PER_DEGREE
+    out = []
+    for i in range(math.floor(lat_lo * CELLS_PER_DEGREE), math.floor(lat_hi * CELLS_PER_DEGREE) + 1):
+        for j in range(math.floor(lon_lo * CELLS_PER_DEGREE), math.floor(lon_hi * CELLS_PER_DEGREE) + 1):
+            near_lat = min(max(lat, i * step), (i + 1) * step)
+            near_lon = min(max(lon, j * step), (j + 1) * step)
+            if geo.distance_m(lat, lon, near_lat, near_lon) <= radius_m * 1.01 + 50:
+                out.append(_cell(i, j))
     return out
 
 

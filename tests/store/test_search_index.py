@@ -94,12 +94,13 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0012"
+    assert SCHEMA_HEAD == "0014"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
         assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
     assert {"search_docs", "search_details", "search_wordsets", "search_trigram", "search_grams",
-            "search_dirty", "ix_search_docs_posted", "ix_search_docs_district", "ix_search_docs_expires"} <= names
+            "search_dirty", "search_swept", "ix_search_docs_posted", "ix_search_docs_district", "ix_search_docs_expires",
+            "ix_search_docs_sort"} <= names
 
 
 @pytest.mark.parametrize("word", ["工", "员", "保", "保洁", "会计", "电工", "天津", "司机", "服务"])

@@ -134,3 +134,24 @@ def test_the_command_runs_it_with_progress_and_prints_the_figures(tmp_path):
     assert "maintenance: retention …" in proc.stderr and "maintenance: database …" in proc.stderr
     figures = json.loads(proc.stdout)
     assert figures["vacuum"].startswith("vacuum") and figures["db_mb"] > 0
+
+
+def test_the_night_sweeps_what_expired_from_the_vacancy_search(kiosk_store, tmp_path):
+    from sqlalchemy import insert
+
+    from kiosk.core.vacancies import VacancyService
+    from kiosk.domain import demodata
+    from kiosk.domain.search import Station
+    from kiosk.store.models import Vacancy
+    from kiosk.store.search import swept_day
+
+    today = NOW.date()
+    with kiosk_store.session() as s:
+        s.execute(insert(Vacancy), list(demodata.vacancies(50, seed=3, today=today)))
+    vacancies = VacancyService(kiosk_store, Station(39.1325, 117.1895, "和平区", "urban"), today=lambda: today)
+    desk = MaintenanceDesk(kiosk_store, temp_dir=tmp_path, now=lambda: NOW, search_index=vacancies.prepare)
+    steps: list[str] = []
+    desk.run(progress=steps.append)
+    assert "search index" in steps
+    with kiosk_store.engine.connect() as c:
+        assert swept_day(c) == today.isoformat()
