@@ -115,6 +115,9 @@ class TourAdvisors:
             return Availability(False, 0, 0, None, "no_advisor")
         return Availability(True, 3, 2, 240)
 
+    def warm_up(self) -> None:
+        """The tour's pictures are drawn, not filmed: nothing to open."""
+
     def start(self, topic: str, person_key: str | None, listener: ConsultListener, identity: str = "none") -> TourCall:
         call = TourCall(listener)
         self.calls.append(call)
