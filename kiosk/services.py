@@ -228,7 +228,7 @@ def build_services(cfg: KioskConfig, store: Store, *, visits: VisitManager, back
 
         return MaintenanceDesk(
             store, printer_state=lambda: services.printer.check_status().value if services.printer else "none",
-            search_index=lambda: services.vacancies.prepare())
+            search_index=lambda: services.vacancies.tidy_for_the_day())
 
     services.makers.update(
         queue=queue, vacancies=vacancies, stations=stations, registration=registration, feedback=feedback,

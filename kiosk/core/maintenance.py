@@ -11,7 +11,8 @@ What each night does, in order:
 3. **Temporary files** the kiosk's own parts left behind in the temp directory (speech, simulator
    and tour folders of processes that are gone).
 4. **The vacancy search**: what expired by today is swept in its index (``kiosk.store.search.
-   sweep_expired``), so the day's searches leave it out with one posting list.
+   sweep_expired``), so the day's searches leave it out with one posting list, and each text
+   index is merged into one segment (``merge_segments``).
 5. **The printer**: its status is asked for, so a roll that ran out overnight is on the staff
    screen and at central before the station opens.
 

@@ -57,6 +57,13 @@ class VacancyService:
 
         prepare(self.store, self.station, self.today())
 
+    def tidy_for_the_day(self) -> None:
+        """The night's part: :meth:`prepare`, then the index merged into one segment per table."""
+        from kiosk.store.search import merge_segments
+
+        self.prepare()
+        merge_segments(self.store)
+
     def find(self, query: SearchQuery, limit: int = 50, offset: int = 0, today: date | None = None) -> SearchResult:
         from kiosk.store.search import search
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Newest migration in kiosk/store/migrations/versions; a test keeps the two equal.
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

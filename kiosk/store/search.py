@@ -90,8 +90,11 @@ from kiosk.store.search_marks import (
     MARK_IN_TITLE,
     MARK_JOB_TYPE,
     MARK_PAY_BOTTOM,
+    MARK_PAY_BOTTOM_SPAN,
     MARK_PAY_TOP,
+    MARK_PAY_TOP_SPAN,
     MARK_POSTED,
+    MARK_POSTED_SPAN,
     MARK_TITLE_START,
     MARKED_COLUMNS,
     PAY_STEP,
@@ -100,6 +103,8 @@ from kiosk.store.search_marks import (
     codes_of,
     doc_marks,
     grams_mark,
+    span_value,
+    spans,
     trigram_mark,
     trigram_marks,
 )
@@ -390,6 +395,45 @@ def _sweep(conn: Connection, today: date) -> int:
     conn.execute(text("DELETE FROM search_swept"))
     conn.execute(text("INSERT INTO search_swept (day) VALUES (:d)"), {"d": day})
     return len(ids)
+
+
+def segments(target: Store | Connection, table: str = "search_grams") -> int:
+    """How many segments the FTS5 ``table`` holds (its structure record): each is a b-tree a
+    term's posting list is read from and merged across."""
+    conn, own = _conn_of(target)
+    try:
+        blob = conn.execute(text(f"SELECT block FROM {table}_data WHERE id = 10")).scalar()
+    finally:
+        if own:
+            conn.close()
+    if not blob:
+        return 0
+    # a 4-byte cookie (and in later SQLite a version mark), then SQLite varints (big-endian,
+    # 7 bits a byte): the levels, the segments, ...
+    at = 8 if blob[4:8] == b"\xff\x00\x00\x01" else 4
+    values, value = [], 0
+    for byte in blob[at:]:
+        value = value << 7 | byte & 0x7F
+        if byte < 0x80:
+            values.append(value)
+            if len(values) == 2:
+                return values[1]
+            value = 0
+    return 0
+
+
+def merge_segments(store: Store) -> int:
+    """Merge each text index into one segment; returns how many segments there were before.
+
+    A day's sweep and changes leave documents deleted in old segments and added in new ones,
+    and every search merges a term's list across them: at 1M vacancies a sweep left 8
+    segments, and one made the counts of the bench's slowest searches about 15% faster. It
+    rewrites the indexes (28 s at 1M vacancies, 3 s at 100k), so it belongs to the night."""
+    with _refresh_lock, store.engine.begin() as conn:
+        before = segments(conn) + segments(conn, "search_trigram")
+        for table in ("search_trigram", "search_grams"):
+            conn.execute(text(f"INSERT INTO {table} ({table}) VALUES ('optimize')"))
+    return before
 
 
 def _add_docs(conn: Connection, ids: Sequence[str] | None) -> int:
@@ -737,11 +781,17 @@ def _choose(conn: Connection, query: SearchQuery, station: Station, today: date,
 #: The marks answer a query when its index hits times this are at least all documents times the
 #: marks the query names: each named mark's posting list holds a share of all documents, while
 #: the other plans read a document per hit. At 1M vacancies 快递员 with pay and a 30-day window
-#: names 63 marks and its 15k hits were read 2x faster than the marks counted; 营业员 names 21
-#: and its 18k hits were counted from the marks 2.4x faster than read (a document read costs
-#: more the less of the database the cache holds). 工 names 21 and has 240k hits.
+#: named 63 marks, one per day and pay step, and its 15k hits were read 2x faster than the
+#: marks counted; 营业员 named 21 and its 18k hits were counted from the marks 2.4x faster than
+#: read (a document read costs more the less of the database the cache holds). Since the spans
+#: (``kiosk.store.search_marks.spans``) and the sweep, 快递员's names 8 and 营业员's 1.
 MARKED_HIT_WEIGHT = 2000
-#: Past expiry days or posting days, and pay steps, a query of the marks names at most; beyond,
+#: A mark of the trigram index counts as this many in that choice: its posting lists keep each
+#: mark's position, so stepping one past a document costs more (at 1M vacancies 快递员 within
+#: 30 days and paid from 6,000 names 8 lists: its page took 72 ms from the marks against 52 ms
+#: from its 15k hits' documents, on a loaded machine; the short-term index keeps no positions).
+LONG_MARK_COST = 5
+#: Expiry days since the swept day, and pay steps, a query of the marks names at most; beyond,
 #: the usual plans.
 MAX_MARKED_DAYS = 120
 MAX_PAY_MARKS = 120
@@ -786,21 +836,28 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
         named_values.insert(0, (MARK_DISTRICT, {query.district or station.district}))
     codes = codes_of(conn, ((k, v) for k, values in named_values for v in values))
     conds = [any_of(k, sorted({str(codes[k, v]) for v in values})) for k, values in named_values if values]
+
+    def spanned(kind: str, span_kind: str, first: int, last: int, value: Callable[[int], str] = str) -> list[str]:
+        """The marks of ``first`` … ``last``: a value's own below the first span level."""
+        return [mark(kind, value(n)) if level == 0 else mark(span_kind, span_value(level, n))
+                for level, n in spans(first, last)]
+
     unpaid = []
     if pay_to is not None:  # the bottom of the range at most pay_to: a step up to pay_to's
-        conds.append(any_of(MARK_PAY_BOTTOM, map(str, range(int(pay_to) // PAY_STEP + 1))))
+        conds.append("(" + " OR ".join(spanned(MARK_PAY_BOTTOM, MARK_PAY_BOTTOM_SPAN, 0, int(pay_to) // PAY_STEP))
+                     + ")")
     if pay_from is not None:  # the top at least pay_from: not a step below pay_from's
-        unpaid = [mark(MARK_PAY_TOP, str(k)) for k in range(int(pay_from) // PAY_STEP)]
+        unpaid = spanned(MARK_PAY_TOP, MARK_PAY_TOP_SPAN, 0, int(pay_from) // PAY_STEP - 1)
     if query.posted_within_days is not None:
-        since = (today - timedelta(days=query.posted_within_days)).isoformat()
-        posted = _days(conn, "posted_on > :day", "min(posted_on)", since, first="posted_on >= :day")
-        if posted is None:
-            return None
-        conds.append(any_of(MARK_POSTED, posted or ["0"]))
+        since = today - timedelta(days=query.posted_within_days)
+        newest = conn.execute(text("SELECT max(posted_on) FROM search_docs")).scalar()
+        last = max(since, date.fromisoformat(str(newest))) if newest else since
+        conds.append("(" + " OR ".join(spanned(MARK_POSTED, MARK_POSTED_SPAN, since.toordinal(), last.toordinal(),
+                                               lambda d: date.fromordinal(d).strftime("%Y%m%d"))) + ")")
     dead = [mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid
     named = len(dead) + sum(c.count(" OR ") + 1 for c in conds)
     if hits is not None:
-        need = -(-named * _doc_span(conn) // MARKED_HIT_WEIGHT)
+        need = -(-named * (LONG_MARK_COST if long else 1) * _doc_span(conn) // MARKED_HIT_WEIGHT)
         if (hits(need) if callable(hits) else hits) < need:
             return None
     dead = " OR ".join(dead)
@@ -872,7 +929,8 @@ def _hit_count(conn: Connection, terms: Sequence[Term], cap: int = HIT_COUNT_CAP
 
 def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             walk_tier: int | None = None, coarse: bool = False, sets: WordSets | None = None,
-            match: tuple[str, str] | None = None, held_hits: bool = False) -> tuple[str, dict]:
+            match: tuple[str, str] | None = None, held_hits: bool = False,
+            within: float | None = None) -> tuple[str, dict]:
     """SQL yielding every matching vacancy with its list-row columns, distance and tier, unordered.
 
     ``walk_tier``: instead, the rows of that tier in distance order, read by walking the distance
@@ -881,6 +939,7 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
     the first page is found after a few hundred rows instead of sorting tens of thousands.
     ``match`` (index plan): the hits are the documents of this query of that index instead
     (see :func:`_marked_match`); ``held_hits``: they are in :data:`HITS_TABLE` already.
+    ``within`` (with ``walk_tier``): only rows at most this far, which bounds the walk.
     """
     plan = _resolve(query, plan)
     params: dict = {}
@@ -923,6 +982,9 @@ def _select(query: SearchQuery, station: Station, today: date, plan: Plan,
             held = [f"+v.docid IN (SELECT docid FROM {HITS_TABLE})"] if held_hits else _contains(
                 terms, params, cols, "term", literal, sets)
             where += [*held, f"{tier} = :walk_tier"]
+            if within is not None:
+                where.append("v.dist <= :within")
+                params["within"] = within
         elif plan is Plan.NEAR or not terms:
             src = "search_docs v"
             where += _contains(terms, params, cols, "term", literal, sets)
@@ -1109,10 +1171,13 @@ def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date,
         # A tier's documents are read no further than the walk looks (_tier_cap), tier 1's
         # only when tier 0 cannot fill the page; a tier that is sorted is sorted from them.
         table, (m_all, m_t0, m_t1) = short
-        total = int(conn.execute(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :m"),
-                                 {"m": m_all}).scalar() or 0)
-        cap = _tier_cap(conn, offset + limit)
         raw = conn.connection.driver_connection
+        total = int(raw.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (m_all,)).fetchone()[0] or 0)
+        if not offset and total >= _walk_needs(conn, limit):
+            rows = _walk_dense_first(query, station, today, conn, table, m_t0, limit, sets)
+            if rows is not None:
+                return total, rows
+        cap = _tier_cap(conn, offset + limit)
         docs: dict[int, str] = {}
         tiers: dict[int, int] = {}
         for tier, m in enumerate((m_t0, m_t1) if total > offset else ()):
@@ -1310,6 +1375,38 @@ def _doc_span(conn: Connection) -> int:
     if span is None:
         span = int(conn.execute(text("SELECT coalesce(max(docid), 0) FROM search_docs")).scalar() or 0)
     return span
+
+
+#: How many of tier 0's first hits :func:`_walk_dense_first` reads to judge how dense the tier is.
+DENSITY_PROBE = 1000
+#: How many of the nearest documents :func:`_walk_dense_first` reads at most.
+DENSE_WALK_ROWS = 2 * WALK_MAX_ROWS
+
+
+def _walk_dense_first(query: SearchQuery, station: Station, today: date, conn: Connection, table: str, m_t0: str,
+                      limit: int, sets: WordSets | None) -> list | None:
+    """The first page, when tier 0 (of a query the marks answer) holds enough documents for it,
+    found by walking the distance index without counting the tier first; None when that is not so.
+
+    Counting the tier up to :func:`_tier_cap` reads as many of its hits as a walk would read rows
+    (10k at 1M vacancies, about 8 ms), only to learn that the walk pays. Instead, the tier's
+    first :data:`DENSITY_PROBE` hits in docid order tell its density (docids are not ordered by
+    title, so the first are a fair sample); when the tier looks as dense as a walk needs, it is
+    walked, no further than the nearest :data:`DENSE_WALK_ROWS` documents. The page
+    is tier 0's nearest rows, which are the page whenever there are ``limit`` of them: tier 0
+    comes first. Otherwise the caller counts as before."""
+    raw = conn.connection.driver_connection
+    n, last = raw.execute(f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? "
+                          "LIMIT ?)", (m_t0, DENSITY_PROBE)).fetchone()
+    if n < DENSITY_PROBE or n * _doc_span(conn) < _walk_needs(conn, limit) * last:
+        return None
+    edge = raw.execute("SELECT dist FROM search_docs INDEXED BY ix_search_docs_dist ORDER BY dist, vacancy_id "
+                       "LIMIT 1 OFFSET ?", (DENSE_WALK_ROWS,)).fetchone()
+    sql, params = _select(query, station, today, Plan.INDEX, walk_tier=0, sets=sets,
+                          within=None if edge is None else edge[0])
+    params.update(limit=limit, offset=0)
+    rows = conn.execute(text(sql), params).all()
+    return rows if len(rows) == limit else None
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],

@@ -2,7 +2,8 @@
 
 Besides its text, each document of both FTS5 indexes holds marks: withdrawn (or expired before
 the swept day), expiry and posting day, district, job type, category, group and monthly pay steps (``kiosk.store.search`` counts a
-search, filters included, from their posting lists). In the short-term index (``search_grams``)
+search, filters included, from their posting lists). The posting day and the pay steps also have
+span marks, see :func:`spans`. In the short-term index (``search_grams``)
 a mark is one token that begins with "zz" and is 3+ characters long, so no 1- or 2-character term
 can match one; in the trigram index it is exactly three Private Use characters (one trigram),
 which no term holds: the kind, then a 32-bit number in two characters.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import Connection, text
 
@@ -37,6 +39,10 @@ MARK_TITLE_START, MARK_IN_TITLE = MARK + "s", MARK + "t"
 #: 1.1 by 0.9 km in Tianjin), the same latitude bands a full build stores documents in.
 MARK_CELL = MARK + "x"
 CELLS_PER_DEGREE = 100
+#: Spans of posting days (counted from 0001-01-01) and of pay steps: a document holds the span of
+#: 2, 4, ... 2**SPAN_LEVELS values its own value lies in, see :func:`spans`.
+MARK_POSTED_SPAN, MARK_PAY_TOP_SPAN, MARK_PAY_BOTTOM_SPAN = MARK + "q", MARK + "u", MARK + "b"
+SPAN_LEVELS = 6
 #: The kinds whose value is a name, written as its code.
 CODED = (MARK_DISTRICT, MARK_JOB_TYPE, MARK_CATEGORY, MARK_GROUP)
 PAY_STEP = 500
@@ -49,7 +55,10 @@ NO_CODE = 0
 _CODE_LIMIT = 1 << 32
 
 _KINDS = {k: chr(0xE000 + i) for i, k in enumerate((MARK_DEAD, MARK_EXPIRES, MARK_POSTED, *CODED, MARK_PAY_TOP,
-                                                    MARK_PAY_BOTTOM, MARK_CELL))}
+                                                    MARK_PAY_BOTTOM, MARK_CELL, MARK_POSTED_SPAN,
+                                                    MARK_PAY_TOP_SPAN, MARK_PAY_BOTTOM_SPAN))}
+#: A span's value: its level above this bit, its number below.
+_SPAN_SHIFT = 24
 
 
 class MarkCodes:
@@ -88,16 +97,44 @@ def doc_marks(codes: MarkCodes, category: str, status: str, expires_on: str, pos
               job_type: str, salary_min: float, salary_max: float, salary_unit: str,
               job_group: str, lat: float, lon: float, swept: str = "") -> list[tuple[str, str]]:
     """A document's marks as (kind, value as digits): expiry and posting day, district, job type,
-    category, group (their codes), monthly pay steps, its cell, and withdrawn unless open or when
-    it expires before ``swept`` (ISO day, see ``kiosk.store.search.sweep_expired``)."""
+    category, group (their codes), monthly pay steps, the spans of the posting day and the pay
+    steps, its cell, and withdrawn unless open or when it expires before ``swept`` (ISO day,
+    see ``kiosk.store.search.sweep_expired``)."""
     top = min(PAY_STEPS, max(0, math.floor(monthly(salary_max, salary_unit) / PAY_STEP)))
     bottom = min(PAY_STEPS, max(0, math.ceil(monthly(salary_min, salary_unit) / PAY_STEP)))
     out = [(MARK_EXPIRES, expires_on.replace("-", "")), (MARK_POSTED, posted_on.replace("-", ""))]
     out += [(k, str(codes(k, v))) for k, v in ((MARK_DISTRICT, district), (MARK_JOB_TYPE, job_type),
                                                (MARK_CATEGORY, category), (MARK_GROUP, job_group))]
     out += [(MARK_PAY_TOP, str(top)), (MARK_PAY_BOTTOM, str(bottom)), (MARK_CELL, str(cell_of(lat, lon)))]
+    day = date.fromisoformat(posted_on).toordinal()
+    for level in range(1, SPAN_LEVELS + 1):
+        out += [(MARK_POSTED_SPAN, span_value(level, day >> level)), (MARK_PAY_TOP_SPAN, span_value(level, top >> level)),
+                (MARK_PAY_BOTTOM_SPAN, span_value(level, bottom >> level))]
     if status != "open" or expires_on < swept:
         out.append((MARK_DEAD, ""))
+    return out
+
+
+def span_value(level: int, number: int) -> str:
+    """The value (digits) of the ``number``-th span of 2**``level`` values."""
+    return str(level << _SPAN_SHIFT | number)
+
+
+def spans(first: int, last: int) -> list[tuple[int, int]]:
+    """The fewest aligned spans (level, number) that together hold exactly ``first`` … ``last``
+    (none when ``first > last``): the span (k, n) holds n·2**k … (n+1)·2**k - 1, level 0 being
+    one value. A search names one posting list per span instead of one per value (a range of
+    30 days in 4 to 8 instead of 30): FTS5 steps every list an OR names for each document it
+    yields, so the count of a term within a range costs about as many times as the lists named
+    (保洁 bj paid at most 5,000 a month at 1M vacancies: 15.4 ms with 11 steps, 3.9 ms without).
+    """
+    out: list[tuple[int, int]] = []
+    while first <= last:
+        level = 0
+        while (level < SPAN_LEVELS and first % (2 << level) == 0 and first + (2 << level) - 1 <= last):
+            level += 1
+        out.append((level, first >> level))
+        first += 1 << level
     return out
 
 

@@ -94,7 +94,7 @@ def loaded():
 
 
 def test_schema_head_and_index_tables(loaded) -> None:
-    assert SCHEMA_HEAD == "0014"
+    assert SCHEMA_HEAD == "0015"
     with loaded.engine.connect() as c:
         names = {r[0] for r in c.execute(text("SELECT name FROM sqlite_master"))}
         assert "work_from" in {r[1] for r in c.execute(text("PRAGMA table_info(search_docs)"))}
@@ -609,9 +609,10 @@ def test_few_hits_are_read_rather_than_counted_from_marks(loaded, monkeypatch) -
     S.prepare(loaded, STATION)
     with loaded.engine.connect() as conn:
         hits, docs = S._hit_count(conn, q.terms), S._doc_span(conn)
+        newest = date.fromisoformat(str(conn.execute(text("SELECT max(posted_on) FROM search_docs")).scalar()))
+        since = TODAY - timedelta(days=30)
         named = 1 + len(S._days(conn, "expires_on < :day", "max(expires_on)", TODAY.isoformat())) + len(
-            S._days(conn, "posted_on > :day", "min(posted_on)", (TODAY - timedelta(days=30)).isoformat(),
-                    first="posted_on >= :day"))
+            S.spans(since.toordinal(), max(since, newest).toordinal()))
     weight = -(-named * docs // hits)  # the least weight at which the marks answer
     calls = []
     marked = S._marked_match
@@ -623,3 +624,39 @@ def test_few_hits_are_read_rather_than_counted_from_marks(loaded, monkeypatch) -
     assert calls[0] is None and calls[1] is not None
     expected = reference(ROWS, q, STATION)
     assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
+
+
+@pytest.mark.usefixtures("marks_always")
+@pytest.mark.parametrize("edge_rows", [S.DENSE_WALK_ROWS, 400])
+def test_a_dense_first_tier_is_walked_without_counting_it(loaded, monkeypatch, edge_rows: int) -> None:
+    # The test data is small: a probe of 3 hits judges the density; a walk may read no further
+    # than the nearest 400 documents, so some walks come back short and are counted after.
+    monkeypatch.setattr(S, "DENSITY_PROBE", 3)
+    monkeypatch.setattr(S, "DENSE_WALK_ROWS", edge_rows)
+    S.prepare(loaded, STATION)
+    outcomes = []
+    dense_first = S._walk_dense_first
+    monkeypatch.setattr(S, "_walk_dense_first", lambda *a: outcomes.append(dense_first(*a)) or outcomes[-1])
+    for text_, filters in MARKED_QUERIES:
+        q = make_query(text_, **{"scope": Scope.CITY, **filters})
+        expected = reference(ROWS, q, STATION)
+        for limit in (10, 50):
+            res = S.search(loaded, q, STATION, today=TODAY, limit=limit)
+            assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:limit]), (text_, filters, limit)
+    assert any(o is not None for o in outcomes)
+    assert any(o is None for o in outcomes)
+
+
+def test_marks_of_the_trigram_index_weigh_more_in_the_choice(loaded, monkeypatch) -> None:
+    q = make_query("服务员", scope=Scope.CITY, posted_within_days=30, salary_min=3000)
+    S.prepare(loaded, STATION)
+    with loaded.engine.connect() as conn:
+        hits, docs = S._hit_count(conn, q.terms), S._doc_span(conn)
+        monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", 10**9)
+        _, (m_all, _, _) = S._marked_match(conn, q, STATION, TODAY)
+        named = m_all.count(" OR ") + m_all.count(" AND ") + 1  # the term's AND joins the marks
+        least = -(-named * S.LONG_MARK_COST * docs // hits)  # the least weight at which the marks answer
+        monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", least - 1)
+        assert S._marked_match(conn, q, STATION, TODAY, hits) is None
+        monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", least)
+        assert S._marked_match(conn, q, STATION, TODAY, hits) is not None

@@ -137,21 +137,29 @@ def test_the_command_runs_it_with_progress_and_prints_the_figures(tmp_path):
 
 
 def test_the_night_sweeps_what_expired_from_the_vacancy_search(kiosk_store, tmp_path):
-    from sqlalchemy import insert
+    from sqlalchemy import insert, select, update
 
     from kiosk.core.vacancies import VacancyService
     from kiosk.domain import demodata
-    from kiosk.domain.search import Station
+    from kiosk.domain.search import Scope, Station, make_query
     from kiosk.store.models import Vacancy
-    from kiosk.store.search import swept_day
+    from kiosk.store.search import segments, swept_day
 
     today = NOW.date()
     with kiosk_store.session() as s:
         s.execute(insert(Vacancy), list(demodata.vacancies(50, seed=3, today=today)))
     vacancies = VacancyService(kiosk_store, Station(39.1325, 117.1895, "和平区", "urban"), today=lambda: today)
-    desk = MaintenanceDesk(kiosk_store, temp_dir=tmp_path, now=lambda: NOW, search_index=vacancies.prepare)
+    vacancies.prepare()
+    with kiosk_store.session() as s:  # the day's changes: documents taken out and put in again
+        s.execute(update(Vacancy).where(Vacancy.id.in_(select(Vacancy.id).limit(20))).values(title="保洁员"))
+    vacancies.prepare()
+    assert segments(kiosk_store) > 1 and segments(kiosk_store, "search_trigram") > 1
+    found = vacancies.find(make_query("保洁", scope=Scope.CITY))
+    desk = MaintenanceDesk(kiosk_store, temp_dir=tmp_path, now=lambda: NOW, search_index=vacancies.tidy_for_the_day)
     steps: list[str] = []
     desk.run(progress=steps.append)
     assert "search index" in steps
     with kiosk_store.engine.connect() as c:
         assert swept_day(c) == today.isoformat()
+    assert segments(kiosk_store) == segments(kiosk_store, "search_trigram") == 1
+    assert vacancies.find(make_query("保洁", scope=Scope.CITY)) == found
