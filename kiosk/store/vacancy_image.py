@@ -101,6 +101,9 @@ def write(db_path: Path, out: Path, *, level: int = 6) -> ImageFacts:
                 raise ImageError(f"{db_path} has no vacancy cursor: pull the vacancy feed before making an image")
             rows = conn.execute("SELECT count(*) FROM vacancies").fetchone()[0]
             revision = _revision(conn)
+            # a pull indexes page by page, which leaves many segments: a new kiosk gets one each
+            for table in ("search_trigram", "search_grams"):
+                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
             conn.execute("VACUUM")
         finally:
             conn.close()

@@ -249,3 +249,24 @@ def test_an_in_memory_kiosk_takes_no_image(image, store):
     assert store.feeds.image_path("vacancies") is None
     with pytest.raises(vi.ImageError, match="no image here"):
         store.feeds.install_image("vacancies", image.path, 1 << 30)
+
+
+def test_an_image_carries_each_index_in_one_segment(store_template, tmp_path):
+    store = file_store(store_template, tmp_path / "builder" / "kiosk.db")
+    _put(store, ROWS[:300], "1.300")
+    _put(store, ROWS[300:], "1.600")  # a pull indexes page by page
+    with store.session() as s:
+        s.execute(update(Vacancy).where(Vacancy.id.in_([r["id"] for r in ROWS[:40]])).values(title="保洁员"))
+    S.refresh_index(store)
+    assert S.segments(store) > 1 and S.segments(store, "search_trigram") > 1
+    before = _hits(store)
+    path = store.path
+    store.close()
+    image = vi.write(path, tmp_path / "vacancies.image.gz")
+    kiosk = file_store(store_template, tmp_path / "kiosk" / "kiosk.db")
+    try:
+        vi.install(kiosk.path, _unpacked(image, tmp_path))
+        assert S.segments(kiosk) == S.segments(kiosk, "search_trigram") == 1
+        assert _hits(kiosk) == before
+    finally:
+        kiosk.close()
