@@ -75,6 +75,8 @@ def write(db_path: Path, out: Path, *, level: int = 6) -> ImageFacts:
     Only the image's tables, the schema revision and the vacancy cursor go in: every other
     table is emptied in the copy, so an image never carries anything but the public feed.
     """
+    from kiosk.store import search
+
     tmp = out.with_name(out.name + ".sqlite3.part")
     tmp.unlink(missing_ok=True)
     src = sqlite3.connect(db_path)
@@ -102,8 +104,8 @@ def write(db_path: Path, out: Path, *, level: int = 6) -> ImageFacts:
             rows = conn.execute("SELECT count(*) FROM vacancies").fetchone()[0]
             revision = _revision(conn)
             # a pull indexes page by page, which leaves many segments: a new kiosk gets one each
-            for table in ("search_trigram", "search_grams"):
-                conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            for sql in search.MERGE_SQL:
+                conn.execute(sql)
             conn.execute("VACUUM")
         finally:
             conn.close()
