@@ -785,17 +785,12 @@ def _choose(conn: Connection, query: SearchQuery, station: Station, today: date,
 
 #: The marks answer a query when its index hits times this are at least all documents times the
 #: marks the query names: each named mark's posting list holds a share of all documents, while
-#: the other plans read a document per hit. At 1M vacancies 快递员 with pay and a 30-day window
-#: named 63 marks, one per day and pay step, and its 15k hits were read 2x faster than the
-#: marks counted; 营业员 named 21 and its 18k hits were counted from the marks 2.4x faster than
-#: read (a document read costs more the less of the database the cache holds). Since the spans
-#: (``kiosk.store.search_marks.spans``) and the sweep, 快递员's names 8 and 营业员's 1.
+#: the other plans read a document per hit. At 1M vacancies, with the spans
+#: (``kiosk.store.search_marks.spans``) and the segments merged, counting from the marks was
+#: 1.2-3x faster than reading the hits' rows at the weight where the two plans meet, in both
+#: indexes (快递员 within 30 days and paid from 6,000: 8 marks, 15k hits, 10.9 against 24.0 ms),
+#: and the page then comes from :func:`_walk_held_first` or :func:`_order_docs`.
 MARKED_HIT_WEIGHT = 2000
-#: A mark of the trigram index counts as this many in that choice: its posting lists keep each
-#: mark's position, so stepping one past a document costs more (at 1M vacancies 快递员 within
-#: 30 days and paid from 6,000 names 8 lists: its page took 72 ms from the marks against 52 ms
-#: from its 15k hits' documents, on a loaded machine; the short-term index keeps no positions).
-LONG_MARK_COST = 5
 #: Expiry days since the swept day, and pay steps, a query of the marks names at most; beyond,
 #: the usual plans.
 MAX_MARKED_DAYS = 120
@@ -862,7 +857,7 @@ def _marked_match(conn: Connection, query: SearchQuery, station: Station, today:
     dead = [mark(MARK_DEAD)] + [mark(MARK_EXPIRES, d) for d in expired] + unpaid
     named = len(dead) + sum(c.count(" OR ") + 1 for c in conds)
     if hits is not None:
-        need = -(-named * (LONG_MARK_COST if long else 1) * _doc_span(conn) // MARKED_HIT_WEIGHT)
+        need = -(-named * _doc_span(conn) // MARKED_HIT_WEIGHT)
         if (hits(need) if callable(hits) else hits) < need:
             return None
     dead = " OR ".join(dead)
@@ -1178,8 +1173,12 @@ def _run_on(conn: Connection, query: SearchQuery, station: Station, today: date,
         table, (m_all, m_t0, m_t1) = short
         raw = conn.connection.driver_connection
         total = int(raw.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (m_all,)).fetchone()[0] or 0)
-        if not offset and total >= _walk_needs(conn, limit):
-            rows = _walk_dense_first(query, station, today, conn, table, m_t0, limit, sets)
+        if not offset and total >= limit:
+            rows = (_walk_dense_first(query, station, today, conn, table, m_t0, limit, sets)
+                    if total >= _walk_needs(conn, limit) else None)
+            if rows is None:
+                rows = _walk_held_first(query, station, today, conn, table, total, limit, sets or {},
+                                        count_hits, counted)
             if rows is not None:
                 return total, rows
         cap = _tier_cap(conn, offset + limit)
@@ -1382,10 +1381,67 @@ def _doc_span(conn: Connection) -> int:
     return span
 
 
+#: :func:`_walk_held_first` holds the terms' index hits only up to this many (holding one costs
+#: about 0.2 µs: 15k at 1M vacancies, 2.7 ms).
+HELD_WALK_HITS = 20_000
+#: How many of the nearest documents' entries of the distance index :func:`_walk_held_first`
+#: reads at most. An entry that is not a hit costs a probe of the held hits (about 0.15 µs).
+HELD_WALK_ROWS = 50_000
+#: ... and no more than this many times the entries it is expected to read.
+HELD_WALK_SLACK = 4
+
+
+def _nearest_edge(conn: Connection, rows: int) -> float | None:
+    """The distance of the document ``rows`` places from the station: a walk of the distance
+    index that stops there reads at most that many entries. None: there are fewer documents."""
+    edge = conn.connection.driver_connection.execute(
+        "SELECT dist FROM search_docs INDEXED BY ix_search_docs_dist ORDER BY dist, vacancy_id LIMIT 1 OFFSET ?",
+        (rows,)).fetchone()
+    return None if edge is None else edge[0]
+
+
+def _walk_held_first(query: SearchQuery, station: Station, today: date, conn: Connection, table: str, total: int,
+                     limit: int, sets: WordSets, count_hits: Callable[[int], int],
+                     counted: list[tuple[int, int]]) -> list | None:
+    """The first page of a query the marks counted, when its terms have few index hits: found by
+    walking the entries of the distance index, nearest first, that are among the hits (held in
+    :data:`HITS_TABLE`), no further than the nearest :data:`HELD_WALK_ROWS` documents. Only a
+    hit's row is read, for the filters and the tier, where :func:`_walk_dense_first` reads every
+    row and stops at :data:`DENSE_WALK_ROWS`. The page is tier 0's nearest rows whenever there
+    are ``limit`` of them; otherwise None, and the caller counts the tiers.
+
+    At 1M vacancies 快递员 within 30 days and paid from 6,000 has 15k hits and 6,687 matches:
+    holding the hits and walking took 4.4 ms, where reading the 15k hits' rows took 24 ms and
+    counting tier 0 from the marks 11.5 ms. ``total`` (the matches) tells how far the walk is
+    expected to go: ``limit`` × all documents / ``total`` entries at least, and it stops at
+    :data:`HELD_WALK_SLACK` times that. It is not tried in a district: the district's documents
+    lie together, often far from the station (at 100k vacancies 师 in a district took 29 ms to
+    come back short). Nor without a filter, nor in the short-term index: the marks then name
+    few lists, or lists without positions, and counting tier 0 from them is cheaper (at 100k kj
+    took 3.5 ms so and 6.5 ms held and walked, 保洁 bj with a pay ceiling 6.9 and 8.5 ms; yyy
+    full-time, of the trigram index, 6.5 and 5.1 ms). ``table``: the index of the marks;
+    ``count_hits`` counts the hits up to a bound; ``counted`` holds its earlier answers."""
+    expected = -(-limit * _doc_span(conn) // total)
+    if table != "search_trigram" or query.scope is Scope.DISTRICT or not _narrowed(query) or expected > HELD_WALK_ROWS:
+        return None
+    known = [n for cap, n in counted if n < cap]
+    hits = known[0] if known else count_hits(HELD_WALK_HITS + 1)
+    if hits > HELD_WALK_HITS:
+        return None
+    _hold_hits(conn, query.terms, sets)
+    sql, params = _select(query, station, today, Plan.INDEX, walk_tier=0, sets=sets, held_hits=True,
+                          within=_nearest_edge(conn, min(HELD_WALK_ROWS, HELD_WALK_SLACK * expected)))
+    params.update(limit=limit, offset=0)
+    rows = conn.execute(text(sql), params).all()
+    return rows if len(rows) == limit else None
+
+
 #: How many of tier 0's first hits :func:`_walk_dense_first` reads to judge how dense the tier is.
 DENSITY_PROBE = 1000
 #: How many of the nearest documents :func:`_walk_dense_first` reads at most.
 DENSE_WALK_ROWS = 2 * WALK_MAX_ROWS
+#: See :func:`_walk_dense_first`: between the ratios 1.4 (slower walked) and 3.3 (faster) measured.
+DENSE_WALK_FACTOR = 2
 
 
 def _walk_dense_first(query: SearchQuery, station: Station, today: date, conn: Connection, table: str, m_t0: str,
@@ -1399,19 +1455,63 @@ def _walk_dense_first(query: SearchQuery, station: Station, today: date, conn: C
     title, so the first are a fair sample); when the tier looks as dense as a walk needs, it is
     walked, no further than the nearest :data:`DENSE_WALK_ROWS` documents. The page
     is tier 0's nearest rows, which are the page whenever there are ``limit`` of them: tier 0
-    comes first. Otherwise the caller counts as before."""
+    comes first. Otherwise the caller counts as before.
+
+    The walk reads about ``limit`` / density rows and checks the terms on each; counting the
+    tier from the marks reads density × all documents of it, and :func:`_order_docs` then
+    probes the distance index's entries, much cheaper than rows. So the walk is taken only
+    when density² × all documents ≥ :data:`DENSE_WALK_FACTOR` × ``limit``: at 1M vacancies kj
+    (tier 0 density 1.3 %, a ratio of 3.3) took 16.8 ms walked against 18.7 counted; at 100k
+    the same density (ratio 0.36) took 12.2 ms walked against 9.7 counted."""
     raw = conn.connection.driver_connection
     n, last = raw.execute(f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? "
                           "LIMIT ?)", (m_t0, DENSITY_PROBE)).fetchone()
-    if n < DENSITY_PROBE or n * _doc_span(conn) < _walk_needs(conn, limit) * last:
+    span = _doc_span(conn)
+    if (n < DENSITY_PROBE or n * span < _walk_needs(conn, limit) * last
+            or n * n * span < DENSE_WALK_FACTOR * limit * last * last):
         return None
-    edge = raw.execute("SELECT dist FROM search_docs INDEXED BY ix_search_docs_dist ORDER BY dist, vacancy_id "
-                       "LIMIT 1 OFFSET ?", (DENSE_WALK_ROWS,)).fetchone()
     sql, params = _select(query, station, today, Plan.INDEX, walk_tier=0, sets=sets,
-                          within=None if edge is None else edge[0])
+                          within=_nearest_edge(conn, DENSE_WALK_ROWS))
     params.update(limit=limit, offset=0)
     rows = conn.execute(text(sql), params).all()
     return rows if len(rows) == limit else None
+
+
+#: :func:`_order_docs` walks the distance index when the entries it expects to read are at most
+#: this many times the documents it orders.
+MEMBER_WALK_RATIO = 4
+
+
+def _order_docs(conn: Connection, docs: str, count: int, tier: int, limit: int, offset: int) -> list:
+    """Rows ``offset`` … ``offset + limit`` in distance order of ``count`` documents (a JSON array
+    of docids), with ``tier``. Sorting looks each up in the narrow entries of ix_search_docs_sort
+    (at 1M vacancies 6,920 documents in 12.5 ms, 1.8 µs each, a random page apiece). Walking the
+    entries of ix_search_docs_dist, nearest first, probes each for being one of them (about
+    0.15 µs, the pages read in order): the same 6,920 took 3.4 ms for the first page. The walk is
+    expected to read (``offset + limit``) × all documents / ``count`` entries; it is taken when
+    those are at most :data:`MEMBER_WALK_RATIO` × ``count``, and stops at twice as many. The
+    documents may lie far from the station (a district across the city): a walk that comes back
+    short is sorted after."""
+    rows_needed = offset + limit
+    expected = -(-rows_needed * _doc_span(conn) // max(count, 1))
+    params = {"docs": docs, "limit": limit, "offset": offset}
+    pick = None
+    if expected <= MEMBER_WALK_RATIO * count:
+        edge = _nearest_edge(conn, 2 * expected)
+        within = "" if edge is None else "AND n.dist <= :within"
+        pick = ("SELECT n.docid FROM search_docs n INDEXED BY ix_search_docs_dist WHERE n.docid IN "
+                f"(SELECT value FROM json_each(:docs)) {within} ORDER BY n.dist, n.vacancy_id LIMIT :limit OFFSET :offset")
+        params["within"] = edge
+    sql = (f"SELECT {_ROW_COLUMNS}, v.dist AS dist, {tier} AS tier FROM ({{}}) p "
+           "CROSS JOIN search_docs v ON v.docid = p.docid ORDER BY v.dist, v.vacancy_id")
+    if pick is not None:
+        rows = conn.execute(text(sql.format(pick)), params).all()
+        if len(rows) == limit:
+            return rows
+    # the page's rows are read after the sort
+    return conn.execute(text(sql.format(
+        "SELECT n.docid FROM json_each(:docs) j CROSS JOIN search_docs n INDEXED BY ix_search_docs_sort "
+        "ON n.docid = j.value ORDER BY n.dist, n.vacancy_id LIMIT :limit OFFSET :offset")), params).all()
 
 
 def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: Connection, tiers: dict[int, int],
@@ -1439,14 +1539,8 @@ def _walk(query: SearchQuery, station: Station, today: date, plan: Plan, conn: C
             params.update(limit=need, offset=skip)
             rows += conn.execute(text(sql), params).all()
         elif tier in docs:
-            # exactly the tier's matches, filters included (the marks): only their order is left,
-            # sorted from the narrow entries of ix_search_docs_sort (at 1M vacancies 10k documents
-            # in 11 ms instead of 30 from their rows); the page's rows are read after
-            rows += conn.execute(text(
-                f"SELECT {_ROW_COLUMNS}, v.dist AS dist, {tier} AS tier FROM (SELECT n.docid FROM json_each(:docs) j "
-                "CROSS JOIN search_docs n INDEXED BY ix_search_docs_sort ON n.docid = j.value "
-                "ORDER BY n.dist, n.vacancy_id LIMIT :limit OFFSET :offset) p CROSS JOIN search_docs v ON v.docid = p.docid "
-                "ORDER BY v.dist, v.vacancy_id"), {"docs": docs[tier], "limit": need, "offset": skip}).all()
+            # exactly the tier's matches, filters included (the marks): only their order is left
+            rows += _order_docs(conn, docs[tier], tiers[tier], tier, need, skip)
         else:
             sql, params = _select(query, station, today, plan, coarse=tier < TIER_WORDS, sets=sets,
                                   held_hits=held_hits)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, text, update
+from sqlalchemy import delete, event, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.domain import demodata, geo
@@ -627,12 +627,14 @@ def test_few_hits_are_read_rather_than_counted_from_marks(loaded, monkeypatch) -
 
 
 @pytest.mark.usefixtures("marks_always")
-@pytest.mark.parametrize("edge_rows", [S.DENSE_WALK_ROWS, 400])
-def test_a_dense_first_tier_is_walked_without_counting_it(loaded, monkeypatch, edge_rows: int) -> None:
-    # The test data is small: a probe of 3 hits judges the density; a walk may read no further
-    # than the nearest 400 documents, so some walks come back short and are counted after.
+@pytest.mark.parametrize(("edge_rows", "factor"), [(S.DENSE_WALK_ROWS, 0), (400, 0), (S.DENSE_WALK_ROWS, 10**9)])
+def test_a_dense_first_tier_is_walked_without_counting_it(loaded, monkeypatch, edge_rows: int, factor: int) -> None:
+    # The test data is small: a probe of 3 hits judges the density, and any density walks
+    # (factor 0) or none does; a walk may read no further than the nearest 400 documents, so
+    # some walks come back short and are counted after.
     monkeypatch.setattr(S, "DENSITY_PROBE", 3)
     monkeypatch.setattr(S, "DENSE_WALK_ROWS", edge_rows)
+    monkeypatch.setattr(S, "DENSE_WALK_FACTOR", factor)
     S.prepare(loaded, STATION)
     outcomes = []
     dense_first = S._walk_dense_first
@@ -643,20 +645,83 @@ def test_a_dense_first_tier_is_walked_without_counting_it(loaded, monkeypatch, e
         for limit in (10, 50):
             res = S.search(loaded, q, STATION, today=TODAY, limit=limit)
             assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:limit]), (text_, filters, limit)
-    assert any(o is not None for o in outcomes)
     assert any(o is None for o in outcomes)
+    assert any(o is not None for o in outcomes) is (factor == 0)
 
 
-def test_marks_of_the_trigram_index_weigh_more_in_the_choice(loaded, monkeypatch) -> None:
+def test_marks_of_the_trigram_index_weigh_as_much_as_the_short_terms(loaded, monkeypatch) -> None:
     q = make_query("服务员", scope=Scope.CITY, posted_within_days=30, salary_min=3000)
     S.prepare(loaded, STATION)
     with loaded.engine.connect() as conn:
         hits, docs = S._hit_count(conn, q.terms), S._doc_span(conn)
         monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", 10**9)
-        _, (m_all, _, _) = S._marked_match(conn, q, STATION, TODAY)
+        table, (m_all, _, _) = S._marked_match(conn, q, STATION, TODAY)
+        assert table == "search_trigram"
         named = m_all.count(" OR ") + m_all.count(" AND ") + 1  # the term's AND joins the marks
-        least = -(-named * S.LONG_MARK_COST * docs // hits)  # the least weight at which the marks answer
+        least = -(-named * docs // hits)  # the least weight at which the marks answer
         monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", least - 1)
         assert S._marked_match(conn, q, STATION, TODAY, hits) is None
         monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", least)
         assert S._marked_match(conn, q, STATION, TODAY, hits) is not None
+
+
+@pytest.mark.usefixtures("marks_always")
+@pytest.mark.parametrize(("walk_rows", "slack"), [(S.HELD_WALK_ROWS, S.HELD_WALK_SLACK), (S.HELD_WALK_ROWS, 100),
+                                                 (250, 100)])
+def test_a_first_page_is_walked_among_few_held_hits(loaded, monkeypatch, walk_rows: int, slack: int) -> None:
+    # The test data is small and few titles begin with a term, so a walk expected to read
+    # only 4x the documents that hold the page in a spread of all matches often comes back
+    # short, and the tiers are counted after; with at most 250 documents to read every walk
+    # does. The page is the reference's either way.
+    monkeypatch.setattr(S, "HELD_WALK_ROWS", walk_rows)
+    monkeypatch.setattr(S, "HELD_WALK_SLACK", slack)
+    S.prepare(loaded, STATION)
+    outcomes, held = [], []
+    held_first, hold = S._walk_held_first, S._hold_hits
+    monkeypatch.setattr(S, "_hold_hits", lambda *a: held.append(a) or hold(*a))
+
+    def walk(q, *a):  # noqa: ANN001, ANN202
+        before = len(held)
+        outcomes.append((q.scope, held_first(q, *a), len(held) > before))
+        return outcomes[-1][1]
+
+    monkeypatch.setattr(S, "_walk_held_first", walk)
+    for text_, filters in [*MARKED_QUERIES, ("快递员", {}), ("养老护理", {"salary_max": 6000})]:
+        q = make_query(text_, **{"scope": Scope.CITY, **filters})
+        expected = reference(ROWS, q, STATION)
+        for limit in (10, 50):
+            res = S.search(loaded, q, STATION, today=TODAY, limit=limit)
+            assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:limit]), (text_, filters, limit)
+    assert any(rows is None and tried for _, rows, tried in outcomes)  # came back short
+    assert any(rows is not None for _, rows, _ in outcomes) is (walk_rows > 250)
+    assert not any(tried for scope, _, tried in outcomes if scope is Scope.DISTRICT)
+
+
+@pytest.mark.usefixtures("marks_always")
+@pytest.mark.parametrize(("ratio", "short"), [(0, False), (S.MEMBER_WALK_RATIO, False), (10**6, False), (10**6, True)])
+def test_a_tier_counted_from_the_marks_is_walked_or_sorted_alike(loaded, monkeypatch, ratio: int, short: bool) -> None:
+    # ratio 0: every tier's documents are sorted; 10**6: walked whenever they are. ``short``:
+    # every walk may read only the nearest document, as when the documents lie far from the
+    # station (a district across the city), so each comes back short and is sorted after.
+    monkeypatch.setattr(S, "MEMBER_WALK_RATIO", ratio)
+    if short:
+        edge = S._nearest_edge
+        monkeypatch.setattr(S, "_nearest_edge", lambda conn, rows: edge(conn, 1))
+    S.prepare(loaded, STATION)
+    ways = []
+
+    @event.listens_for(loaded.engine, "before_cursor_execute")
+    def seen(conn, cursor, statement, *_) -> None:  # noqa: ANN001
+        if "json_each(?) j CROSS JOIN search_docs n" in statement:
+            ways.append("sorted")
+        elif "n.docid IN (SELECT value FROM json_each(?))" in statement:
+            ways.append("walked")
+
+    try:
+        for text_, filters in [*MARKED_QUERIES, ("员", {"scope": Scope.DISTRICT, "district": "蓟州区"})]:
+            _assert_pages_equal_reference(loaded, ROWS, text_, filters)
+    finally:
+        event.remove(loaded.engine, "before_cursor_execute", seen)
+    assert ("walked" in ways) is (ratio > 0)
+    if short or ratio == 0:
+        assert "sorted" in ways
