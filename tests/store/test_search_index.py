@@ -649,7 +649,11 @@ def test_a_dense_first_tier_is_walked_without_counting_it(loaded, monkeypatch, e
     assert any(o is not None for o in outcomes) is (factor == 0)
 
 
-def test_marks_of_the_trigram_index_weigh_as_much_as_the_short_terms(loaded, monkeypatch) -> None:
+@pytest.mark.parametrize("large", [False, True])
+def test_marks_of_the_trigram_index_weigh_more_in_a_small_index(loaded, monkeypatch, large: bool) -> None:
+    # The test data is small; ``large``: as if it held LONG_MARK_SPAN documents or more.
+    if large:
+        monkeypatch.setattr(S, "LONG_MARK_SPAN", 1)
     q = make_query("服务员", scope=Scope.CITY, posted_within_days=30, salary_min=3000)
     S.prepare(loaded, STATION)
     with loaded.engine.connect() as conn:
@@ -658,11 +662,15 @@ def test_marks_of_the_trigram_index_weigh_as_much_as_the_short_terms(loaded, mon
         table, (m_all, _, _) = S._marked_match(conn, q, STATION, TODAY)
         assert table == "search_trigram"
         named = m_all.count(" OR ") + m_all.count(" AND ") + 1  # the term's AND joins the marks
-        least = -(-named * docs // hits)  # the least weight at which the marks answer
+        cost = 1 if large else S.LONG_MARK_COST
+        least = -(-named * cost * docs // hits)  # the least weight at which the marks answer
         monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", least - 1)
         assert S._marked_match(conn, q, STATION, TODAY, hits) is None
         monkeypatch.setattr(S, "MARKED_HIT_WEIGHT", least)
         assert S._marked_match(conn, q, STATION, TODAY, hits) is not None
+        expected = reference(ROWS, q, STATION)
+        res = S.search(loaded, q, STATION, today=TODAY, limit=50)
+        assert (res.total, [h.id for h in res.hits]) == (len(expected), expected[:50])
 
 
 @pytest.mark.usefixtures("marks_always")
