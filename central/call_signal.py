@@ -26,6 +26,9 @@ CHANNEL = "calls"
 RECHECK_S = float(os.environ.get("CENTRAL_CALLS_RECHECK_S") or 0)
 #: a long-poll looks at the database at least this often, signal or not
 SAFETY_S = RECHECK_S or 5.0
+#: a long-poll waits at most this long for its process's listening connection before its first
+#: look, so that a call committed after that look is always notified to it
+READY_S = 10.0
 
 
 class CallSignal:
@@ -37,6 +40,8 @@ class CallSignal:
         #: one listening task per event loop and database (one of each in a served process; tests
         #: may run several central services in one process, one after another)
         self._listening: dict[tuple[int, str], asyncio.Task] = {}
+        #: set while that connection is LISTENing
+        self._ready: dict[tuple[int, str], asyncio.Event] = {}
         #: how many wake-ups arrived (tests and the bench read it)
         self.woken = 0
 
@@ -64,18 +69,35 @@ class CallSignal:
         for fut in futs:
             fut.get_loop().call_soon_threadsafe(_complete, fut)
 
-    def ensure_listening(self, url: str) -> None:
-        """On PostgreSQL, start this process's listening connection (once, in the running loop)."""
+    async def listening(self, url: str, timeout: float) -> bool:
+        """On PostgreSQL, start this process's listening connection (once, in the running loop)
+        and wait up to ``timeout`` until it LISTENs: a NOTIFY sent before that reaches no one, so
+        a long-poll that looked earlier would sleep through its call until its next safety look.
+        True when the signal will reach this process's long-polls."""
         if not url.startswith("postgresql") or RECHECK_S:
-            return
+            return True
         loop = asyncio.get_running_loop()
         key = (id(loop), url)
         task = self._listening.get(key)
         if task is None or task.done():
             self._listening = {k: t for k, t in self._listening.items() if not t.done() and k[0] == id(loop)}
-            self._listening[key] = loop.create_task(self._listen(url))
+            self._ready = {k: e for k, e in self._ready.items() if k in self._listening}
+            ready = self._ready[key] = asyncio.Event()
+            self._listening[key] = loop.create_task(self._listen(url, ready))
+        ready = self._ready[key]
+        if not ready.is_set() and timeout > 0:
+            try:
+                await asyncio.wait_for(ready.wait(), timeout=timeout)
+            except TimeoutError:
+                log.warning("the calls listener is not listening after %.0f s; long-polls look every %.0f s",
+                            timeout, SAFETY_S)
+        return ready.is_set()
 
-    async def _listen(self, url: str) -> None:
+    def is_listening(self) -> bool:
+        """Whether any of this process's listening connections LISTENs now."""
+        return any(e.is_set() for e in self._ready.values())
+
+    async def _listen(self, url: str, ready: asyncio.Event) -> None:
         import psycopg
 
         conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -83,12 +105,15 @@ class CallSignal:
             try:
                 async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    ready.set()
                     log.info("listening for calls (PostgreSQL NOTIFY)")
                     async for note in conn.notifies():
                         self.wake(note.payload)
+                ready.clear()
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # noqa: BLE001 - reconnect; the long-polls' own looks cover the gap
+                ready.clear()
                 log.warning("the calls listener lost its connection (%s); reconnecting", e)
                 await asyncio.sleep(2)
 

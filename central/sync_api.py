@@ -196,7 +196,7 @@ async def get_calls(station_id: str, kiosk: KioskDep, db: DatabaseDep,
     transaction per look, never one held across the wait."""
     _own_station(kiosk, station_id)
     deadline = time.monotonic() + wait
-    call_signal.SIGNAL.ensure_listening(db.url)
+    await call_signal.SIGNAL.listening(db.url, min(wait, call_signal.READY_S))
     while True:
         woken = call_signal.SIGNAL.waiter(station_id)  # before the look: a call in between still wakes it
         try:

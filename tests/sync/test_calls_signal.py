@@ -43,6 +43,8 @@ def test_a_call_wakes_the_waiting_long_poll(central, looks, monkeypatch):
     deadline = time.monotonic() + 60
     while looks[0] < 1 and time.monotonic() < deadline:  # the long-poll has looked once and waits
         time.sleep(0.01)
+    # it looked only once its process listened: a NOTIFY sent now cannot reach no one
+    assert central.db.url.startswith("sqlite") or call_signal.SIGNAL.is_listening()
     with central.db.session() as s:
         add(s, STATION, "A007", "3", service="求职登记")
     poll.join(timeout=p.MAX_CALLS_WAIT_S / 2)  # woken, it answers long before its own wait is over
