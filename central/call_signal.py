@@ -69,13 +69,12 @@ class CallSignal:
         for fut in futs:
             fut.get_loop().call_soon_threadsafe(_complete, fut)
 
-    async def listening(self, url: str, timeout: float) -> bool:
+    async def listening(self, url: str, timeout: float) -> None:
         """On PostgreSQL, start this process's listening connection (once, in the running loop)
         and wait up to ``timeout`` until it LISTENs: a NOTIFY sent before that reaches no one, so
-        a long-poll that looked earlier would sleep through its call until its next safety look.
-        True when the signal will reach this process's long-polls."""
+        a long-poll that looked earlier would sleep through its call until its next safety look."""
         if not url.startswith("postgresql") or RECHECK_S:
-            return True
+            return
         loop = asyncio.get_running_loop()
         key = (id(loop), url)
         task = self._listening.get(key)
@@ -91,7 +90,6 @@ class CallSignal:
             except TimeoutError:
                 log.warning("the calls listener is not listening after %.0f s; long-polls look every %.0f s",
                             timeout, SAFETY_S)
-        return ready.is_set()
 
     def is_listening(self) -> bool:
         """Whether any of this process's listening connections LISTENs now."""
@@ -109,13 +107,11 @@ class CallSignal:
                     log.info("listening for calls (PostgreSQL NOTIFY)")
                     async for note in conn.notifies():
                         self.wake(note.payload)
-                ready.clear()
-            except asyncio.CancelledError:
-                raise
             except Exception as e:  # noqa: BLE001 - reconnect; the long-polls' own looks cover the gap
-                ready.clear()
                 log.warning("the calls listener lost its connection (%s); reconnecting", e)
-                await asyncio.sleep(2)
+            finally:
+                ready.clear()  # also when cancelled with its event loop
+            await asyncio.sleep(2)
 
 
 def _complete(fut: asyncio.Future) -> None:
